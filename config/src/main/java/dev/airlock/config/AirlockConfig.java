@@ -1,0 +1,73 @@
+package dev.airlock.config;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The whole validated configuration of one Airlock process, immutable. Obtain it from
+ * {@link ConfigLoader}; the {@code with…} methods apply command-line flags over it.
+ *
+ * @param server    the HTTP listener
+ * @param storage   where data is kept
+ * @param offline   serve only what is cached, never contact an upstream
+ * @param upstreams upstream settings by ecosystem id ({@code npm}, {@code pypi}, {@code maven}, …),
+ *                  unmodifiable, in the order configured
+ * @param cache     metadata caching
+ * @param airgap    export/import to an air-gapped mirror
+ * @param policy    the rules releases must pass
+ */
+public record AirlockConfig(ServerConfig server, StorageConfig storage, boolean offline,
+        Map<String, UpstreamConfig> upstreams, CacheConfig cache, AirgapConfig airgap, PolicyConfig policy) {
+
+    public AirlockConfig {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(storage, "storage");
+        Map<String, UpstreamConfig> copy = new LinkedHashMap<>();
+        upstreams.forEach((id, upstream) -> copy.put(Checks.ecosystemId(id), Objects.requireNonNull(upstream, id)));
+        upstreams = Collections.unmodifiableMap(copy);
+        Objects.requireNonNull(cache, "cache");
+        Objects.requireNonNull(airgap, "airgap");
+        Objects.requireNonNull(policy, "policy");
+    }
+
+    public AirlockConfig withHost(String host) {
+        return withServer(new ServerConfig(host, server.port(), server.publicUrl(), server.workerThreads(),
+                server.maxRequestBodyBytes(), server.idleTimeout(), server.maxInitialLineLength(), server.maxHeaderSize()));
+    }
+
+    public AirlockConfig withPort(int port) {
+        return withServer(new ServerConfig(server.host(), port, server.publicUrl(), server.workerThreads(),
+                server.maxRequestBodyBytes(), server.idleTimeout(), server.maxInitialLineLength(), server.maxHeaderSize()));
+    }
+
+    public AirlockConfig withStoragePath(Path path) {
+        return new AirlockConfig(server, new StorageConfig(path), offline, upstreams, cache, airgap, policy);
+    }
+
+    public AirlockConfig withOffline(boolean offline) {
+        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy);
+    }
+
+    /** This configuration with {@code ecosystem}'s upstream added or replaced. */
+    public AirlockConfig withUpstream(String ecosystem, UpstreamConfig upstream) {
+        Map<String, UpstreamConfig> changed = new LinkedHashMap<>(upstreams);
+        changed.put(ecosystem, upstream);
+        return new AirlockConfig(server, storage, offline, changed, cache, airgap, policy);
+    }
+
+    public AirlockConfig withCache(CacheConfig cache) {
+        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy);
+    }
+
+    /** The upstream configured for {@code ecosystemId}, or {@link UpstreamConfig#empty()} if there is none. */
+    public UpstreamConfig upstream(String ecosystemId) {
+        return upstreams.getOrDefault(ecosystemId, UpstreamConfig.empty());
+    }
+
+    private AirlockConfig withServer(ServerConfig server) {
+        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy);
+    }
+}

@@ -1,0 +1,331 @@
+package dev.airlock.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Map.Entry;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads Airlock's configuration: the embedded defaults ({@code airlock-default.yaml} beside this
+ * class, which is also the reference of every key) with an operator's YAML or JSON file merged
+ * over them. Maps merge key by key; lists and single values replace; a key left empty keeps its
+ * default. Anything that is not allowed, including unknown keys, is a {@link ConfigException}
+ * naming the file, the key path, the value and what is allowed.
+ *
+ * <p>The tree is mapped to records by hand rather than by data binding so that every error can
+ * name the key path the way an operator wrote it.
+ */
+public final class ConfigLoader {
+
+    private static final String DEFAULTS_SOURCE = "<defaults>";
+    private static final String DEFAULTS_RESOURCE = "airlock-default.yaml";
+
+    private static final List<String> TOP_KEYS =
+            List.of("server", "storage", "offline", "upstreams", "cache", "airgap", "policy");
+    private static final List<String> SERVER_KEYS = List.of("host", "port", "publicUrl", "workerThreads",
+            "maxRequestBodySize", "idleTimeout", "maxInitialLineLength", "maxHeaderSize");
+    private static final List<String> STORAGE_KEYS = List.of("path");
+    private static final List<String> UPSTREAM_KEYS = List.of("url", "files", "auth", "connectTimeout",
+            "readTimeout", "totalTimeout", "failureThreshold", "coolDown");
+    private static final List<String> AUTH_KEYS = List.of("token", "username", "password");
+    private static final List<String> CACHE_KEYS = List.of("metadataTtl", "metadataMaxSize");
+    private static final List<String> AIRGAP_KEYS = List.of("trustedKeys");
+    private static final List<String> POLICY_KEYS = List.of("mode", "minimumReleaseAge", "installHooks",
+            "publisherChange", "provenanceRegression", "internalNamespaces", "allow", "deny");
+
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{(.*)}");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final String ENV_ALLOWED = "a variable set in Airlock's environment, or the value itself";
+    // snakeyaml's messages carry their position as " in 'reader', line 3, column 9:" and a
+    // source snippet; its exception types are only reachable through a deprecated Jackson shim.
+    private static final Pattern YAML_MARK = Pattern.compile("^ in '.*', line (\\d+), column (\\d+):$");
+
+    private static final ObjectMapper YAML = YAMLMapper.builder()
+            // Only true and false are booleans: "off" is an installHooks value and "no" a typo
+            // worth reporting, not YAML 1.1's boolean false.
+            .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private ConfigLoader() {
+    }
+
+    /** The embedded defaults only (no file). */
+    public static AirlockConfig defaults() {
+        try {
+            return parse("", DEFAULTS_SOURCE, Map.of());
+        } catch (ConfigException e) {
+            throw new IllegalStateException("the embedded defaults are broken: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The embedded defaults with this YAML file (or JSON, if the name ends in {@code .json})
+     * merged over them. {@code ${NAME}} credentials are read from the process environment.
+     */
+    public static AirlockConfig load(Path file) throws ConfigException {
+        return load(file, System.getenv());
+    }
+
+    static AirlockConfig load(Path file, Map<String, String> env) throws ConfigException {
+        String source = file.toString();
+        return parse(read(file, source), source, env);
+    }
+
+    /**
+     * The embedded defaults with {@code yaml} merged over them; {@code source} names the text in
+     * messages (and a name ending in {@code .json} reads it as JSON). An empty text means defaults.
+     */
+    public static AirlockConfig parse(String yaml, String source) throws ConfigException {
+        return parse(yaml, source, System.getenv());
+    }
+
+    static AirlockConfig parse(String text, String source, Map<String, String> env) throws ConfigException {
+        JsonNode merged = merge(tree(defaultsText(), DEFAULTS_SOURCE), tree(text, source));
+        return config(Node.root(source, merged), env);
+    }
+
+    private static String read(Path file, String source) throws ConfigException {
+        if (Files.isDirectory(file)) {
+            throw unreadable(source, "is a directory", null);
+        }
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw unreadable(source, "no such file", e);
+        } catch (AccessDeniedException e) {
+            throw unreadable(source, "permission denied", e);
+        } catch (CharacterCodingException e) {
+            throw unreadable(source, "not UTF-8 text", e);
+        } catch (IOException e) {
+            throw unreadable(source, String.valueOf(e.getMessage()), e);
+        }
+    }
+
+    private static ConfigException unreadable(String source, String reason, Throwable cause) {
+        return new ConfigException(source, "", "cannot read the file: " + reason, null, null, cause);
+    }
+
+    private static String defaultsText() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + DEFAULTS_RESOURCE + " is missing from the build");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The document in {@code text}; null or a null node when it is empty. */
+    private static JsonNode tree(String text, String source) throws ConfigException {
+        boolean json = source.endsWith(".json");
+        ObjectMapper mapper = json ? JSON : YAML;
+        String format = json ? "JSON" : "YAML";
+        try (JsonParser parser = mapper.createParser(text)) {
+            JsonNode tree = mapper.readTree(parser);
+            // A stray "---" at the end is harmless, but a second document would be silently ignored.
+            for (JsonToken token; (token = parser.nextToken()) != null; ) {
+                if (token != JsonToken.VALUE_NULL) {
+                    throw syntaxError(source, format, parser.currentLocation().getLineNr(),
+                            parser.currentLocation().getColumnNr(), "more than one document");
+                }
+            }
+            return tree;
+        } catch (JsonProcessingException e) {
+            throw syntaxError(source, format, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ConfigException syntaxError(String source, String format, JsonProcessingException e) {
+        String problem = null;
+        int line = -1;
+        int column = -1;
+        for (String part : String.valueOf(e.getOriginalMessage()).split("\n")) {
+            Matcher mark = YAML_MARK.matcher(part);
+            if (mark.matches()) {
+                line = Integer.parseInt(mark.group(1));
+                column = Integer.parseInt(mark.group(2));
+            } else if (!part.isBlank() && !part.startsWith("    ")) {
+                problem = part.strip();
+            }
+        }
+        JsonLocation location = e.getLocation();
+        if (line < 0 && location != null) {
+            line = location.getLineNr();
+            column = location.getColumnNr();
+        }
+        return syntaxError(source, format, line, column, problem == null ? e.getClass().getSimpleName() : problem);
+    }
+
+    private static ConfigException syntaxError(String source, String format, int line, int column, String problem) {
+        String where = line > 0 ? "line " + line + ", column " + column + ": " : "";
+        return new ConfigException(source, "", where + "not valid " + format + ": " + problem, null, null);
+    }
+
+    private static JsonNode merge(JsonNode base, JsonNode over) {
+        if (over == null || over.isNull() || over.isMissingNode()) {
+            return base;
+        }
+        if (base == null || !base.isObject() || !over.isObject()) {
+            return over;
+        }
+        ObjectNode merged = ((ObjectNode) base).deepCopy();
+        for (Entry<String, JsonNode> entry : over.properties()) {
+            // A key absent from the defaults is kept even when empty, so that a misspelt,
+            // empty section is still reported as an unknown key.
+            merged.set(entry.getKey(), merge(base.get(entry.getKey()), entry.getValue()));
+        }
+        return merged;
+    }
+
+    private static AirlockConfig config(Node root, Map<String, String> env) throws ConfigException {
+        root.map(TOP_KEYS);
+        return new AirlockConfig(
+                server(root.field("server")),
+                storage(root.field("storage")),
+                root.field("offline").bool(),
+                upstreams(root.field("upstreams"), env),
+                cache(root.field("cache")),
+                airgap(root.field("airgap")),
+                policy(root.field("policy")));
+    }
+
+    private static ServerConfig server(Node node) throws ConfigException {
+        Node server = node.map(SERVER_KEYS);
+        return new ServerConfig(
+                server.field("host").nonEmptyText().strip(),
+                server.field("port").integer(ServerConfig.PORT),
+                orElse(server.field("publicUrl"), null, Node::url),
+                server.field("workerThreads").integer(ServerConfig.WORKER_THREADS),
+                server.field("maxRequestBodySize").size(),
+                server.field("idleTimeout").duration(),
+                server.field("maxInitialLineLength").integer(ServerConfig.INITIAL_LINE_LENGTH),
+                server.field("maxHeaderSize").integer(ServerConfig.HEADER_SIZE));
+    }
+
+    private static StorageConfig storage(Node node) throws ConfigException {
+        return new StorageConfig(node.map(STORAGE_KEYS).field("path").path());
+    }
+
+    private static Map<String, UpstreamConfig> upstreams(Node node, Map<String, String> env) throws ConfigException {
+        Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
+        for (String id : node.keys("a map from ecosystem id (such as npm, pypi, maven) to upstream settings")) {
+            Node entry = node.field(id);
+            if (!Checks.ECOSYSTEM_ID.matcher(id).matches()) {
+                throw entry.error("not a valid ecosystem id", id, Checks.ECOSYSTEM_ID_ALLOWED);
+            }
+            upstreams.put(id, upstream(entry, env));
+        }
+        return upstreams;
+    }
+
+    private static UpstreamConfig upstream(Node node, Map<String, String> env) throws ConfigException {
+        UpstreamConfig fallback = UpstreamConfig.empty();
+        if (!node.isSet()) {
+            return fallback;
+        }
+        Node upstream = node.map(UPSTREAM_KEYS);
+        return new UpstreamConfig(
+                orElse(upstream.field("url"), fallback.url(), Node::url),
+                orElse(upstream.field("files"), fallback.files(), Node::urls),
+                orElse(upstream.field("auth"), fallback.auth(), auth -> auth(auth, env)),
+                orElse(upstream.field("connectTimeout"), fallback.connectTimeout(), Node::positiveDuration),
+                orElse(upstream.field("readTimeout"), fallback.readTimeout(), Node::positiveDuration),
+                orElse(upstream.field("totalTimeout"), fallback.totalTimeout(), Node::positiveDuration),
+                orElse(upstream.field("failureThreshold"), fallback.failureThreshold(),
+                        threshold -> threshold.integer(UpstreamConfig.FAILURE_THRESHOLD)),
+                orElse(upstream.field("coolDown"), fallback.coolDown(), Node::duration));
+    }
+
+    private static UpstreamAuth auth(Node node, Map<String, String> env) throws ConfigException {
+        Node auth = node.map(AUTH_KEYS);
+        String token = orElse(auth.field("token").secret(), null, secret -> credential(secret, env));
+        String username = orElse(auth.field("username"), null, name -> credential(name, env));
+        String password = orElse(auth.field("password").secret(), null, secret -> credential(secret, env));
+        String problem = UpstreamAuth.problem(token, username, password);
+        if (problem != null) {
+            throw auth.error(problem, null, UpstreamAuth.ALLOWED);
+        }
+        return new UpstreamAuth(token, username, password);
+    }
+
+    /** The value as written, or, when the whole value is {@code ${NAME}}, that environment variable. */
+    private static String credential(Node node, Map<String, String> env) throws ConfigException {
+        String text = node.nonEmptyText();
+        Matcher reference = ENV_REFERENCE.matcher(text);
+        if (!reference.matches()) {
+            return text;
+        }
+        String name = reference.group(1);
+        if (!ENV_NAME.matcher(name).matches()) {
+            throw node.error("not a valid environment variable name", text,
+                    "${NAME} where NAME has letters, digits and '_' and does not start with a digit");
+        }
+        String value = env.get(name);
+        if (value == null || value.isEmpty()) {
+            throw node.error("environment variable " + name + (value == null ? " is not set" : " is empty"),
+                    text, ENV_ALLOWED);
+        }
+        return value;
+    }
+
+    private static CacheConfig cache(Node node) throws ConfigException {
+        Node cache = node.map(CACHE_KEYS);
+        return new CacheConfig(cache.field("metadataTtl").duration(), cache.field("metadataMaxSize").size());
+    }
+
+    private static AirgapConfig airgap(Node node) throws ConfigException {
+        return new AirgapConfig(node.map(AIRGAP_KEYS).field("trustedKeys").strings());
+    }
+
+    private static PolicyConfig policy(Node node) throws ConfigException {
+        Node policy = node.map(POLICY_KEYS);
+        return new PolicyConfig(
+                policy.field("mode").oneOf(PolicyMode.class),
+                policy.field("minimumReleaseAge").duration(),
+                policy.field("installHooks").oneOf(InstallHooks.class),
+                policy.field("publisherChange").bool(),
+                policy.field("provenanceRegression").bool(),
+                policy.field("internalNamespaces").strings(),
+                policy.field("allow").strings(),
+                policy.field("deny").strings());
+    }
+
+    private static <T> T orElse(Node node, T fallback, Reader<T> reader) throws ConfigException {
+        return node.isSet() ? reader.read(node) : fallback;
+    }
+
+    @FunctionalInterface
+    private interface Reader<T> {
+        T read(Node node) throws ConfigException;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.airlock.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The rules every release passes before clients may have it. Lists are unmodifiable and hold
+ * patterns as written; their syntax belongs to the policy engine.
+ *
+ * @param mode                 whether verdicts block or are only recorded
+ * @param minimumReleaseAge    releases younger than this are held; {@link Duration#ZERO} turns the rule off
+ * @param installHooks         which releases with install scripts are held
+ * @param publisherChange      hold a release published by someone other than the previous version's publisher
+ * @param provenanceRegression hold a release that lacks provenance its previous version had
+ * @param internalNamespaces   names that must never come from a public upstream, e.g. {@code @acme/*}
+ * @param allow                releases always let through, e.g. {@code npm:esbuild@*}
+ * @param deny                 releases always kept out
+ */
+public record PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallHooks installHooks,
+        boolean publisherChange, boolean provenanceRegression, List<String> internalNamespaces,
+        List<String> allow, List<String> deny) {
+
+    public PolicyConfig {
+        Objects.requireNonNull(mode, "mode");
+        Checks.nonNegative("minimumReleaseAge", minimumReleaseAge);
+        Objects.requireNonNull(installHooks, "installHooks");
+        internalNamespaces = List.copyOf(internalNamespaces);
+        allow = List.copyOf(allow);
+        deny = List.copyOf(deny);
+    }
+}

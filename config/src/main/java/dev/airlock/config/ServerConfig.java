@@ -1,0 +1,43 @@
+package dev.airlock.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Airlock's one HTTP listener: where it binds and how much it accepts from a client.
+ *
+ * @param host                 address to listen on, never blank
+ * @param port                 0 to 65535; 0 lets the operating system pick a free port
+ * @param publicUrl            the URL clients reach Airlock at (behind a reverse proxy or a port
+ *                             mapping), never ending in "/"; null means derive it from the bound host and port
+ * @param workerThreads        threads serving requests, 1 to 1024
+ * @param maxRequestBodyBytes  largest request body accepted, 0 or more
+ * @param idleTimeout          a connection idle this long is closed; {@link Duration#ZERO} never closes it
+ * @param maxInitialLineLength longest request line (method, URL, version) accepted, 256 to 65536
+ * @param maxHeaderSize        largest block of request headers accepted, 1024 to 1048576
+ */
+public record ServerConfig(String host, int port, URI publicUrl, int workerThreads, long maxRequestBodyBytes,
+        Duration idleTimeout, int maxInitialLineLength, int maxHeaderSize) {
+
+    static final IntRange PORT = new IntRange(0, 65535);
+    static final IntRange WORKER_THREADS = new IntRange(1, 1024);
+    static final IntRange INITIAL_LINE_LENGTH = new IntRange(256, 65536);
+    static final IntRange HEADER_SIZE = new IntRange(1024, 1048576);
+
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host: empty");
+        }
+        PORT.check("port", port);
+        if (publicUrl != null) {
+            publicUrl = Checks.prefixUrl("publicUrl", publicUrl);
+        }
+        WORKER_THREADS.check("workerThreads", workerThreads);
+        Checks.nonNegative("maxRequestBodyBytes", maxRequestBodyBytes);
+        Checks.nonNegative("idleTimeout", idleTimeout);
+        INITIAL_LINE_LENGTH.check("maxInitialLineLength", maxInitialLineLength);
+        HEADER_SIZE.check("maxHeaderSize", maxHeaderSize);
+    }
+}

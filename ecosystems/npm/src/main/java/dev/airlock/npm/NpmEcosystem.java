@@ -1,0 +1,153 @@
+package dev.airlock.npm;
+
+import dev.airlock.config.UpstreamConfig;
+import dev.airlock.core.ecosystem.Ecosystem;
+import dev.airlock.core.ecosystem.EcosystemContext;
+import dev.airlock.core.ecosystem.MetadataException;
+import dev.airlock.core.ecosystem.MetadataRequest;
+import dev.airlock.core.ecosystem.PackageMetadata;
+import dev.airlock.core.ecosystem.Request;
+import dev.airlock.core.ecosystem.Route;
+import dev.airlock.core.ecosystem.UpstreamSettings;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The npm registry protocol under {@code /npm/}: packuments (full and abbreviated), tarballs,
+ * and the small registry endpoints npm calls (ping, keys, attestations, search, audit), which the
+ * npm client also asks for at the origin root.
+ */
+public final class NpmEcosystem implements Ecosystem {
+
+    static final String ID = "npm";
+
+    /** What the operator should do when no registry can be found. */
+    static final String HOW_TO_CONFIGURE = "set upstreams.npm.url in the Airlock config, or configure npm's own registry "
+            + "(npm config set registry URL, or the npm_config_registry environment variable) on this machine";
+
+    private final NpmRegistryDiscovery.CommandRunner runner;
+
+    /** Used by {@link java.util.ServiceLoader}. */
+    public NpmEcosystem() {
+        this(NpmRegistryDiscovery::runProcess);
+    }
+
+    NpmEcosystem(NpmRegistryDiscovery.CommandRunner runner) {
+        this.runner = runner;
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public UpstreamSettings start(EcosystemContext context) {
+        UpstreamConfig c = context.upstream();
+        if (c.url() != null) {
+            return UpstreamSettings.of(c.url(), c.files(), "upstreams.npm.url");
+        }
+        if (context.offline()) {
+            return UpstreamSettings.none("offline", "Airlock runs offline");
+        }
+        Optional<NpmRegistryDiscovery.Found> found = new NpmRegistryDiscovery(context.environment(), context.home(), runner).discover();
+        return found.map(f -> UpstreamSettings.of(f.registry(), c.files(), f.source()))
+                .orElseGet(() -> UpstreamSettings.none("discovery found nothing", HOW_TO_CONFIGURE));
+    }
+
+    @Override
+    public Route route(Request request) {
+        String path = request.path();
+        if (path.startsWith("/-/")) {
+            Route r = registryEndpoint(request, path);
+            return r != null ? r : new Route.Reject(404, "unknown npm registry endpoint " + path);
+        }
+        String[] seg = path.substring(1).split("/", -1);
+        String name;
+        int rest;
+        if (seg[0].startsWith("@")) {
+            if (seg.length < 2) {
+                return new Route.Reject(400, "invalid npm package name: " + seg[0]);
+            }
+            name = seg[0] + "/" + seg[1];
+            rest = 2;
+        } else {
+            name = seg[0];
+            rest = 1;
+        }
+        if (!NpmNames.validName(name)) {
+            return new Route.Reject(400, "invalid npm package name: " + name);
+        }
+        int remaining = seg.length - rest;
+        if (remaining == 0 || (remaining == 1 && seg[rest].isEmpty())) {
+            if (!request.isRead()) {
+                return readOnly(request);
+            }
+            return new Route.Metadata(metadataRequest(name, wantsAbbreviated(request.header("accept"))));
+        }
+        if (remaining == 2 && seg[rest].equals("-")) {
+            if (!request.isRead()) {
+                return readOnly(request);
+            }
+            String file = seg[rest + 1];
+            if (!NpmNames.validTarballName(file)) {
+                return new Route.Reject(400, "invalid npm tarball name: " + file);
+            }
+            return new Route.Artifact(metadataRequest(name, false), file);
+        }
+        if (!request.isRead()) {
+            return readOnly(request);
+        }
+        return new Route.Reject(404, "Airlock serves npm packuments at /npm/" + name + " and tarballs at /npm/" + name + "/-/FILE.tgz");
+    }
+
+    @Override
+    public Route routeRoot(Request request) {
+        return request.path().startsWith("/-/") ? registryEndpoint(request, request.path()) : null;
+    }
+
+    /**
+     * The registry's own endpoints that npm calls, proxied unchanged to the upstream. npm asks
+     * for some of them at the origin root, having dropped the registry's path prefix.
+     */
+    private static Route registryEndpoint(Request request, String path) {
+        String m = request.method();
+        boolean read = request.isRead();
+        String q = request.query() == null ? "" : "?" + request.query();
+        if ((path.equals("/-/ping") || path.equals("/-/npm/v1/keys") || path.equals("/-/v1/search")) && read) {
+            return new Route.Passthrough(path.substring(1) + q);
+        }
+        if (path.startsWith("/-/npm/v1/attestations/") && read) {
+            String spec = path.substring("/-/npm/v1/attestations/".length());
+            int at = spec.lastIndexOf('@');
+            if (at <= 0 || !NpmNames.validName(spec.substring(0, at)) || !spec.substring(at + 1).matches("[A-Za-z0-9.+-]{1,256}")) {
+                return new Route.Reject(400, "invalid attestation request: " + spec);
+            }
+            return new Route.Passthrough("-/npm/v1/attestations/" + NpmNames.escape(spec.substring(0, at)) + "@" + spec.substring(at + 1));
+        }
+        if ((path.equals("/-/npm/v1/security/advisories/bulk") || path.equals("/-/npm/v1/security/audits/quick")) && m.equals("POST")) {
+            return new Route.Passthrough(path.substring(1) + q);
+        }
+        return null;
+    }
+
+    private static Route readOnly(Request request) {
+        return new Route.Reject(405, request.method() + " is not supported: Airlock is a read-only proxy (publish to your registry directly)");
+    }
+
+    static MetadataRequest metadataRequest(String name, boolean abbreviated) {
+        return new MetadataRequest(name, abbreviated ? Packument.ABBREVIATED : Packument.FULL, NpmNames.escape(name),
+                Map.of("Accept", abbreviated ? Packument.CORGI_TYPE + "; q=1.0, application/json; q=0.8, */*" : "application/json"));
+    }
+
+    /** npm (pacote) asks for the abbreviated document with this media type first in its Accept header. */
+    static boolean wantsAbbreviated(String accept) {
+        return accept != null && accept.contains(Packument.CORGI_TYPE);
+    }
+
+    @Override
+    public PackageMetadata parse(MetadataRequest request, byte[] body, String contentType) throws MetadataException {
+        return Packument.parse(request.packageName(), request.variant(), body, contentType);
+    }
+}

@@ -1,0 +1,179 @@
+package dev.airlock.npm;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the registry the machine's own npm uses, in npm's order of precedence: the
+ * {@code npm_config_registry} environment variable, the user {@code .npmrc}, the global
+ * {@code npmrc}, and finally {@code npm config get registry} (which also knows npm's built-in
+ * default). Airlock therefore never carries a registry host of its own.
+ */
+final class NpmRegistryDiscovery {
+
+    /** Runs a command and returns its standard output, or empty when it cannot be run. */
+    interface CommandRunner {
+        Optional<String> run(List<String> command, Map<String, String> environment);
+    }
+
+    /** A discovered registry and where it was found. */
+    record Found(URI registry, String source) {
+    }
+
+    private static final Pattern ENV_REF = Pattern.compile("\\$\\{([^}]+)}");
+
+    private final Map<String, String> env;
+    private final Path home;
+    private final CommandRunner runner;
+
+    NpmRegistryDiscovery(Map<String, String> env, Path home, CommandRunner runner) {
+        this.env = env;
+        this.home = home;
+        this.runner = runner;
+    }
+
+    Optional<Found> discover() {
+        String fromEnv = envIgnoringCase("npm_config_registry");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return url(fromEnv, "the npm_config_registry environment variable");
+        }
+        String userConfig = envIgnoringCase("npm_config_userconfig");
+        Path user = userConfig != null ? Path.of(userConfig) : home.resolve(".npmrc");
+        Optional<Found> f = fromNpmrc(user, "the user npmrc " + user);
+        if (f.isPresent()) {
+            return f;
+        }
+        for (Path global : globalConfigs()) {
+            f = fromNpmrc(global, "the global npmrc " + global);
+            if (f.isPresent()) {
+                return f;
+            }
+        }
+        return runner.run(List.of("npm", "config", "get", "registry"), env)
+                .map(String::strip)
+                .flatMap(s -> url(s, "`npm config get registry`"));
+    }
+
+    private List<Path> globalConfigs() {
+        List<Path> out = new ArrayList<>();
+        String globalConfig = envIgnoringCase("npm_config_globalconfig");
+        if (globalConfig != null) {
+            out.add(Path.of(globalConfig));
+            return out;
+        }
+        String prefix = envIgnoringCase("npm_config_prefix");
+        if (prefix != null) {
+            out.add(Path.of(prefix, "etc", "npmrc"));
+        }
+        // npm's default global prefix is the directory above the node binary's bin/.
+        for (String dir : env.getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "node"))) {
+                Path p = Path.of(dir).toAbsolutePath().getParent();
+                if (p != null) {
+                    out.add(p.resolve("etc").resolve("npmrc"));
+                }
+                break;
+            }
+        }
+        return out;
+    }
+
+    private Optional<Found> fromNpmrc(Path file, String source) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String l = line.strip();
+                if (l.isEmpty() || l.startsWith("#") || l.startsWith(";")) {
+                    continue;
+                }
+                int eq = l.indexOf('=');
+                if (eq < 0 || !l.substring(0, eq).strip().equals("registry")) {
+                    continue;
+                }
+                String value = unquote(l.substring(eq + 1).strip());
+                return url(expand(value), source);
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    private String expand(String value) {
+        Matcher m = ENV_REF.matcher(value);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String v = env.get(m.group(1));
+            m.appendReplacement(sb, Matcher.quoteReplacement(v == null ? "" : v));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    private static String unquote(String v) {
+        if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
+            return v.substring(1, v.length() - 1);
+        }
+        return v;
+    }
+
+    private static Optional<Found> url(String value, String source) {
+        try {
+            URI u = URI.create(value.endsWith("/") ? value : value + "/");
+            if (u.getHost() == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
+                return Optional.empty();
+            }
+            return Optional.of(new Found(u, source));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private String envIgnoringCase(String name) {
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (e.getKey().toLowerCase(Locale.ROOT).equals(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** Runs the real {@code npm}, bounded to 15 seconds; empty when npm is absent or fails. */
+    static Optional<String> runProcess(List<String> command, Map<String, String> environment) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().clear();
+            pb.environment().putAll(environment);
+            Process p = pb.start();
+            p.getOutputStream().close();
+            byte[] out;
+            try (InputStream in = p.getInputStream()) {
+                out = in.readNBytes(4096);
+            }
+            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return Optional.empty();
+            }
+            return p.exitValue() == 0 ? Optional.of(new String(out, StandardCharsets.UTF_8)) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,510 @@
+package dev.airlock.npm;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
+import dev.airlock.core.ecosystem.ArtifactRef;
+import dev.airlock.core.ecosystem.Digest;
+import dev.airlock.core.ecosystem.MetadataException;
+import dev.airlock.core.ecosystem.PackageMetadata;
+import dev.airlock.core.ecosystem.ReleaseInfo;
+import dev.airlock.core.ecosystem.RenderContext;
+import dev.airlock.core.ecosystem.Rendered;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * An npm packument: parsed once with a streaming parser for the facts the core needs (versions,
+ * publish times, tarball URLs and digests, dist-tags), and rendered again from the original bytes
+ * for clients, filtered and with {@code dist.tarball} pointing at Airlock.
+ *
+ * <p>Rendering copies every token it does not change, so {@code time}, {@code _npmUser},
+ * {@code maintainers}, {@code dist.integrity}, {@code dist.shasum}, {@code dist.signatures} and
+ * {@code dist.attestations} keep their exact values. Duplicate keys are refused at parse time:
+ * a document that says two things about one field is an attack on whoever reads the other one.
+ *
+ * <p>Two renderings exist: the full document, and the abbreviated ("corgi") one npm asks for with
+ * {@code application/vnd.npm.install-v1+json}. When the upstream ignored that Accept header and
+ * sent the full document, the abbreviated form is synthesised here, {@code hasInstallScript} included.
+ */
+final class Packument implements PackageMetadata {
+
+    static final String FULL = "full";
+    static final String ABBREVIATED = "abbreviated";
+    static final String CORGI_TYPE = "application/vnd.npm.install-v1+json";
+    private static final String JSON_TYPE = "application/json";
+
+    /** Version keys the abbreviated document keeps (npm registry's allow-list). */
+    private static final Set<String> CORGI_VERSION_KEYS = Set.of("name", "version", "dependencies", "optionalDependencies",
+            "devDependencies", "bundleDependencies", "bundledDependencies", "peerDependencies", "peerDependenciesMeta", "bin",
+            "directories", "dist", "engines", "deprecated", "cpu", "os", "libc", "_hasShrinkwrap", "hasInstallScript", "funding");
+    private static final Set<String> INSTALL_SCRIPTS = Set.of("preinstall", "install", "postinstall");
+
+    static final JsonFactory JSON = new JsonFactoryBuilder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private final String name;
+    private final String variant;
+    private final boolean sourceAbbreviated;
+    private final byte[] raw;
+    private final List<ReleaseInfo> releases;
+    private final Map<String, ArtifactRef> artifacts;
+    private final Map<String, String> distTags;
+    private final String modified;
+
+    private Packument(String name, String variant, boolean sourceAbbreviated, byte[] raw, List<ReleaseInfo> releases,
+                      Map<String, ArtifactRef> artifacts, Map<String, String> distTags, String modified) {
+        this.name = name;
+        this.variant = variant;
+        this.sourceAbbreviated = sourceAbbreviated;
+        this.raw = raw;
+        this.releases = releases;
+        this.artifacts = artifacts;
+        this.distTags = distTags;
+        this.modified = modified;
+    }
+
+    /**
+     * Parses an upstream packument.
+     *
+     * @param expectedName the package that was asked for; a document about another package is refused
+     * @param variant      {@link #FULL} or {@link #ABBREVIATED}: which rendering clients get
+     * @param contentType  upstream's Content-Type, telling whether it honoured the abbreviated Accept
+     */
+    static Packument parse(String expectedName, String variant, byte[] body, String contentType) throws MetadataException {
+        boolean abbreviatedSource = contentType != null && contentType.contains(CORGI_TYPE);
+        String docName = null;
+        String modified = null;
+        Map<String, String> times = new HashMap<>();
+        Map<String, String> distTags = new LinkedHashMap<>();
+        List<String> versionOrder = new ArrayList<>();
+        Map<String, ArtifactRef> artifacts = new HashMap<>();
+        try (JsonParser p = JSON.createParser(body)) {
+            expect(p.nextToken(), JsonToken.START_OBJECT, "a packument must be a JSON object");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "name" -> {
+                        expect(value, JsonToken.VALUE_STRING, "\"name\" must be a string");
+                        docName = p.getText();
+                    }
+                    case "modified" -> modified = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "dist-tags" -> readStringMap(p, value, distTags, "dist-tags");
+                    case "time" -> readStringMap(p, value, times, "time");
+                    case "versions" -> readVersions(p, value, versionOrder, artifacts);
+                    default -> p.skipChildren();
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw new MetadataException("trailing data after the packument");
+            }
+        } catch (IOException e) {
+            throw new MetadataException("not valid JSON: " + firstLine(e.getMessage()), e);
+        }
+        if (docName == null) {
+            throw new MetadataException("the packument has no \"name\"");
+        }
+        if (!docName.equals(expectedName)) {
+            throw new MetadataException("asked for " + expectedName + " but the packument describes " + docName);
+        }
+        if (modified == null) {
+            modified = times.get("modified");
+        }
+        List<ReleaseInfo> releases = new ArrayList<>(versionOrder.size());
+        for (String v : versionOrder) {
+            releases.add(new ReleaseInfo(v, instant(times.get(v))));
+        }
+        // Publish order where the document gives one (time), else document order.
+        if (releases.stream().allMatch(r -> r.publishedAt() != null)) {
+            releases.sort(java.util.Comparator.comparing(ReleaseInfo::publishedAt));
+        }
+        return new Packument(docName, variant, abbreviatedSource, body, Collections.unmodifiableList(releases),
+                Map.copyOf(artifacts), Collections.unmodifiableMap(distTags), modified);
+    }
+
+    private static void readVersions(JsonParser p, JsonToken value, List<String> order, Map<String, ArtifactRef> artifacts)
+            throws IOException, MetadataException {
+        expect(value, JsonToken.START_OBJECT, "\"versions\" must be an object");
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String version = p.currentName();
+            expect(p.nextToken(), JsonToken.START_OBJECT, "versions[\"" + version + "\"] must be an object");
+            order.add(version);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String key = p.currentName();
+                JsonToken t = p.nextToken();
+                if (key.equals("dist") && t == JsonToken.START_OBJECT) {
+                    readDist(p, version).ifPresent(a -> artifacts.putIfAbsent(a.filename(), a));
+                } else {
+                    p.skipChildren();
+                }
+            }
+        }
+    }
+
+    private static Optional<ArtifactRef> readDist(JsonParser p, String version) throws IOException {
+        String tarball = null;
+        String integrity = null;
+        String shasum = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonToken t = p.nextToken();
+            if (t == JsonToken.VALUE_STRING) {
+                switch (key) {
+                    case "tarball" -> tarball = p.getText();
+                    case "integrity" -> integrity = p.getText();
+                    case "shasum" -> shasum = p.getText();
+                    default -> {
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        if (tarball == null) {
+            return Optional.empty();
+        }
+        URI uri;
+        try {
+            uri = new URI(tarball);
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
+        if (!uri.isAbsolute() || uri.getRawPath() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+            return Optional.empty();
+        }
+        String path = uri.getPath();
+        String filename = path.substring(path.lastIndexOf('/') + 1);
+        Optional<Digest> digest = strongest(integrity, shasum);
+        if (digest.isEmpty() || !NpmNames.validTarballName(filename)) {
+            // Without a digest the bytes could not be verified; such a tarball is not served.
+            return Optional.empty();
+        }
+        return Optional.of(new ArtifactRef(version, filename, uri, digest.get(), "application/octet-stream"));
+    }
+
+    /** The strongest digest in an SRI string ("sha512-... sha1-..."), else the sha1 {@code shasum}. */
+    static Optional<Digest> strongest(String integrity, String shasum) {
+        Digest best = null;
+        int bestRank = 0;
+        if (integrity != null) {
+            for (String part : integrity.trim().split("\\s+")) {
+                int dash = part.indexOf('-');
+                if (dash < 0) {
+                    continue;
+                }
+                String algo = part.substring(0, dash);
+                String b64 = part.substring(dash + 1);
+                int q = b64.indexOf('?');
+                if (q >= 0) {
+                    b64 = b64.substring(0, q);
+                }
+                int rank = switch (algo) {
+                    case "sha512" -> 4;
+                    case "sha384" -> 3;
+                    case "sha256" -> 2;
+                    case "sha1" -> 1;
+                    default -> 0;
+                };
+                if (rank > bestRank) {
+                    try {
+                        byte[] value = Base64.getDecoder().decode(b64);
+                        best = new Digest(jcaName(algo), value);
+                        bestRank = rank;
+                    } catch (IllegalArgumentException ignored) {
+                        // a malformed entry is no digest; others in the string may still serve
+                    }
+                }
+            }
+        }
+        if (best == null && shasum != null && shasum.matches("[0-9a-fA-F]{40}")) {
+            best = new Digest("SHA-1", HexFormat.of().parseHex(shasum.toLowerCase(java.util.Locale.ROOT)));
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static String jcaName(String sriAlgo) {
+        return "SHA-" + sriAlgo.substring(3);
+    }
+
+    private static void readStringMap(JsonParser p, JsonToken value, Map<String, String> into, String what)
+            throws IOException, MetadataException {
+        expect(value, JsonToken.START_OBJECT, "\"" + what + "\" must be an object");
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String k = p.currentName();
+            JsonToken t = p.nextToken();
+            if (t == JsonToken.VALUE_STRING) {
+                into.put(k, p.getText());
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    private static void expect(JsonToken actual, JsonToken wanted, String message) throws MetadataException {
+        if (actual != wanted) {
+            throw new MetadataException(message);
+        }
+    }
+
+    private static Instant instant(String iso) {
+        if (iso == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(iso);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    @Override
+    public String packageName() {
+        return name;
+    }
+
+    @Override
+    public List<ReleaseInfo> releases() {
+        return releases;
+    }
+
+    @Override
+    public Optional<ArtifactRef> artifact(String filename) {
+        return Optional.ofNullable(artifacts.get(filename));
+    }
+
+    @Override
+    public long weight() {
+        return raw.length + 256L * releases.size();
+    }
+
+    Map<String, String> distTags() {
+        return distTags;
+    }
+
+    @Override
+    public Rendered render(RenderContext context) {
+        boolean abbreviate = variant.equals(ABBREVIATED);
+        Predicate<String> visible = context.visible();
+        Map<String, String> tags = visibleTags(visible);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(abbreviate && !sourceAbbreviated ? raw.length / 4 : raw.length + 1024);
+        try (JsonParser p = JSON.createParser(raw); JsonGenerator g = JSON.createGenerator(out)) {
+            p.nextToken();
+            g.writeStartObject();
+            boolean wroteModified = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                if (abbreviate && !sourceAbbreviated && !(field.equals("name") || field.equals("dist-tags") || field.equals("versions"))) {
+                    p.skipChildren();
+                    continue;
+                }
+                switch (field) {
+                    case "versions" -> {
+                        g.writeFieldName("versions");
+                        writeVersions(p, g, visible, context.mountUrl(), abbreviate && !sourceAbbreviated);
+                    }
+                    case "dist-tags" -> {
+                        g.writeFieldName("dist-tags");
+                        g.writeStartObject();
+                        for (Map.Entry<String, String> t : tags.entrySet()) {
+                            g.writeStringField(t.getKey(), t.getValue());
+                        }
+                        g.writeEndObject();
+                        p.skipChildren();
+                    }
+                    case "time" -> {
+                        g.writeFieldName("time");
+                        writeTime(p, g, visible);
+                    }
+                    default -> {
+                        if (field.equals("modified")) {
+                            wroteModified = true;
+                        }
+                        g.writeFieldName(field);
+                        g.copyCurrentStructureExact(p);
+                    }
+                }
+            }
+            if (abbreviate && !sourceAbbreviated && !wroteModified && modified != null) {
+                g.writeStringField("modified", modified);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            // The bytes parsed once already; failing now means memory or a bug, not bad input.
+            throw new UncheckedIOException("cannot render the packument of " + name, e);
+        }
+        return new Rendered(out.toByteArray(), abbreviate ? CORGI_TYPE : JSON_TYPE);
+    }
+
+    private void writeVersions(JsonParser p, JsonGenerator g, Predicate<String> visible, String mountUrl, boolean abbreviate)
+            throws IOException {
+        g.writeStartObject();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String version = p.currentName();
+            p.nextToken();
+            if (!visible.test(version)) {
+                p.skipChildren();
+                continue;
+            }
+            g.writeFieldName(version);
+            g.writeStartObject();
+            boolean installScript = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String key = p.currentName();
+                JsonToken t = p.nextToken();
+                if (abbreviate && key.equals("scripts") && t == JsonToken.START_OBJECT) {
+                    installScript = hasInstallScript(p);
+                    continue;
+                }
+                if (abbreviate && !CORGI_VERSION_KEYS.contains(key)) {
+                    p.skipChildren();
+                    continue;
+                }
+                g.writeFieldName(key);
+                if (key.equals("dist") && t == JsonToken.START_OBJECT) {
+                    writeDist(p, g, mountUrl);
+                } else {
+                    g.copyCurrentStructureExact(p);
+                }
+            }
+            if (installScript) {
+                g.writeBooleanField("hasInstallScript", true);
+            }
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    private static boolean hasInstallScript(JsonParser p) throws IOException {
+        boolean found = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String script = p.currentName();
+            JsonToken t = p.nextToken();
+            if (INSTALL_SCRIPTS.contains(script) && t == JsonToken.VALUE_STRING && !p.getText().isBlank()) {
+                found = true;
+            }
+            p.skipChildren();
+        }
+        return found;
+    }
+
+    private void writeDist(JsonParser p, JsonGenerator g, String mountUrl) throws IOException {
+        g.writeStartObject();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonToken t = p.nextToken();
+            g.writeFieldName(key);
+            if (key.equals("tarball") && t == JsonToken.VALUE_STRING) {
+                g.writeString(new SerializedString(rewriteTarball(p.getText(), mountUrl)));
+            } else {
+                g.copyCurrentStructureExact(p);
+            }
+        }
+        g.writeEndObject();
+    }
+
+    /** {@code <mount>/<name>/-/<file>}: the scope's slash stays literal, as the npm client itself asks. */
+    private String rewriteTarball(String upstream, String mountUrl) {
+        int slash = upstream.lastIndexOf('/');
+        String file = upstream.substring(slash + 1);
+        int q = file.indexOf('?');
+        if (q >= 0) {
+            file = file.substring(0, q);
+        }
+        return mountUrl + name + "/-/" + file;
+    }
+
+    private void writeTime(JsonParser p, JsonGenerator g, Predicate<String> visible) throws IOException {
+        g.writeStartObject();
+        Set<String> known = new java.util.HashSet<>();
+        for (ReleaseInfo r : releases) {
+            known.add(r.version());
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            p.nextToken();
+            if (known.contains(key) && !visible.test(key)) {
+                p.skipChildren();
+                continue;
+            }
+            g.writeFieldName(key);
+            g.copyCurrentStructureExact(p);
+        }
+        g.writeEndObject();
+    }
+
+    /**
+     * dist-tags that point at visible versions; a tag pointing at a hidden one moves to the highest
+     * visible version (stable ones first), and {@code latest} always exists while anything is visible.
+     */
+    private Map<String, String> visibleTags(Predicate<String> visible) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String fallback = null;
+        for (ReleaseInfo r : releases) {
+            String v = r.version();
+            if (!visible.test(v)) {
+                continue;
+            }
+            if (fallback == null) {
+                fallback = v;
+                continue;
+            }
+            boolean vPre = SemverOrder.isPrerelease(v);
+            boolean fPre = SemverOrder.isPrerelease(fallback);
+            if ((fPre && !vPre) || (fPre == vPre && SemverOrder.INSTANCE.compare(v, fallback) > 0)) {
+                fallback = v;
+            }
+        }
+        for (Map.Entry<String, String> t : distTags.entrySet()) {
+            if (visible.test(t.getValue()) && artifactsOrReleasesContain(t.getValue())) {
+                out.put(t.getKey(), t.getValue());
+            } else if (t.getKey().equals("latest") && fallback != null) {
+                out.put("latest", fallback);
+            }
+        }
+        if (!out.containsKey("latest") && fallback != null) {
+            out.put("latest", fallback);
+        }
+        return out;
+    }
+
+    private boolean artifactsOrReleasesContain(String version) {
+        for (ReleaseInfo r : releases) {
+            if (r.version().equals(version)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

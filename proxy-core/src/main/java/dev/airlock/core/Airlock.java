@@ -1,0 +1,145 @@
+package dev.airlock.core;
+
+import dev.airlock.config.AirlockConfig;
+import dev.airlock.core.ecosystem.Ecosystem;
+import dev.airlock.core.ecosystem.EcosystemContext;
+import dev.airlock.core.ecosystem.UpstreamSettings;
+import dev.airlock.core.metrics.AirlockMetrics;
+import dev.airlock.core.proxy.ArtifactService;
+import dev.airlock.core.proxy.EcosystemRuntime;
+import dev.airlock.core.proxy.MetadataService;
+import dev.airlock.core.server.AirlockServer;
+import dev.airlock.core.server.Services;
+import dev.airlock.core.store.BlobStore;
+import dev.airlock.core.store.SqliteStateStore;
+import dev.airlock.core.store.StateStore;
+import dev.airlock.core.upstream.UpstreamClient;
+
+import java.io.PrintStream;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A running Airlock: the ecosystems found on the class path, the stores in the data directory,
+ * the caches and the listener, wired from one {@link AirlockConfig}. {@link #close()} stops it.
+ */
+public final class Airlock implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("airlock");
+
+    private final AirlockServer server;
+    private final StateStore state;
+    private final ThreadPoolExecutor workers;
+    private final ScheduledExecutorService watchdog;
+    private final AirlockMetrics metrics;
+    private final List<EcosystemRuntime> ecosystems;
+
+    private Airlock(AirlockServer server, StateStore state, ThreadPoolExecutor workers, ScheduledExecutorService watchdog,
+                    AirlockMetrics metrics, List<EcosystemRuntime> ecosystems) {
+        this.server = server;
+        this.state = state;
+        this.workers = workers;
+        this.watchdog = watchdog;
+        this.metrics = metrics;
+        this.ecosystems = ecosystems;
+    }
+
+    /**
+     * Starts Airlock. {@code environment} and {@code home} are what ecosystems read to discover
+     * the machine's client configuration (the real ones in production, fakes in tests).
+     */
+    public static Airlock start(AirlockConfig config, Map<String, String> environment, Path home, Clock clock,
+                                PrintStream accessLog) throws InterruptedException {
+        Path data = config.storage().path();
+        AirlockMetrics metrics = new AirlockMetrics();
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemon("airlock-watchdog"));
+        ThreadPoolExecutor workers = new ThreadPoolExecutor(config.server().workerThreads(), config.server().workerThreads(),
+                60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), daemon("airlock-worker"));
+        StateStore state = null;
+        try {
+            state = new SqliteStateStore(data);
+            BlobStore blobs = new BlobStore(data);
+            List<EcosystemRuntime> ecosystems = new ArrayList<>();
+            for (Ecosystem e : ServiceLoader.load(Ecosystem.class)) {
+                var upstreamConfig = config.upstream(e.id());
+                UpstreamSettings settings = e.start(new EcosystemContext(upstreamConfig, environment, home, clock, config.offline()));
+                if (settings.available()) {
+                    LOG.log(Level.INFO, e.id() + " upstream " + settings.base() + " (from " + settings.source() + ")");
+                } else {
+                    LOG.log(Level.WARNING, e.id() + " has no upstream: " + settings.unavailable());
+                }
+                ecosystems.add(new EcosystemRuntime(e, new UpstreamClient(e.id(), settings, upstreamConfig, clock, watchdog, metrics)));
+            }
+            MetadataService metadata = new MetadataService(state, data, clock, config.cache().metadataTtl(),
+                    config.cache().metadataMaxBytes(), config.offline(), metrics);
+            ArtifactService artifacts = new ArtifactService(state, blobs, metadata, clock, metrics);
+            Services services = new Services(ecosystems, metadata, artifacts, state, blobs, metrics, workers);
+            AirlockServer server = AirlockServer.start(config.server(), services, accessLog);
+            InetSocketAddress a = server.address();
+            LOG.log(Level.INFO, "Airlock listening on http://" + a.getHostString() + ":" + a.getPort() + "/ with data in "
+                    + data.toAbsolutePath().normalize());
+            return new Airlock(server, state, workers, watchdog, metrics, List.copyOf(ecosystems));
+        } catch (RuntimeException | InterruptedException e) {
+            workers.shutdownNow();
+            watchdog.shutdownNow();
+            if (state != null) {
+                state.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return server.address().getPort();
+    }
+
+    /** {@code http://host:port/} of the listener. */
+    public URI baseUri() {
+        InetSocketAddress a = server.address();
+        return URI.create("http://" + a.getHostString() + ":" + a.getPort() + "/");
+    }
+
+    public AirlockMetrics metrics() {
+        return metrics;
+    }
+
+    public List<EcosystemRuntime> ecosystems() {
+        return ecosystems;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        watchdog.shutdownNow();
+        state.close();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

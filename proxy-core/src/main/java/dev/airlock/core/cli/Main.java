@@ -1,0 +1,38 @@
+package dev.airlock.core.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code java -jar airlock.jar <command>}. Exit codes: 0 done, 1 failed, 2 bad usage.
+ */
+@Command(name = "airlock", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "A supply-chain gate: a caching proxy for npm, pip and Maven that inspects every release.",
+        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        Logging.configure();
+        int code = new CommandLine(new Main())
+                .setExitCodeExceptionMapper(t -> 1)
+                .execute(args);
+        System.exit(code);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    /** The version from the jar manifest, or "dev" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[]{"airlock " + (v == null ? "dev" : v)};
+        }
+    }
+}

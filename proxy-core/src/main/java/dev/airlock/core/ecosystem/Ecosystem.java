@@ -1,0 +1,47 @@
+package dev.airlock.core.ecosystem;
+
+/**
+ * One registry protocol (npm, PyPI, Maven, ...), found with {@link java.util.ServiceLoader}.
+ *
+ * <p>The core never names an ecosystem: it mounts each one at {@code /{id}/}, asks it to turn a
+ * request into a {@link Route}, and hands it upstream bytes to parse. An ecosystem never sees a
+ * socket or a Netty type; it receives decoded paths, headers and bytes, and returns routes,
+ * facts and rendered bytes. That keeps protocol code testable without a server.
+ *
+ * <p>Implementations must be thread-safe once {@link #start} has returned.
+ */
+public interface Ecosystem {
+
+    /** Short lower-case id, also the URL mount ({@code /npm/}) and the config key under {@code upstreams}. */
+    String id();
+
+    /**
+     * Called once before the first request. Decides the upstream (configured or discovered from
+     * the machine's own client configuration) and returns it; the core builds the HTTP client
+     * from what is returned and never fetches from hosts outside it.
+     */
+    UpstreamSettings start(EcosystemContext context);
+
+    /**
+     * Maps a request under this ecosystem's mount to a route. {@link Request#path()} is relative
+     * to the mount, already percent-decoded once and checked by the core for traversal.
+     */
+    Route route(Request request);
+
+    /**
+     * Maps a request for a path outside every mount (the origin root) when this ecosystem's
+     * clients ask for it there, as the npm client does for {@code /-/npm/v1/...}. Returns
+     * {@code null} when the path is not this ecosystem's.
+     */
+    default Route routeRoot(Request request) {
+        return null;
+    }
+
+    /**
+     * Parses an upstream metadata document. Runs on a worker thread; may be called with
+     * documents of tens of megabytes, so implementations should parse with a streaming parser.
+     *
+     * @throws MetadataException when the document is not what the protocol promises
+     */
+    PackageMetadata parse(MetadataRequest request, byte[] body, String contentType) throws MetadataException;
+}

@@ -1,0 +1,16 @@
+package dev.airlock.core.ecosystem;
+
+import dev.airlock.config.UpstreamConfig;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * What an ecosystem may read at start-up: its own {@code upstreams.<id>} section, the process
+ * environment and home directory (for discovering the machine's client configuration), and the clock.
+ * Environment and home are injected so that discovery can be tested without touching the real ones.
+ */
+public record EcosystemContext(UpstreamConfig upstream, Map<String, String> environment, Path home, Clock clock,
+                               boolean offline) {
+}

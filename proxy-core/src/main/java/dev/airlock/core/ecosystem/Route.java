@@ -1,0 +1,36 @@
+package dev.airlock.core.ecosystem;
+
+/**
+ * What the core should do with a request. Sealed: the core's dispatcher handles every kind.
+ */
+public sealed interface Route {
+
+    /** Serve a package's metadata document, cached and revalidated by the core. */
+    record Metadata(MetadataRequest request) implements Route {
+    }
+
+    /**
+     * Serve one artifact file of a package. The core finds its upstream URL and expected digest
+     * through the package's metadata ({@link PackageMetadata#artifact}), downloads and verifies it
+     * once, and serves it from the blob store afterwards.
+     */
+    record Artifact(MetadataRequest metadata, String filename) implements Route {
+    }
+
+    /**
+     * Proxy a small request to the upstream unchanged (keys, search, audit): not cached, bodies
+     * bounded, only to the ecosystem's own upstream.
+     *
+     * @param upstreamPath path and query relative to the upstream base, without a leading "/"
+     */
+    record Passthrough(String upstreamPath) implements Route {
+    }
+
+    /** Answer at once with an error the client should see. */
+    record Reject(int status, String message) implements Route {
+    }
+
+    /** Redirect the client (name normalisation). */
+    record Redirect(String location) implements Route {
+    }
+}

@@ -1,0 +1,39 @@
+package dev.airlock.core.ecosystem;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The upstream an ecosystem decided on at start-up.
+ *
+ * @param base        the registry root every metadata and pass-through path is resolved against
+ *                    (ends with "/"), or {@code null} when none could be found
+ * @param extraHosts  further bases whose hosts artifact URLs found in metadata may point at
+ *                    (a files host); URLs on any other host are refused
+ * @param source      where the base came from, for the start-up log ("upstreams.npm.url in airlock.yaml",
+ *                    "NPM_CONFIG_REGISTRY", ...)
+ * @param unavailable when {@code base} is null: what the operator should do, sent to clients in a 503
+ */
+public record UpstreamSettings(URI base, List<URI> extraHosts, String source, String unavailable) {
+
+    public UpstreamSettings {
+        extraHosts = List.copyOf(extraHosts);
+        Objects.requireNonNull(source, "source");
+        if (base == null) {
+            Objects.requireNonNull(unavailable, "unavailable must say how to configure the upstream");
+        }
+    }
+
+    public static UpstreamSettings of(URI base, List<URI> extraHosts, String source) {
+        return new UpstreamSettings(base, extraHosts, source, null);
+    }
+
+    public static UpstreamSettings none(String source, String howToConfigure) {
+        return new UpstreamSettings(null, List.of(), source, howToConfigure);
+    }
+
+    public boolean available() {
+        return base != null;
+    }
+}

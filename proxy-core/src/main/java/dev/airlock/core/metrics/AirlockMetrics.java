@@ -1,0 +1,75 @@
+package dev.airlock.core.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Airlock's meters, exposed in Prometheus text format at {@code /-/metrics}.
+ *
+ * <p>Meters are looked up once per tag combination and kept, so recording on the warm request
+ * path is a map lookup and an atomic add.
+ */
+public final class AirlockMetrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+
+    public AirlockMetrics() {
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+    }
+
+    /** One answered client request. {@code route} is the route kind (metadata, artifact, ...). */
+    public void request(String ecosystem, String route, int status, long bytes) {
+        counter("airlock.requests", "requests answered", "ecosystem", ecosystem, "route", route, "status", Integer.toString(status)).increment();
+        if (bytes > 0) {
+            counter("airlock.served.bytes", "body bytes sent to clients", "ecosystem", ecosystem).increment(bytes);
+        }
+    }
+
+    /** A cache lookup: {@code kind} metadata or artifact, {@code result} hit, miss, revalidated or stale. */
+    public void cache(String ecosystem, String kind, String result) {
+        counter("airlock.cache.lookups", "cache lookups by result", "ecosystem", ecosystem, "kind", kind, "result", result).increment();
+    }
+
+    /** A request that joined an upstream fetch already under way instead of starting its own. */
+    public void coalesced(String ecosystem, String kind) {
+        counter("airlock.coalesced.requests", "requests served by another request's upstream fetch", "ecosystem", ecosystem, "kind", kind).increment();
+    }
+
+    /** A request to an upstream and how it ended. */
+    public void upstreamRequest(String ecosystem, String outcome, long nanos) {
+        timers.computeIfAbsent(ecosystem + '\0' + outcome, k -> Timer.builder("airlock.upstream.request")
+                .description("upstream request latency until headers, by outcome")
+                .tags("ecosystem", ecosystem, "outcome", outcome)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** An event worth alerting on (integrity failure, dropped access-log lines). */
+    public void event(String name, String ecosystem) {
+        counter("airlock.events", "notable events", "event", name, "ecosystem", ecosystem).increment();
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        StringBuilder key = new StringBuilder(name);
+        for (String t : tags) {
+            key.append('\0').append(t);
+        }
+        return counters.computeIfAbsent(key.toString(), k -> Counter.builder(name).description(description).tags(tags).register(registry));
+    }
+}

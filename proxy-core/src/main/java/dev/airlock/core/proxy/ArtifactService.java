@@ -1,0 +1,182 @@
+package dev.airlock.core.proxy;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.airlock.core.ecosystem.ArtifactRef;
+import dev.airlock.core.ecosystem.Route;
+import dev.airlock.core.metrics.AirlockMetrics;
+import dev.airlock.core.store.ArtifactRecord;
+import dev.airlock.core.store.BlobStore;
+import dev.airlock.core.store.StateStore;
+import dev.airlock.core.upstream.UpstreamException;
+import dev.airlock.core.upstream.UpstreamResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Artifact files: downloaded once, verified, kept in the blob store, served from disk.
+ *
+ * <p>A miss downloads the file to a temp file while hashing it, compares the digest with the one
+ * the package's metadata declares, and only then commits the blob and records it in the artifact
+ * index. A file whose bytes do not match, or whose download breaks off, is never committed and
+ * never reaches a client. Concurrent misses for one file share one download.
+ *
+ * <p>Threading: {@link #load} blocks (upstream, disk, JDBC) and runs on worker threads;
+ * {@link #peek} is a non-blocking memory lookup for the event loop's warm path.
+ */
+public final class ArtifactService {
+
+    private static final System.Logger LOG = System.getLogger("airlock.artifacts");
+
+    private final StateStore state;
+    private final BlobStore blobs;
+    private final MetadataService metadata;
+    private final Clock clock;
+    private final AirlockMetrics metrics;
+    /** The artifact index's hot part. Records never change once written, so this never goes stale. */
+    private final Cache<String, ArtifactRecord> index = Caffeine.newBuilder().maximumSize(200_000).build();
+    private final SingleFlight<String, Served> flights = new SingleFlight<>();
+
+    public ArtifactService(StateStore state, BlobStore blobs, MetadataService metadata, Clock clock, AirlockMetrics metrics) {
+        this.state = state;
+        this.blobs = blobs;
+        this.metadata = metadata;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** A file ready to send. */
+    public record Served(ArtifactRecord record, Path file, CacheStatus status) {
+    }
+
+    /** The cached file if its index record is in memory; {@code null} otherwise. Non-blocking. */
+    public Served peek(EcosystemRuntime eco, Route.Artifact route) {
+        ArtifactRecord r = index.getIfPresent(key(eco, route));
+        return r == null ? null : new Served(r, blobs.pathOf(r.sha256()), CacheStatus.HIT);
+    }
+
+    /**
+     * The file, from the blob store or downloaded and verified now.
+     *
+     * @throws ProxyException 404 when the metadata lists no such file, 502 when the download or
+     *                        its verification failed, 503/504 when upstream is unavailable
+     */
+    public Served load(EcosystemRuntime eco, Route.Artifact route) throws ProxyException {
+        String key = key(eco, route);
+        Served hit = cached(eco, route, key);
+        if (hit != null) {
+            metrics.cache(eco.id(), "artifact", CacheStatus.HIT.tag());
+            return hit;
+        }
+        try {
+            Served s = flights.run(key, () -> {
+                Served again = cached(eco, route, key);
+                return again != null ? again : download(eco, route, key);
+            }, () -> metrics.coalesced(eco.id(), "artifact"));
+            metrics.cache(eco.id(), "artifact", s.status().tag());
+            return s;
+        } catch (ProxyException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ProxyException(500, "internal error while fetching " + route.filename(), e);
+        }
+    }
+
+    private Served cached(EcosystemRuntime eco, Route.Artifact route, String key) {
+        ArtifactRecord r = index.getIfPresent(key);
+        if (r == null) {
+            r = state.findArtifact(eco.id(), route.metadata().packageName(), route.filename()).orElse(null);
+        }
+        if (r == null) {
+            return null;
+        }
+        Path file = blobs.pathOf(r.sha256());
+        if (!Files.isRegularFile(file)) {
+            // The index outlived its blob (disk restored from an older backup): fetch again.
+            index.invalidate(key);
+            return null;
+        }
+        index.put(key, r);
+        return new Served(r, file, CacheStatus.HIT);
+    }
+
+    private Served download(EcosystemRuntime eco, Route.Artifact route, String key) throws ProxyException {
+        MetadataEntry.Loaded meta = metadata.load(eco, route.metadata());
+        ArtifactRef ref = meta.entry().metadata().artifact(route.filename())
+                .orElseThrow(() -> new ProxyException(404, route.filename() + " is not listed in the metadata of "
+                        + route.metadata().packageName()));
+        if (!eco.upstream().allowed(ref.upstreamUrl())) {
+            metrics.event("foreign_artifact_url", eco.id());
+            throw new ProxyException(502, "the metadata of " + route.metadata().packageName() + " points " + route.filename()
+                    + " at " + eco.upstream().describe(ref.upstreamUrl()) + ", a host not configured for " + eco.id()
+                    + "; Airlock does not fetch from it");
+        }
+        try (UpstreamResponse resp = eco.upstream().get(ref.upstreamUrl(), Map.of("Accept", "*/*"))) {
+            if (resp.status() == 404 || resp.status() == 410) {
+                throw new ProxyException(404, route.filename() + " was not found upstream");
+            }
+            if (resp.status() != 200) {
+                throw new ProxyException(502, "upstream answered " + resp.status() + " for " + route.filename());
+            }
+            if (resp.header("content-encoding") != null && !"identity".equalsIgnoreCase(resp.header("content-encoding"))) {
+                throw new ProxyException(502, "upstream sent " + route.filename() + " with content-encoding "
+                        + resp.header("content-encoding") + " although none was asked for");
+            }
+            String algorithm = ref.expected().algorithm();
+            try (BlobStore.Pending pending = blobs.create(Set.of(algorithm))) {
+                copy(eco, resp, pending);
+                String declaredLength = resp.header("content-length");
+                if (declaredLength != null && !declaredLength.equals(Long.toString(pending.size()))) {
+                    throw new ProxyException(502, "download of " + route.filename() + " ended after " + pending.size()
+                            + " of " + declaredLength + " bytes; nothing was cached");
+                }
+                byte[] actual = pending.digest(algorithm);
+                if (!ref.expected().matches(actual)) {
+                    metrics.event("integrity_failure", eco.id());
+                    String got = new dev.airlock.core.ecosystem.Digest(algorithm, actual).sri();
+                    LOG.log(Level.WARNING, "integrity failure: " + eco.id() + " " + route.metadata().packageName() + " "
+                            + route.filename() + " expected " + ref.expected().sri() + " got " + got);
+                    throw new ProxyException(502, "integrity check failed for " + route.filename() + ": upstream metadata declares "
+                            + ref.expected().sri() + " but the downloaded bytes are " + got + "; nothing was cached");
+                }
+                pending.commit();
+                ArtifactRecord r = state.putArtifact(new ArtifactRecord(eco.id(), route.metadata().packageName(), route.filename(),
+                        ref.version(), pending.sha256Hex(), pending.size(), ref.contentType(), ref.expected().sri(), clock.instant()));
+                index.put(key, r);
+                return new Served(r, blobs.pathOf(r.sha256()), CacheStatus.MISS);
+            }
+        } catch (UpstreamException e) {
+            throw new ProxyException(e.kind().status, e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ProxyException(500, "cannot store " + route.filename() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void copy(EcosystemRuntime eco, UpstreamResponse resp, BlobStore.Pending out) throws UpstreamException, IOException {
+        byte[] buf = new byte[64 * 1024];
+        InputStream in = resp.body();
+        while (true) {
+            int n;
+            try {
+                n = in.read(buf);
+            } catch (IOException e) {
+                throw eco.upstream().readFailure(resp.uri(), e);
+            }
+            if (n < 0) {
+                return;
+            }
+            out.write(buf, 0, n);
+        }
+    }
+
+    private static String key(EcosystemRuntime eco, Route.Artifact route) {
+        return eco.id() + "\0" + route.metadata().packageName() + "\0" + route.filename();
+    }
+}

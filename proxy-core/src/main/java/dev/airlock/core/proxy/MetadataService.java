@@ -1,0 +1,252 @@
+package dev.airlock.core.proxy;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.airlock.core.ecosystem.MetadataException;
+import dev.airlock.core.ecosystem.MetadataRequest;
+import dev.airlock.core.ecosystem.PackageMetadata;
+import dev.airlock.core.ecosystem.ReleaseInfo;
+import dev.airlock.core.metrics.AirlockMetrics;
+import dev.airlock.core.store.MetadataState;
+import dev.airlock.core.store.StateStore;
+import dev.airlock.core.upstream.UpstreamException;
+import dev.airlock.core.upstream.UpstreamResponse;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Metadata documents: cached, revalidated, single-flight, stale-if-error.
+ *
+ * <p>Freshness: a document fetched less than {@code cache.metadataTtl} ago is served without
+ * asking upstream. After that the next request revalidates with {@code If-None-Match} /
+ * {@code If-Modified-Since}; concurrent requests for one document share one upstream request.
+ * When upstream fails (unreachable, timeout, 5xx, malformed answer) the last good copy is
+ * served, marked stale; only without one does the client see 502/503/504.
+ *
+ * <p>Durability: the last good upstream body of every document is kept under
+ * {@code <data>/metadata/} and its fetch state in the state store, so revalidation and
+ * stale-if-error also work after a restart. Parsed documents are held in a Caffeine cache
+ * bounded by weight.
+ *
+ * <p>Threading: {@link #load} blocks and runs on worker threads; {@link #peekFresh} is a
+ * non-blocking memory lookup for the event loop's warm path.
+ */
+public final class MetadataService {
+
+    /** Larger upstream documents are refused; the largest real packuments are well below this. */
+    static final long MAX_DOCUMENT_BYTES = 256L * 1024 * 1024;
+
+    private final StateStore state;
+    private final Path bodies;
+    private final Clock clock;
+    private final Duration ttl;
+    private final boolean offline;
+    private final AirlockMetrics metrics;
+    private final Cache<String, MetadataEntry> cache;
+    private final SingleFlight<String, MetadataEntry.Loaded> flights = new SingleFlight<>();
+
+    public MetadataService(StateStore state, Path dataDir, Clock clock, Duration ttl, long maxBytes, boolean offline,
+                           AirlockMetrics metrics) {
+        this.state = state;
+        this.bodies = dataDir.resolve("metadata");
+        this.clock = clock;
+        this.ttl = ttl;
+        this.offline = offline;
+        this.metrics = metrics;
+        this.cache = Caffeine.newBuilder()
+                .maximumWeight(maxBytes)
+                .weigher((String k, MetadataEntry e) -> (int) Math.min(Integer.MAX_VALUE, e.weight()))
+                .build();
+        try {
+            Files.createDirectories(bodies);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + bodies, e);
+        }
+    }
+
+    /** The cached document if it is fresh, without blocking; {@code null} otherwise. */
+    public MetadataEntry peekFresh(EcosystemRuntime eco, MetadataRequest request) {
+        MetadataEntry e = cache.getIfPresent(key(eco, request));
+        return e != null && isFresh(e) ? e : null;
+    }
+
+    /**
+     * The document, from cache when fresh, else revalidated or fetched (at most one upstream
+     * request per document at a time), else the stale copy when upstream fails.
+     *
+     * @throws ProxyException 404 when upstream has no such package, 502/503/504 when upstream
+     *                        failed and nothing is cached
+     */
+    public MetadataEntry.Loaded load(EcosystemRuntime eco, MetadataRequest request) throws ProxyException {
+        String key = key(eco, request);
+        MetadataEntry cached = cache.getIfPresent(key);
+        if (cached != null && isFresh(cached)) {
+            metrics.cache(eco.id(), "metadata", CacheStatus.HIT.tag());
+            return new MetadataEntry.Loaded(cached, CacheStatus.HIT);
+        }
+        try {
+            MetadataEntry.Loaded loaded = flights.run(key, () -> refresh(eco, request, key),
+                    () -> metrics.coalesced(eco.id(), "metadata"));
+            metrics.cache(eco.id(), "metadata", loaded.status().tag());
+            return loaded;
+        } catch (ProxyException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ProxyException(500, "internal error while loading " + request.packageName() + " metadata", e);
+        }
+    }
+
+    private boolean isFresh(MetadataEntry e) {
+        return Duration.between(e.state().fetchedAt(), clock.instant()).compareTo(ttl) < 0;
+    }
+
+    private MetadataEntry.Loaded refresh(EcosystemRuntime eco, MetadataRequest request, String key) throws ProxyException {
+        MetadataEntry current = cache.getIfPresent(key);
+        if (current == null) {
+            current = loadPersisted(eco, request).orElse(null);
+        }
+        if (current != null && isFresh(current)) {
+            cache.put(key, current);
+            return new MetadataEntry.Loaded(current, CacheStatus.HIT);
+        }
+        if (offline) {
+            return staleOr(current, key, new ProxyException(404, request.packageName() + " is not in this mirror (Airlock runs offline)"));
+        }
+        if (!eco.upstream().settings().available()) {
+            if (current != null) {
+                return stale(current, key);
+            }
+            eco.requireUpstream();
+        }
+        Map<String, String> headers = new HashMap<>(request.upstreamHeaders());
+        headers.put("Accept-Encoding", "gzip");
+        if (current != null && current.state().etag() != null) {
+            headers.put("If-None-Match", current.state().etag());
+        }
+        if (current != null && current.state().lastModified() != null) {
+            headers.put("If-Modified-Since", current.state().lastModified());
+        }
+        try (UpstreamResponse resp = eco.upstream().get(eco.upstream().resolve(request.upstreamPath()), headers)) {
+            int status = resp.status();
+            if (status == 304 && current != null) {
+                MetadataState s = withFetchedAt(current.state(), clock.instant());
+                state.putMetadata(s);
+                MetadataEntry refreshed = current.withState(s);
+                cache.put(key, refreshed);
+                return new MetadataEntry.Loaded(refreshed, CacheStatus.REVALIDATED);
+            }
+            if (status == 404 || status == 410) {
+                cache.invalidate(key);
+                throw new ProxyException(404, request.packageName() + " was not found upstream");
+            }
+            if (status != 200) {
+                return staleOr(current, key, new ProxyException(502, "upstream answered " + status + " for " + request.packageName()));
+            }
+            byte[] body = resp.readBody(MAX_DOCUMENT_BYTES);
+            String contentType = resp.header("content-type");
+            PackageMetadata parsed;
+            try {
+                parsed = eco.ecosystem().parse(request, body, contentType);
+            } catch (MetadataException e) {
+                metrics.event("malformed_metadata", eco.id());
+                return staleOr(current, key, new ProxyException(502, "upstream metadata for " + request.packageName()
+                        + " is malformed: " + e.getMessage(), e));
+            }
+            Instant now = clock.instant();
+            MetadataState s = new MetadataState(eco.id(), request.cacheKey(), request.packageName(), storeBody(eco, request, body),
+                    contentType, resp.header("etag"), resp.header("last-modified"), now,
+                    current == null ? now : current.state().firstSeen());
+            state.putMetadata(s);
+            List<String> versions = parsed.releases().stream().map(ReleaseInfo::version).toList();
+            state.observeReleases(eco.id(), request.packageName(), versions, now);
+            MetadataEntry fresh = new MetadataEntry(parsed, s);
+            cache.put(key, fresh);
+            return new MetadataEntry.Loaded(fresh, CacheStatus.MISS);
+        } catch (UpstreamException e) {
+            return staleOr(current, key, new ProxyException(e.kind().status, e.getMessage(), e));
+        }
+    }
+
+    private MetadataEntry.Loaded staleOr(MetadataEntry current, String key, ProxyException failure) throws ProxyException {
+        if (current == null) {
+            throw failure;
+        }
+        return stale(current, key);
+    }
+
+    private MetadataEntry.Loaded stale(MetadataEntry current, String key) {
+        cache.put(key, current);
+        return new MetadataEntry.Loaded(current, CacheStatus.STALE);
+    }
+
+    private Optional<MetadataEntry> loadPersisted(EcosystemRuntime eco, MetadataRequest request) {
+        Optional<MetadataState> s = state.findMetadata(eco.id(), request.cacheKey());
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        Path file = bodyFile(eco, request);
+        try {
+            byte[] body = Files.readAllBytes(file);
+            if (!sha256(body).equals(s.get().bodySha256())) {
+                return Optional.empty();
+            }
+            return Optional.of(new MetadataEntry(eco.ecosystem().parse(request, body, s.get().contentType()), s.get()));
+        } catch (IOException | MetadataException e) {
+            // A lost or unreadable copy is as good as none: the document is fetched again.
+            return Optional.empty();
+        }
+    }
+
+    private String storeBody(EcosystemRuntime eco, MetadataRequest request, byte[] body) throws ProxyException {
+        Path file = bodyFile(eco, request);
+        try {
+            Path tmp = Files.createTempFile(bodies, "doc-", ".part");
+            try {
+                Files.write(tmp, body);
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new ProxyException(500, "cannot store metadata for " + request.packageName() + ": " + e.getMessage(), e);
+        }
+        return sha256(body);
+    }
+
+    private Path bodyFile(EcosystemRuntime eco, MetadataRequest request) {
+        // The name is a digest of the key: no request text ever becomes a path.
+        return bodies.resolve(sha256((eco.id() + "\0" + request.cacheKey()).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MetadataState withFetchedAt(MetadataState s, Instant at) {
+        return new MetadataState(s.ecosystem(), s.cacheKey(), s.packageName(), s.bodySha256(), s.contentType(), s.etag(),
+                s.lastModified(), at, s.firstSeen());
+    }
+
+    private static String key(EcosystemRuntime eco, MetadataRequest request) {
+        return eco.id() + "\0" + request.cacheKey();
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

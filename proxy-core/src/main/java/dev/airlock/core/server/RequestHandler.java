@@ -1,0 +1,418 @@
+package dev.airlock.core.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.core.ecosystem.Request;
+import dev.airlock.core.ecosystem.Route;
+import dev.airlock.core.proxy.ArtifactService;
+import dev.airlock.core.proxy.CacheStatus;
+import dev.airlock.core.proxy.EcosystemRuntime;
+import dev.airlock.core.proxy.MetadataEntry;
+import dev.airlock.core.proxy.ProxyException;
+import dev.airlock.core.upstream.UpstreamException;
+import dev.airlock.core.upstream.UpstreamResponse;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Answers one request at a time per connection. Warm answers (fresh metadata already rendered,
+ * artifacts whose index record is in memory) are written straight from the event loop; everything
+ * that blocks is handed to the worker pool and its answer written back on the channel's loop.
+ *
+ * <p>Errors reach clients as JSON {@code {"error": "..."}} (npm shows that field) with the right
+ * status; a stack trace is logged, never sent.
+ */
+final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final System.Logger LOG = System.getLogger("airlock.server");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String JSON_TYPE = "application/json; charset=utf-8";
+    /** Pass-through answers (keys, search, audit) larger than this are refused. */
+    private static final long MAX_PASSTHROUGH_BYTES = 16L * 1024 * 1024;
+
+    private final Router router;
+    private final Services services;
+    private final AccessLog accessLog;
+
+    RequestHandler(Router router, Services services, AccessLog accessLog) {
+        this.router = router;
+        this.services = services;
+        this.accessLog = accessLog;
+    }
+
+    /** Per-request bookkeeping for the access log and metrics. */
+    private static final class Exchange {
+        final long start = System.nanoTime();
+        final String method;
+        final String uri;
+        final boolean head;
+        String ecosystem = "-";
+        String routeKind = "core";
+        CacheStatus cache;
+
+        Exchange(FullHttpRequest req) {
+            this.method = req.method().name();
+            this.uri = req.uri();
+            this.head = req.method().equals(HttpMethod.HEAD);
+        }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        RequestDeadline.requestComplete(ctx);
+        Exchange ex = new Exchange(req);
+        DecoderResult dr = req.decoderResult();
+        if (dr.isFailure()) {
+            Throwable cause = dr.cause();
+            int status = cause instanceof TooLongHttpLineException ? 414
+                    : cause instanceof TooLongHttpHeaderException ? 431
+                    : cause instanceof TooLongFrameException ? 413 : 400;
+            sendError(ctx, ex, false, status, "malformed request: " + HttpResponseStatus.valueOf(status).reasonPhrase(), true);
+            return;
+        }
+        String via = req.headers().get(HttpHeaderNames.VIA);
+        if (via != null && via.toLowerCase(Locale.ROOT).contains("airlock")) {
+            sendError(ctx, ex, ex.head, 508, "request loop: this request already passed through Airlock (Via: " + via + ")", false);
+            return;
+        }
+        String uri = req.uri();
+        int q = uri.indexOf('?');
+        String rawPath = q < 0 ? uri : uri.substring(0, q);
+        String query = q < 0 ? null : uri.substring(q + 1);
+        String path = PathGuard.decode(rawPath);
+        if (path == null) {
+            sendError(ctx, ex, ex.head, 400, "invalid request path", false);
+            return;
+        }
+        Map<String, String> headers = new HashMap<>();
+        for (Map.Entry<String, String> h : req.headers()) {
+            headers.merge(h.getKey().toLowerCase(Locale.ROOT), h.getValue(), (a, b) -> a + ", " + b);
+        }
+        byte[] body = new byte[req.content().readableBytes()];
+        req.content().getBytes(req.content().readerIndex(), body);
+        Request request = new Request(req.method().name(), path, rawPath, query, headers, body);
+
+        Router.Target target = router.route(request);
+        if (target instanceof Router.Target.Health) {
+            offload(ctx, ex, () -> health(ctx, ex));
+        } else if (target instanceof Router.Target.Liveness) {
+            sendJson(ctx, ex, 200, "{\"status\":\"UP\"}");
+        } else if (target instanceof Router.Target.Metrics) {
+            offload(ctx, ex, () -> {
+                byte[] text = services.metrics().scrape().getBytes(StandardCharsets.UTF_8);
+                return () -> sendBytes(ctx, ex, 200, "text/plain; version=0.0.4; charset=utf-8", text, null);
+            });
+        } else if (target instanceof Router.Target.NotFound nf) {
+            sendError(ctx, ex, ex.head, 404, nf.message(), false);
+        } else if (target instanceof Router.Target.Ecosystem e) {
+            dispatch(ctx, ex, e.runtime(), e.route(), e.request());
+        }
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, Exchange ex, EcosystemRuntime eco, Route route, Request request) {
+        ex.ecosystem = eco.id();
+        if (route instanceof Route.Reject r) {
+            ex.routeKind = "reject";
+            sendError(ctx, ex, ex.head, r.status(), r.message(), false);
+        } else if (route instanceof Route.Redirect r) {
+            ex.routeKind = "redirect";
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY);
+            res.headers().set(HttpHeaderNames.LOCATION, r.location()).set(HttpHeaderNames.CONTENT_LENGTH, 0);
+            write(ctx, ex, res, 301, 0);
+        } else if (route instanceof Route.Metadata m) {
+            ex.routeKind = "metadata";
+            String mountUrl = router.mountUrl(eco, request.header("host"));
+            MetadataEntry fresh = services.metadata().peekFresh(eco, m.request());
+            MetadataEntry.Document doc = fresh == null ? null : fresh.peekRendering(mountUrl);
+            if (doc != null) {
+                ex.cache = CacheStatus.HIT;
+                services.metrics().cache(eco.id(), "metadata", "hit");
+                sendDocument(ctx, ex, request, doc);
+                return;
+            }
+            offload(ctx, ex, () -> {
+                MetadataEntry.Loaded loaded = services.metadata().load(eco, m.request());
+                MetadataEntry.Document d = loaded.entry().rendering(mountUrl);
+                return () -> {
+                    ex.cache = loaded.status();
+                    sendDocument(ctx, ex, request, d);
+                };
+            });
+        } else if (route instanceof Route.Artifact a) {
+            ex.routeKind = "artifact";
+            ArtifactService.Served hit = services.artifacts().peek(eco, a);
+            if (hit != null && sendFile(ctx, ex, request, hit)) {
+                services.metrics().cache(eco.id(), "artifact", "hit");
+                return;
+            }
+            offload(ctx, ex, () -> {
+                ArtifactService.Served served = services.artifacts().load(eco, a);
+                return () -> {
+                    if (!sendFile(ctx, ex, request, served)) {
+                        sendError(ctx, ex, ex.head, 500, "the cached file for " + a.filename() + " disappeared; retry", false);
+                    }
+                };
+            });
+        } else if (route instanceof Route.Passthrough p) {
+            ex.routeKind = "passthrough";
+            offload(ctx, ex, () -> passthrough(ctx, ex, eco, p, request));
+        }
+    }
+
+    private Runnable passthrough(ChannelHandlerContext ctx, Exchange ex, EcosystemRuntime eco, Route.Passthrough p, Request request)
+            throws ProxyException {
+        eco.requireUpstream();
+        Map<String, String> headers = new HashMap<>();
+        for (String h : new String[]{"accept", "content-type", "npm-command", "user-agent"}) {
+            String v = request.header(h);
+            if (v != null) {
+                headers.put(h, v);
+            }
+        }
+        headers.put("accept-encoding", "gzip");
+        String method = request.method().equals("HEAD") ? "GET" : request.method();
+        try (UpstreamResponse resp = eco.upstream().send(method, eco.upstream().resolve(p.upstreamPath()), headers,
+                request.body().length == 0 ? null : request.body())) {
+            byte[] body = resp.readBody(MAX_PASSTHROUGH_BYTES);
+            String type = resp.header("content-type");
+            int status = resp.status() >= 500 ? 502 : resp.status();
+            return () -> sendBytes(ctx, ex, status, type == null ? "application/octet-stream" : type, body, null);
+        } catch (UpstreamException e) {
+            throw new ProxyException(e.kind().status, e.getMessage(), e);
+        }
+    }
+
+    private Runnable health(ChannelHandlerContext ctx, Exchange ex) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode checks = root.putObject("checks");
+        boolean up = true;
+        try {
+            services.state().ping();
+            checks.putObject("stateStore").put("status", "UP");
+        } catch (RuntimeException e) {
+            up = false;
+            checks.putObject("stateStore").put("status", "DOWN").put("error", String.valueOf(e.getMessage()));
+        }
+        ObjectNode ups = checks.putObject("upstreams");
+        for (EcosystemRuntime e : services.ecosystems()) {
+            ObjectNode u = ups.putObject(e.id());
+            var s = e.upstream().settings();
+            u.put("url", s.available() ? e.upstream().describe(s.base()) : null);
+            u.put("source", s.source());
+            u.put("circuit", e.upstream().breaker().isOpen() ? "open" : "closed");
+        }
+        root.put("status", up ? "UP" : "DOWN");
+        String text = root.toString();
+        int status = up ? 200 : 503;
+        return () -> sendJson(ctx, ex, status, text);
+    }
+
+    /** Blocking work for the worker pool; it returns the write to run back on the event loop. */
+    private interface Work {
+        Runnable run() throws Exception;
+    }
+
+    private void offload(ChannelHandlerContext ctx, Exchange ex, Work work) {
+        try {
+            services.workers().execute(() -> {
+                Runnable reply;
+                try {
+                    reply = work.run();
+                } catch (ProxyException e) {
+                    if (e.status() >= 500 && e.getCause() != null && !(e.getCause() instanceof UpstreamException)) {
+                        LOG.log(Level.ERROR, e.getMessage(), e.getCause());
+                    }
+                    reply = () -> sendError(ctx, ex, ex.head, e.status(), e.getMessage(), false);
+                } catch (Throwable t) {
+                    LOG.log(Level.ERROR, "unexpected failure answering " + ex.method + " " + ex.uri, t);
+                    reply = () -> sendError(ctx, ex, ex.head, 500, "internal error; see the Airlock log", false);
+                }
+                ctx.channel().eventLoop().execute(reply);
+            });
+        } catch (RejectedExecutionException e) {
+            sendError(ctx, ex, ex.head, 503, "Airlock is overloaded; retry shortly", false);
+        }
+    }
+
+    private void sendDocument(ChannelHandlerContext ctx, Exchange ex, Request request, MetadataEntry.Document doc) {
+        String inm = request.header("if-none-match");
+        if (inm != null && etagMatches(inm, doc.etag())) {
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
+            res.headers().set(HttpHeaderNames.ETAG, doc.etag()).set(HttpHeaderNames.VARY, "Accept, Accept-Encoding")
+                    .set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+            write(ctx, ex, res, 304, 0);
+            return;
+        }
+        String ae = request.header("accept-encoding");
+        boolean gzip = ae != null && acceptsGzip(ae);
+        byte[] body = gzip ? doc.gzip() : doc.body();
+        HttpHeaders extra = new io.netty.handler.codec.http.DefaultHttpHeaders()
+                .set(HttpHeaderNames.ETAG, doc.etag())
+                .set(HttpHeaderNames.VARY, "Accept, Accept-Encoding")
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        if (gzip) {
+            extra.set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP);
+        }
+        sendBytes(ctx, ex, 200, doc.contentType(), body, extra);
+    }
+
+    /** Sends a blob; false when the file vanished from disk (the caller falls back). */
+    private boolean sendFile(ChannelHandlerContext ctx, Exchange ex, Request request, ArtifactService.Served served) {
+        String etag = "\"" + served.record().sha256() + "\"";
+        ex.cache = served.status();
+        String inm = request.header("if-none-match");
+        if (inm != null && etagMatches(inm, etag)) {
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
+            res.headers().set(HttpHeaderNames.ETAG, etag);
+            write(ctx, ex, res, 304, 0);
+            return true;
+        }
+        long size = served.record().size();
+        HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        res.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, served.record().contentType())
+                .set(HttpHeaderNames.CONTENT_LENGTH, size)
+                .set(HttpHeaderNames.ETAG, etag)
+                .set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=31536000, immutable")
+                .set("X-Airlock-Cache", served.status().tag());
+        if (ex.head) {
+            ctx.write(res);
+            finish(ctx, ex, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), 200, 0);
+            return true;
+        }
+        FileChannel file;
+        try {
+            file = FileChannel.open(served.file(), StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "cannot open blob " + served.file(), e);
+            return false;
+        }
+        ctx.write(res);
+        // Zero-copy: the kernel moves the file to the socket (sendfile); no TLS on this listener.
+        ctx.write(new DefaultFileRegion(file, 0, size));
+        finish(ctx, ex, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), 200, size);
+        return true;
+    }
+
+    private void sendJson(ChannelHandlerContext ctx, Exchange ex, int status, String json) {
+        sendBytes(ctx, ex, status, JSON_TYPE, json.getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    private void sendBytes(ChannelHandlerContext ctx, Exchange ex, int status, String contentType, byte[] body, HttpHeaders extra) {
+        ByteBuf content = ex.head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body);
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), content);
+        if (extra != null) {
+            res.headers().set(extra);
+        }
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType).set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        if (ex.cache != null) {
+            res.headers().set("X-Airlock-Cache", ex.cache.tag());
+        }
+        write(ctx, ex, res, status, ex.head ? 0 : body.length);
+    }
+
+    private void sendError(ChannelHandlerContext ctx, Exchange ex, boolean head, int status, String message, boolean close) {
+        ObjectNode o = JSON.createObjectNode().put("error", message).put("status", status);
+        byte[] body = (o + "\n").getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON_TYPE).set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        if (close) {
+            HttpUtil.setKeepAlive(res, false);
+        }
+        ChannelFuture f = ctx.writeAndFlush(res);
+        finish(ctx, ex, f, status, head ? 0 : body.length);
+        if (close) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void write(ChannelHandlerContext ctx, Exchange ex, FullHttpResponse res, int status, long bytes) {
+        finish(ctx, ex, ctx.writeAndFlush(res), status, bytes);
+    }
+
+    private void finish(ChannelHandlerContext ctx, Exchange ex, ChannelFuture written, int status, long bytes) {
+        RequestDeadline.responseDone(ctx);
+        services.metrics().request(ex.ecosystem, ex.routeKind, status, bytes);
+        written.addListener(f -> {
+            long micros = (System.nanoTime() - ex.start) / 1000;
+            String remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "-";
+            accessLog.log(remote + " \"" + ex.method + " " + ex.uri + "\" " + status + " " + bytes + " "
+                    + (micros / 1000) + "." + String.format("%03d", micros % 1000) + "ms " + ex.ecosystem + " " + ex.routeKind
+                    + " " + (ex.cache == null ? "-" : ex.cache.tag()) + (f.isSuccess() ? "" : " aborted"));
+        });
+    }
+
+    private static boolean etagMatches(String ifNoneMatch, String etag) {
+        for (String candidate : ifNoneMatch.split(",")) {
+            String c = candidate.strip();
+            if (c.startsWith("W/")) {
+                c = c.substring(2);
+            }
+            if (c.equals(etag) || c.equals("*")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean acceptsGzip(String acceptEncoding) {
+        for (String part : acceptEncoding.split(",")) {
+            String[] p = part.strip().split(";");
+            if (p[0].strip().equalsIgnoreCase("gzip")) {
+                for (int i = 1; i < p.length; i++) {
+                    String param = p[i].strip().replace(" ", "");
+                    if (param.equals("q=0") || param.matches("q=0(\\.0*)?")) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Connection resets and the like: nothing to answer, nothing to keep.
+        LOG.log(Level.DEBUG, "connection error: " + cause);
+        ctx.close();
+    }
+}

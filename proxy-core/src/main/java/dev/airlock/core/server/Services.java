@@ -1,0 +1,23 @@
+package dev.airlock.core.server;
+
+import dev.airlock.core.metrics.AirlockMetrics;
+import dev.airlock.core.proxy.ArtifactService;
+import dev.airlock.core.proxy.EcosystemRuntime;
+import dev.airlock.core.proxy.MetadataService;
+import dev.airlock.core.store.BlobStore;
+import dev.airlock.core.store.StateStore;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * What the HTTP layer calls into. {@code workers} is the bounded pool for everything that blocks
+ * (JDBC, disk, upstream, hashing, rendering); event loops never run such work.
+ */
+public record Services(List<EcosystemRuntime> ecosystems, MetadataService metadata, ArtifactService artifacts,
+                       StateStore state, BlobStore blobs, AirlockMetrics metrics, ExecutorService workers) {
+
+    public Services {
+        ecosystems = List.copyOf(ecosystems);
+    }
+}

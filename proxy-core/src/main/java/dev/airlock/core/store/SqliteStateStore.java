@@ -1,0 +1,282 @@
+package dev.airlock.core.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The embedded state store: one SQLite file ({@code <data>/state.db}) in WAL mode.
+ *
+ * <p>Concurrency: SQLite allows one writer at a time, so one connection guarded by a lock is
+ * both simplest and as fast as a pool would be; callers keep hot lookups in memory caches so
+ * that this lock is off the warm request path.
+ *
+ * <p>Schema: versioned migrations {@code migrations/V<n>__<name>.sql} on the class path are
+ * applied in order, each in a transaction, and recorded in {@code schema_version}.
+ */
+public final class SqliteStateStore implements StateStore {
+
+    private static final String MIGRATIONS = "migrations/";
+    /** Known migrations, in order. A new schema change adds a file and a line here. */
+    private static final String[] MIGRATION_FILES = {"V1__initial.sql"};
+
+    private final Connection conn;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    public SqliteStateStore(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            conn = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("state.db").toAbsolutePath());
+            try (Statement st = conn.createStatement()) {
+                st.execute("PRAGMA journal_mode=WAL");
+                st.execute("PRAGMA synchronous=NORMAL");
+                st.execute("PRAGMA foreign_keys=ON");
+                st.execute("PRAGMA busy_timeout=5000");
+            }
+            migrate();
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("cannot open the state store in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The schema version after migrations ran. */
+    public int schemaVersion() {
+        return locked(() -> {
+            try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT max(version) FROM schema_version")) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        });
+    }
+
+    private void migrate() throws SQLException {
+        try (Statement st = conn.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+        }
+        int current;
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT coalesce(max(version), 0) FROM schema_version")) {
+            current = rs.getInt(1);
+        }
+        if (current > MIGRATION_FILES.length) {
+            throw new SQLException("the state store has schema version " + current + " but this Airlock knows only "
+                    + MIGRATION_FILES.length + "; it was written by a newer release");
+        }
+        for (int v = current + 1; v <= MIGRATION_FILES.length; v++) {
+            String name = MIGRATION_FILES[v - 1];
+            String sql = readMigration(name);
+            conn.setAutoCommit(false);
+            try (Statement st = conn.createStatement()) {
+                for (String stmt : splitStatements(sql)) {
+                    st.execute(stmt);
+                }
+                try (PreparedStatement ps = conn.prepareStatement("INSERT INTO schema_version VALUES (?, ?, ?)")) {
+                    ps.setInt(1, v);
+                    ps.setString(2, name);
+                    ps.setLong(3, System.currentTimeMillis());
+                    ps.executeUpdate();
+                }
+                conn.commit();
+            } catch (SQLException e) {
+                conn.rollback();
+                throw new SQLException("migration " + name + " failed: " + e.getMessage(), e);
+            } finally {
+                conn.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static String readMigration(String name) {
+        try (InputStream in = SqliteStateStore.class.getResourceAsStream(MIGRATIONS + name)) {
+            if (in == null) {
+                throw new IllegalStateException("migration " + name + " is missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String[] splitStatements(String sql) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : sql.split("\n")) {
+            if (!line.strip().startsWith("--")) {
+                sb.append(line).append('\n');
+            }
+        }
+        return java.util.Arrays.stream(sb.toString().split(";"))
+                .map(String::strip).filter(s -> !s.isEmpty()).toArray(String[]::new);
+    }
+
+    @Override
+    public Optional<ArtifactRecord> findArtifact(String ecosystem, String packageName, String filename) {
+        return locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT version, sha256, size, content_type, upstream_digest, first_seen FROM artifacts WHERE ecosystem=? AND package=? AND filename=?")) {
+                ps.setString(1, ecosystem);
+                ps.setString(2, packageName);
+                ps.setString(3, filename);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new ArtifactRecord(ecosystem, packageName, filename, rs.getString(1), rs.getString(2),
+                            rs.getLong(3), rs.getString(4), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6))));
+                }
+            }
+        });
+    }
+
+    @Override
+    public ArtifactRecord putArtifact(ArtifactRecord r) {
+        locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "INSERT OR IGNORE INTO artifacts (ecosystem, package, filename, version, sha256, size, content_type, upstream_digest, first_seen) VALUES (?,?,?,?,?,?,?,?,?)")) {
+                ps.setString(1, r.ecosystem());
+                ps.setString(2, r.packageName());
+                ps.setString(3, r.filename());
+                ps.setString(4, r.version());
+                ps.setString(5, r.sha256());
+                ps.setLong(6, r.size());
+                ps.setString(7, r.contentType());
+                ps.setString(8, r.upstreamDigest());
+                ps.setLong(9, r.firstSeen().toEpochMilli());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        return findArtifact(r.ecosystem(), r.packageName(), r.filename()).orElseThrow();
+    }
+
+    @Override
+    public Optional<MetadataState> findMetadata(String ecosystem, String cacheKey) {
+        return locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT package, body_sha256, content_type, etag, last_modified, fetched_at, first_seen FROM metadata_state WHERE ecosystem=? AND cache_key=?")) {
+                ps.setString(1, ecosystem);
+                ps.setString(2, cacheKey);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new MetadataState(ecosystem, cacheKey, rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7))));
+                }
+            }
+        });
+    }
+
+    @Override
+    public void putMetadata(MetadataState s) {
+        locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "INSERT INTO metadata_state (ecosystem, cache_key, package, body_sha256, content_type, etag, last_modified, fetched_at, first_seen) "
+                            + "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (ecosystem, cache_key) DO UPDATE SET "
+                            + "body_sha256=excluded.body_sha256, content_type=excluded.content_type, etag=excluded.etag, "
+                            + "last_modified=excluded.last_modified, fetched_at=excluded.fetched_at")) {
+                ps.setString(1, s.ecosystem());
+                ps.setString(2, s.cacheKey());
+                ps.setString(3, s.packageName());
+                ps.setString(4, s.bodySha256());
+                ps.setString(5, s.contentType());
+                ps.setString(6, s.etag());
+                ps.setString(7, s.lastModified());
+                ps.setLong(8, s.fetchedAt().toEpochMilli());
+                ps.setLong(9, s.firstSeen().toEpochMilli());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void observeReleases(String ecosystem, String packageName, Collection<String> versions, Instant now) {
+        if (versions.isEmpty()) {
+            return;
+        }
+        locked(() -> {
+            conn.setAutoCommit(false);
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "INSERT OR IGNORE INTO release_observed (ecosystem, package, version, first_seen) VALUES (?,?,?,?)")) {
+                for (String v : versions) {
+                    ps.setString(1, ecosystem);
+                    ps.setString(2, packageName);
+                    ps.setString(3, v);
+                    ps.setLong(4, now.toEpochMilli());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                conn.commit();
+            } catch (SQLException e) {
+                conn.rollback();
+                throw e;
+            } finally {
+                conn.setAutoCommit(true);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Instant> firstObserved(String ecosystem, String packageName, String version) {
+        return locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT first_seen FROM release_observed WHERE ecosystem=? AND package=? AND version=?")) {
+                ps.setString(1, ecosystem);
+                ps.setString(2, packageName);
+                ps.setString(3, version);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(Instant.ofEpochMilli(rs.getLong(1))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void ping() {
+        locked(() -> {
+            try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
+                rs.next();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            conn.close();
+        } catch (SQLException ignored) {
+            // closing at shutdown: nothing left to do with the error
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private interface Sql<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T locked(Sql<T> body) {
+        lock.lock();
+        try {
+            return body.run();
+        } catch (SQLException e) {
+            throw new StateStoreException(e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+}

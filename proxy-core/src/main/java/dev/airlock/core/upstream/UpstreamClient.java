@@ -1,0 +1,324 @@
+package dev.airlock.core.upstream;
+
+import dev.airlock.config.UpstreamAuth;
+import dev.airlock.config.UpstreamConfig;
+import dev.airlock.core.ecosystem.UpstreamSettings;
+import dev.airlock.core.metrics.AirlockMetrics;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * HTTP client for one ecosystem's upstream.
+ *
+ * <p>Exception contract: every failure is an {@link UpstreamException} whose kind says whether
+ * it was connectivity, time or a response Airlock refuses; an HTTP error status is not an
+ * exception (the caller decides what 404 means).
+ *
+ * <p>Safety: requests go only to the hosts of the configured base and files hosts; redirects
+ * are followed by hand, at most five, and only to those hosts, so a URL found in upstream
+ * metadata or a redirect cannot make Airlock fetch from anywhere else (no SSRF). Credentials
+ * are sent only to those hosts. TLS certificates are verified by the JDK's default trust store.
+ *
+ * <p>Timeouts: connect from the JDK client; read (no byte for this long) and total (whole
+ * exchange) by a watchdog that closes a stalled body stream, which makes the blocked reader fail.
+ *
+ * <p>Threading: methods block and are called from worker threads only.
+ */
+public final class UpstreamClient {
+
+    private static final int MAX_REDIRECTS = 5;
+    private static final String VIA = "1.1 airlock";
+
+    private final String ecosystem;
+    private final UpstreamSettings settings;
+    private final UpstreamConfig config;
+    private final Set<String> allowedOrigins = new LinkedHashSet<>();
+    private final HttpClient http;
+    private final CircuitBreaker breaker;
+    private final ScheduledExecutorService watchdog;
+    private final AirlockMetrics metrics;
+
+    public UpstreamClient(String ecosystem, UpstreamSettings settings, UpstreamConfig config, Clock clock,
+                          ScheduledExecutorService watchdog, AirlockMetrics metrics) {
+        this.ecosystem = ecosystem;
+        this.settings = settings;
+        this.config = config;
+        this.watchdog = watchdog;
+        this.metrics = metrics;
+        if (settings.base() != null) {
+            allowedOrigins.add(origin(settings.base()));
+        }
+        settings.extraHosts().forEach(u -> allowedOrigins.add(origin(u)));
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(config.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.breaker = new CircuitBreaker(config.failureThreshold(), config.coolDown(), clock);
+    }
+
+    public UpstreamSettings settings() {
+        return settings;
+    }
+
+    public CircuitBreaker breaker() {
+        return breaker;
+    }
+
+    /** Resolves a path relative to the upstream base. */
+    public URI resolve(String relativePath) {
+        return settings.base().resolve(relativePath);
+    }
+
+    /** Whether Airlock may fetch this URL for this ecosystem. */
+    public boolean allowed(URI uri) {
+        return uri.isAbsolute() && uri.getHost() != null && allowedOrigins.contains(origin(uri));
+    }
+
+    /** GET (or HEAD) with redirects followed within the allowed hosts. */
+    public UpstreamResponse get(URI uri, Map<String, String> headers) throws UpstreamException {
+        return send("GET", uri, headers, null);
+    }
+
+    /**
+     * Sends a request. {@code body} may be null. The caller must close the response.
+     */
+    public UpstreamResponse send(String method, URI uri, Map<String, String> headers, byte[] body) throws UpstreamException {
+        if (!breaker.allow()) {
+            throw new UpstreamException(UpstreamException.Kind.COOLING_DOWN,
+                    "the " + ecosystem + " upstream " + describe(settings.base()) + " failed repeatedly; Airlock retries it after "
+                            + breaker.openUntil());
+        }
+        URI current = uri;
+        long start = System.nanoTime();
+        for (int hop = 0; ; hop++) {
+            if (!allowed(current)) {
+                throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE,
+                        "refusing to fetch " + describe(current) + ": its host is not configured for " + ecosystem
+                                + " (allowed: " + String.join(", ", allowedOrigins) + ")");
+            }
+            HttpResponse<InputStream> response = exchange(method, current, headers, body, start);
+            int status = response.statusCode();
+            if (status >= 300 && status < 400 && status != 304 && response.headers().firstValue("location").isPresent()) {
+                close(response.body());
+                if (hop >= MAX_REDIRECTS) {
+                    failed(start, "redirects");
+                    throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "too many redirects from " + describe(uri));
+                }
+                current = current.resolve(response.headers().firstValue("location").get());
+                if (status == 303) {
+                    method = "GET";
+                    body = null;
+                }
+                continue;
+            }
+            if (status >= 500) {
+                breaker.failure();
+                metrics.upstreamRequest(ecosystem, "status_" + status, System.nanoTime() - start);
+            } else {
+                breaker.success();
+                metrics.upstreamRequest(ecosystem, "ok", System.nanoTime() - start);
+            }
+            return new UpstreamResponse(current, status, response.headers(), guard(response.body(), current), this);
+        }
+    }
+
+    private HttpResponse<InputStream> exchange(String method, URI uri, Map<String, String> headers, byte[] body, long start)
+            throws UpstreamException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                .timeout(config.readTimeout())
+                .header("User-Agent", "airlock/0.1")
+                .header("Via", VIA)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(b::setHeader);
+        authorization().ifPresent(a -> b.setHeader("Authorization", a));
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpConnectTimeoutException e) {
+            failed(start, "timeout");
+            throw new UpstreamException(UpstreamException.Kind.TIMEOUT, "connecting to " + describe(uri) + " timed out after "
+                    + config.connectTimeout().toMillis() + " ms", e);
+        } catch (HttpTimeoutException e) {
+            failed(start, "timeout");
+            throw new UpstreamException(UpstreamException.Kind.TIMEOUT, describe(uri) + " did not answer within "
+                    + config.readTimeout().toMillis() + " ms", e);
+        } catch (ConnectException e) {
+            failed(start, "unreachable");
+            throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "cannot connect to " + describe(uri), e);
+        } catch (IOException e) {
+            failed(start, "unreachable");
+            throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, describe(uri) + " failed: " + safeMessage(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "interrupted while fetching " + describe(uri), e);
+        } catch (IllegalArgumentException e) {
+            throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "cannot request " + describe(uri) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void failed(long start, String outcome) {
+        breaker.failure();
+        metrics.upstreamRequest(ecosystem, outcome, System.nanoTime() - start);
+    }
+
+    /** Maps a failure while reading a body to the exception kind the caller reports. */
+    UpstreamException bodyFailure(URI uri, IOException e) {
+        breaker.failure();
+        if (e instanceof StalledException s) {
+            return new UpstreamException(UpstreamException.Kind.TIMEOUT, describe(uri) + ": " + s.getMessage(), e);
+        }
+        return new UpstreamException(UpstreamException.Kind.UNREACHABLE, "reading from " + describe(uri) + " failed: " + safeMessage(e), e);
+    }
+
+    /** Reads from a body failed: for callers that stream bodies themselves. */
+    public UpstreamException readFailure(URI uri, IOException e) {
+        return bodyFailure(uri, e);
+    }
+
+    private java.util.Optional<String> authorization() {
+        UpstreamAuth auth = config.auth();
+        if (auth == null) {
+            return java.util.Optional.empty();
+        }
+        if (auth.token() != null && !auth.token().isEmpty()) {
+            return java.util.Optional.of("Bearer " + auth.token());
+        }
+        if (auth.username() != null) {
+            String pair = auth.username() + ":" + (auth.password() == null ? "" : auth.password());
+            return java.util.Optional.of("Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+        }
+        return java.util.Optional.empty();
+    }
+
+    private InputStream guard(InputStream in, URI uri) {
+        return new GuardedStream(in, uri);
+    }
+
+    /** The URL without credentials or query, for messages. */
+    public String describe(URI uri) {
+        if (uri == null) {
+            return "(none)";
+        }
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "") + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    }
+
+    private static String origin(URI u) {
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+        int port = u.getPort() >= 0 ? u.getPort() : scheme.equals("https") ? 443 : 80;
+        return scheme + "://" + (u.getHost() == null ? "" : u.getHost().toLowerCase(Locale.ROOT)) + ":" + port;
+    }
+
+    private static String safeMessage(Throwable e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    private static void close(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // discarding a redirect body
+        }
+    }
+
+    /** A read that the watchdog ended. */
+    private static final class StalledException extends IOException {
+        StalledException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * A body stream the watchdog closes when no byte arrived for the read timeout or the whole
+     * exchange exceeded the total timeout; the blocked reader then gets a {@link StalledException}.
+     */
+    private final class GuardedStream extends FilterInputStream {
+        private final long startedNanos = System.nanoTime();
+        private final AtomicBoolean closed = new AtomicBoolean();
+        private final ScheduledFuture<?> check;
+        private volatile long lastProgressNanos = startedNanos;
+        private volatile String stalled;
+
+        GuardedStream(InputStream in, URI uri) {
+            super(in);
+            long period = Math.max(50, Math.min(1000, config.readTimeout().toMillis() / 4));
+            this.check = watchdog.scheduleAtFixedRate(this::inspect, period, period, TimeUnit.MILLISECONDS);
+        }
+
+        private void inspect() {
+            long now = System.nanoTime();
+            Duration idle = Duration.ofNanos(now - lastProgressNanos);
+            Duration total = Duration.ofNanos(now - startedNanos);
+            if (idle.compareTo(config.readTimeout()) > 0) {
+                abort("no data for " + idle.toMillis() + " ms (upstreams." + ecosystem + ".readTimeout)");
+            } else if (total.compareTo(config.totalTimeout()) > 0) {
+                abort("transfer exceeded " + config.totalTimeout().toMillis() + " ms (upstreams." + ecosystem + ".totalTimeout)");
+            }
+        }
+
+        private void abort(String why) {
+            stalled = why;
+            try {
+                close();
+            } catch (IOException ignored) {
+                // the reader sees the failure
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                int n = super.read(b, off, len);
+                lastProgressNanos = System.nanoTime();
+                if (n < 0) {
+                    check.cancel(false);
+                    if (stalled != null) {
+                        throw new StalledException(stalled);
+                    }
+                }
+                return n;
+            } catch (IOException e) {
+                if (stalled != null) {
+                    throw new StalledException(stalled);
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed.compareAndSet(false, true)) {
+                check.cancel(false);
+                super.close();
+            }
+        }
+    }
+}

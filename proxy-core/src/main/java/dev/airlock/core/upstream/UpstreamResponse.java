@@ -1,0 +1,81 @@
+package dev.airlock.core.upstream;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpHeaders;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * An upstream answer whose body has not been read yet. Must be closed: the body is a live stream
+ * guarded by the read and total timeouts.
+ */
+public final class UpstreamResponse implements AutoCloseable {
+
+    private final URI uri;
+    private final int status;
+    private final HttpHeaders headers;
+    private final InputStream body;
+    private final UpstreamClient client;
+
+    UpstreamResponse(URI uri, int status, HttpHeaders headers, InputStream body, UpstreamClient client) {
+        this.uri = uri;
+        this.status = status;
+        this.headers = headers;
+        this.body = body;
+        this.client = client;
+    }
+
+    /** The URL that answered (after redirects). */
+    public URI uri() {
+        return uri;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String header(String name) {
+        return headers.firstValue(name).orElse(null);
+    }
+
+    /** The raw body as sent (still content-encoded). Read failures are connectivity failures. */
+    public InputStream body() {
+        return body;
+    }
+
+    /**
+     * Reads the whole body, undoing gzip content-encoding, refusing more than {@code max} bytes.
+     * Only for metadata and small pass-through answers; artifacts are streamed to disk.
+     */
+    public byte[] readBody(long max) throws UpstreamException {
+        try {
+            InputStream in = "gzip".equalsIgnoreCase(header("content-encoding")) ? new GZIPInputStream(body) : body;
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buf = new byte[64 * 1024];
+            long total = 0;
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                total += n;
+                if (total > max) {
+                    throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE,
+                            "upstream answer from " + client.describe(uri) + " is larger than " + max + " bytes");
+                }
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw client.bodyFailure(uri, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            body.close();
+        } catch (IOException ignored) {
+            // the connection is discarded either way
+        }
+    }
+}
