@@ -1,0 +1,192 @@
+package dev.airlock.npm.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.airlock.core.testing.ClientProcess;
+import dev.airlock.core.testing.RunningAirlock;
+import dev.airlock.npm.fixture.FixtureNpmRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The real npm client installs through a running Airlock from a fixture registry on loopback.
+ * npm must be on the PATH (.ci/run installs it on a fresh machine).
+ */
+class NpmClientEndToEndTest {
+
+    private static final ObjectMapper M = new ObjectMapper();
+    private static final List<String> CHAINS = List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p");
+
+    @TempDir
+    Path tmp;
+
+    /** 21 packages, 4 of them scoped, each with three versions and a beta dist-tag. */
+    private static FixtureNpmRegistry.Builder graph() {
+        FixtureNpmRegistry.Builder b = FixtureNpmRegistry.builder();
+        for (int i = 0; i < CHAINS.size(); i++) {
+            String name = "pkg-" + CHAINS.get(i);
+            String next = i % 4 == 3 ? null : "pkg-" + CHAINS.get(i + 1);
+            b.pkg(name, p -> p
+                    .version("1.0.0", v -> {
+                        if (next != null) {
+                            v.dependency(next, "^1.0.0");
+                        }
+                    })
+                    .version("2.0.0-beta.1", v -> v.file("index.js", "module.exports = 'beta';"))
+                    .version("1.1.0", v -> {
+                        v.file("index.js", "module.exports = '" + name + "';");
+                        if (next != null) {
+                            v.dependency(next, "^1.0.0");
+                        }
+                    })
+                    .distTag("beta", "2.0.0-beta.1")
+                    .distTag("latest", "1.1.0"));
+        }
+        b.pkg("@acme/util", p -> p.version("1.0.0").version("1.1.0", v -> v.file("index.js", "exports.x = 1;")));
+        b.pkg("@acme/logger", p -> p.version("1.1.0", v -> v.dependency("@acme/util", "^1.0.0")));
+        b.pkg("@acme/http", p -> p.version("1.1.0", v -> v.dependency("@acme/util", "^1.1.0").dependency("pkg-i", "^1.0.0")));
+        b.pkg("@tools/cli", p -> p.version("1.1.0", v -> v.dependency("pkg-a", "^1.0.0").bin("acme-cli", "cli.js")
+                .file("cli.js", "#!/usr/bin/env node\nconsole.log('hi');")));
+        b.pkg("left-pad", p -> p.version("1.0.0").version("1.1.0", v -> v.file("index.js", "module.exports = s => s;")));
+        return b;
+    }
+
+    private static List<String> allPackages() {
+        List<String> all = new ArrayList<>();
+        CHAINS.forEach(c -> all.add("pkg-" + c));
+        all.addAll(List.of("@acme/util", "@acme/logger", "@acme/http", "@tools/cli", "left-pad"));
+        return all;
+    }
+
+    private Map<String, String> npmEnv(Path home) throws Exception {
+        Files.createDirectories(home);
+        Map<String, String> env = new HashMap<>();
+        env.put("HOME", home.toString());
+        // Only loopback: the user and global npmrc are replaced, so npm knows no other registry.
+        env.put("npm_config_userconfig", home.resolve(".npmrc").toString());
+        env.put("npm_config_globalconfig", home.resolve("global-npmrc").toString());
+        env.put("npm_config_cache", home.resolve("npm-cache").toString());
+        env.put("npm_config_update_notifier", "false");
+        env.put("npm_config_audit", "false");
+        env.put("npm_config_fund", "false");
+        env.put("npm_config_fetch_retries", "0");
+        env.put("NO_UPDATE_NOTIFIER", "1");
+        return env;
+    }
+
+    private void project(Path dir, RunningAirlock airlock, String dependencies) throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("package.json"), "{\"name\":\"app\",\"version\":\"1.0.0\",\"private\":true,\"dependencies\":{"
+                + dependencies + "}}");
+        Files.writeString(dir.resolve(".npmrc"), "registry=" + airlock.uri("/npm/") + "\n");
+    }
+
+    private static ClientProcess.Result npm(Path dir, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("npm"));
+        cmd.addAll(List.of(args));
+        return ClientProcess.run(dir, env, 300, cmd);
+    }
+
+    @Test
+    void installThenCiFromCacheWithTheUpstreamStopped() throws Exception {
+        // npm installs 21 packages through Airlock; with the registry gone, npm ci and a fresh install still work from the cache.
+        try (FixtureNpmRegistry registry = graph().start();
+             RunningAirlock airlock = RunningAirlock.start(tmp.resolve("data"), Duration.ZERO,
+                     Map.of("npm", URI.create(registry.baseUrl())))) {
+            Path app = tmp.resolve("app");
+            project(app, airlock, "\"pkg-a\":\"^1.0.0\",\"pkg-e\":\"^1.0.0\",\"pkg-i\":\"^1.0.0\",\"pkg-m\":\"^1.0.0\","
+                    + "\"@acme/logger\":\"^1.0.0\",\"@acme/http\":\"^1.0.0\",\"@tools/cli\":\"^1.0.0\",\"left-pad\":\"^1.0.0\"");
+            ClientProcess.Result install = npm(app, npmEnv(tmp.resolve("home1")), "install");
+            assertEquals(0, install.exitCode(), install.both());
+            assertInstalled(app);
+            JsonNode lock = M.readTree(app.resolve("package-lock.json").toFile());
+            lock.get("packages").fields().forEachRemaining(e -> {
+                if (!e.getKey().isEmpty()) {
+                    assertTrue(e.getValue().get("resolved").asText().startsWith(airlock.uri("/npm/").toString()),
+                            "lockfile points at Airlock: " + e.getValue().get("resolved"));
+                }
+            });
+            assertTrue(Files.isRegularFile(app.resolve("node_modules/.bin/acme-cli")), "bins are linked");
+
+            registry.stop();
+
+            Path ci = tmp.resolve("ci");
+            project(ci, airlock, "");
+            Files.copy(app.resolve("package.json"), ci.resolve("package.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(app.resolve("package-lock.json"), ci.resolve("package-lock.json"));
+            ClientProcess.Result ciRun = npm(ci, npmEnv(tmp.resolve("home2")), "ci");
+            assertEquals(0, ciRun.exitCode(), ciRun.both());
+            assertInstalled(ci);
+
+            // Without a lockfile npm needs packuments: Airlock serves them stale since revalidation fails.
+            Path fresh = tmp.resolve("fresh");
+            project(fresh, airlock, "\"pkg-a\":\"^1.0.0\",\"@acme/http\":\"^1.0.0\"");
+            ClientProcess.Result again = npm(fresh, npmEnv(tmp.resolve("home3")), "install");
+            assertEquals(0, again.exitCode(), again.both());
+            assertTrue(Files.isRegularFile(fresh.resolve("node_modules/@acme/util/package.json")));
+            assertTrue(airlock.metrics().lines().anyMatch(l -> l.startsWith("airlock_cache_lookups_total")
+                    && l.contains("kind=\"metadata\"") && l.contains("result=\"stale\"") && !l.endsWith(" 0.0")), airlock.metrics());
+
+            for (String name : allPackages()) {
+                assertEquals(1, registry.tarballRequests(name, "1.1.0"), "upstream requests for " + name + "@1.1.0");
+                assertEquals(0, registry.tarballRequests(name, "1.0.0"), name + "@1.0.0 was never needed");
+            }
+        }
+    }
+
+    private static void assertInstalled(Path dir) throws Exception {
+        for (String name : allPackages()) {
+            Path pj = dir.resolve("node_modules").resolve(name).resolve("package.json");
+            assertTrue(Files.isRegularFile(pj), name + " installed in " + dir);
+            assertEquals("1.1.0", M.readTree(pj.toFile()).get("version").asText(), name);
+        }
+    }
+
+    @Test
+    void tamperedTarballFailsTheInstallWithAirlocksMessageAndIsNotCached() throws Exception {
+        // Bytes that do not match dist.integrity never reach npm and leave nothing in the cache.
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("victim", p -> p.version("1.0.0", v -> v.file("index.js", "module.exports = 1;"))).start();
+             RunningAirlock airlock = RunningAirlock.start(tmp.resolve("data"), Duration.ofMinutes(5),
+                     Map.of("npm", URI.create(registry.baseUrl())))) {
+            registry.corruptTarball("victim", "1.0.0");
+            Path app = tmp.resolve("app");
+            project(app, airlock, "\"victim\":\"1.0.0\"");
+            ClientProcess.Result r = npm(app, npmEnv(tmp.resolve("home")), "install");
+            assertNotEquals(0, r.exitCode());
+            assertTrue(r.both().contains("integrity check failed for victim-1.0.0.tgz"), r.both());
+            assertTrue(r.both().contains("nothing was cached"), r.both());
+            assertTrue(Files.notExists(app.resolve("node_modules/victim")));
+            try (Stream<Path> blobs = Files.walk(airlock.dataDir().resolve("blobs"))) {
+                assertEquals(0, blobs.filter(Files::isRegularFile).count(), "no blob was committed");
+            }
+
+            registry.clearFaults();
+            var ok = airlock.get("/npm/victim/-/victim-1.0.0.tgz");
+            assertEquals(200, ok.statusCode());
+            assertArrayEquals(sha512(registry.tarball("victim", "1.0.0")), sha512(ok.body()));
+            ClientProcess.Result retry = npm(app, npmEnv(tmp.resolve("home")), "install");
+            assertEquals(0, retry.exitCode(), retry.both());
+        }
+    }
+
+    private static byte[] sha512(byte[] b) throws Exception {
+        return MessageDigest.getInstance("SHA-512").digest(b);
+    }
+}

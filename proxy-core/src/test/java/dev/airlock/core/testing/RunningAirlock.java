@@ -1,0 +1,85 @@
+package dev.airlock.core.testing;
+
+import dev.airlock.config.AirlockConfig;
+import dev.airlock.config.CacheConfig;
+import dev.airlock.config.ConfigLoader;
+import dev.airlock.config.UpstreamConfig;
+import dev.airlock.core.Airlock;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A real Airlock on 127.0.0.1 with an ephemeral port and its own data directory, for tests.
+ * Start it with an upstream per ecosystem; close it at the end.
+ */
+public final class RunningAirlock implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private final Airlock airlock;
+    private final Path data;
+
+    private RunningAirlock(Airlock airlock, Path data) {
+        this.airlock = airlock;
+        this.data = data;
+    }
+
+    /** Starts Airlock on the embedded defaults with these overrides. */
+    public static RunningAirlock start(Path data, Duration metadataTtl, Map<String, URI> upstreams) throws Exception {
+        AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(data)
+                .withCache(new CacheConfig(metadataTtl, 64L * 1024 * 1024));
+        for (Map.Entry<String, URI> u : upstreams.entrySet()) {
+            c = c.withUpstream(u.getKey(), UpstreamConfig.empty().withUrl(u.getValue()));
+        }
+        return start(c);
+    }
+
+    public static RunningAirlock start(AirlockConfig config) throws Exception {
+        Airlock a = Airlock.start(config, Map.of(), config.storage().path().resolve("home"), Clock.systemUTC(),
+                new PrintStream(OutputStream.nullOutputStream()));
+        return new RunningAirlock(a, config.storage().path());
+    }
+
+    public Airlock airlock() {
+        return airlock;
+    }
+
+    public Path dataDir() {
+        return data;
+    }
+
+    public int port() {
+        return airlock.port();
+    }
+
+    /** {@code http://127.0.0.1:PORT} + path. */
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port() + path);
+    }
+
+    public HttpResponse<byte[]> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    public String metrics() throws Exception {
+        return new String(get("/-/metrics").body());
+    }
+
+    @Override
+    public void close() {
+        airlock.close();
+    }
+}
