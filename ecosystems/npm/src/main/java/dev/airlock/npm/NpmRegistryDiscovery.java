@@ -143,6 +143,18 @@ final class NpmRegistryDiscovery {
         }
     }
 
+    private static Optional<Path> onPath(String program, String path) {
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty()) {
+                Path p = Path.of(dir, program);
+                if (Files.isExecutable(p)) {
+                    return Optional.of(p);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private String envIgnoringCase(String name) {
         for (Map.Entry<String, String> e : env.entrySet()) {
             if (e.getKey().toLowerCase(Locale.ROOT).equals(name)) {
@@ -152,10 +164,20 @@ final class NpmRegistryDiscovery {
         return null;
     }
 
-    /** Runs the real {@code npm}, bounded to 15 seconds; empty when npm is absent or fails. */
+    /**
+     * Runs the real {@code npm}, bounded to 15 seconds; empty when npm is absent or fails. The
+     * program is looked up on the given environment's PATH, not the JVM's, so that what runs is
+     * exactly what that environment would run.
+     */
     static Optional<String> runProcess(List<String> command, Map<String, String> environment) {
+        Optional<Path> program = onPath(command.get(0), environment.getOrDefault("PATH", ""));
+        if (program.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> resolved = new ArrayList<>(command);
+        resolved.set(0, program.get().toString());
         try {
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.DISCARD);
+            ProcessBuilder pb = new ProcessBuilder(resolved).redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.DISCARD);
             pb.environment().clear();
             pb.environment().putAll(environment);
             Process p = pb.start();

@@ -66,4 +66,11 @@ class NpmRegistryDiscoveryTest {
         assertTrue(discovery(Map.of(), null).discover().isEmpty());
         assertTrue(discovery(Map.of(), "undefined").discover().isEmpty());
     }
+
+    @Test
+    void npmIsLookedUpOnTheGivenPathOnly() {
+        // The JVM's own PATH must not leak in: with an environment that has no npm, no npm runs.
+        assertTrue(NpmRegistryDiscovery.runProcess(List.of("npm", "config", "get", "registry"), Map.of("PATH", home.toString())).isEmpty());
+        assertTrue(NpmRegistryDiscovery.runProcess(List.of("npm", "config", "get", "registry"), Map.of()).isEmpty());
+    }
 }

@@ -1,0 +1,381 @@
+package dev.airlock.npm.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.airlock.config.AirlockConfig;
+import dev.airlock.config.ConfigLoader;
+import dev.airlock.core.testing.RunningAirlock;
+import dev.airlock.npm.fixture.FixtureNpmRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Airlock's npm route over HTTP, against a fixture registry on loopback. */
+class NpmProxyTest {
+
+    private static final ObjectMapper M = new ObjectMapper();
+    private static final String CORGI = "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*";
+
+    @TempDir
+    Path tmp;
+
+    private FixtureNpmRegistry registry;
+    private RunningAirlock airlock;
+
+    @BeforeEach
+    void start() throws Exception {
+        registry = FixtureNpmRegistry.builder()
+                .pkg("left-pad", p -> p.version("1.0.0").version("1.1.0", v -> v.script("postinstall", "node hook.js").file("hook.js", "1"))
+                        .distTag("next", "1.1.0").distTag("latest", "1.0.0"))
+                .pkg("@acme/util", p -> p.version("2.0.0", v -> v.file("big.bin", new byte[300_000])))
+                .start();
+        airlock = RunningAirlock.start(tmp.resolve("data"), Duration.ofMinutes(5), Map.of("npm", URI.create(registry.baseUrl())));
+    }
+
+    @AfterEach
+    void stop() {
+        airlock.close();
+        registry.close();
+    }
+
+    private static String text(HttpResponse<byte[]> r) {
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void packumentPointsTarballsAtAirlockAndKeepsEverythingElse() throws Exception {
+        // dist.tarball is rewritten to the URL the client used; the rest of the document is upstream's.
+        HttpResponse<byte[]> r = airlock.get("/npm/left-pad", "Accept", "application/json");
+        assertEquals(200, r.statusCode());
+        assertEquals("application/json", r.headers().firstValue("content-type").orElseThrow());
+        assertTrue(r.headers().firstValue("vary").orElseThrow().contains("Accept"));
+        JsonNode doc = M.readTree(r.body());
+        assertEquals(airlock.uri("/npm/left-pad/-/left-pad-1.1.0.tgz").toString(), doc.at("/versions/1.1.0/dist/tarball").asText());
+        JsonNode upstream = M.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(registry.baseUrl() + "left-pad")).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body());
+        assertEquals(upstream.at("/versions/1.1.0/dist/integrity"), doc.at("/versions/1.1.0/dist/integrity"));
+        assertEquals(upstream.get("time"), doc.get("time"));
+        assertEquals(upstream.get("dist-tags"), doc.get("dist-tags"));
+    }
+
+    @Test
+    void abbreviatedAndFullAreCachedApart() throws Exception {
+        // The corgi document is its own cache entry with its own content type; hasInstallScript is synthesised.
+        HttpResponse<byte[]> corgi = airlock.get("/npm/left-pad", "Accept", CORGI);
+        assertEquals("application/vnd.npm.install-v1+json", corgi.headers().firstValue("content-type").orElseThrow());
+        JsonNode c = M.readTree(corgi.body());
+        assertTrue(c.at("/versions/1.1.0/hasInstallScript").asBoolean());
+        assertNull(c.get("time"));
+        HttpResponse<byte[]> full = airlock.get("/npm/left-pad", "Accept", "application/json");
+        assertTrue(M.readTree(full.body()).has("time"));
+        airlock.get("/npm/left-pad", "Accept", CORGI);
+        airlock.get("/npm/left-pad", "Accept", "application/json");
+        assertEquals(2, registry.packumentRequests("left-pad"), "one upstream fetch per variant, then cache hits");
+    }
+
+    @Test
+    void everySpellingOfAScopedNameIsOneDocument() throws Exception {
+        // @scope%2fname, %2F and a literal slash are the same package and the same cache entry.
+        byte[] a = airlock.get("/npm/@acme%2futil").body();
+        byte[] b = airlock.get("/npm/@acme%2Futil").body();
+        byte[] c = airlock.get("/npm/@acme/util").body();
+        assertArrayEquals(a, b);
+        assertArrayEquals(a, c);
+        assertEquals("@acme/util", M.readTree(a).get("name").asText());
+        assertEquals(1, registry.packumentRequests("@acme/util"));
+        HttpResponse<byte[]> tgz = airlock.get("/npm/@acme/util/-/util-2.0.0.tgz");
+        assertEquals(200, tgz.statusCode());
+        assertArrayEquals(registry.tarball("@acme/util", "2.0.0"), tgz.body());
+    }
+
+    @Test
+    void conditionalRequestsAndGzip() throws Exception {
+        // Clients get ETags and 304s; gzip when they accept it; HEAD mirrors GET without a body.
+        HttpResponse<byte[]> first = airlock.get("/npm/left-pad");
+        String etag = first.headers().firstValue("etag").orElseThrow();
+        assertEquals(304, airlock.get("/npm/left-pad", "If-None-Match", etag).statusCode());
+        HttpResponse<byte[]> gz = airlock.get("/npm/left-pad", "Accept-Encoding", "gzip,deflate");
+        assertEquals("gzip", gz.headers().firstValue("content-encoding").orElseThrow());
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz.body()))) {
+            assertArrayEquals(first.body(), in.readAllBytes());
+        }
+        HttpResponse<byte[]> head = send("HEAD", "/npm/left-pad");
+        assertEquals(200, head.statusCode());
+        assertEquals(0, head.body().length);
+        assertEquals(Integer.toString(first.body().length), head.headers().firstValue("content-length").orElseThrow());
+
+        HttpResponse<byte[]> tgz = airlock.get("/npm/left-pad/-/left-pad-1.0.0.tgz");
+        String tag = tgz.headers().firstValue("etag").orElseThrow();
+        assertEquals(304, airlock.get("/npm/left-pad/-/left-pad-1.0.0.tgz", "If-None-Match", tag).statusCode());
+        HttpResponse<byte[]> tgzHead = send("HEAD", "/npm/left-pad/-/left-pad-1.0.0.tgz");
+        assertEquals(Integer.toString(tgz.body().length), tgzHead.headers().firstValue("content-length").orElseThrow());
+        assertEquals(0, tgzHead.body().length);
+    }
+
+    @Test
+    void revalidatesUpstreamAndServesStaleWhenItFails() throws Exception {
+        // After the TTL Airlock asks upstream with If-None-Match; when upstream fails it serves the stale copy.
+        airlock.close();
+        airlock = RunningAirlock.start(tmp.resolve("data2"), Duration.ZERO, Map.of("npm", URI.create(registry.baseUrl())));
+        assertEquals(200, airlock.get("/npm/left-pad").statusCode());
+        HttpResponse<byte[]> again = airlock.get("/npm/left-pad");
+        assertEquals(200, again.statusCode());
+        assertEquals("revalidated", again.headers().firstValue("x-airlock-cache").orElseThrow());
+        assertEquals(1, registry.notModified("left-pad"));
+
+        registry.failAll(500);
+        HttpResponse<byte[]> stale = airlock.get("/npm/left-pad");
+        assertEquals(200, stale.statusCode());
+        assertEquals("stale", stale.headers().firstValue("x-airlock-cache").orElseThrow());
+        HttpResponse<byte[]> none = airlock.get("/npm/never-seen");
+        assertEquals(502, none.statusCode());
+        assertTrue(text(none).contains("\"error\""), text(none));
+
+        registry.stop();
+        assertEquals("stale", airlock.get("/npm/left-pad").headers().firstValue("x-airlock-cache").orElseThrow());
+        HttpResponse<byte[]> down = airlock.get("/npm/other");
+        assertTrue(down.statusCode() == 502 || down.statusCode() == 503, down.statusCode() + " " + text(down));
+    }
+
+    @Test
+    void repeatedFailuresOpenTheCircuit() throws Exception {
+        // After failureThreshold consecutive upstream failures Airlock stops asking for a cool-down and says so.
+        registry.failAll(503);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(502, airlock.get("/npm/pkg-" + i).statusCode());
+        }
+        int before = registry.log().size();
+        HttpResponse<byte[]> fast = airlock.get("/npm/pkg-x");
+        assertEquals(503, fast.statusCode());
+        assertTrue(text(fast).contains("failed repeatedly"), text(fast));
+        assertEquals(before, registry.log().size(), "no request reached the upstream while the circuit is open");
+        assertTrue(text(airlock.get("/-/health")).contains("\"circuit\":\"open\""));
+    }
+
+    @Test
+    void truncatedDownloadLeavesNoCacheEntry() throws Exception {
+        // A download cut off half-way is an error for the client and leaves neither a blob nor a temp file.
+        registry.truncateTarball("@acme/util", "2.0.0");
+        HttpResponse<byte[]> r = airlock.get("/npm/@acme/util/-/util-2.0.0.tgz");
+        assertEquals(502, r.statusCode(), text(r));
+        assertFalse(text(r).contains("Exception"), "no stack trace reaches the client: " + text(r));
+        assertEquals(0, files(airlock.dataDir().resolve("blobs")));
+        assertEquals(0, files(airlock.dataDir().resolve("tmp")));
+        registry.clearFaults();
+        HttpResponse<byte[]> ok = airlock.get("/npm/@acme/util/-/util-2.0.0.tgz");
+        assertEquals(200, ok.statusCode());
+        assertArrayEquals(registry.tarball("@acme/util", "2.0.0"), ok.body());
+        assertEquals(2, registry.tarballRequests("@acme/util", "2.0.0"));
+    }
+
+    @Test
+    void fiftyConcurrentMissesMakeOneUpstreamRequest() throws Exception {
+        // Concurrent requests for one uncached tarball share one download (and the packument's single fetch).
+        registry.delay(Duration.ofMillis(400));
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<HttpResponse<byte[]>>> results = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            results.add(pool.submit(() -> {
+                go.await();
+                return http.send(HttpRequest.newBuilder(airlock.uri("/npm/@acme/util/-/util-2.0.0.tgz")).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+            }));
+        }
+        go.countDown();
+        byte[] expected = MessageDigest.getInstance("SHA-256").digest(registry.tarball("@acme/util", "2.0.0"));
+        for (Future<HttpResponse<byte[]>> f : results) {
+            HttpResponse<byte[]> r = f.get();
+            assertEquals(200, r.statusCode());
+            assertArrayEquals(expected, MessageDigest.getInstance("SHA-256").digest(r.body()));
+        }
+        pool.shutdown();
+        assertEquals(1, registry.tarballRequests("@acme/util", "2.0.0"));
+        assertEquals(1, registry.packumentRequests("@acme/util"));
+        assertTrue(airlock.metrics().lines().anyMatch(l -> l.startsWith("airlock_coalesced_requests_total") && !l.endsWith(" 0.0")));
+    }
+
+    @Test
+    void registryEndpointsAreProxiedAtTheMountAndAtTheRoot() throws Exception {
+        // ping, keys, attestations, search and audit reach the upstream from /npm/-/... and from /-/...
+        registry.keys("{\"keys\":[{\"keyid\":\"SHA256:test\"}]}");
+        registry.attestations("@acme/util", "2.0.0", "{\"attestations\":[]}");
+        assertEquals(200, airlock.get("/-/ping").statusCode());
+        assertEquals(200, airlock.get("/npm/-/ping").statusCode());
+        assertTrue(text(airlock.get("/-/npm/v1/keys")).contains("SHA256:test"));
+        assertTrue(text(airlock.get("/npm/-/npm/v1/keys")).contains("SHA256:test"));
+        assertEquals("{\"attestations\":[]}", text(airlock.get("/-/npm/v1/attestations/@acme%2futil@2.0.0")));
+        assertEquals(404, airlock.get("/-/npm/v1/attestations/left-pad@1.0.0").statusCode());
+        assertTrue(text(airlock.get("/-/v1/search?text=left")).contains("left-pad"));
+        HttpResponse<byte[]> audit = HttpClient.newHttpClient().send(HttpRequest.newBuilder(airlock.uri("/-/npm/v1/security/advisories/bulk"))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"left-pad\":[\"1.0.0\"]}")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, audit.statusCode());
+        assertTrue(registry.log().stream().anyMatch(r -> r.path().equals("/-/npm/v1/security/advisories/bulk")
+                && r.bodyText().contains("left-pad")));
+    }
+
+    @Test
+    void hostileRequestsGetCleanErrors() throws Exception {
+        // Traversal in every spelling, bad names, oversize lines and headers: a 4xx, no stack trace, nothing touched.
+        for (String path : List.of("/npm/%2e%2e/%2e%2e/etc/passwd", "/npm/%252e%252e/x", "/npm/..%5c..%5cx", "/npm/a%00b",
+                "/npm/%c0%ae%c0%ae/x", "/npm/./x", "/npm//x", "/npm/a\\b")) {
+            int status = rawStatus("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertEquals(400, status, path);
+        }
+        assertEquals(400, airlock.get("/npm/.bin").statusCode());
+        assertEquals(400, airlock.get("/npm/@a/b/-/..tgz").statusCode());
+        assertEquals(405, send("PUT", "/npm/left-pad").statusCode());
+        assertEquals(404, airlock.get("/etc/passwd").statusCode());
+        assertEquals(414, rawStatus("GET /npm/" + "a".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+        assertEquals(431, rawStatus("GET /npm/x HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n"));
+        assertEquals(413, rawStatus("POST /-/npm/v1/security/advisories/bulk HTTP/1.1\r\nHost: x\r\nContent-Length: 20000000\r\n\r\n"));
+        assertEquals(508, airlock.get("/npm/left-pad", "Via", "1.1 airlock").statusCode());
+        HttpResponse<byte[]> missing = airlock.get("/npm/left-pad/-/left-pad-9.9.9.tgz");
+        assertEquals(404, missing.statusCode());
+        assertTrue(text(missing).contains("not listed"), text(missing));
+        try (Stream<Path> all = Files.walk(airlock.dataDir())) {
+            assertTrue(all.allMatch(p -> p.startsWith(airlock.dataDir())));
+        }
+    }
+
+    @Test
+    void tarballUrlsOnForeignHostsAreNeverFetched() throws Exception {
+        // A packument that points a tarball at a host not configured for npm cannot make Airlock fetch it (no SSRF).
+        AtomicInteger victimHits = new AtomicInteger();
+        HttpServer victim = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        victim.createContext("/", ex -> {
+            victimHits.incrementAndGet();
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        victim.start();
+        HttpServer evil = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        String doc = "{\"name\":\"evil\",\"dist-tags\":{\"latest\":\"1.0.0\"},\"versions\":{\"1.0.0\":{\"name\":\"evil\",\"version\":\"1.0.0\","
+                + "\"dist\":{\"shasum\":\"" + "ab".repeat(20) + "\",\"tarball\":\"http://127.0.0.1:" + victim.getAddress().getPort()
+                + "/admin/evil-1.0.0.tgz\"}}}}";
+        evil.createContext("/", ex -> {
+            byte[] b = doc.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("content-type", "application/json");
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        evil.start();
+        try (RunningAirlock a = RunningAirlock.start(tmp.resolve("evil"), Duration.ofMinutes(5),
+                Map.of("npm", URI.create("http://127.0.0.1:" + evil.getAddress().getPort() + "/")))) {
+            HttpResponse<byte[]> r = a.get("/npm/evil/-/evil-1.0.0.tgz");
+            assertEquals(502, r.statusCode());
+            assertTrue(text(r).contains("not configured for npm"), text(r));
+            assertEquals(0, victimHits.get());
+        } finally {
+            victim.stop(0);
+            evil.stop(0);
+        }
+    }
+
+    @Test
+    void withoutAnyUpstreamTheRouteSaysHowToConfigureOne() throws Exception {
+        // No configured URL and nothing to discover (no npm on an empty PATH): 503 naming upstreams.npm.url.
+        AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("none"));
+        try (RunningAirlock a = RunningAirlock.start(c)) {
+            HttpResponse<byte[]> r = a.get("/npm/left-pad");
+            assertEquals(503, r.statusCode());
+            assertTrue(text(r).contains("upstreams.npm.url"), text(r));
+            assertEquals(200, a.get("/-/health").statusCode());
+        }
+    }
+
+    @Test
+    void slowClientsAreDisconnected() throws Exception {
+        // A request that trickles in slower than server.idleTimeout is dropped, freeing the connection.
+        AirlockConfig c = ConfigLoader.parse("server: { port: 0, idleTimeout: 500ms }\nupstreams: { npm: { url: '" + registry.baseUrl() + "' } }\n",
+                "test.yaml").withStoragePath(tmp.resolve("slow"));
+        try (RunningAirlock a = RunningAirlock.start(c); Socket s = new Socket("127.0.0.1", a.port())) {
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write("GET /npm/left-pad HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long start = System.nanoTime();
+            assertEquals(-1, s.getInputStream().read(), "connection closed without an answer");
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 4000);
+        }
+    }
+
+    @Test
+    void healthAndMetricsDescribeTheProxy() throws Exception {
+        // /-/health reports the state store; /-/metrics has requests, cache results, upstream latency and bytes.
+        airlock.get("/npm/left-pad/-/left-pad-1.0.0.tgz");
+        airlock.get("/npm/left-pad/-/left-pad-1.0.0.tgz");
+        JsonNode health = M.readTree(airlock.get("/-/health").body());
+        assertEquals("UP", health.get("status").asText());
+        assertEquals("UP", health.at("/checks/stateStore/status").asText());
+        String metrics = airlock.metrics();
+        for (String needle : List.of("airlock_requests_total{ecosystem=\"npm\",route=\"artifact\",status=\"200\"} 2.0",
+                "airlock_cache_lookups_total{ecosystem=\"npm\",kind=\"artifact\",result=\"hit\"}",
+                "airlock_cache_lookups_total{ecosystem=\"npm\",kind=\"artifact\",result=\"miss\"} 1.0",
+                "airlock_upstream_request_seconds_bucket", "airlock_served_bytes_total{ecosystem=\"npm\"}")) {
+            assertTrue(metrics.contains(needle), needle + " in\n" + metrics);
+        }
+    }
+
+    private HttpResponse<byte[]> send(String method, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(airlock.uri(path)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** Sends raw bytes (clients that do not normalise paths) and returns the status code. */
+    private int rawStatus(String request) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", airlock.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            byte[] head = s.getInputStream().readNBytes(12);
+            String line = new String(head, StandardCharsets.ISO_8859_1);
+            return Integer.parseInt(line.substring(9, 12));
+        }
+    }
+
+    private static long files(Path dir) throws Exception {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).count();
+        }
+    }
+}
