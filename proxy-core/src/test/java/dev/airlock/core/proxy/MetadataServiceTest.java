@@ -1,0 +1,152 @@
+package dev.airlock.core.proxy;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.airlock.config.UpstreamConfig;
+import dev.airlock.core.ecosystem.EcosystemContext;
+import dev.airlock.core.ecosystem.UpstreamSettings;
+import dev.airlock.core.metrics.AirlockMetrics;
+import dev.airlock.core.store.SqliteStateStore;
+import dev.airlock.core.testing.FilesEcosystem;
+import dev.airlock.core.testing.MutableClock;
+import dev.airlock.core.upstream.UpstreamClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Metadata freshness, revalidation and stale-if-error, with the clock moved by hand. */
+class MetadataServiceTest {
+
+    @TempDir
+    Path data;
+
+    private HttpServer upstream;
+    private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger notModified = new AtomicInteger();
+    private volatile int failWith;
+    private volatile String body = "{\"name\":\"pkg\",\"files\":{}}";
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
+
+    @BeforeEach
+    void startUpstream() throws Exception {
+        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        upstream.createContext("/", ex -> {
+            requests.incrementAndGet();
+            String etag = "\"" + Integer.toHexString(body.hashCode()) + "\"";
+            if (failWith != 0) {
+                ex.sendResponseHeaders(failWith, -1);
+            } else if (etag.equals(ex.getRequestHeaders().getFirst("If-None-Match"))) {
+                notModified.incrementAndGet();
+                ex.sendResponseHeaders(304, -1);
+            } else {
+                byte[] b = body.getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().set("ETag", etag);
+                ex.sendResponseHeaders(200, b.length);
+                ex.getResponseBody().write(b);
+            }
+            ex.close();
+        });
+        upstream.start();
+    }
+
+    @AfterEach
+    void stopUpstream() {
+        upstream.stop(0);
+        watchdog.shutdownNow();
+    }
+
+    private EcosystemRuntime runtime() {
+        FilesEcosystem eco = new FilesEcosystem();
+        UpstreamConfig cfg = UpstreamConfig.empty().withUrl(URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/"));
+        UpstreamSettings settings = eco.start(new EcosystemContext(cfg, Map.of(), data, clock, false));
+        return new EcosystemRuntime(eco, new UpstreamClient("files", settings, cfg, clock, watchdog, new AirlockMetrics()));
+    }
+
+    private MetadataService service(SqliteStateStore state) {
+        return new MetadataService(state, data, clock, Duration.ofSeconds(60), 1 << 20, false, new AirlockMetrics());
+    }
+
+    @Test
+    void freshThenRevalidatedThenStale() throws Exception {
+        // Within the TTL no upstream request; after it a conditional one; when upstream fails, the stale copy.
+        EcosystemRuntime eco = runtime();
+        try (SqliteStateStore state = new SqliteStateStore(data)) {
+            MetadataService s = service(state);
+            assertEquals(CacheStatus.MISS, s.load(eco, FilesEcosystem.metadata("pkg")).status());
+            clock.advance(Duration.ofSeconds(59));
+            assertEquals(CacheStatus.HIT, s.load(eco, FilesEcosystem.metadata("pkg")).status());
+            assertEquals(1, requests.get());
+            clock.advance(Duration.ofSeconds(2));
+            assertEquals(CacheStatus.REVALIDATED, s.load(eco, FilesEcosystem.metadata("pkg")).status());
+            assertEquals(1, notModified.get());
+            clock.advance(Duration.ofSeconds(30));
+            assertEquals(CacheStatus.HIT, s.load(eco, FilesEcosystem.metadata("pkg")).status(), "a 304 restarts the TTL");
+            clock.advance(Duration.ofSeconds(61));
+            failWith = 500;
+            assertEquals(CacheStatus.STALE, s.load(eco, FilesEcosystem.metadata("pkg")).status());
+            ProxyException none = assertThrows(ProxyException.class, () -> s.load(eco, FilesEcosystem.metadata("other")));
+            assertEquals(502, none.status());
+        }
+    }
+
+    @Test
+    void staleCopySurvivesARestart() throws Exception {
+        // The last good body and its fetch state are on disk: a new process serves them stale when upstream is down.
+        EcosystemRuntime eco = runtime();
+        try (SqliteStateStore state = new SqliteStateStore(data)) {
+            service(state).load(eco, FilesEcosystem.metadata("pkg"));
+        }
+        failWith = 503;
+        clock.advance(Duration.ofHours(1));
+        try (SqliteStateStore state = new SqliteStateStore(data)) {
+            MetadataEntry.Loaded l = service(state).load(eco, FilesEcosystem.metadata("pkg"));
+            assertEquals(CacheStatus.STALE, l.status());
+            assertEquals("pkg", l.entry().metadata().packageName());
+        }
+    }
+
+    @Test
+    void malformedUpstreamDocumentNeverReplacesAGoodOne() throws Exception {
+        // A broken answer is a 502 without a cached copy, and the stale good copy with one.
+        EcosystemRuntime eco = runtime();
+        try (SqliteStateStore state = new SqliteStateStore(data)) {
+            MetadataService s = service(state);
+            body = "{\"name\":\"other\"}";
+            assertEquals(502, assertThrows(ProxyException.class, () -> s.load(eco, FilesEcosystem.metadata("pkg"))).status());
+            body = "{\"name\":\"pkg\",\"files\":{}}";
+            s.load(eco, FilesEcosystem.metadata("pkg"));
+            clock.advance(Duration.ofMinutes(2));
+            body = "<html>oops";
+            MetadataEntry.Loaded l = s.load(eco, FilesEcosystem.metadata("pkg"));
+            assertEquals(CacheStatus.STALE, l.status());
+            assertEquals("{\"name\":\"pkg\",\"files\":{}}", new String(l.entry().rendering("http://x/files/").body(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void upstreamNotFoundIsA404() throws Exception {
+        // An upstream 404 is the client's 404, with the package named.
+        EcosystemRuntime eco = runtime();
+        failWith = 404;
+        try (SqliteStateStore state = new SqliteStateStore(data)) {
+            ProxyException e = assertThrows(ProxyException.class, () -> service(state).load(eco, FilesEcosystem.metadata("gone")));
+            assertEquals(404, e.status());
+            assertEquals("gone was not found upstream", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.airlock.core.server;
+
+import dev.airlock.config.ConfigLoader;
+import dev.airlock.config.UpstreamConfig;
+import dev.airlock.core.ecosystem.EcosystemContext;
+import dev.airlock.core.metrics.AirlockMetrics;
+import dev.airlock.core.proxy.ArtifactService;
+import dev.airlock.core.proxy.EcosystemRuntime;
+import dev.airlock.core.proxy.MetadataService;
+import dev.airlock.core.store.BlobStore;
+import dev.airlock.core.store.SqliteStateStore;
+import dev.airlock.core.testing.FilesEcosystem;
+import dev.airlock.core.upstream.UpstreamClient;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The request handler on an EmbeddedChannel: statuses, error bodies, buffer ownership. */
+class RequestHandlerTest {
+
+    @TempDir
+    Path data;
+
+    private SqliteStateStore state;
+    private ExecutorService workers;
+    private ScheduledExecutorService watchdog;
+    private AccessLog accessLog;
+    private EmbeddedChannel channel;
+
+    @BeforeEach
+    void setUp() {
+        state = new SqliteStateStore(data);
+        workers = Executors.newFixedThreadPool(2);
+        watchdog = Executors.newSingleThreadScheduledExecutor();
+        AirlockMetrics metrics = new AirlockMetrics();
+        FilesEcosystem eco = new FilesEcosystem();
+        UpstreamConfig none = UpstreamConfig.empty();
+        EcosystemRuntime runtime = new EcosystemRuntime(eco, new UpstreamClient("files",
+                eco.start(new EcosystemContext(none, Map.of(), data, Clock.systemUTC(), false)), none, Clock.systemUTC(), watchdog, metrics));
+        MetadataService metadata = new MetadataService(state, data, Clock.systemUTC(), Duration.ofMinutes(5), 1 << 20, false, metrics);
+        BlobStore blobs = new BlobStore(data);
+        Services services = new Services(List.of(runtime), metadata, new ArtifactService(state, blobs, metadata, Clock.systemUTC(), metrics),
+                state, blobs, metrics, workers);
+        accessLog = new AccessLog(new PrintStream(OutputStream.nullOutputStream()));
+        channel = new EmbeddedChannel(new RequestHandler(new Router(ConfigLoader.defaults().server(), services), services, accessLog));
+    }
+
+    @AfterEach
+    void tearDown() {
+        channel.finishAndReleaseAll();
+        accessLog.close();
+        workers.shutdownNow();
+        watchdog.shutdownNow();
+        state.close();
+    }
+
+    private FullHttpResponse exchange(HttpMethod method, String uri, String... headers) throws InterruptedException {
+        FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri);
+        for (int i = 0; i < headers.length; i += 2) {
+            req.headers().set(headers[i], headers[i + 1]);
+        }
+        return exchange(req);
+    }
+
+    private FullHttpResponse exchange(FullHttpRequest req) throws InterruptedException {
+        channel.writeInbound(req);
+        // Offloaded answers come back through the channel's event loop: run its tasks until one arrives.
+        for (int i = 0; i < 500; i++) {
+            channel.runPendingTasks();
+            Object out = channel.readOutbound();
+            if (out != null) {
+                return (FullHttpResponse) out;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no response to " + req.uri());
+    }
+
+    private static String body(FullHttpResponse r) {
+        try {
+            return r.content().toString(StandardCharsets.UTF_8);
+        } finally {
+            r.release();
+        }
+    }
+
+    @Test
+    void errorsAreJsonWithoutStackTraces() throws Exception {
+        // A refused path, an unknown route and a route's own rejection all answer {"error": ...} with the right status.
+        FullHttpResponse bad = exchange(HttpMethod.GET, "/files/%2e%2e/x");
+        assertEquals(400, bad.status().code());
+        assertEquals("application/json; charset=utf-8", bad.headers().get("content-type"));
+        assertTrue(body(bad).contains("\"error\":\"invalid request path\""));
+        FullHttpResponse nowhere = exchange(HttpMethod.GET, "/nowhere");
+        assertEquals(404, nowhere.status().code());
+        assertTrue(body(nowhere).contains("/files/"));
+        FullHttpResponse rejected = exchange(HttpMethod.GET, "/files/a/b/c");
+        assertEquals(404, rejected.status().code());
+        assertTrue(body(rejected).contains("no such route"));
+    }
+
+    @Test
+    void missingUpstreamIsA503ThatSaysWhatToConfigure() throws Exception {
+        // Work that blocks runs on the worker pool and its answer is written back on the event loop.
+        FullHttpResponse r = exchange(HttpMethod.GET, "/files/pkg");
+        assertEquals(503, r.status().code());
+        assertTrue(body(r).contains("set upstreams.files.url"));
+    }
+
+    @Test
+    void headAnswersCarryNoBody() throws Exception {
+        // HEAD gets the same status and length as GET, and no bytes.
+        FullHttpResponse r = exchange(HttpMethod.HEAD, "/nowhere");
+        assertEquals(404, r.status().code());
+        assertEquals(0, r.content().readableBytes());
+        assertTrue(Integer.parseInt(r.headers().get("content-length")) > 0);
+        r.release();
+    }
+
+    @Test
+    void malformedRequestsAreAnsweredAndClosed() throws Exception {
+        // A request the codec could not decode gets the matching 4xx and the connection is closed after it.
+        FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/files/x");
+        req.setDecoderResult(DecoderResult.failure(new TooLongHttpHeaderException("too long")));
+        FullHttpResponse r = exchange(req);
+        assertEquals(431, r.status().code());
+        assertEquals("close", r.headers().get("connection"));
+        r.release();
+        channel.runPendingTasks();
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void requestLoopsAreRefused() throws Exception {
+        // A request that already passed through an Airlock (Via) is refused instead of proxied around in circles.
+        FullHttpResponse r = exchange(HttpMethod.GET, "/files/pkg", "Via", "1.1 other, 1.1 airlock");
+        assertEquals(508, r.status().code());
+        r.release();
+    }
+
+    @Test
+    void healthAndLiveness() throws Exception {
+        // Liveness answers from the event loop; readiness checks the state store on a worker.
+        FullHttpResponse live = exchange(HttpMethod.GET, "/-/health/live");
+        assertEquals(200, live.status().code());
+        live.release();
+        FullHttpResponse ready = exchange(HttpMethod.GET, "/-/health");
+        assertEquals(200, ready.status().code());
+        assertTrue(body(ready).contains("\"stateStore\":{\"status\":\"UP\"}"));
+        state.close();
+        FullHttpResponse down = exchange(HttpMethod.GET, "/-/health");
+        assertEquals(503, down.status().code());
+        assertTrue(body(down).contains("\"status\":\"DOWN\""));
+    }
+}
