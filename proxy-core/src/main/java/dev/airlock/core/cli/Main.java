@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "airlock", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A supply-chain gate: a caching proxy for npm, pip and Maven that inspects every release.",
         subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -17,14 +17,16 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         Logging.configure();
         int code = new CommandLine(new Main())
-                .setExitCodeExceptionMapper(t -> 1)
+                .setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? 2 : 1)
                 .execute(args);
         System.exit(code);
     }
 
     @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    public Integer call() {
+        spec.commandLine().getErr().println("airlock: a command is required");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
     }
 
     /** The version from the jar manifest, or "dev" when run from classes. */
