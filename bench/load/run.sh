@@ -88,8 +88,17 @@ stop_pid() { # pid signal seconds
 }
 cleanup() {
     set +e
+    local i
     stop_pid "$SAMPLER_PID" TERM 2
-    stop_pid "$AIRLOCK_PID" TERM 15
+    if [[ -n $AIRLOCK_PID ]] && kill -0 "$AIRLOCK_PID" 2>/dev/null; then
+        kill -TERM "$AIRLOCK_PID" 2>/dev/null
+        for ((i = 0; i < 150; i++)); do kill -0 "$AIRLOCK_PID" 2>/dev/null || break; sleep 0.1; done
+        if kill -0 "$AIRLOCK_PID" 2>/dev/null; then
+            log "run.sh: Airlock did not exit within 15 s of SIGTERM; killing it (thread dump: $WORK/airlock-shutdown-threads.txt)"
+            command -v jstack >/dev/null && jstack "$AIRLOCK_PID" >"$WORK/airlock-shutdown-threads.txt" 2>&1
+            kill -KILL "$AIRLOCK_PID" 2>/dev/null
+        fi
+    fi
     stop_pid "$NGINX_PID" TERM 10
     stop_pid "$ORIGIN_PID" TERM 10
     wait 2>/dev/null
@@ -190,9 +199,15 @@ upstreams:
   npm: { url: $ORIGIN/ }
 cache: { metadataTtl: 1h }
 EOF
-log "== starting Airlock: java ${JAVA_OPTS:+$JAVA_OPTS }-jar $AIRLOCK_JAR serve (stdout -> $AIRLOCK_STDOUT)"
+# Run a private copy of the jar: a rebuild of deploy/target/airlock.jar during the run (someone
+# running mvn) would otherwise pull classes out from under the running JVM (NoClassDefFoundError).
+cp "$AIRLOCK_JAR" "$WORK/airlock.jar"
+JAR_INFO="$(sha256sum "$WORK/airlock.jar" | cut -c1-12), built $(date -u -r "$AIRLOCK_JAR" +%Y-%m-%dT%H:%M:%SZ)"
+GIT_INFO=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[[ -n $(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null) ]] && GIT_INFO="$GIT_INFO + uncommitted changes"
+log "== starting Airlock: java ${JAVA_OPTS:+$JAVA_OPTS }-jar $AIRLOCK_JAR (copied to $WORK/airlock.jar) serve (stdout -> $AIRLOCK_STDOUT)"
 # shellcheck disable=SC2086  # JAVA_OPTS is a list of flags
-java $JAVA_OPTS -jar "$AIRLOCK_JAR" serve --config "$WORK/airlock.yaml" --data "$WORK/airlock-data" \
+java $JAVA_OPTS -jar "$WORK/airlock.jar" serve --config "$WORK/airlock.yaml" --data "$WORK/airlock-data" \
     >"$AIRLOCK_STDOUT" 2>"$WORK/airlock.stderr" &
 AIRLOCK_PID=$!
 
@@ -354,9 +369,9 @@ done
 kill -0 "$AIRLOCK_PID" 2>/dev/null || die "Airlock died during the run; see $WORK/airlock.stderr"
 rss_max_a=$(awk '$2 > m { m = $2 } END { print m + 0 }' "$WORK/rss.log")
 rss_max_n=$(awk '$3 > m { m = $3 } END { print m + 0 }' "$WORK/rss.log")
-err_lines=$(grep -c -E 'ERROR|Exception' "$WORK/airlock.stderr" || true)
-if [[ $err_lines == 0 ]]; then stderr_summary="no ERROR or exception lines"; else
-    stderr_summary="$err_lines ERROR/exception lines, see bench/out/work/airlock.stderr"; fi
+err_lines=$(grep -c -E 'ERROR|WARN|Exception|Error' "$WORK/airlock.stderr" || true)
+if [[ $err_lines == 0 ]]; then stderr_summary="no ERROR, WARN or exception lines"; else
+    stderr_summary="**$err_lines ERROR/WARN/exception lines**, see $WORK/airlock.stderr"; fi
 heap=$(java $JAVA_OPTS -XX:+PrintFlagsFinal -version 2>/dev/null |
     awk '$2 == "MaxHeapSize" { printf "%.0f MiB", $4 / 1048576 } $2 ~ /^Use(G1|Parallel|Serial|Z|Shenandoah)GC$/ && $4 == "true" { printf ", %s", $2 }')
 TS=$(date -u +%Y%m%dT%H%M%SZ)
@@ -382,6 +397,7 @@ REPORT=$OUT/results-$TS.md
     echo "## Load benchmark: Airlock vs nginx proxy_cache ($DATE_ISO)"
     echo
     echo "- Machine: $NPROC CPUs ($CPU_MODEL), $MEM RAM, Linux $KERNEL; wrk shares the CPUs with the servers."
+    echo "- Airlock: git $GIT_INFO; jar sha256 $JAR_INFO."
     echo "- $JAVA_V; JVM flags: ${JAVA_OPTS:-none (defaults)}; max heap ${heap#, }; Airlock stdout (access log) -> $AIRLOCK_STDOUT."
     echo "- $NGINX_V, proxy_cache with worker_processes $NGINX_WORKERS (origin: 1 worker); $WRK_V."
     echo "- Fixture: $(python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["packages"]; print(", ".join("%s tarball %d B / packument %d B" % (k, v["tarball_bytes"], v["packument_bytes"]) for k, v in m.items()))' "$MANIFEST")."

@@ -81,11 +81,14 @@ public final class Airlock implements AutoCloseable {
                 } else {
                     LOG.log(Level.WARNING, e.id() + " has no upstream: " + settings.unavailable());
                 }
-                ecosystems.add(new EcosystemRuntime(e, new UpstreamClient(e.id(), settings, upstreamConfig, clock, watchdog, metrics)));
+                ecosystems.add(new EcosystemRuntime(e, new UpstreamClient(e.id(), settings, upstreamConfig, clock, watchdog, metrics),
+                        config.offline()));
             }
             MetadataService metadata = new MetadataService(state, data, clock, config.cache().metadataTtl(),
-                    config.cache().metadataMaxBytes(), config.offline(), metrics);
+                    config.cache().metadataMaxBytes(), metrics);
             ArtifactService artifacts = new ArtifactService(state, blobs, metadata, clock, metrics);
+            // The policy engine is not built yet: say so rather than let an operator believe the keys act.
+            LOG.log(Level.WARNING, "policy.* settings are validated but not enforced yet: every release is served");
             Services services = new Services(ecosystems, metadata, artifacts, state, blobs, metrics, workers);
             AirlockServer server = AirlockServer.start(config.server(), services, accessLog);
             InetSocketAddress a = server.address();

@@ -109,6 +109,7 @@ public final class ArtifactService {
 
     private Served download(EcosystemRuntime eco, Route.Artifact route, String key) throws ProxyException {
         MetadataEntry.Loaded meta = metadata.load(eco, route.metadata());
+        eco.requireUpstream();
         ArtifactRef ref = meta.entry().metadata().artifact(route.filename())
                 .orElseThrow(() -> new ProxyException(404, route.filename() + " is not listed in the metadata of "
                         + route.metadata().packageName()));

@@ -55,18 +55,15 @@ public final class MetadataService {
     private final Path bodies;
     private final Clock clock;
     private final Duration ttl;
-    private final boolean offline;
     private final AirlockMetrics metrics;
     private final Cache<String, MetadataEntry> cache;
     private final SingleFlight<String, MetadataEntry.Loaded> flights = new SingleFlight<>();
 
-    public MetadataService(StateStore state, Path dataDir, Clock clock, Duration ttl, long maxBytes, boolean offline,
-                           AirlockMetrics metrics) {
+    public MetadataService(StateStore state, Path dataDir, Clock clock, Duration ttl, long maxBytes, AirlockMetrics metrics) {
         this.state = state;
         this.bodies = dataDir.resolve("metadata");
         this.clock = clock;
         this.ttl = ttl;
-        this.offline = offline;
         this.metrics = metrics;
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
@@ -124,10 +121,7 @@ public final class MetadataService {
             cache.put(key, current);
             return new MetadataEntry.Loaded(current, CacheStatus.HIT);
         }
-        if (offline) {
-            return staleOr(current, key, new ProxyException(404, request.packageName() + " is not in this mirror (Airlock runs offline)"));
-        }
-        if (!eco.upstream().settings().available()) {
+        if (eco.offline() || !eco.upstream().settings().available()) {
             if (current != null) {
                 return stale(current, key);
             }

@@ -30,11 +30,13 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         long idle = config.idleTimeout().toMillis();
         ChannelPipeline p = ch.pipeline();
-        // A connection that neither reads nor writes for idleTimeout is closed; observeOutput keeps
-        // a slow download to a slow client alive as long as it makes progress.
-        p.addLast("idle", new IdleStateHandler(true, 0, 0, idle, TimeUnit.MILLISECONDS));
-        // A request must arrive whole within idleTimeout of its first byte (slowloris).
-        p.addLast("deadline", new RequestDeadline(idle));
+        if (idle > 0) {
+            // A connection that neither reads nor writes for idleTimeout is closed; observeOutput keeps
+            // a slow download to a slow client alive as long as it makes progress.
+            p.addLast("idle", new IdleStateHandler(true, 0, 0, idle, TimeUnit.MILLISECONDS));
+            // A request must arrive whole within idleTimeout of its first byte (slowloris).
+            p.addLast("deadline", new RequestDeadline(idle));
+        }
         p.addLast("codec", new HttpServerCodec(config.maxInitialLineLength(), config.maxHeaderSize(), 8192));
         p.addLast("keepAlive", new HttpServerKeepAliveHandler());
         // Only small bodies exist on the way in (npm audit, admin JSON); artifacts flow outwards.

@@ -74,11 +74,11 @@ class MetadataServiceTest {
         FilesEcosystem eco = new FilesEcosystem();
         UpstreamConfig cfg = UpstreamConfig.empty().withUrl(URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/"));
         UpstreamSettings settings = eco.start(new EcosystemContext(cfg, Map.of(), data, clock, false));
-        return new EcosystemRuntime(eco, new UpstreamClient("files", settings, cfg, clock, watchdog, new AirlockMetrics()));
+        return new EcosystemRuntime(eco, new UpstreamClient("files", settings, cfg, clock, watchdog, new AirlockMetrics()), false);
     }
 
     private MetadataService service(SqliteStateStore state) {
-        return new MetadataService(state, data, clock, Duration.ofSeconds(60), 1 << 20, false, new AirlockMetrics());
+        return new MetadataService(state, data, clock, Duration.ofSeconds(60), 1 << 20, new AirlockMetrics());
     }
 
     @Test

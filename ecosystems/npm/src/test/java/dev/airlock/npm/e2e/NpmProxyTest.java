@@ -321,6 +321,25 @@ class NpmProxyTest {
     }
 
     @Test
+    void offlineServesOnlyWhatIsStoredAndNeverCallsUpstream() throws Exception {
+        // With offline: true the stored packument and tarball are served; anything else is a 404; upstream sees nothing.
+        assertEquals(200, airlock.get("/npm/left-pad/-/left-pad-1.0.0.tgz").statusCode());
+        airlock.close();
+        registry.reset();
+        AirlockConfig c = ConfigLoader.parse("offline: true\nserver: { port: 0 }\nupstreams: { npm: { url: '" + registry.baseUrl() + "' } }\n",
+                "offline.yaml").withStoragePath(tmp.resolve("data"));
+        airlock = RunningAirlock.start(c);
+        assertEquals(200, airlock.get("/npm/left-pad").statusCode());
+        assertArrayEquals(registry.tarball("left-pad", "1.0.0"), airlock.get("/npm/left-pad/-/left-pad-1.0.0.tgz").body());
+        HttpResponse<byte[]> notCached = airlock.get("/npm/left-pad/-/left-pad-1.1.0.tgz");
+        assertEquals(404, notCached.statusCode());
+        assertTrue(text(notCached).contains("not in this mirror"), text(notCached));
+        assertEquals(404, airlock.get("/npm/@acme/util").statusCode());
+        assertEquals(404, airlock.get("/-/npm/v1/keys").statusCode());
+        assertEquals(0, registry.log().size(), "offline Airlock never contacts the upstream");
+    }
+
+    @Test
     void slowClientsAreDisconnected() throws Exception {
         // A request that trickles in slower than server.idleTimeout is dropped, freeing the connection.
         AirlockConfig c = ConfigLoader.parse("server: { port: 0, idleTimeout: 500ms }\nupstreams: { npm: { url: '" + registry.baseUrl() + "' } }\n",
