@@ -10,6 +10,8 @@ import dev.airlock.core.proxy.MetadataService;
 import dev.airlock.core.store.BlobStore;
 import dev.airlock.core.store.SqliteStateStore;
 import dev.airlock.core.testing.FilesEcosystem;
+import dev.airlock.core.testing.NettyLeaks;
+import org.junit.jupiter.api.AfterAll;
 import dev.airlock.core.upstream.UpstreamClient;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderResult;
@@ -42,6 +44,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The request handler on an EmbeddedChannel: statuses, error bodies, buffer ownership. */
 class RequestHandlerTest {
+
+    @AfterAll
+    static void noBufferLeaked() throws InterruptedException {
+        NettyLeaks.assertNone();
+    }
 
     @TempDir
     Path data;

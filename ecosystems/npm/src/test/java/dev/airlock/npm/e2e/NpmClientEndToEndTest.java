@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.core.testing.ClientProcess;
 import dev.airlock.core.testing.RunningAirlock;
+import dev.airlock.core.testing.NettyLeaks;
+import org.junit.jupiter.api.AfterAll;
 import dev.airlock.npm.fixture.FixtureNpmRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +34,11 @@ class NpmClientEndToEndTest {
 
     private static final ObjectMapper M = new ObjectMapper();
     private static final List<String> CHAINS = List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p");
+
+    @AfterAll
+    static void noBufferLeaked() throws InterruptedException {
+        NettyLeaks.assertNone();
+    }
 
     @TempDir
     Path tmp;
@@ -74,7 +81,7 @@ class NpmClientEndToEndTest {
         return all;
     }
 
-    private Map<String, String> npmEnv(Path home) throws Exception {
+    private Map<String, String> npmEnv(Path home, RunningAirlock airlock) throws Exception {
         Files.createDirectories(home);
         Map<String, String> env = new HashMap<>();
         env.put("HOME", home.toString());
@@ -87,6 +94,7 @@ class NpmClientEndToEndTest {
         env.put("npm_config_fund", "false");
         env.put("npm_config_fetch_retries", "0");
         env.put("NO_UPDATE_NOTIFIER", "1");
+        env.put("npm_config_registry", airlock.uri("/npm/").toString());
         return env;
     }
 
@@ -112,7 +120,7 @@ class NpmClientEndToEndTest {
             Path app = tmp.resolve("app");
             project(app, airlock, "\"pkg-a\":\"^1.0.0\",\"pkg-e\":\"^1.0.0\",\"pkg-i\":\"^1.0.0\",\"pkg-m\":\"^1.0.0\","
                     + "\"@acme/logger\":\"^1.0.0\",\"@acme/http\":\"^1.0.0\",\"@tools/cli\":\"^1.0.0\",\"left-pad\":\"^1.0.0\"");
-            ClientProcess.Result install = npm(app, npmEnv(tmp.resolve("home1")), "install");
+            ClientProcess.Result install = npm(app, npmEnv(tmp.resolve("home1"), airlock), "install");
             assertEquals(0, install.exitCode(), install.both());
             assertInstalled(app);
             JsonNode lock = M.readTree(app.resolve("package-lock.json").toFile());
@@ -130,14 +138,14 @@ class NpmClientEndToEndTest {
             project(ci, airlock, "");
             Files.copy(app.resolve("package.json"), ci.resolve("package.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Files.copy(app.resolve("package-lock.json"), ci.resolve("package-lock.json"));
-            ClientProcess.Result ciRun = npm(ci, npmEnv(tmp.resolve("home2")), "ci");
+            ClientProcess.Result ciRun = npm(ci, npmEnv(tmp.resolve("home2"), airlock), "ci");
             assertEquals(0, ciRun.exitCode(), ciRun.both());
             assertInstalled(ci);
 
             // Without a lockfile npm needs packuments: Airlock serves them stale since revalidation fails.
             Path fresh = tmp.resolve("fresh");
             project(fresh, airlock, "\"pkg-a\":\"^1.0.0\",\"@acme/http\":\"^1.0.0\"");
-            ClientProcess.Result again = npm(fresh, npmEnv(tmp.resolve("home3")), "install");
+            ClientProcess.Result again = npm(fresh, npmEnv(tmp.resolve("home3"), airlock), "install");
             assertEquals(0, again.exitCode(), again.both());
             assertTrue(Files.isRegularFile(fresh.resolve("node_modules/@acme/util/package.json")));
             assertTrue(airlock.metrics().lines().anyMatch(l -> l.startsWith("airlock_cache_lookups_total")
@@ -168,7 +176,7 @@ class NpmClientEndToEndTest {
             registry.corruptTarball("victim", "1.0.0");
             Path app = tmp.resolve("app");
             project(app, airlock, "\"victim\":\"1.0.0\"");
-            ClientProcess.Result r = npm(app, npmEnv(tmp.resolve("home")), "install");
+            ClientProcess.Result r = npm(app, npmEnv(tmp.resolve("home"), airlock), "install");
             assertNotEquals(0, r.exitCode());
             assertTrue(r.both().contains("integrity check failed for victim-1.0.0.tgz"), r.both());
             assertTrue(r.both().contains("nothing was cached"), r.both());
@@ -181,7 +189,7 @@ class NpmClientEndToEndTest {
             var ok = airlock.get("/npm/victim/-/victim-1.0.0.tgz");
             assertEquals(200, ok.statusCode());
             assertArrayEquals(sha512(registry.tarball("victim", "1.0.0")), sha512(ok.body()));
-            ClientProcess.Result retry = npm(app, npmEnv(tmp.resolve("home")), "install");
+            ClientProcess.Result retry = npm(app, npmEnv(tmp.resolve("home"), airlock), "install");
             assertEquals(0, retry.exitCode(), retry.both());
         }
     }

@@ -6,6 +6,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.airlock.config.AirlockConfig;
 import dev.airlock.config.ConfigLoader;
 import dev.airlock.core.testing.RunningAirlock;
+import dev.airlock.core.testing.NettyLeaks;
+import org.junit.jupiter.api.AfterAll;
 import dev.airlock.npm.fixture.FixtureNpmRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,6 +50,11 @@ class NpmProxyTest {
 
     private static final ObjectMapper M = new ObjectMapper();
     private static final String CORGI = "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*";
+
+    @AfterAll
+    static void noBufferLeaked() throws InterruptedException {
+        NettyLeaks.assertNone();
+    }
 
     @TempDir
     Path tmp;
