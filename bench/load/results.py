@@ -194,7 +194,9 @@ def table(args):
     out.append("")
     out.append("#### Details")
     out.append("")
-    out.append("Non-2xx = responses with status ≥ 400; socket errors = connect/read/write/timeout as wrk counts them. "
+    out.append("Non-2xx = responses with status ≥ 400; socket errors = connect/read/write/timeout as wrk counts them "
+               "(a timeout is a request still unanswered after wrk's 2 s timeout; it is left out of the latency "
+               "percentiles, so a non-zero count means the real tail is worse than p99.9/max show). "
                "B/resp = bytes read per response, headers included. Server CPU = CPU time of the server's processes "
                "during the wrk run / wall time, in cores; CPU/req = that CPU time / requests; machine busy = all CPUs (wrk included), in cores, out of %s. "
                "RSS = max VmRSS seen during that wrk run (nginx: summed over its processes)." % facts["nproc"])

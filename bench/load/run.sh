@@ -369,9 +369,11 @@ done
 kill -0 "$AIRLOCK_PID" 2>/dev/null || die "Airlock died during the run; see $WORK/airlock.stderr"
 rss_max_a=$(awk '$2 > m { m = $2 } END { print m + 0 }' "$WORK/rss.log")
 rss_max_n=$(awk '$3 > m { m = $3 } END { print m + 0 }' "$WORK/rss.log")
-err_lines=$(grep -c -E 'ERROR|WARN|Exception|Error' "$WORK/airlock.stderr" || true)
-if [[ $err_lines == 0 ]]; then stderr_summary="no ERROR, WARN or exception lines"; else
-    stderr_summary="**$err_lines ERROR/WARN/exception lines**, see $WORK/airlock.stderr"; fi
+err_lines=$(grep -c -E 'ERROR|Exception|Error' "$WORK/airlock.stderr" || true)
+warnings=$(grep -E '^[^ ]+ WARN' "$WORK/airlock.stderr" | cut -d' ' -f2- | cut -c1-160 | sort -u | head -5 | paste -sd';' - || true)
+if [[ $err_lines == 0 ]]; then stderr_summary="no ERROR or exception lines"; else
+    stderr_summary="**$err_lines ERROR/exception lines**, see $WORK/airlock.stderr"; fi
+[[ -z $warnings ]] || stderr_summary="$stderr_summary; warnings: $warnings"
 heap=$(java $JAVA_OPTS -XX:+PrintFlagsFinal -version 2>/dev/null |
     awk '$2 == "MaxHeapSize" { printf "%.0f MiB", $4 / 1048576 } $2 ~ /^Use(G1|Parallel|Serial|Z|Shenandoah)GC$/ && $4 == "true" { printf ", %s", $2 }')
 TS=$(date -u +%Y%m%dT%H%M%SZ)

@@ -374,9 +374,16 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         written.addListener(f -> {
             long micros = (System.nanoTime() - ex.start) / 1000;
             String remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "-";
-            accessLog.log(remote + " \"" + ex.method + " " + ex.uri + "\" " + status + " " + bytes + " "
-                    + (micros / 1000) + "." + String.format("%03d", micros % 1000) + "ms " + ex.ecosystem + " " + ex.routeKind
-                    + " " + (ex.cache == null ? "-" : ex.cache.tag()) + (f.isSuccess() ? "" : " aborted"));
+            StringBuilder line = new StringBuilder(96 + ex.uri.length())
+                    .append(remote).append(" \"").append(ex.method).append(' ').append(ex.uri).append("\" ")
+                    .append(status).append(' ').append(bytes).append(' ')
+                    .append(micros / 1000).append('.').append((char) ('0' + micros % 1000 / 100)).append((char) ('0' + micros % 100 / 10))
+                    .append((char) ('0' + micros % 10)).append("ms ")
+                    .append(ex.ecosystem).append(' ').append(ex.routeKind).append(' ').append(ex.cache == null ? "-" : ex.cache.tag());
+            if (!f.isSuccess()) {
+                line.append(" aborted");
+            }
+            accessLog.log(line.toString());
         });
     }
 

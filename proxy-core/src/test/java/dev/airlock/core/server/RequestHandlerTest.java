@@ -26,7 +26,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -57,6 +56,7 @@ class RequestHandlerTest {
     private ExecutorService workers;
     private ScheduledExecutorService watchdog;
     private AccessLog accessLog;
+    private final java.io.ByteArrayOutputStream accessLines = new java.io.ByteArrayOutputStream();
     private EmbeddedChannel channel;
 
     @BeforeEach
@@ -73,7 +73,7 @@ class RequestHandlerTest {
         BlobStore blobs = new BlobStore(data);
         Services services = new Services(List.of(runtime), metadata, new ArtifactService(state, blobs, metadata, Clock.systemUTC(), metrics),
                 state, blobs, metrics, workers);
-        accessLog = new AccessLog(new PrintStream(OutputStream.nullOutputStream()));
+        accessLog = new AccessLog(new PrintStream(accessLines, true));
         channel = new EmbeddedChannel(new RequestHandler(new Router(ConfigLoader.defaults().server(), services), services, accessLog));
     }
 
@@ -168,6 +168,19 @@ class RequestHandlerTest {
         FullHttpResponse r = exchange(HttpMethod.GET, "/files/pkg", "Via", "1.1 other, 1.1 airlock");
         assertEquals(508, r.status().code());
         r.release();
+    }
+
+    @Test
+    void oneAccessLogLinePerRequest() throws Exception {
+        // Each answered request leaves one line: client, request line, status, bytes, time, ecosystem, route, cache.
+        exchange(HttpMethod.GET, "/files/%2e%2e/x").release();
+        exchange(HttpMethod.GET, "/-/health/live").release();
+        channel.runPendingTasks();
+        accessLog.close();
+        String[] lines = accessLines.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals(2, lines.length, String.join("\n", lines));
+        assertTrue(lines[0].matches(".* \"GET /files/%2e%2e/x\" 400 \\d+ \\d+\\.\\d{3}ms - core -"), lines[0]);
+        assertTrue(lines[1].contains("\"GET /-/health/live\" 200 "), lines[1]);
     }
 
     @Test

@@ -316,6 +316,59 @@ class NpmProxyTest {
     }
 
     @Test
+    void upstreamRequestsCarryViaAndConfiguredCredentials() throws Exception {
+        // Airlock adds Via (loop protection) and sends the configured bearer token, read from the environment.
+        airlock.close();
+        AirlockConfig c = ConfigLoader.parse("server: { port: 0 }\nupstreams: { npm: { url: '" + registry.baseUrl()
+                + "', auth: { token: secret-token } } }\n", "auth.yaml").withStoragePath(tmp.resolve("auth"));
+        airlock = RunningAirlock.start(c);
+        assertEquals(200, airlock.get("/npm/left-pad/-/left-pad-1.0.0.tgz").statusCode());
+        assertEquals(2, registry.log().size());
+        for (FixtureNpmRegistry.RecordedRequest r : registry.log()) {
+            assertEquals("Bearer secret-token", r.header("authorization"), r.path());
+            assertEquals("1.1 airlock", r.header("via"), r.path());
+        }
+    }
+
+    @Test
+    void untrustedUpstreamCertificateIsRefused() throws Exception {
+        // TLS to the upstream is verified: a self-signed certificate is a 502, and no request is completed.
+        Path ks = tmp.resolve("ks.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                "-alias", "u", "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", "changeit", "-keypass", "changeit")
+                .redirectErrorStream(true).start();
+        keytool.getInputStream().readAllBytes();
+        assertEquals(0, keytool.waitFor());
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(ks)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(store, "changeit".toCharArray());
+        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(kmf.getKeyManagers(), null, null);
+        com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(ssl));
+        AtomicInteger served = new AtomicInteger();
+        https.createContext("/", ex -> {
+            served.incrementAndGet();
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        https.start();
+        try (RunningAirlock a = RunningAirlock.start(tmp.resolve("tls"), Duration.ofMinutes(5),
+                Map.of("npm", URI.create("https://127.0.0.1:" + https.getAddress().getPort() + "/")))) {
+            HttpResponse<byte[]> r = a.get("/npm/left-pad");
+            assertEquals(502, r.statusCode());
+            assertTrue(text(r).contains("certification path") || text(r).contains("PKIX") || text(r).contains("certificate"), text(r));
+            assertEquals(0, served.get());
+        } finally {
+            https.stop(0);
+        }
+    }
+
+    @Test
     void withoutAnyUpstreamTheRouteSaysHowToConfigureOne() throws Exception {
         // No configured URL and nothing to discover (no npm on an empty PATH): 503 naming upstreams.npm.url.
         AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("none"));
