@@ -470,8 +470,10 @@ final class Packument implements PackageMetadata {
      */
     private Map<String, String> visibleTags(Predicate<String> visible) {
         Map<String, String> out = new LinkedHashMap<>();
+        Set<String> listed = new java.util.HashSet<>();
         String fallback = null;
         for (ReleaseInfo r : releases) {
+            listed.add(r.version());
             String v = r.version();
             if (!visible.test(v)) {
                 continue;
@@ -487,7 +489,7 @@ final class Packument implements PackageMetadata {
             }
         }
         for (Map.Entry<String, String> t : distTags.entrySet()) {
-            if (visible.test(t.getValue()) && artifactsOrReleasesContain(t.getValue())) {
+            if (visible.test(t.getValue()) && listed.contains(t.getValue())) {
                 out.put(t.getKey(), t.getValue());
             } else if (t.getKey().equals("latest") && fallback != null) {
                 out.put("latest", fallback);
@@ -497,14 +499,5 @@ final class Packument implements PackageMetadata {
             out.put("latest", fallback);
         }
         return out;
-    }
-
-    private boolean artifactsOrReleasesContain(String version) {
-        for (ReleaseInfo r : releases) {
-            if (r.version().equals(version)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -9,13 +9,11 @@ import java.util.Map;
  * @param method  upper-case HTTP method
  * @param path    path relative to the ecosystem's mount (or the origin root), starting with "/",
  *                percent-decoded once; never contains "..", "\", control characters or "%"
- * @param rawPath the same path as the client sent it, still encoded (some protocols care about
- *                how a name was spelled)
  * @param query   raw query string without "?", or {@code null}
  * @param headers request headers keyed by lower-case name
  * @param body    request body (only small bodies are aggregated; empty for GET and HEAD)
  */
-public record Request(String method, String path, String rawPath, String query, Map<String, String> headers, byte[] body) {
+public record Request(String method, String path, String query, Map<String, String> headers, byte[] body) {
 
     public Request {
         headers = Map.copyOf(headers);

@@ -124,7 +124,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         byte[] body = new byte[req.content().readableBytes()];
         req.content().getBytes(req.content().readerIndex(), body);
-        Request request = new Request(req.method().name(), path, rawPath, query, headers, body);
+        Request request = new Request(req.method().name(), path, query, headers, body);
 
         Router.Target target = router.route(request);
         if (target instanceof Router.Target.Health) {

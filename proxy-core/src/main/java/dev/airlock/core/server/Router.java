@@ -71,8 +71,7 @@ final class Router {
         EcosystemRuntime eco = byMount.get(mount);
         if (eco != null) {
             String rest = second < 0 ? "/" : path.substring(second);
-            String rawRest = stripMount(request.rawPath(), mount);
-            Request inner = new Request(request.method(), rest, rawRest, request.query(), request.headers(), request.body());
+            Request inner = new Request(request.method(), rest, request.query(), request.headers(), request.body());
             return new Target.Ecosystem(eco, eco.ecosystem().route(inner), inner);
         }
         for (EcosystemRuntime e : ecosystems) {
@@ -96,11 +95,5 @@ final class Router {
             base = "http://" + host;
         }
         return base + "/" + eco.id() + "/";
-    }
-
-    private static String stripMount(String rawPath, String mount) {
-        // The raw path starts with the mount in some spelling; the mount is plain ASCII so its length is the same.
-        String rest = rawPath.length() > mount.length() ? rawPath.substring(mount.length()) : "/";
-        return rest.isEmpty() ? "/" : rest;
     }
 }
