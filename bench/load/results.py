@@ -179,7 +179,12 @@ def table(args):
         clean = sa["non2xx"] == 0 and sa["sock_total"] == 0
         met = rr >= target and mr >= target and clean
         verdicts.append(met)
-        note = "yes" if met else ("**no**" if clean else "**no** (errors)")
+        if met:
+            note = "yes"
+        elif rr >= target and mr >= target:
+            note = "**no**: ratios met, but non-2xx: %d, socket errors: %d" % (sa["non2xx"], sa["sock_total"])
+        else:
+            note = "**no**" + ("" if clean else " (also non-2xx: %d, socket errors: %d)" % (sa["non2xx"], sa["sock_total"]))
         out.append("| %s | %d | %s | %s | %.2f× | %s | %s | %.2f× | %s / %s | %s / %s | ≥ %.1f× | %s |" % (
             label(payload, m), conns, fmt_rate(sa["rps"]), fmt_rate(sn["rps"]), rr, fmt_rate(sa["mbps"]),
             fmt_rate(sn["mbps"]), mr, fmt_us(sa["p50"]), fmt_us(sa["p99"]), fmt_us(sn["p50"]), fmt_us(sn["p99"]),

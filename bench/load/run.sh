@@ -64,8 +64,13 @@ fi
 
 # --- work dir and ports ------------------------------------------------------------------------
 WORK=$OUT/work
-rm -rf "$WORK"
+if [[ -e $WORK ]]; then
+    # Only ever delete a work dir this script made (it leaves a marker file in it).
+    [[ -f $WORK/.airlock-load-bench ]] || die "$WORK exists and was not made by this script; move it away or set OUT"
+    rm -rf "$WORK"
+fi
 mkdir -p "$WORK"/{origin,nginx,wrk,warm} "$WORK/airlock-data"
+touch "$WORK/.airlock-load-bench"
 read -r p1 p2 p3 < <(python3 -c '
 import socket
 ss = [socket.socket() for _ in range(3)]

@@ -69,16 +69,16 @@ public class PackumentBenchmark {
 
     @Benchmark
     public byte[] renderFull() {
-        return parsedFull.render(context).body();
+        return parsedFull.render(raw, context).body();
     }
 
     @Benchmark
     public byte[] renderAbbreviated() {
-        return parsedAbbreviated.render(context).body();
+        return parsedAbbreviated.render(raw, context).body();
     }
 
     @Benchmark
     public byte[] parseAndRenderFull() throws MetadataException {
-        return npm.parse(full, raw, "application/json").render(context).body();
+        return npm.parse(full, raw, "application/json").render(raw, context).body();
     }
 }

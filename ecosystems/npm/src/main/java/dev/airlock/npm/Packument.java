@@ -36,7 +36,7 @@ import java.util.function.Predicate;
 
 /**
  * An npm packument: parsed once with a streaming parser for the facts the core needs (versions,
- * publish times, tarball URLs and digests, dist-tags), and rendered again from the original bytes
+ * publish times, tarball URLs and digests, dist-tags), and rendered again from the upstream bytes
  * for clients, filtered and with {@code dist.tarball} pointing at Airlock.
  *
  * <p>Rendering copies every token it does not change, so {@code time}, {@code _npmUser},
@@ -68,18 +68,16 @@ final class Packument implements PackageMetadata {
     private final String name;
     private final String variant;
     private final boolean sourceAbbreviated;
-    private final byte[] raw;
     private final List<ReleaseInfo> releases;
     private final Map<String, ArtifactRef> artifacts;
     private final Map<String, String> distTags;
     private final String modified;
 
-    private Packument(String name, String variant, boolean sourceAbbreviated, byte[] raw, List<ReleaseInfo> releases,
+    private Packument(String name, String variant, boolean sourceAbbreviated, List<ReleaseInfo> releases,
                       Map<String, ArtifactRef> artifacts, Map<String, String> distTags, String modified) {
         this.name = name;
         this.variant = variant;
         this.sourceAbbreviated = sourceAbbreviated;
-        this.raw = raw;
         this.releases = releases;
         this.artifacts = artifacts;
         this.distTags = distTags;
@@ -141,7 +139,7 @@ final class Packument implements PackageMetadata {
         if (releases.stream().allMatch(r -> r.publishedAt() != null)) {
             releases.sort(java.util.Comparator.comparing(ReleaseInfo::publishedAt));
         }
-        return new Packument(docName, variant, abbreviatedSource, body, Collections.unmodifiableList(releases),
+        return new Packument(docName, variant, abbreviatedSource, Collections.unmodifiableList(releases),
                 Map.copyOf(artifacts), Collections.unmodifiableMap(distTags), modified);
     }
 
@@ -305,7 +303,7 @@ final class Packument implements PackageMetadata {
 
     @Override
     public long weight() {
-        return raw.length + 256L * releases.size();
+        return 512L + 320L * releases.size();
     }
 
     Map<String, String> distTags() {
@@ -313,7 +311,7 @@ final class Packument implements PackageMetadata {
     }
 
     @Override
-    public Rendered render(RenderContext context) {
+    public Rendered render(byte[] raw, RenderContext context) {
         boolean abbreviate = variant.equals(ABBREVIATED);
         Predicate<String> visible = context.visible();
         Map<String, String> tags = visibleTags(visible);

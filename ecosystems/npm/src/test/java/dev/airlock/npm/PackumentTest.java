@@ -76,7 +76,7 @@ class PackumentTest {
         // With every version visible, the full rendering equals upstream's document except dist.tarball, which points at Airlock.
         byte[] raw = recorded("types-react.json.gz");
         Packument p = Packument.parse("@types/react", Packument.FULL, raw, "application/json");
-        Rendered r = p.render(new RenderContext(MOUNT, v -> true));
+        Rendered r = p.render(raw, new RenderContext(MOUNT, v -> true));
         assertEquals("application/json", r.contentType());
         ObjectNode before = (ObjectNode) M.readTree(raw);
         ObjectNode after = (ObjectNode) M.readTree(r.body());
@@ -108,7 +108,7 @@ class PackumentTest {
         byte[] raw = M.writeValueAsBytes(doc);
 
         Packument p = Packument.parse("express", Packument.FULL, raw, "application/json");
-        JsonNode out = M.readTree(p.render(new RenderContext(MOUNT, x -> true)).body());
+        JsonNode out = M.readTree(p.render(raw, new RenderContext(MOUNT, x -> true)).body());
         JsonNode ov = out.get("versions").get(latest);
         assertEquals(v.get("_npmUser"), ov.get("_npmUser"));
         assertEquals(v.get("maintainers"), ov.get("maintainers"));
@@ -117,7 +117,7 @@ class PackumentTest {
         }
         assertEquals(doc.get("time"), out.get("time"));
         String sigJson = M.writeValueAsString(dist.get("signatures"));
-        assertTrue(new String(p.render(new RenderContext(MOUNT, x -> true)).body(), StandardCharsets.UTF_8).contains(sigJson),
+        assertTrue(new String(p.render(raw, new RenderContext(MOUNT, x -> true)).body(), StandardCharsets.UTF_8).contains(sigJson),
                 "signatures are written byte-for-byte");
     }
 
@@ -128,7 +128,7 @@ class PackumentTest {
         JsonNode tree = M.readTree(raw);
         String latest = tree.get("dist-tags").get("latest").asText();
         Packument p = Packument.parse("react", Packument.FULL, raw, "application/json");
-        JsonNode out = M.readTree(p.render(new RenderContext(MOUNT, v -> !v.equals(latest))).body());
+        JsonNode out = M.readTree(p.render(raw, new RenderContext(MOUNT, v -> !v.equals(latest))).body());
         assertNull(out.get("versions").get(latest));
         assertNull(out.get("time").get(latest));
         String newLatest = out.get("dist-tags").get("latest").asText();
@@ -157,7 +157,7 @@ class PackumentTest {
         ((ObjectNode) doc.get("time")).put("modified", "2026-11-01T10:00:00.000Z");
         byte[] raw = M.writeValueAsBytes(doc);
         Packument p = Packument.parse("express", Packument.ABBREVIATED, raw, "application/json; charset=utf-8");
-        Rendered r = p.render(new RenderContext(MOUNT, v -> true));
+        Rendered r = p.render(raw, new RenderContext(MOUNT, v -> true));
         assertEquals(Packument.CORGI_TYPE, r.contentType());
         JsonNode out = M.readTree(r.body());
         Set<String> top = new HashSet<>();

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A parsed upstream metadata document: the facts the core needs, and the ability to render the
- * document again for clients, filtered and with URLs pointing at Airlock.
+ * The facts parsed from an upstream metadata document, and the ability to render that document
+ * again for clients, filtered and with URLs pointing at Airlock.
  *
  * <p>Instances are immutable and shared between threads; the core caches them by weight.
  */
@@ -19,9 +19,15 @@ public interface PackageMetadata {
     /** The artifact file with this name, if the document lists it. */
     Optional<ArtifactRef> artifact(String filename);
 
-    /** Renders the document for a client. Called once per distinct context; the result is cached. */
-    Rendered render(RenderContext context);
+    /**
+     * Renders the document for a client. Called once per distinct context; the result is cached.
+     *
+     * @param document the upstream bytes this object was parsed from; the core keeps them on disk
+     *                 rather than in this object, so that large documents cost memory only once,
+     *                 as their rendering
+     */
+    Rendered render(byte[] document, RenderContext context);
 
-    /** Approximate heap bytes held by this object, for the cache's weigher. */
+    /** Approximate heap bytes held by this object (not counting the document), for the cache's weigher. */
     long weight();
 }

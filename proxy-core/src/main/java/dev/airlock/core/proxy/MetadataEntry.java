@@ -8,34 +8,48 @@ import dev.airlock.core.store.MetadataState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * A parsed document with its fetch state and its renderings. A rendering is made once per
- * mount URL (clients may reach Airlock under several names) and kept with its gzip form and
- * ETag, so a warm request costs no parsing, rendering or compression.
+ * A parsed document with its fetch state and its renderings.
+ *
+ * <p>Memory: the upstream bytes are not held here; they stay in the metadata file on disk and
+ * are read back only to make a rendering. A rendering is made once per mount URL (clients may
+ * reach Airlock under several names) and kept, with its gzip form and ETag, in direct memory:
+ * a warm request is then a buffer duplicate written to the socket, with no parsing, rendering,
+ * compression or copy to the kernel's side.
  */
 public final class MetadataEntry {
 
     /** Renderings kept per entry; more distinct Host names than this are rendered but not kept. */
     private static final int MAX_RENDERINGS = 8;
 
-    private final PackageMetadata metadata;
-    private final MetadataState state;
-    private final ConcurrentHashMap<String, Document> renderings;
-
-    MetadataEntry(PackageMetadata metadata, MetadataState state) {
-        this(metadata, state, new ConcurrentHashMap<>());
+    /** Reads the upstream document back (from the metadata file). */
+    interface DocumentSource {
+        byte[] read() throws IOException;
     }
 
-    private MetadataEntry(PackageMetadata metadata, MetadataState state, ConcurrentHashMap<String, Document> renderings) {
+    private final PackageMetadata metadata;
+    private final MetadataState state;
+    private final long documentSize;
+    private final DocumentSource source;
+    private final ConcurrentHashMap<String, Document> renderings;
+
+    MetadataEntry(PackageMetadata metadata, MetadataState state, long documentSize, DocumentSource source) {
+        this(metadata, state, documentSize, source, new ConcurrentHashMap<>());
+    }
+
+    private MetadataEntry(PackageMetadata metadata, MetadataState state, long documentSize, DocumentSource source,
+                          ConcurrentHashMap<String, Document> renderings) {
         this.metadata = metadata;
         this.state = state;
+        this.documentSize = documentSize;
+        this.source = source;
         this.renderings = renderings;
     }
 
@@ -49,7 +63,7 @@ public final class MetadataEntry {
 
     /** Same document, new fetch state (after a 304): renderings stay valid. */
     MetadataEntry withState(MetadataState s) {
-        return new MetadataEntry(metadata, s, renderings);
+        return new MetadataEntry(metadata, s, documentSize, source, renderings);
     }
 
     /** The rendering for this mount URL if it was made already; non-blocking. */
@@ -57,43 +71,63 @@ public final class MetadataEntry {
         return renderings.get(mountUrl);
     }
 
-    /** The rendering for this mount URL, made now if needed (CPU work: call on a worker). */
+    /** The rendering for this mount URL, made now if needed (disk and CPU work: call on a worker). */
     public Document rendering(String mountUrl) {
         Document d = renderings.get(mountUrl);
         if (d != null) {
             return d;
         }
-        Rendered r = metadata.render(new RenderContext(mountUrl, v -> true));
-        d = Document.of(r);
+        byte[] document;
+        try {
+            document = source.read();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the stored metadata of " + metadata.packageName(), e);
+        }
+        d = Document.of(metadata.render(document, new RenderContext(mountUrl, v -> true)));
         if (renderings.size() < MAX_RENDERINGS) {
-            renderings.putIfAbsent(mountUrl, d);
+            Document raced = renderings.putIfAbsent(mountUrl, d);
+            if (raced != null) {
+                return raced;
+            }
         }
         return d;
     }
 
-    /** Parsed form plus room for renderings (body and gzip). */
+    /** Parsed facts plus room for one rendering and its gzip form. */
     long weight() {
-        return metadata.weight() * 3;
+        return metadata.weight() + documentSize * 3 / 2;
     }
 
     /** A loaded entry and how it was obtained. */
     public record Loaded(MetadataEntry entry, CacheStatus status) {
     }
 
-    /** A rendered document ready to send: identity and gzip bodies, strong ETag over the identity body. */
-    public record Document(byte[] body, byte[] gzip, String contentType, String etag) {
+    /**
+     * A rendered document ready to send: identity and gzip bodies in read-only direct buffers
+     * (share them with {@link ByteBuffer#duplicate()}), and a strong ETag over the identity body.
+     */
+    public record Document(ByteBuffer body, ByteBuffer gzip, String contentType, String etag) {
 
         static Document of(Rendered r) {
-            return new Document(r.body(), gzip(r.body()), r.contentType(), etag(r.body()));
+            byte[] body = r.body();
+            return new Document(direct(body), direct(gzip(body)), r.contentType(), etag(body));
+        }
+
+        /** The identity body as bytes (tests and tools; the server sends the buffer). */
+        public byte[] bytes() {
+            ByteBuffer b = body.duplicate();
+            byte[] out = new byte[b.remaining()];
+            b.get(out);
+            return out;
+        }
+
+        private static ByteBuffer direct(byte[] bytes) {
+            return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
         }
 
         private static byte[] gzip(byte[] body) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, body.length / 6));
-            try (GZIPOutputStream gz = new GZIPOutputStream(out, 64 * 1024) {
-                {
-                    def.setLevel(Deflater.DEFAULT_COMPRESSION);
-                }
-            }) {
+            try (GZIPOutputStream gz = new GZIPOutputStream(out, 64 * 1024)) {
                 gz.write(body);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

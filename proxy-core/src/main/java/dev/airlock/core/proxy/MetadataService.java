@@ -7,6 +7,7 @@ import dev.airlock.core.ecosystem.MetadataRequest;
 import dev.airlock.core.ecosystem.PackageMetadata;
 import dev.airlock.core.ecosystem.ReleaseInfo;
 import dev.airlock.core.metrics.AirlockMetrics;
+import dev.airlock.core.proxy.MetadataEntry.DocumentSource;
 import dev.airlock.core.store.MetadataState;
 import dev.airlock.core.store.StateStore;
 import dev.airlock.core.upstream.UpstreamException;
@@ -168,7 +169,7 @@ public final class MetadataService {
             state.putMetadata(s);
             List<String> versions = parsed.releases().stream().map(ReleaseInfo::version).toList();
             state.observeReleases(eco.id(), request.packageName(), versions, now);
-            MetadataEntry fresh = new MetadataEntry(parsed, s);
+            MetadataEntry fresh = new MetadataEntry(parsed, s, body.length, documentSource(eco, request, s.bodySha256()));
             cache.put(key, fresh);
             return new MetadataEntry.Loaded(fresh, CacheStatus.MISS);
         } catch (UpstreamException e) {
@@ -193,17 +194,26 @@ public final class MetadataService {
         if (s.isEmpty()) {
             return Optional.empty();
         }
-        Path file = bodyFile(eco, request);
+        DocumentSource source = documentSource(eco, request, s.get().bodySha256());
         try {
-            byte[] body = Files.readAllBytes(file);
-            if (!sha256(body).equals(s.get().bodySha256())) {
-                return Optional.empty();
-            }
-            return Optional.of(new MetadataEntry(eco.ecosystem().parse(request, body, s.get().contentType()), s.get()));
+            byte[] body = source.read();
+            return Optional.of(new MetadataEntry(eco.ecosystem().parse(request, body, s.get().contentType()), s.get(), body.length, source));
         } catch (IOException | MetadataException e) {
             // A lost or unreadable copy is as good as none: the document is fetched again.
             return Optional.empty();
         }
+    }
+
+    /** Reads a stored body back, refusing it when it is not the one the state store recorded. */
+    private DocumentSource documentSource(EcosystemRuntime eco, MetadataRequest request, String sha256) {
+        Path file = bodyFile(eco, request);
+        return () -> {
+            byte[] body = Files.readAllBytes(file);
+            if (!sha256(body).equals(sha256)) {
+                throw new IOException("the stored metadata file " + file + " changed on disk");
+            }
+            return body;
+        };
     }
 
     private String storeBody(EcosystemRuntime eco, MetadataRequest request, byte[] body) throws ProxyException {

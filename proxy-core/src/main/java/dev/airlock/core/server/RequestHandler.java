@@ -26,7 +26,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -134,7 +133,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         } else if (target instanceof Router.Target.Metrics) {
             offload(ctx, ex, () -> {
                 byte[] text = services.metrics().scrape().getBytes(StandardCharsets.UTF_8);
-                return () -> sendBytes(ctx, ex, 200, "text/plain; version=0.0.4; charset=utf-8", text, null);
+                return () -> sendBytes(ctx, ex, 200, "text/plain; version=0.0.4; charset=utf-8", text);
             });
         } else if (target instanceof Router.Target.NotFound nf) {
             sendError(ctx, ex, ex.head, 404, nf.message(), false);
@@ -210,7 +209,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             byte[] body = resp.readBody(MAX_PASSTHROUGH_BYTES);
             String type = resp.header("content-type");
             int status = resp.status() >= 500 ? 502 : resp.status();
-            return () -> sendBytes(ctx, ex, status, type == null ? "application/octet-stream" : type, body, null);
+            return () -> sendBytes(ctx, ex, status, type == null ? "application/octet-stream" : type, body);
         } catch (UpstreamException e) {
             throw new ProxyException(e.kind().status, e.getMessage(), e);
         }
@@ -279,15 +278,24 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         String ae = request.header("accept-encoding");
         boolean gzip = ae != null && acceptsGzip(ae);
-        byte[] body = gzip ? doc.gzip() : doc.body();
-        HttpHeaders extra = new io.netty.handler.codec.http.DefaultHttpHeaders()
+        // A duplicate of the shared direct buffer: no copy here, none on the way to the socket.
+        java.nio.ByteBuffer body = (gzip ? doc.gzip() : doc.body()).duplicate();
+        int length = body.remaining();
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                ex.head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+        res.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, doc.contentType())
+                .set(HttpHeaderNames.CONTENT_LENGTH, length)
                 .set(HttpHeaderNames.ETAG, doc.etag())
                 .set(HttpHeaderNames.VARY, "Accept, Accept-Encoding")
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
         if (gzip) {
-            extra.set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP);
+            res.headers().set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP);
         }
-        sendBytes(ctx, ex, 200, doc.contentType(), body, extra);
+        if (ex.cache != null) {
+            res.headers().set("X-Airlock-Cache", ex.cache.tag());
+        }
+        write(ctx, ex, res, 200, ex.head ? 0 : length);
     }
 
     /** Sends a blob; false when the file vanished from disk (the caller falls back). */
@@ -331,15 +339,12 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     private void sendJson(ChannelHandlerContext ctx, Exchange ex, int status, String json) {
-        sendBytes(ctx, ex, status, JSON_TYPE, json.getBytes(StandardCharsets.UTF_8), null);
+        sendBytes(ctx, ex, status, JSON_TYPE, json.getBytes(StandardCharsets.UTF_8));
     }
 
-    private void sendBytes(ChannelHandlerContext ctx, Exchange ex, int status, String contentType, byte[] body, HttpHeaders extra) {
+    private void sendBytes(ChannelHandlerContext ctx, Exchange ex, int status, String contentType, byte[] body) {
         ByteBuf content = ex.head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body);
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), content);
-        if (extra != null) {
-            res.headers().set(extra);
-        }
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType).set(HttpHeaderNames.CONTENT_LENGTH, body.length);
         if (ex.cache != null) {
             res.headers().set("X-Airlock-Cache", ex.cache.tag());

@@ -134,7 +134,7 @@ class MetadataServiceTest {
             body = "<html>oops";
             MetadataEntry.Loaded l = s.load(eco, FilesEcosystem.metadata("pkg"));
             assertEquals(CacheStatus.STALE, l.status());
-            assertEquals("{\"name\":\"pkg\",\"files\":{}}", new String(l.entry().rendering("http://x/files/").body(), StandardCharsets.UTF_8));
+            assertEquals("{\"name\":\"pkg\",\"files\":{}}", new String(l.entry().rendering("http://x/files/").bytes(), StandardCharsets.UTF_8));
         }
     }
 

@@ -92,8 +92,8 @@ public final class FilesEcosystem implements Ecosystem {
             }
 
             @Override
-            public Rendered render(RenderContext context) {
-                return new Rendered(body.clone(), "application/json");
+            public Rendered render(byte[] document, RenderContext context) {
+                return new Rendered(document.clone(), "application/json");
             }
 
             @Override
