@@ -66,11 +66,14 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final Router router;
     private final Services services;
     private final AccessLog accessLog;
+    /** This connection's guard, or null when idle timeouts are off. */
+    private final ConnectionGuard guard;
 
-    RequestHandler(Router router, Services services, AccessLog accessLog) {
+    RequestHandler(Router router, Services services, AccessLog accessLog, ConnectionGuard guard) {
         this.router = router;
         this.services = services;
         this.accessLog = accessLog;
+        this.guard = guard;
     }
 
     /** Per-request bookkeeping for the access log and metrics. */
@@ -92,7 +95,9 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        RequestDeadline.requestComplete(ctx);
+        if (guard != null) {
+            guard.requestReceived();
+        }
         Exchange ex = new Exchange(req);
         DecoderResult dr = req.decoderResult();
         if (dr.isFailure()) {
@@ -374,7 +379,9 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     private void finish(ChannelHandlerContext ctx, Exchange ex, ChannelFuture written, int status, long bytes) {
-        RequestDeadline.responseDone(ctx);
+        if (guard != null) {
+            guard.responseQueued();
+        }
         services.metrics().request(ex.ecosystem, ex.routeKind, status, bytes);
         written.addListener(f -> {
             long micros = (System.nanoTime() - ex.start) / 1000;

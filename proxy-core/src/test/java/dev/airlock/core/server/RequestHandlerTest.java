@@ -74,7 +74,7 @@ class RequestHandlerTest {
         Services services = new Services(List.of(runtime), metadata, new ArtifactService(state, blobs, metadata, Clock.systemUTC(), metrics),
                 state, blobs, metrics, workers);
         accessLog = new AccessLog(new PrintStream(accessLines, true));
-        channel = new EmbeddedChannel(new RequestHandler(new Router(ConfigLoader.defaults().server(), services), services, accessLog));
+        channel = new EmbeddedChannel(new RequestHandler(new Router(ConfigLoader.defaults().server(), services), services, accessLog, null));
     }
 
     @AfterEach

@@ -413,6 +413,26 @@ class NpmProxyTest {
             assertEquals(-1, s.getInputStream().read(), "connection closed without an answer");
             assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 4000);
         }
+        try (RunningAirlock a = RunningAirlock.start(c.withStoragePath(tmp.resolve("slow2")))) {
+            // An upstream slower than the idle timeout is Airlock working, not the client idling.
+            registry.delay(Duration.ofMillis(1500));
+            assertEquals(200, a.get("/npm/left-pad").statusCode());
+            registry.clearFaults();
+            // An idle keep-alive connection is closed after the timeout.
+            try (Socket s = new Socket("127.0.0.1", a.port())) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write("GET /-/health/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                InputStream in = s.getInputStream();
+                byte[] head = new byte[12];
+                assertEquals(12, in.readNBytes(head, 0, 12));
+                assertEquals("HTTP/1.1 200", new String(head, StandardCharsets.US_ASCII));
+                long start = System.nanoTime();
+                while (in.read() >= 0) {
+                    // drain the rest of the answer until the server closes the idle connection
+                }
+                assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 4000);
+            }
+        }
     }
 
     @Test
