@@ -68,6 +68,7 @@ public final class Airlock implements AutoCloseable {
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemon("airlock-watchdog"));
         ThreadPoolExecutor workers = new ThreadPoolExecutor(config.server().workerThreads(), config.server().workerThreads(),
                 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), daemon("airlock-worker"));
+        String viaToken = "airlock-" + java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(4));
         StateStore state = null;
         try {
             state = new SqliteStateStore(data);
@@ -81,7 +82,7 @@ public final class Airlock implements AutoCloseable {
                 } else {
                     LOG.log(Level.WARNING, e.id() + " has no upstream: " + settings.unavailable());
                 }
-                ecosystems.add(new EcosystemRuntime(e, new UpstreamClient(e.id(), settings, upstreamConfig, clock, watchdog, metrics),
+                ecosystems.add(new EcosystemRuntime(e, new UpstreamClient(e.id(), settings, upstreamConfig, clock, watchdog, metrics, viaToken),
                         config.offline()));
             }
             MetadataService metadata = new MetadataService(state, data, clock, config.cache().metadataTtl(),
@@ -89,7 +90,7 @@ public final class Airlock implements AutoCloseable {
             ArtifactService artifacts = new ArtifactService(state, blobs, metadata, clock, metrics);
             // The policy engine is not built yet: say so rather than let an operator believe the keys act.
             LOG.log(Level.WARNING, "policy.* settings are validated but not enforced yet: every release is served");
-            Services services = new Services(ecosystems, metadata, artifacts, state, blobs, metrics, workers);
+            Services services = new Services(ecosystems, metadata, artifacts, state, blobs, metrics, workers, viaToken);
             AirlockServer server = AirlockServer.start(config.server(), services, accessLog);
             InetSocketAddress a = server.address();
             LOG.log(Level.INFO, "Airlock listening on http://" + a.getHostString() + ":" + a.getPort() + "/ with data in "

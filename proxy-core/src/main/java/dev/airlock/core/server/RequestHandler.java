@@ -109,7 +109,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return;
         }
         String via = req.headers().get(HttpHeaderNames.VIA);
-        if (via != null && via.toLowerCase(Locale.ROOT).contains("airlock")) {
+        if (via != null && via.contains(services.viaToken())) {
             sendError(ctx, ex, ex.head, 508, "request loop: this request already passed through Airlock (Via: " + via + ")", false);
             return;
         }

@@ -48,7 +48,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class UpstreamClient {
 
     private static final int MAX_REDIRECTS = 5;
-    private static final String VIA = "1.1 airlock";
 
     private final String ecosystem;
     private final UpstreamSettings settings;
@@ -58,14 +57,20 @@ public final class UpstreamClient {
     private final CircuitBreaker breaker;
     private final ScheduledExecutorService watchdog;
     private final AirlockMetrics metrics;
+    private final String via;
 
+    /**
+     * @param viaToken this instance's name in {@code Via} ("airlock-1a2b3c4d"): unique per instance, so
+     *                 chained Airlocks (a replica in front of a central one) are fine and only a real loop is refused
+     */
     public UpstreamClient(String ecosystem, UpstreamSettings settings, UpstreamConfig config, Clock clock,
-                          ScheduledExecutorService watchdog, AirlockMetrics metrics) {
+                          ScheduledExecutorService watchdog, AirlockMetrics metrics, String viaToken) {
         this.ecosystem = ecosystem;
         this.settings = settings;
         this.config = config;
         this.watchdog = watchdog;
         this.metrics = metrics;
+        this.via = "1.1 " + viaToken;
         if (settings.base() != null) {
             allowedOrigins.add(origin(settings.base()));
         }
@@ -149,7 +154,7 @@ public final class UpstreamClient {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .timeout(config.readTimeout())
                 .header("User-Agent", "airlock/0.1")
-                .header("Via", VIA)
+                .header("Via", via)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(b::setHeader);
         authorization().ifPresent(a -> b.setHeader("Authorization", a));

@@ -74,7 +74,7 @@ class MetadataServiceTest {
         FilesEcosystem eco = new FilesEcosystem();
         UpstreamConfig cfg = UpstreamConfig.empty().withUrl(URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/"));
         UpstreamSettings settings = eco.start(new EcosystemContext(cfg, Map.of(), data, clock, false));
-        return new EcosystemRuntime(eco, new UpstreamClient("files", settings, cfg, clock, watchdog, new AirlockMetrics()), false);
+        return new EcosystemRuntime(eco, new UpstreamClient("files", settings, cfg, clock, watchdog, new AirlockMetrics(), "airlock-test"), false);
     }
 
     private MetadataService service(SqliteStateStore state) {

@@ -68,11 +68,11 @@ class RequestHandlerTest {
         FilesEcosystem eco = new FilesEcosystem();
         UpstreamConfig none = UpstreamConfig.empty();
         EcosystemRuntime runtime = new EcosystemRuntime(eco, new UpstreamClient("files",
-                eco.start(new EcosystemContext(none, Map.of(), data, Clock.systemUTC(), false)), none, Clock.systemUTC(), watchdog, metrics), false);
+                eco.start(new EcosystemContext(none, Map.of(), data, Clock.systemUTC(), false)), none, Clock.systemUTC(), watchdog, metrics, "airlock-test"), false);
         MetadataService metadata = new MetadataService(state, data, Clock.systemUTC(), Duration.ofMinutes(5), 1 << 20, metrics);
         BlobStore blobs = new BlobStore(data);
         Services services = new Services(List.of(runtime), metadata, new ArtifactService(state, blobs, metadata, Clock.systemUTC(), metrics),
-                state, blobs, metrics, workers);
+                state, blobs, metrics, workers, "airlock-test");
         accessLog = new AccessLog(new PrintStream(accessLines, true));
         channel = new EmbeddedChannel(new RequestHandler(new Router(ConfigLoader.defaults().server(), services), services, accessLog, null));
     }
@@ -164,10 +164,13 @@ class RequestHandlerTest {
 
     @Test
     void requestLoopsAreRefused() throws Exception {
-        // A request that already passed through an Airlock (Via) is refused instead of proxied around in circles.
-        FullHttpResponse r = exchange(HttpMethod.GET, "/files/pkg", "Via", "1.1 other, 1.1 airlock");
+        // A request that already passed through this very Airlock (its Via token) is refused instead of proxied in circles.
+        FullHttpResponse r = exchange(HttpMethod.GET, "/files/pkg", "Via", "1.1 other, 1.1 airlock-test");
         assertEquals(508, r.status().code());
         r.release();
+        FullHttpResponse chained = exchange(HttpMethod.GET, "/files/pkg", "Via", "1.1 airlock-0f0f0f0f");
+        assertEquals(503, chained.status().code(), "another Airlock in front of this one is not a loop");
+        chained.release();
     }
 
     @Test
