@@ -87,7 +87,7 @@ public final class Airlock implements AutoCloseable {
             }
             MetadataService metadata = new MetadataService(state, data, clock, config.cache().metadataTtl(),
                     config.cache().metadataMaxBytes(), metrics);
-            ArtifactService artifacts = new ArtifactService(state, blobs, metadata, clock, metrics);
+            ArtifactService artifacts = new ArtifactService(state, blobs, metadata, clock, metrics, workers);
             // The policy engine is not built yet: say so rather than let an operator believe the keys act.
             LOG.log(Level.WARNING, "policy.* settings are validated but not enforced yet: every release is served");
             Services services = new Services(ecosystems, metadata, artifacts, state, blobs, metrics, workers, viaToken);

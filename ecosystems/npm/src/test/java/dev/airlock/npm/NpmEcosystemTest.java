@@ -1,6 +1,7 @@
 package dev.airlock.npm;
 
 import dev.airlock.core.ecosystem.Request;
+import dev.airlock.core.ecosystem.RequestHeaders;
 import dev.airlock.core.ecosystem.Route;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,7 @@ class NpmEcosystemTest {
     private final NpmEcosystem npm = new NpmEcosystem((cmd, env) -> java.util.Optional.empty());
 
     private static Request get(String path, String accept) {
-        return new Request("GET", path, null, accept == null ? Map.of() : Map.of("accept", accept), new byte[0]);
+        return new Request("GET", path, null, RequestHeaders.of(accept == null ? Map.of() : Map.of("accept", accept)), new byte[0]);
     }
 
     @Test
@@ -57,7 +58,7 @@ class NpmEcosystemTest {
         assertEquals(400, assertInstanceOf(Route.Reject.class, npm.route(get("/x/-/x-1.0.0.zip", null))).status());
         assertEquals(400, assertInstanceOf(Route.Reject.class, npm.route(get("/" + "a".repeat(215), null))).status());
         assertEquals(404, assertInstanceOf(Route.Reject.class, npm.route(get("/x/1.0.0/extra", null))).status());
-        Request put = new Request("PUT", "/x", null, Map.of(), new byte[0]);
+        Request put = new Request("PUT", "/x", null, RequestHeaders.of(Map.of()), new byte[0]);
         assertEquals(405, assertInstanceOf(Route.Reject.class, npm.route(put)).status());
     }
 
@@ -68,9 +69,9 @@ class NpmEcosystemTest {
         assertEquals("-/npm/v1/keys", assertInstanceOf(Route.Passthrough.class, npm.routeRoot(get("/-/npm/v1/keys", null))).upstreamPath());
         assertEquals("-/npm/v1/attestations/@playwright%2fcli@0.1.1", assertInstanceOf(Route.Passthrough.class,
                 npm.routeRoot(get("/-/npm/v1/attestations/@playwright/cli@0.1.1", null))).upstreamPath());
-        Request search = new Request("GET", "/-/v1/search", "text=left&size=2", Map.of(), new byte[0]);
+        Request search = new Request("GET", "/-/v1/search", "text=left&size=2", RequestHeaders.of(Map.of()), new byte[0]);
         assertEquals("-/v1/search?text=left&size=2", assertInstanceOf(Route.Passthrough.class, npm.routeRoot(search)).upstreamPath());
-        Request audit = new Request("POST", "/-/npm/v1/security/advisories/bulk", null, Map.of(), "{}".getBytes());
+        Request audit = new Request("POST", "/-/npm/v1/security/advisories/bulk", null, RequestHeaders.of(Map.of()), "{}".getBytes());
         assertInstanceOf(Route.Passthrough.class, npm.routeRoot(audit));
         assertNull(npm.routeRoot(get("/left-pad", null)));
         assertNull(npm.routeRoot(get("/-/npm/v1/unknown", null)));

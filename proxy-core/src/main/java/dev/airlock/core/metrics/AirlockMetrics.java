@@ -18,8 +18,12 @@ import java.util.concurrent.TimeUnit;
 public final class AirlockMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Key, Counter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Key, Timer> timers = new ConcurrentHashMap<>();
+
+    /** Meter name and tag values; a cheap lookup key (tag values' hash codes are cached by String). */
+    private record Key(String name, String a, String b, String c) {
+    }
 
     public AirlockMetrics() {
         new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
@@ -29,7 +33,8 @@ public final class AirlockMetrics {
 
     /** One answered client request. {@code route} is the route kind (metadata, artifact, ...). */
     public void request(String ecosystem, String route, int status, long bytes) {
-        counter("airlock.requests", "requests answered", "ecosystem", ecosystem, "route", route, "status", Integer.toString(status)).increment();
+        counters.computeIfAbsent(new Key("airlock.requests", ecosystem, route, statusText(status)), k -> Counter.builder(k.name())
+                .description("requests answered").tags("ecosystem", k.a(), "route", k.b(), "status", k.c()).register(registry)).increment();
         if (bytes > 0) {
             counter("airlock.served.bytes", "body bytes sent to clients", "ecosystem", ecosystem).increment(bytes);
         }
@@ -47,7 +52,7 @@ public final class AirlockMetrics {
 
     /** A request to an upstream and how it ended. */
     public void upstreamRequest(String ecosystem, String outcome, long nanos) {
-        timers.computeIfAbsent(ecosystem + '\0' + outcome, k -> Timer.builder("airlock.upstream.request")
+        timers.computeIfAbsent(new Key("airlock.upstream.request", ecosystem, outcome, null), k -> Timer.builder(k.name())
                 .description("upstream request latency until headers, by outcome")
                 .tags("ecosystem", ecosystem, "outcome", outcome)
                 .publishPercentileHistogram()
@@ -65,11 +70,21 @@ public final class AirlockMetrics {
         return registry.scrape();
     }
 
+    /** A counter with one to three tags (name/value pairs). */
     private Counter counter(String name, String description, String... tags) {
-        StringBuilder key = new StringBuilder(name);
-        for (String t : tags) {
-            key.append('\0').append(t);
+        Key key = new Key(name, tags[1], tags.length > 3 ? tags[3] : null, tags.length > 5 ? tags[5] : null);
+        return counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
+    }
+
+    private static final String[] STATUS_TEXT = new String[600];
+
+    static {
+        for (int i = 100; i < STATUS_TEXT.length; i++) {
+            STATUS_TEXT[i] = Integer.toString(i).intern();
         }
-        return counters.computeIfAbsent(key.toString(), k -> Counter.builder(name).description(description).tags(tags).register(registry));
+    }
+
+    private static String statusText(int status) {
+        return status >= 100 && status < STATUS_TEXT.length ? STATUS_TEXT[status] : Integer.toString(status);
     }
 }

@@ -14,11 +14,16 @@ import dev.airlock.core.upstream.UpstreamResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * Artifact files: downloaded once, verified, kept in the blob store, served from disk.
@@ -30,6 +35,11 @@ import java.util.Set;
  *
  * <p>Threading: {@link #load} blocks (upstream, disk, JDBC) and runs on worker threads;
  * {@link #peek} is a non-blocking memory lookup for the event loop's warm path.
+ *
+ * <p>Small files: most npm tarballs are a few kilobytes, where opening the file and a separate
+ * {@code sendfile} cost more than the bytes. Files up to {@value #SMALL_FILE} bytes are also kept
+ * in direct memory (bounded by {@value #SMALL_FILES_BYTES} bytes in all, keyed by digest, so
+ * never stale), and go out in the same write as the response headers.
  */
 public final class ArtifactService {
 
@@ -40,11 +50,22 @@ public final class ArtifactService {
     private final MetadataService metadata;
     private final Clock clock;
     private final AirlockMetrics metrics;
+    static final int SMALL_FILE = 256 * 1024;
+    static final long SMALL_FILES_BYTES = 64L * 1024 * 1024;
+
     /** The artifact index's hot part. Records never change once written, so this never goes stale. */
-    private final Cache<String, ArtifactRecord> index = Caffeine.newBuilder().maximumSize(200_000).build();
+    private final Cache<String, Indexed> index = Caffeine.newBuilder().maximumSize(200_000).build();
+    private final Cache<String, ByteBuffer> smallFiles = Caffeine.newBuilder()
+            .maximumWeight(SMALL_FILES_BYTES)
+            .weigher((String sha, ByteBuffer b) -> b.capacity())
+            .build();
+    private final Set<String> loadingSmall = ConcurrentHashMap.newKeySet();
+    private final Executor workers;
     private final SingleFlight<String, Served> flights = new SingleFlight<>();
 
-    public ArtifactService(StateStore state, BlobStore blobs, MetadataService metadata, Clock clock, AirlockMetrics metrics) {
+    public ArtifactService(StateStore state, BlobStore blobs, MetadataService metadata, Clock clock, AirlockMetrics metrics,
+                           Executor workers) {
+        this.workers = workers;
         this.state = state;
         this.blobs = blobs;
         this.metadata = metadata;
@@ -52,14 +73,57 @@ public final class ArtifactService {
         this.metrics = metrics;
     }
 
-    /** A file ready to send. */
-    public record Served(ArtifactRecord record, Path file, CacheStatus status) {
+    /**
+     * A file ready to send.
+     *
+     * @param bytes the whole file in a read-only direct buffer (share it with {@code duplicate()}),
+     *              or {@code null}: then send {@code file}
+     */
+    public record Served(ArtifactRecord record, Path file, CacheStatus status, ByteBuffer bytes) {
+    }
+
+    private record Indexed(ArtifactRecord record, Path file) {
     }
 
     /** The cached file if its index record is in memory; {@code null} otherwise. Non-blocking. */
     public Served peek(EcosystemRuntime eco, Route.Artifact route) {
-        ArtifactRecord r = index.getIfPresent(key(eco, route));
-        return r == null ? null : new Served(r, blobs.pathOf(r.sha256()), CacheStatus.HIT);
+        Indexed i = index.getIfPresent(key(eco, route));
+        if (i == null) {
+            return null;
+        }
+        ByteBuffer bytes = null;
+        if (i.record().size() <= SMALL_FILE) {
+            bytes = smallFiles.getIfPresent(i.record().sha256());
+            if (bytes == null && loadingSmall.add(i.record().sha256())) {
+                // Read it into memory off the event loop; this request is sent from the file meanwhile.
+                workers.execute(() -> {
+                    try {
+                        smallBytes(i);
+                    } finally {
+                        loadingSmall.remove(i.record().sha256());
+                    }
+                });
+            }
+        }
+        return new Served(i.record(), i.file(), CacheStatus.HIT, bytes);
+    }
+
+    /** The file's bytes in direct memory if it is small; reads it on a miss (blocking). */
+    private ByteBuffer smallBytes(Indexed i) {
+        if (i.record().size() > SMALL_FILE) {
+            return null;
+        }
+        return smallFiles.get(i.record().sha256(), sha -> {
+            try (FileChannel ch = FileChannel.open(i.file(), StandardOpenOption.READ)) {
+                ByteBuffer b = ByteBuffer.allocateDirect((int) i.record().size());
+                while (b.hasRemaining() && ch.read(b) >= 0) {
+                    // read until full
+                }
+                return b.hasRemaining() ? null : b.flip().asReadOnlyBuffer();
+            } catch (IOException e) {
+                return null;
+            }
+        });
     }
 
     /**
@@ -90,21 +154,21 @@ public final class ArtifactService {
     }
 
     private Served cached(EcosystemRuntime eco, Route.Artifact route, String key) {
-        ArtifactRecord r = index.getIfPresent(key);
-        if (r == null) {
-            r = state.findArtifact(eco.id(), route.metadata().packageName(), route.filename()).orElse(null);
+        Indexed i = index.getIfPresent(key);
+        if (i == null) {
+            ArtifactRecord r = state.findArtifact(eco.id(), route.metadata().packageName(), route.filename()).orElse(null);
+            if (r == null) {
+                return null;
+            }
+            i = new Indexed(r, blobs.pathOf(r.sha256()));
         }
-        if (r == null) {
-            return null;
-        }
-        Path file = blobs.pathOf(r.sha256());
-        if (!Files.isRegularFile(file)) {
+        if (!Files.isRegularFile(i.file())) {
             // The index outlived its blob (disk restored from an older backup): fetch again.
             index.invalidate(key);
             return null;
         }
-        index.put(key, r);
-        return new Served(r, file, CacheStatus.HIT);
+        index.put(key, i);
+        return new Served(i.record(), i.file(), CacheStatus.HIT, smallBytes(i));
     }
 
     private Served download(EcosystemRuntime eco, Route.Artifact route, String key) throws ProxyException {
@@ -150,8 +214,9 @@ public final class ArtifactService {
                 pending.commit();
                 ArtifactRecord r = state.putArtifact(new ArtifactRecord(eco.id(), route.metadata().packageName(), route.filename(),
                         ref.version(), pending.sha256Hex(), pending.size(), ref.contentType(), ref.expected().sri(), clock.instant()));
-                index.put(key, r);
-                return new Served(r, blobs.pathOf(r.sha256()), CacheStatus.MISS);
+                Indexed i = new Indexed(r, blobs.pathOf(r.sha256()));
+                index.put(key, i);
+                return new Served(r, i.file(), CacheStatus.MISS, smallBytes(i));
             }
         } catch (UpstreamException e) {
             throw new ProxyException(e.kind().status, e.getMessage(), e);

@@ -34,7 +34,8 @@ public final class AirlockServer implements AutoCloseable {
     /** Binds and starts serving; throws when the address cannot be bound. */
     public static AirlockServer start(ServerConfig config, Services services, PrintStream accessSink) throws InterruptedException {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        // One loop per core: more only adds context switches, since nothing blocks on a loop.
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
         AccessLog accessLog = new AccessLog(accessSink);
         try {
             Router router = new Router(config, services);

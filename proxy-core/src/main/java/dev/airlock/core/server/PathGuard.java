@@ -23,6 +23,13 @@ final class PathGuard {
         if (rawPath.isEmpty() || rawPath.charAt(0) != '/') {
             return null;
         }
+        boolean encoded = rawPath.indexOf('%') >= 0;
+        String decoded = encoded ? percentDecode(rawPath) : rawPath;
+        // Raw bytes above ASCII are refused; the same characters percent-encoded as UTF-8 are fine.
+        return decoded != null && clean(decoded, encoded) ? decoded : null;
+    }
+
+    private static String percentDecode(String rawPath) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(rawPath.length());
         for (int i = 0; i < rawPath.length(); i++) {
             char c = rawPath.charAt(i);
@@ -37,35 +44,40 @@ final class PathGuard {
                 }
                 out.write((hi << 4) | lo);
                 i += 2;
-            } else if (c > 0x7e || c < 0x21) {
-                return null;
             } else {
                 out.write(c);
             }
         }
-        String decoded;
         try {
-            decoded = StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(out.toByteArray())).toString();
         } catch (CharacterCodingException e) {
             return null;
         }
-        for (int i = 0; i < decoded.length(); i++) {
-            char c = decoded.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '\\' || c == '%') {
-                return null;
+    }
+
+    /**
+     * No control characters, backslash, space, "%" (left after decoding means double encoding), and
+     * no empty, "." or ".." segment (a trailing "/" is allowed).
+     */
+    private static boolean clean(String p, boolean nonAsciiAllowed) {
+        int segmentStart = 1;
+        for (int i = 1; i <= p.length(); i++) {
+            char c = i < p.length() ? p.charAt(i) : '/';
+            if (c == '/') {
+                int len = i - segmentStart;
+                boolean last = i == p.length();
+                if ((len == 0 && !last) || (len == 1 && p.charAt(segmentStart) == '.')
+                        || (len == 2 && p.charAt(segmentStart) == '.' && p.charAt(segmentStart + 1) == '.')) {
+                    return false;
+                }
+                segmentStart = i + 1;
+            } else if (c <= 0x20 || c == 0x7f || c == '\\' || c == '%' || (c > 0x7f && !nonAsciiAllowed)) {
+                return false;
             }
         }
-        String[] segments = decoded.substring(1).split("/", -1);
-        for (int i = 0; i < segments.length; i++) {
-            String s = segments[i];
-            boolean last = i == segments.length - 1;
-            if (s.equals("..") || s.equals(".") || (s.isEmpty() && !last)) {
-                return null;
-            }
-        }
-        return decoded;
+        return true;
     }
 }

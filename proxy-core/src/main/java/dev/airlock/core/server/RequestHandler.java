@@ -22,10 +22,12 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -43,7 +45,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -122,13 +123,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             sendError(ctx, ex, ex.head, 400, "invalid request path", false);
             return;
         }
-        Map<String, String> headers = new HashMap<>();
-        for (Map.Entry<String, String> h : req.headers()) {
-            headers.merge(h.getKey().toLowerCase(Locale.ROOT), h.getValue(), (a, b) -> a + ", " + b);
-        }
+        // The headers object outlives the request's (released) content and is never changed: safe to read later.
+        HttpHeaders nettyHeaders = req.headers();
         byte[] body = new byte[req.content().readableBytes()];
         req.content().getBytes(req.content().readerIndex(), body);
-        Request request = new Request(req.method().name(), path, query, headers, body);
+        Request request = new Request(req.method().name(), path, query, nettyHeaders::get, body);
 
         Router.Target target = router.route(request);
         if (target instanceof Router.Target.Health) {
@@ -325,6 +324,12 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (ex.head) {
             ctx.write(res);
             finish(ctx, ex, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), 200, 0);
+            return true;
+        }
+        if (served.bytes() != null) {
+            // Small file held in direct memory: headers and body leave in one write.
+            ctx.write(res);
+            finish(ctx, ex, ctx.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(served.bytes().duplicate()))), 200, size);
             return true;
         }
         FileChannel file;
