@@ -35,12 +35,14 @@ public record AirlockConfig(ServerConfig server, StorageConfig storage, boolean 
 
     public AirlockConfig withHost(String host) {
         return withServer(new ServerConfig(host, server.port(), server.publicUrl(), server.workerThreads(),
-                server.maxRequestBodyBytes(), server.idleTimeout(), server.maxInitialLineLength(), server.maxHeaderSize()));
+                server.maxRequestBodyBytes(), server.idleTimeout(), server.maxInitialLineLength(), server.maxHeaderSize(),
+                server.accessLog()));
     }
 
     public AirlockConfig withPort(int port) {
         return withServer(new ServerConfig(server.host(), port, server.publicUrl(), server.workerThreads(),
-                server.maxRequestBodyBytes(), server.idleTimeout(), server.maxInitialLineLength(), server.maxHeaderSize()));
+                server.maxRequestBodyBytes(), server.idleTimeout(), server.maxInitialLineLength(), server.maxHeaderSize(),
+                server.accessLog()));
     }
 
     public AirlockConfig withStoragePath(Path path) {

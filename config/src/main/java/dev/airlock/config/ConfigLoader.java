@@ -46,7 +46,7 @@ public final class ConfigLoader {
     private static final List<String> TOP_KEYS =
             List.of("server", "storage", "offline", "upstreams", "cache", "airgap", "policy");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "publicUrl", "workerThreads",
-            "maxRequestBodySize", "idleTimeout", "maxInitialLineLength", "maxHeaderSize");
+            "maxRequestBodySize", "idleTimeout", "maxInitialLineLength", "maxHeaderSize", "accessLog");
     private static final List<String> STORAGE_KEYS = List.of("path");
     private static final List<String> UPSTREAM_KEYS = List.of("url", "files", "auth", "connectTimeout",
             "readTimeout", "totalTimeout", "failureThreshold", "coolDown");
@@ -229,7 +229,8 @@ public final class ConfigLoader {
                 server.field("maxRequestBodySize").size(),
                 server.field("idleTimeout").duration(),
                 server.field("maxInitialLineLength").integer(ServerConfig.INITIAL_LINE_LENGTH),
-                server.field("maxHeaderSize").integer(ServerConfig.HEADER_SIZE));
+                server.field("maxHeaderSize").integer(ServerConfig.HEADER_SIZE),
+                server.field("accessLog").bool());
     }
 
     private static StorageConfig storage(Node node) throws ConfigException {

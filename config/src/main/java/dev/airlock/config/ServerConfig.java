@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param idleTimeout          a connection idle this long is closed; {@link Duration#ZERO} never closes it
  * @param maxInitialLineLength longest request line (method, URL, version) accepted, 256 to 65536
  * @param maxHeaderSize        largest block of request headers accepted, 1024 to 1048576
+ * @param accessLog            write one line per request to standard output
  */
 public record ServerConfig(String host, int port, URI publicUrl, int workerThreads, long maxRequestBodyBytes,
-        Duration idleTimeout, int maxInitialLineLength, int maxHeaderSize) {
+        Duration idleTimeout, int maxInitialLineLength, int maxHeaderSize, boolean accessLog) {
 
     static final IntRange PORT = new IntRange(0, 65535);
     static final IntRange WORKER_THREADS = new IntRange(1, 1024);

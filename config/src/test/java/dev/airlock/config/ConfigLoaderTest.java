@@ -128,6 +128,7 @@ class ConfigLoaderTest {
                   idleTimeout: 2m
                   maxInitialLineLength: 4096
                   maxHeaderSize: 8192
+                  accessLog: false
                 storage:
                   path: /var/lib/airlock
                 offline: true
@@ -168,7 +169,7 @@ class ConfigLoaderTest {
         AirlockConfig config = ConfigLoader.load(file, Map.of("NPM_TOKEN", "npm-secret"));
 
         assertEquals(new ServerConfig("0.0.0.0", 9090, URI.create("https://airlock.example.com"), 8, 1L << 20,
-                Duration.ofMinutes(2), 4096, 8192), config.server());
+                Duration.ofMinutes(2), 4096, 8192, false), config.server());
         assertEquals(Path.of("/var/lib/airlock"), config.storage().path());
         assertTrue(config.offline());
         assertEquals(new UpstreamConfig(URI.create("https://npm.example.com/registry/"), List.of(),
@@ -281,7 +282,7 @@ class ConfigLoaderTest {
     void integerRangeEndsAreAccepted() throws Exception {
         // Rule: the ends of each range are themselves allowed.
         AirlockConfig low = parse("server: { port: 0, workerThreads: 1, maxInitialLineLength: 256, maxHeaderSize: 1024 }");
-        assertEquals(new ServerConfig("127.0.0.1", 0, null, 1, 10L << 20, Duration.ofSeconds(60), 256, 1024), low.server());
+        assertEquals(new ServerConfig("127.0.0.1", 0, null, 1, 10L << 20, Duration.ofSeconds(60), 256, 1024, true), low.server());
         AirlockConfig high = parse("server: { port: 65535, workerThreads: 1024, maxInitialLineLength: 65536, maxHeaderSize: 1048576 }");
         assertEquals(65535, high.server().port());
         assertEquals(1048576, high.server().maxHeaderSize());
@@ -298,7 +299,7 @@ class ConfigLoaderTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-            server: { prot: 1 }                               | server.prot                    | host, port, publicUrl, workerThreads, maxRequestBodySize, idleTimeout, maxInitialLineLength, maxHeaderSize
+            server: { prot: 1 }                               | server.prot                    | host, port, publicUrl, workerThreads, maxRequestBodySize, idleTimeout, maxInitialLineLength, maxHeaderSize, accessLog
             storage: { dir: x }                               | storage.dir                    | path
             upstreams: { npm: { uri: x } }                    | upstreams.npm.uri              | url, files, auth, connectTimeout, readTimeout, totalTimeout, failureThreshold, coolDown
             upstreams: { npm: { auth: { user: x } } }         | upstreams.npm.auth.user        | token, username, password
@@ -335,7 +336,7 @@ class ConfigLoaderTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-            server: [1]                               | server                       | [1]       | not a map     | a map with keys host, port, publicUrl, workerThreads, maxRequestBodySize, idleTimeout, maxInitialLineLength, maxHeaderSize
+            server: [1]                               | server                       | [1]       | not a map     | a map with keys host, port, publicUrl, workerThreads, maxRequestBodySize, idleTimeout, maxInitialLineLength, maxHeaderSize, accessLog
             upstreams: [npm]                          | upstreams                    | ["npm"]   | not a map     | a map from ecosystem id (such as npm, pypi, maven) to upstream settings
             upstreams: { npm: x }                     | upstreams.npm                | x         | not a map     | a map with keys url, files, auth, connectTimeout, readTimeout, totalTimeout, failureThreshold, coolDown
             offline: 'true'                           | offline                      | true      | not a boolean | true or false
@@ -648,7 +649,7 @@ class ConfigLoaderTest {
 
         AirlockConfig changed = defaults.withHost("0.0.0.0").withPort(0).withStoragePath(Path.of("/tmp/data"))
                 .withOffline(true).withCache(new CacheConfig(Duration.ZERO, 0));
-        assertEquals(new ServerConfig("0.0.0.0", 0, null, 64, 10L << 20, Duration.ofSeconds(60), 8192, 16384),
+        assertEquals(new ServerConfig("0.0.0.0", 0, null, 64, 10L << 20, Duration.ofSeconds(60), 8192, 16384, true),
                 changed.server());
         assertEquals(Path.of("/tmp/data"), changed.storage().path());
         assertTrue(changed.offline());

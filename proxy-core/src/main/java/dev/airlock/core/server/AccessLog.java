@@ -23,10 +23,19 @@ final class AccessLog implements AutoCloseable {
     private final Thread writer;
     private volatile boolean running = true;
 
+    /** @param sink where lines go; {@code null} turns the access log off */
     AccessLog(PrintStream sink) {
+        if (sink == null) {
+            writer = null;
+            return;
+        }
         writer = new Thread(() -> drain(sink), "airlock-access-log");
         writer.setDaemon(true);
         writer.start();
+    }
+
+    boolean enabled() {
+        return writer != null;
     }
 
     void log(String line) {
@@ -67,6 +76,9 @@ final class AccessLog implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (writer == null) {
+            return;
+        }
         try {
             writer.join(2000);
         } catch (InterruptedException e) {

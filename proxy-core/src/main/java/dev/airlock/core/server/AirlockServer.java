@@ -36,7 +36,7 @@ public final class AirlockServer implements AutoCloseable {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         // One loop per core: more only adds context switches, since nothing blocks on a loop.
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
-        AccessLog accessLog = new AccessLog(accessSink);
+        AccessLog accessLog = new AccessLog(config.accessLog() ? accessSink : null);
         try {
             Router router = new Router(config, services);
             Channel ch = new ServerBootstrap()

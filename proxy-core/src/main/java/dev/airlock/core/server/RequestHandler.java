@@ -388,6 +388,9 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             guard.responseQueued();
         }
         services.metrics().request(ex.ecosystem, ex.routeKind, status, bytes);
+        if (!accessLog.enabled()) {
+            return;
+        }
         written.addListener(f -> {
             long micros = (System.nanoTime() - ex.start) / 1000;
             String remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "-";
