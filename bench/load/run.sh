@@ -17,6 +17,8 @@
 #   OUT=bench/out           work dir (bench/out/work) and results-<timestamp>.md go here
 #   AIRLOCK_JAR=deploy/target/airlock.jar   built with `mvn -q -DskipTests package` when missing
 #   JAVA_OPTS=              extra JVM flags for Airlock (default: none, i.e. the JVM's default heap)
+#   ACCESS_LOG=off          off: neither server logs requests; on: both do (nginx to /dev/null,
+#                           Airlock to AIRLOCK_STDOUT), so the comparison stays like for like
 #   AIRLOCK_STDOUT=/dev/null where Airlock's access log (one line per request, stdout) goes
 #   NGINX_WORKERS=auto      worker_processes of the nginx proxy_cache under test (the origin uses 1)
 #   ORIGIN_PORT, NGINX_PORT, AIRLOCK_PORT   default: free ports picked at start
@@ -38,6 +40,10 @@ OUT=${OUT:-$ROOT/bench/out}
 AIRLOCK_JAR=${AIRLOCK_JAR:-$ROOT/deploy/target/airlock.jar}
 JAVA_OPTS=${JAVA_OPTS:-}
 AIRLOCK_STDOUT=${AIRLOCK_STDOUT:-/dev/null}
+ACCESS_LOG=${ACCESS_LOG:-off}
+case "$ACCESS_LOG" in on) NGINX_ACCESS_LOG="access_log /dev/null"; AIRLOCK_ACCESS_LOG=true ;;
+                      off) NGINX_ACCESS_LOG="access_log off"; AIRLOCK_ACCESS_LOG=false ;;
+                      *) echo "ACCESS_LOG must be on or off" >&2; exit 2 ;; esac
 NGINX_WORKERS=${NGINX_WORKERS:-auto}
 
 log() { printf '%s\n' "$*" >&2; }
@@ -122,7 +128,7 @@ MANIFEST=$WORK/manifest.json
 # runs as root, the workers run as nginx's default user; every file here is world-readable.
 common_http() { # dir
     cat <<EOF
-    access_log off;
+    $NGINX_ACCESS_LOG;
     sendfile on;
     tcp_nopush off;
     tcp_nodelay on;
@@ -200,7 +206,7 @@ NGINX_PID=$!
 
 # --- Airlock -----------------------------------------------------------------------------------
 cat > "$WORK/airlock.yaml" <<EOF
-server: { host: 127.0.0.1, port: $AIRLOCK_PORT }
+server: { host: 127.0.0.1, port: $AIRLOCK_PORT, accessLog: $AIRLOCK_ACCESS_LOG }
 upstreams:
   npm: { url: $ORIGIN/ }
 cache: { metadataTtl: 1h }
@@ -406,7 +412,7 @@ REPORT=$OUT/results-$TS.md
     echo
     echo "- Machine: $NPROC CPUs ($CPU_MODEL), $MEM RAM, Linux $KERNEL; wrk shares the CPUs with the servers."
     echo "- Airlock: git $GIT_INFO; jar sha256 $JAR_INFO."
-    echo "- $JAVA_V; JVM flags: ${JAVA_OPTS:-none (defaults)}; max heap ${heap#, }; Airlock stdout (access log) -> $AIRLOCK_STDOUT."
+    echo "- $JAVA_V; JVM flags: ${JAVA_OPTS:-none (defaults)}; max heap ${heap#, }; access logs: $ACCESS_LOG on both servers (Airlock stdout -> $AIRLOCK_STDOUT)."
     echo "- $NGINX_V, proxy_cache with worker_processes $NGINX_WORKERS (origin: 1 worker); $WRK_V."
     echo "- Fixture: $(python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["packages"]; print(", ".join("%s tarball %d B / packument %d B" % (k, v["tarball_bytes"], v["packument_bytes"]) for k, v in m.items()))' "$MANIFEST")."
     echo

@@ -15,7 +15,7 @@ import dev.airlock.core.store.SqliteStateStore;
 import dev.airlock.core.store.StateStore;
 import dev.airlock.core.upstream.UpstreamClient;
 
-import java.io.PrintStream;
+import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -62,7 +62,7 @@ public final class Airlock implements AutoCloseable {
      * the machine's client configuration (the real ones in production, fakes in tests).
      */
     public static Airlock start(AirlockConfig config, Map<String, String> environment, Path home, Clock clock,
-                                PrintStream accessLog) throws InterruptedException {
+                                OutputStream accessLog) throws InterruptedException {
         Path data = config.storage().path();
         AirlockMetrics metrics = new AirlockMetrics();
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemon("airlock-watchdog"));

@@ -63,7 +63,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         Airlock airlock;
         try {
-            airlock = Airlock.start(c, System.getenv(), Path.of(System.getProperty("user.home")), Clock.systemUTC(), System.out);
+            airlock = Airlock.start(c, System.getenv(), Path.of(System.getProperty("user.home")), Clock.systemUTC(),
+                    // Standard output without PrintStream's locking and per-call flushing; AccessLog buffers.
+                    new java.io.FileOutputStream(java.io.FileDescriptor.out));
         } catch (Exception e) {
             // Bind failures arrive as checked exceptions thrown sneakily by Netty.
             spec.commandLine().getErr().println("airlock: cannot start: " + e);

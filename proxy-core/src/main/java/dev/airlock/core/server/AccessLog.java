@@ -2,7 +2,7 @@ package dev.airlock.core.server;
 
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
-import java.io.PrintStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,7 @@ final class AccessLog implements AutoCloseable {
     private volatile boolean running = true;
 
     /** @param sink where lines go; {@code null} turns the access log off */
-    AccessLog(PrintStream sink) {
+    AccessLog(OutputStream sink) {
         if (sink == null) {
             writer = null;
             return;
@@ -48,7 +48,7 @@ final class AccessLog implements AutoCloseable {
         return dropped.get();
     }
 
-    private void drain(PrintStream sink) {
+    private void drain(OutputStream sink) {
         BufferedWriter out = new BufferedWriter(new OutputStreamWriter(sink, StandardCharsets.UTF_8), 64 * 1024);
         List<String> batch = new ArrayList<>(1024);
         try {

@@ -9,7 +9,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 
-import java.io.PrintStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -32,7 +32,7 @@ public final class AirlockServer implements AutoCloseable {
     }
 
     /** Binds and starts serving; throws when the address cannot be bound. */
-    public static AirlockServer start(ServerConfig config, Services services, PrintStream accessSink) throws InterruptedException {
+    public static AirlockServer start(ServerConfig config, Services services, OutputStream accessSink) throws InterruptedException {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         // One loop per core: more only adds context switches, since nothing blocks on a loop.
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());

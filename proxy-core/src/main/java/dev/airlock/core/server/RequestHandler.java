@@ -69,6 +69,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final AccessLog accessLog;
     /** This connection's guard, or null when idle timeouts are off. */
     private final ConnectionGuard guard;
+    /** The client's address as logged; computed once per connection. */
+    private String remote;
 
     RequestHandler(Router router, Services services, AccessLog accessLog, ConnectionGuard guard) {
         this.router = router;
@@ -391,20 +393,28 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (!accessLog.enabled()) {
             return;
         }
-        written.addListener(f -> {
-            long micros = (System.nanoTime() - ex.start) / 1000;
-            String remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "-";
-            StringBuilder line = new StringBuilder(96 + ex.uri.length())
-                    .append(remote).append(" \"").append(ex.method).append(' ').append(ex.uri).append("\" ")
-                    .append(status).append(' ').append(bytes).append(' ')
-                    .append(micros / 1000).append('.').append((char) ('0' + micros % 1000 / 100)).append((char) ('0' + micros % 100 / 10))
-                    .append((char) ('0' + micros % 10)).append("ms ")
-                    .append(ex.ecosystem).append(' ').append(ex.routeKind).append(' ').append(ex.cache == null ? "-" : ex.cache.tag());
-            if (!f.isSuccess()) {
-                line.append(" aborted");
-            }
-            accessLog.log(line.toString());
-        });
+        if (remote == null) {
+            remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "-";
+        }
+        if (written.isDone()) {
+            logAccess(ex, written, status, bytes);
+        } else {
+            written.addListener(f -> logAccess(ex, f, status, bytes));
+        }
+    }
+
+    private void logAccess(Exchange ex, io.netty.util.concurrent.Future<?> f, int status, long bytes) {
+        long micros = (System.nanoTime() - ex.start) / 1000;
+        StringBuilder line = new StringBuilder(96 + ex.uri.length())
+                .append(remote).append(" \"").append(ex.method).append(' ').append(ex.uri).append("\" ")
+                .append(status).append(' ').append(bytes).append(' ')
+                .append(micros / 1000).append('.').append((char) ('0' + micros % 1000 / 100)).append((char) ('0' + micros % 100 / 10))
+                .append((char) ('0' + micros % 10)).append("ms ")
+                .append(ex.ecosystem).append(' ').append(ex.routeKind).append(' ').append(ex.cache == null ? "-" : ex.cache.tag());
+        if (!f.isSuccess()) {
+            line.append(" aborted");
+        }
+        accessLog.log(line.toString());
     }
 
     private static boolean etagMatches(String ifNoneMatch, String etag) {

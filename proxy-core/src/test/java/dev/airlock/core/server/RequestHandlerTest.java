@@ -26,7 +26,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -73,7 +72,7 @@ class RequestHandlerTest {
         BlobStore blobs = new BlobStore(data);
         Services services = new Services(List.of(runtime), metadata, new ArtifactService(state, blobs, metadata, Clock.systemUTC(), metrics, workers),
                 state, blobs, metrics, workers, "airlock-test");
-        accessLog = new AccessLog(new PrintStream(accessLines, true));
+        accessLog = new AccessLog(accessLines);
         channel = new EmbeddedChannel(new RequestHandler(new Router(ConfigLoader.defaults().server(), services), services, accessLog, null));
     }
 

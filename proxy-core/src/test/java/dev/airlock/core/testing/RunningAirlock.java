@@ -7,7 +7,6 @@ import dev.airlock.config.UpstreamConfig;
 import dev.airlock.core.Airlock;
 
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,7 +44,7 @@ public final class RunningAirlock implements AutoCloseable {
 
     public static RunningAirlock start(AirlockConfig config) throws Exception {
         Airlock a = Airlock.start(config, Map.of(), config.storage().path().resolve("home"), Clock.systemUTC(),
-                new PrintStream(OutputStream.nullOutputStream()));
+                OutputStream.nullOutputStream());
         return new RunningAirlock(a, config.storage().path());
     }
 
