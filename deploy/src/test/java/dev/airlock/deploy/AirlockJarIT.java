@@ -111,6 +111,9 @@ class AirlockJarIT {
             p.destroy();
             assertTrue(p.waitFor(20, TimeUnit.SECONDS));
         }
+        // A clean stop flushes the access log: one line for the health request on standard output.
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(out.contains("\"GET /-/health\" 200 "), out);
     }
 
     @Test

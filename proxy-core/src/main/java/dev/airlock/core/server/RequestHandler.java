@@ -397,13 +397,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "-";
         }
         if (written.isDone()) {
-            logAccess(ex, written, status, bytes);
+            logAccess(ctx, ex, written, status, bytes);
         } else {
-            written.addListener(f -> logAccess(ex, f, status, bytes));
+            written.addListener(f -> logAccess(ctx, ex, f, status, bytes));
         }
     }
 
-    private void logAccess(Exchange ex, io.netty.util.concurrent.Future<?> f, int status, long bytes) {
+    private void logAccess(ChannelHandlerContext ctx, Exchange ex, io.netty.util.concurrent.Future<?> f, int status, long bytes) {
         long micros = (System.nanoTime() - ex.start) / 1000;
         StringBuilder line = new StringBuilder(96 + ex.uri.length())
                 .append(remote).append(" \"").append(ex.method).append(' ').append(ex.uri).append("\" ")
@@ -414,7 +414,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (!f.isSuccess()) {
             line.append(" aborted");
         }
-        accessLog.log(line.toString());
+        accessLog.log(ctx.executor(), line);
     }
 
     private static boolean etagMatches(String ifNoneMatch, String etag) {
