@@ -108,7 +108,8 @@ class AirlockJarIT {
             assertTrue(Files.isRegularFile(data.resolve("state.db")));
             assertTrue(Files.notExists(dir.resolve("ignored")));
         } finally {
-            p.destroy();
+            // SIGTERM through the handle: Process.destroy() would also close our end of its stdout.
+            p.toHandle().destroy();
             assertTrue(p.waitFor(20, TimeUnit.SECONDS));
         }
         // A clean stop flushes the access log: one line for the health request on standard output.
