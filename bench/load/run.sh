@@ -17,8 +17,8 @@
 #   OUT=bench/out           work dir (bench/out/work) and results-<timestamp>.md go here
 #   AIRLOCK_JAR=deploy/target/airlock.jar   built with `mvn -q -DskipTests package` when missing
 #   JAVA_OPTS=              extra JVM flags for Airlock (default: none, i.e. the JVM's default heap)
-#   ACCESS_LOG=off          off: neither server logs requests; on: both do (nginx to /dev/null,
-#                           Airlock to AIRLOCK_STDOUT), so the comparison stays like for like
+#   ACCESS_LOG=on           on: both servers log every request (nginx to /dev/null,
+#                           Airlock to AIRLOCK_STDOUT), as they run by default; off: neither does
 #   AIRLOCK_STDOUT=/dev/null where Airlock's access log (one line per request, stdout) goes
 #   NGINX_WORKERS=auto      worker_processes of the nginx proxy_cache under test (the origin uses 1)
 #   ORIGIN_PORT, NGINX_PORT, AIRLOCK_PORT   default: free ports picked at start
@@ -40,7 +40,7 @@ OUT=${OUT:-$ROOT/bench/out}
 AIRLOCK_JAR=${AIRLOCK_JAR:-$ROOT/deploy/target/airlock.jar}
 JAVA_OPTS=${JAVA_OPTS:-}
 AIRLOCK_STDOUT=${AIRLOCK_STDOUT:-/dev/null}
-ACCESS_LOG=${ACCESS_LOG:-off}
+ACCESS_LOG=${ACCESS_LOG:-on}
 case "$ACCESS_LOG" in on) NGINX_ACCESS_LOG="access_log /dev/null"; AIRLOCK_ACCESS_LOG=true ;;
                       off) NGINX_ACCESS_LOG="access_log off"; AIRLOCK_ACCESS_LOG=false ;;
                       *) echo "ACCESS_LOG must be on or off" >&2; exit 2 ;; esac
