@@ -48,6 +48,7 @@ public final class AirlockServer implements AutoCloseable {
                     .bind(new InetSocketAddress(config.host(), config.port()))
                     .sync()
                     .channel();
+            router.bound((InetSocketAddress) ch.localAddress());
             return new AirlockServer(boss, loops, ch, accessLog);
         } catch (RuntimeException | InterruptedException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);

@@ -40,7 +40,8 @@ final class Router {
     private final Map<String, EcosystemRuntime> byMount = new LinkedHashMap<>();
     private final List<EcosystemRuntime> ecosystems;
     private final String publicUrl;
-    private final String fallbackHost;
+    /** host:port actually bound (set once listening; the configured port may be 0). */
+    private volatile String fallbackHost;
 
     Router(ServerConfig config, Services services) {
         this.ecosystems = services.ecosystems();
@@ -49,6 +50,12 @@ final class Router {
         }
         this.publicUrl = config.publicUrl() == null ? null : config.publicUrl().toString().replaceAll("/+$", "");
         this.fallbackHost = config.host() + ":" + config.port();
+    }
+
+    /** Called once the listener is bound, so links name the real port. */
+    void bound(java.net.InetSocketAddress address) {
+        String host = address.getAddress().isAnyLocalAddress() ? "localhost" : address.getHostString();
+        fallbackHost = (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     Target route(Request request) {

@@ -132,6 +132,22 @@ class NpmClientEndToEndTest {
             });
             assertTrue(Files.isRegularFile(app.resolve("node_modules/.bin/acme-cli")), "bins are linked");
 
+            // The other commands developers run against a registry work through Airlock too.
+            Map<String, String> env = npmEnv(tmp.resolve("home1"), airlock);
+            ClientProcess.Result ping = npm(app, env, "ping");
+            assertEquals(0, ping.exitCode(), ping.both());
+            ClientProcess.Result view = npm(app, env, "view", "@acme/http", "version");
+            assertEquals("1.1.0", view.stdout().strip(), view.both());
+            ClientProcess.Result tags = npm(app, env, "view", "pkg-b", "dist-tags.beta");
+            assertEquals("2.0.0-beta.1", tags.stdout().strip(), tags.both());
+            ClientProcess.Result search = npm(app, env, "search", "--json", "pkg-c");
+            assertEquals(0, search.exitCode(), search.both());
+            assertTrue(search.stdout().contains("\"pkg-c\""), search.both());
+            ClientProcess.Result audit = npm(app, env, "audit", "--audit=true");
+            assertEquals(0, audit.exitCode(), audit.both());
+            assertTrue(registry.log().stream().anyMatch(r -> r.path().equals("/-/npm/v1/security/advisories/bulk")),
+                    "npm audit reached the upstream through Airlock");
+
             registry.stop();
 
             Path ci = tmp.resolve("ci");

@@ -99,6 +99,22 @@ class NpmProxyTest {
     }
 
     @Test
+    void tarballLinksFollowPublicUrlOrAValidHostHeader() throws Exception {
+        // Links use server.publicUrl when set; else the Host the client used, unless it is not a host name.
+        String viaHost = rawBody("GET /npm/left-pad HTTP/1.1\r\nHost: mirror.internal:8443\r\nConnection: close\r\n\r\n");
+        assertTrue(viaHost.contains("\"http://mirror.internal:8443/npm/left-pad/-/left-pad-1.0.0.tgz\""), viaHost);
+        String hostile = rawBody("GET /npm/left-pad HTTP/1.1\r\nHost: evil\"/><x\r\nConnection: close\r\n\r\n");
+        assertFalse(hostile.contains("evil"), hostile);
+        assertTrue(hostile.contains("\"http://127.0.0.1:" + airlock.port() + "/npm/left-pad/-/left-pad-1.0.0.tgz\""), hostile);
+        airlock.close();
+        AirlockConfig c = ConfigLoader.parse("server: { port: 0, publicUrl: 'https://airlock.example.com/registry' }\nupstreams: { npm: { url: '"
+                + registry.baseUrl() + "' } }\n", "public.yaml").withStoragePath(tmp.resolve("public"));
+        airlock = RunningAirlock.start(c);
+        JsonNode doc = M.readTree(airlock.get("/npm/left-pad").body());
+        assertEquals("https://airlock.example.com/registry/npm/left-pad/-/left-pad-1.0.0.tgz", doc.at("/versions/1.0.0/dist/tarball").asText());
+    }
+
+    @Test
     void abbreviatedAndFullAreCachedApart() throws Exception {
         // The corgi document is its own cache entry with its own content type; hasInstallScript is synthesised.
         HttpResponse<byte[]> corgi = airlock.get("/npm/left-pad", "Accept", CORGI);
@@ -458,6 +474,17 @@ class NpmProxyTest {
     private HttpResponse<byte[]> send(String method, String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(airlock.uri(path)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** Sends a raw request and returns the response body (after the blank line). */
+    private String rawBody(String request) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", airlock.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return all.substring(all.indexOf("\r\n\r\n") + 4);
+        }
     }
 
     /** Sends raw bytes (clients that do not normalise paths) and returns the status code. */
