@@ -174,6 +174,39 @@ class NpmClientEndToEndTest {
         }
     }
 
+    @Test
+    void oldLockfileIsInflatedFromSynthesisedAbbreviatedDocuments() throws Exception {
+        // npm reads abbreviated (corgi) packuments to inflate a v1 lockfile; Airlock makes them from full ones.
+        try (FixtureNpmRegistry registry = graph().start();
+             RunningAirlock airlock = RunningAirlock.start(tmp.resolve("data"), Duration.ofMinutes(5),
+                     Map.of("npm", URI.create(registry.baseUrl())))) {
+            Path app = tmp.resolve("app");
+            project(app, airlock, "\"pkg-m\":\"^1.0.0\"");
+            StringBuilder deps = new StringBuilder();
+            for (String c : List.of("m", "n", "o", "p")) {
+                String name = "pkg-" + c;
+                String next = c.equals("p") ? null : "pkg-" + (char) (c.charAt(0) + 1);
+                if (deps.length() > 0) {
+                    deps.append(',');
+                }
+                deps.append('"').append(name).append("\":{\"version\":\"1.1.0\",\"resolved\":\"")
+                        .append(airlock.uri("/npm/" + name + "/-/" + name + "-1.1.0.tgz")).append("\",\"integrity\":\"sha512-")
+                        .append(java.util.Base64.getEncoder().encodeToString(sha512(registry.tarball(name, "1.1.0")))).append('"')
+                        .append(next == null ? "" : ",\"requires\":{\"" + next + "\":\"^1.0.0\"}").append('}');
+            }
+            Files.writeString(app.resolve("package-lock.json"), "{\"name\":\"app\",\"version\":\"1.0.0\",\"lockfileVersion\":1,"
+                    + "\"requires\":true,\"dependencies\":{" + deps + "}}");
+            ClientProcess.Result r = npm(app, npmEnv(tmp.resolve("home"), airlock), "install");
+            assertEquals(0, r.exitCode(), r.both());
+            assertTrue(Files.isRegularFile(app.resolve("node_modules/pkg-p/package.json")));
+            assertTrue(registry.log().stream().anyMatch(q -> q.path().equals("/pkg-n")
+                            && String.valueOf(q.header("accept")).startsWith("application/vnd.npm.install-v1+json")),
+                    "npm asked Airlock for abbreviated documents: " + registry.log());
+            assertEquals(3, M.readTree(app.resolve("package-lock.json").toFile()).get("lockfileVersion").asInt(),
+                    "npm rewrote the lockfile from the inflated data");
+        }
+    }
+
     private static void assertInstalled(Path dir) throws Exception {
         for (String name : allPackages()) {
             Path pj = dir.resolve("node_modules").resolve(name).resolve("package.json");
