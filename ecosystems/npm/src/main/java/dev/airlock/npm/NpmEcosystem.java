@@ -26,6 +26,10 @@ public final class NpmEcosystem implements Ecosystem {
     static final String HOW_TO_CONFIGURE = "set upstreams.npm.url in the Airlock config, or configure npm's own registry "
             + "(npm config set registry URL, or the npm_config_registry environment variable) on this machine";
 
+    /** Client headers the registry endpoints read: npm gzips audit bodies and says so. */
+    private static final java.util.Set<String> FORWARDED = java.util.Set.of("accept", "content-type", "content-encoding",
+            "user-agent", "npm-command", "npm-scope", "npm-session");
+
     private final NpmRegistryDiscovery.CommandRunner runner;
 
     /** Used by {@link java.util.ServiceLoader}. */
@@ -116,7 +120,7 @@ public final class NpmEcosystem implements Ecosystem {
         boolean read = request.isRead();
         String q = request.query() == null ? "" : "?" + request.query();
         if ((path.equals("/-/ping") || path.equals("/-/npm/v1/keys") || path.equals("/-/v1/search")) && read) {
-            return new Route.Passthrough(path.substring(1) + q);
+            return new Route.Passthrough(path.substring(1) + q, FORWARDED);
         }
         if (path.startsWith("/-/npm/v1/attestations/") && read) {
             String spec = path.substring("/-/npm/v1/attestations/".length());
@@ -124,10 +128,10 @@ public final class NpmEcosystem implements Ecosystem {
             if (at <= 0 || !NpmNames.validName(spec.substring(0, at)) || !spec.substring(at + 1).matches("[A-Za-z0-9.+-]{1,256}")) {
                 return new Route.Reject(400, "invalid attestation request: " + spec);
             }
-            return new Route.Passthrough("-/npm/v1/attestations/" + NpmNames.escape(spec.substring(0, at)) + "@" + spec.substring(at + 1));
+            return new Route.Passthrough("-/npm/v1/attestations/" + NpmNames.escape(spec.substring(0, at)) + "@" + spec.substring(at + 1), FORWARDED);
         }
         if ((path.equals("/-/npm/v1/security/advisories/bulk") || path.equals("/-/npm/v1/security/audits/quick")) && m.equals("POST")) {
-            return new Route.Passthrough(path.substring(1) + q);
+            return new Route.Passthrough(path.substring(1) + q, FORWARDED);
         }
         return null;
     }

@@ -22,8 +22,13 @@ public sealed interface Route {
      * bounded, only to the ecosystem's own upstream.
      *
      * @param upstreamPath path and query relative to the upstream base, without a leading "/"
+     * @param headers      names of the client's request headers to forward (lower case); the
+     *                     protocol knows which ones carry meaning (e.g. the body's encoding)
      */
-    record Passthrough(String upstreamPath) implements Route {
+    record Passthrough(String upstreamPath, java.util.Set<String> headers) implements Route {
+        public Passthrough {
+            headers = java.util.Set.copyOf(headers);
+        }
     }
 
     /** Answer at once with an error the client should see. */

@@ -71,6 +71,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final ConnectionGuard guard;
     /** The client's address as logged; computed once per connection. */
     private String remote;
+    /**
+     * Pipelined requests wait here while an earlier one is answered, so that answers leave in
+     * request order (HTTP/1.1 has no other way to match them). Reading pauses when it grows.
+     */
+    private final java.util.ArrayDeque<FullHttpRequest> queued = new java.util.ArrayDeque<>();
+    private static final int MAX_QUEUED = 16;
+    private boolean busy;
 
     RequestHandler(Router router, Services services, AccessLog accessLog, ConnectionGuard guard) {
         this.router = router;
@@ -101,6 +108,46 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (guard != null) {
             guard.requestReceived();
         }
+        if (busy) {
+            queued.add(req.retain());
+            if (queued.size() >= MAX_QUEUED) {
+                ctx.channel().config().setAutoRead(false);
+            }
+            return;
+        }
+        busy = true;
+        handle(ctx, req);
+    }
+
+    /** The previous answer has been handed to the channel: start on the next queued request. */
+    private void next(ChannelHandlerContext ctx) {
+        busy = false;
+        FullHttpRequest req = queued.poll();
+        if (req == null) {
+            if (guard != null) {
+                guard.responseQueued();
+            }
+            ctx.channel().config().setAutoRead(true);
+            return;
+        }
+        busy = true;
+        try {
+            handle(ctx, req);
+        } finally {
+            req.release();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        FullHttpRequest req;
+        while ((req = queued.poll()) != null) {
+            req.release();
+        }
+        super.channelInactive(ctx);
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
         Exchange ex = new Exchange(req);
         DecoderResult dr = req.decoderResult();
         if (dr.isFailure()) {
@@ -202,7 +249,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             throws ProxyException {
         eco.requireUpstream();
         Map<String, String> headers = new HashMap<>();
-        for (String h : new String[]{"accept", "content-type", "npm-command", "user-agent"}) {
+        for (String h : p.headers()) {
             String v = request.header(h);
             if (v != null) {
                 headers.put(h, v);
@@ -210,7 +257,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         headers.put("accept-encoding", "gzip");
         String method = request.method().equals("HEAD") ? "GET" : request.method();
-        try (UpstreamResponse resp = eco.upstream().send(method, eco.upstream().resolve(p.upstreamPath()), headers,
+        java.net.URI target;
+        try {
+            target = eco.upstream().resolve(p.upstreamPath());
+        } catch (IllegalArgumentException e) {
+            throw new ProxyException(400, "invalid characters in the request's path or query");
+        }
+        try (UpstreamResponse resp = eco.upstream().send(method, target, headers,
                 request.body().length == 0 ? null : request.body())) {
             byte[] body = resp.readBody(MAX_PASSTHROUGH_BYTES);
             String type = resp.header("content-type");
@@ -274,16 +327,19 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     private void sendDocument(ChannelHandlerContext ctx, Exchange ex, Request request, MetadataEntry.Document doc) {
+        String ae = request.header("accept-encoding");
+        boolean gzip = ae != null && acceptsGzip(ae);
+        // Each content coding gets its own strong validator (RFC 9110 8.8.3).
+        String etag = gzip ? doc.etag().substring(0, doc.etag().length() - 1) + "-gz\"" : doc.etag();
         String inm = request.header("if-none-match");
-        if (inm != null && etagMatches(inm, doc.etag())) {
+        if (inm != null && etagMatches(inm, etag)) {
             FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
-            res.headers().set(HttpHeaderNames.ETAG, doc.etag()).set(HttpHeaderNames.VARY, "Accept, Accept-Encoding")
-                    .set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+            // Content-Length 0 keeps the connection alive (the keep-alive handler wants a defined length).
+            res.headers().set(HttpHeaderNames.ETAG, etag).set(HttpHeaderNames.VARY, "Accept, Accept-Encoding")
+                    .set(HttpHeaderNames.CACHE_CONTROL, "no-cache").set(HttpHeaderNames.CONTENT_LENGTH, 0);
             write(ctx, ex, res, 304, 0);
             return;
         }
-        String ae = request.header("accept-encoding");
-        boolean gzip = ae != null && acceptsGzip(ae);
         // A duplicate of the shared direct buffer: no copy here, none on the way to the socket.
         java.nio.ByteBuffer body = (gzip ? doc.gzip() : doc.body()).duplicate();
         int length = body.remaining();
@@ -292,7 +348,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         res.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, doc.contentType())
                 .set(HttpHeaderNames.CONTENT_LENGTH, length)
-                .set(HttpHeaderNames.ETAG, doc.etag())
+                .set(HttpHeaderNames.ETAG, etag)
                 .set(HttpHeaderNames.VARY, "Accept, Accept-Encoding")
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
         if (gzip) {
@@ -311,7 +367,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         String inm = request.header("if-none-match");
         if (inm != null && etagMatches(inm, etag)) {
             FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
-            res.headers().set(HttpHeaderNames.ETAG, etag);
+            res.headers().set(HttpHeaderNames.ETAG, etag).set(HttpHeaderNames.CONTENT_LENGTH, 0);
             write(ctx, ex, res, 304, 0);
             return true;
         }
@@ -386,21 +442,18 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     private void finish(ChannelHandlerContext ctx, Exchange ex, ChannelFuture written, int status, long bytes) {
-        if (guard != null) {
-            guard.responseQueued();
-        }
         services.metrics().request(ex.ecosystem, ex.routeKind, status, bytes);
-        if (!accessLog.enabled()) {
-            return;
+        if (accessLog.enabled()) {
+            if (remote == null) {
+                remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "-";
+            }
+            if (written.isDone()) {
+                logAccess(ctx, ex, written, status, bytes);
+            } else {
+                written.addListener(f -> logAccess(ctx, ex, f, status, bytes));
+            }
         }
-        if (remote == null) {
-            remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "-";
-        }
-        if (written.isDone()) {
-            logAccess(ctx, ex, written, status, bytes);
-        } else {
-            written.addListener(f -> logAccess(ctx, ex, f, status, bytes));
-        }
+        next(ctx);
     }
 
     private void logAccess(ChannelHandlerContext ctx, Exchange ex, io.netty.util.concurrent.Future<?> f, int status, long bytes) {

@@ -169,6 +169,30 @@ class NpmProxyTest {
     }
 
     @Test
+    void pipelinedRequestsAreAnsweredInOrderAnd304KeepsTheConnection() throws Exception {
+        // A slow answer (upstream miss) and a fast one sent back to back come back in request order;
+        // a 304 leaves the connection open for the next request.
+        // The ETag belongs to the rendering for Host "x" (links differ per host).
+        String head = rawHead("GET /npm/@acme/util HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        String etag = head.substring(head.indexOf("etag: ") + 6, head.indexOf('\n', head.indexOf("etag: "))).strip();
+        registry.delay(Duration.ofMillis(300));
+        String all;
+        try (Socket s = new Socket("127.0.0.1", airlock.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET /npm/left-pad HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /npm/@acme/util HTTP/1.1\r\nHost: x\r\nIf-None-Match: " + etag + "\r\n\r\n"
+                    + "GET /-/health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+        int first = all.indexOf("HTTP/1.1 200");
+        int second = all.indexOf("HTTP/1.1 304");
+        int third = all.indexOf("HTTP/1.1 200", second);
+        assertTrue(first == 0 && second > first && third > second, all);
+        assertTrue(all.substring(first, second).contains("\"name\":\"left-pad\""), "the first answer is the first request's");
+        assertTrue(all.endsWith("{\"status\":\"UP\"}"), all);
+    }
+
+    @Test
     void revalidatesUpstreamAndServesStaleWhenItFails() throws Exception {
         // After the TTL Airlock asks upstream with If-None-Match; when upstream fails it serves the stale copy.
         airlock.close();
@@ -264,12 +288,19 @@ class NpmProxyTest {
         assertEquals("{\"attestations\":[]}", text(airlock.get("/-/npm/v1/attestations/@acme%2futil@2.0.0")));
         assertEquals(404, airlock.get("/-/npm/v1/attestations/left-pad@1.0.0").statusCode());
         assertTrue(text(airlock.get("/-/v1/search?text=left")).contains("left-pad"));
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write("{\"left-pad\":[\"1.0.0\"]}".getBytes(StandardCharsets.UTF_8));
+        }
         HttpResponse<byte[]> audit = HttpClient.newHttpClient().send(HttpRequest.newBuilder(airlock.uri("/-/npm/v1/security/advisories/bulk"))
-                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"left-pad\":[\"1.0.0\"]}")).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+                .header("content-type", "application/json").header("content-encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(gz.toByteArray())).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, audit.statusCode());
+        // npm gzips audit bodies: the encoding header travels with the body, so upstream can read it.
         assertTrue(registry.log().stream().anyMatch(r -> r.path().equals("/-/npm/v1/security/advisories/bulk")
-                && r.bodyText().contains("left-pad")));
+                && "gzip".equals(r.header("content-encoding")) && r.bodyText().contains("left-pad")));
+        assertEquals(400, rawStatus("GET /-/v1/search?text=a|b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+                "a query a URI cannot carry is a 400, not a 500");
     }
 
     @Test
@@ -474,6 +505,16 @@ class NpmProxyTest {
     private HttpResponse<byte[]> send(String method, String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(airlock.uri(path)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** Sends a raw request and returns the response head (before the blank line). */
+    private String rawHead(String request) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", airlock.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return all.substring(0, all.indexOf("\r\n\r\n"));
+        }
     }
 
     /** Sends a raw request and returns the response body (after the blank line). */
