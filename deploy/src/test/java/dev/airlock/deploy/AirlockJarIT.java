@@ -118,6 +118,27 @@ class AirlockJarIT {
     }
 
     @Test
+    void npmPointedAtAirlockIsNotTakenAsItsUpstream() throws Exception {
+        // After `npm config set registry http://127.0.0.1:PORT/npm/`, discovery finds Airlock itself: refused, with the way out.
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = free.getLocalPort();
+        }
+        Files.writeString(dir.resolve(".npmrc"), "registry=http://127.0.0.1:" + port + "/npm/\n");
+        Process p = start(dir, Map.of(), "serve", "--port", Integer.toString(port), "--data", dir.resolve("d").toString());
+        try {
+            awaitListening(p);
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/npm/left-pad")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, r.statusCode());
+            assertTrue(r.body().contains("is this Airlock itself") && r.body().contains("upstreams.npm.url"), r.body());
+        } finally {
+            p.toHandle().destroy();
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void noArgumentsMeansEmbeddedDefaults() throws Exception {
         // `serve` alone listens on 127.0.0.1:8080 with data in ./airlock-data.
         assumeTrue(portFree(8080), "port 8080 is in use on this machine");

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -43,15 +44,17 @@ public final class Airlock implements AutoCloseable {
     private final AirlockServer server;
     private final StateStore state;
     private final ThreadPoolExecutor workers;
+    private final ExecutorService admin;
     private final ScheduledExecutorService watchdog;
     private final AirlockMetrics metrics;
     private final List<EcosystemRuntime> ecosystems;
 
-    private Airlock(AirlockServer server, StateStore state, ThreadPoolExecutor workers, ScheduledExecutorService watchdog,
-                    AirlockMetrics metrics, List<EcosystemRuntime> ecosystems) {
+    private Airlock(AirlockServer server, StateStore state, ThreadPoolExecutor workers, ExecutorService admin,
+                    ScheduledExecutorService watchdog, AirlockMetrics metrics, List<EcosystemRuntime> ecosystems) {
         this.server = server;
         this.state = state;
         this.workers = workers;
+        this.admin = admin;
         this.watchdog = watchdog;
         this.metrics = metrics;
         this.ecosystems = ecosystems;
@@ -69,6 +72,7 @@ public final class Airlock implements AutoCloseable {
         ThreadPoolExecutor workers = new ThreadPoolExecutor(config.server().workerThreads(), config.server().workerThreads(),
                 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), daemon("airlock-worker"));
         String viaToken = "airlock-" + java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(4));
+        ExecutorService admin = Executors.newFixedThreadPool(2, daemon("airlock-admin"));
         StateStore state = null;
         try {
             state = new SqliteStateStore(data);
@@ -76,7 +80,8 @@ public final class Airlock implements AutoCloseable {
             List<EcosystemRuntime> ecosystems = new ArrayList<>();
             for (Ecosystem e : ServiceLoader.load(Ecosystem.class)) {
                 var upstreamConfig = config.upstream(e.id());
-                UpstreamSettings settings = e.start(new EcosystemContext(upstreamConfig, environment, home, clock, config.offline()));
+                UpstreamSettings settings = selfCheck(e.id(), config,
+                        e.start(new EcosystemContext(upstreamConfig, environment, home, clock, config.offline())));
                 if (settings.available()) {
                     LOG.log(Level.INFO, e.id() + " upstream " + settings.base() + " (from " + settings.source() + ")");
                 } else {
@@ -90,19 +95,27 @@ public final class Airlock implements AutoCloseable {
             ArtifactService artifacts = new ArtifactService(state, blobs, metadata, clock, metrics, workers);
             // The policy engine is not built yet: say so rather than let an operator believe the keys act.
             LOG.log(Level.WARNING, "policy.* settings are validated but not enforced yet: every release is served");
-            Services services = new Services(ecosystems, metadata, artifacts, state, blobs, metrics, workers, viaToken);
+            Services services = new Services(ecosystems, metadata, artifacts, state, blobs, metrics, workers, admin, viaToken);
             AirlockServer server = AirlockServer.start(config.server(), services, accessLog);
             InetSocketAddress a = server.address();
             LOG.log(Level.INFO, "Airlock listening on http://" + a.getHostString() + ":" + a.getPort() + "/ with data in "
                     + data.toAbsolutePath().normalize());
-            return new Airlock(server, state, workers, watchdog, metrics, List.copyOf(ecosystems));
-        } catch (RuntimeException | InterruptedException e) {
+            return new Airlock(server, state, workers, admin, watchdog, metrics, List.copyOf(ecosystems));
+        } catch (Exception e) {
+            // Also Netty's bind failure, a checked exception thrown without being declared.
             workers.shutdownNow();
+            admin.shutdownNow();
             watchdog.shutdownNow();
             if (state != null) {
                 state.close();
             }
-            throw e;
+            if (e instanceof InterruptedException ie) {
+                throw ie;
+            }
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("cannot start: " + e, e);
         }
     }
 
@@ -127,15 +140,56 @@ public final class Airlock implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        // Stop taking connections, let answers in progress finish (their replies still need the
+        // event loops), then stop the loops, then what the workers used.
+        server.stopAccepting();
         workers.shutdown();
+        admin.shutdown();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
+            admin.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        server.close();
         watchdog.shutdownNow();
         state.close();
+    }
+
+    /**
+     * An upstream that is this Airlock itself (the machine's npm pointed at Airlock, as the README
+     * says to do, then discovered as the upstream) would loop; refuse it with the way out.
+     */
+    private static UpstreamSettings selfCheck(String id, AirlockConfig config, UpstreamSettings s) {
+        if (!s.available()) {
+            return s;
+        }
+        URI base = s.base();
+        URI publicUrl = config.server().publicUrl();
+        boolean samePort = base.getPort() == config.server().port() && config.server().port() != 0;
+        boolean local = samePort && isLocal(base.getHost(), config.server().host());
+        boolean underPublicUrl = publicUrl != null && base.toString().startsWith(publicUrl.toString() + "/");
+        if (local || underPublicUrl) {
+            return UpstreamSettings.none(s.source(), "the " + id + " upstream found in " + s.source() + " is this Airlock itself ("
+                    + base + "); set upstreams." + id + ".url to the real registry");
+        }
+        return s;
+    }
+
+    private static boolean isLocal(String host, String listenHost) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase(listenHost) || h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        try {
+            java.net.InetAddress a = java.net.InetAddress.getByName(h);
+            return a.isLoopbackAddress() || a.isAnyLocalAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String prefix) {

@@ -1,7 +1,6 @@
 package dev.airlock.npm;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -137,6 +136,10 @@ final class NpmRegistryDiscovery {
             if (u.getHost() == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
                 return Optional.empty();
             }
+            if (u.getRawUserInfo() != null) {
+                // Credentials in the URL would end up in logs; Airlock takes them from upstreams.npm.auth.
+                return Optional.empty();
+            }
             return Optional.of(new Found(u, source));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
@@ -177,20 +180,25 @@ final class NpmRegistryDiscovery {
         List<String> resolved = new ArrayList<>(command);
         resolved.set(0, program.get().toString());
         try {
-            ProcessBuilder pb = new ProcessBuilder(resolved).redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.DISCARD);
-            pb.environment().clear();
-            pb.environment().putAll(environment);
-            Process p = pb.start();
-            p.getOutputStream().close();
-            byte[] out;
-            try (InputStream in = p.getInputStream()) {
-                out = in.readNBytes(4096);
+            // Output to a file, so that an npm that hangs with its stdout open cannot hang start-up.
+            Path out = Files.createTempFile("airlock-npm-", ".out");
+            try {
+                ProcessBuilder pb = new ProcessBuilder(resolved).redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                pb.environment().clear();
+                pb.environment().putAll(environment);
+                Process p = pb.start();
+                if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    return Optional.empty();
+                }
+                if (p.exitValue() != 0 || Files.size(out) > 4096) {
+                    return Optional.empty();
+                }
+                return Optional.of(Files.readString(out, StandardCharsets.UTF_8));
+            } finally {
+                Files.deleteIfExists(out);
             }
-            if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return Optional.empty();
-            }
-            return p.exitValue() == 0 ? Optional.of(new String(out, StandardCharsets.UTF_8)) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.io.SerializedString;
 import dev.airlock.core.ecosystem.ArtifactRef;
 import dev.airlock.core.ecosystem.Digest;
 import dev.airlock.core.ecosystem.MetadataException;
@@ -112,7 +111,7 @@ final class Packument implements PackageMetadata {
                     case "modified" -> modified = value == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "dist-tags" -> readStringMap(p, value, distTags, "dist-tags");
                     case "time" -> readStringMap(p, value, times, "time");
-                    case "versions" -> readVersions(p, value, versionOrder, artifacts);
+                    case "versions" -> readVersions(p, value, expectedName, versionOrder, artifacts);
                     default -> p.skipChildren();
                 }
             }
@@ -143,7 +142,7 @@ final class Packument implements PackageMetadata {
                 Map.copyOf(artifacts), Collections.unmodifiableMap(distTags), modified);
     }
 
-    private static void readVersions(JsonParser p, JsonToken value, List<String> order, Map<String, ArtifactRef> artifacts)
+    private static void readVersions(JsonParser p, JsonToken value, String name, List<String> order, Map<String, ArtifactRef> artifacts)
             throws IOException, MetadataException {
         expect(value, JsonToken.START_OBJECT, "\"versions\" must be an object");
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -154,7 +153,7 @@ final class Packument implements PackageMetadata {
                 String key = p.currentName();
                 JsonToken t = p.nextToken();
                 if (key.equals("dist") && t == JsonToken.START_OBJECT) {
-                    readDist(p, version).ifPresent(a -> artifacts.putIfAbsent(a.filename(), a));
+                    readDist(p, name, version).ifPresent(a -> artifacts.putIfAbsent(a.filename(), a));
                 } else {
                     p.skipChildren();
                 }
@@ -162,7 +161,7 @@ final class Packument implements PackageMetadata {
         }
     }
 
-    private static Optional<ArtifactRef> readDist(JsonParser p, String version) throws IOException {
+    private static Optional<ArtifactRef> readDist(JsonParser p, String name, String version) throws IOException {
         String tarball = null;
         String integrity = null;
         String shasum = null;
@@ -193,14 +192,20 @@ final class Packument implements PackageMetadata {
         if (!uri.isAbsolute() || uri.getRawPath() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
             return Optional.empty();
         }
-        String path = uri.getPath();
-        String filename = path.substring(path.lastIndexOf('/') + 1);
+        // Clients see the canonical name; the upstream URL stays opaque (it may carry a query, or
+        // not end in the file name at all on some registries).
+        String filename = tarballName(name, version);
         Optional<Digest> digest = strongest(integrity, shasum);
         if (digest.isEmpty() || !NpmNames.validTarballName(filename)) {
             // Without a digest the bytes could not be verified; such a tarball is not served.
             return Optional.empty();
         }
         return Optional.of(new ArtifactRef(version, filename, uri, digest.get(), "application/octet-stream"));
+    }
+
+    /** The file name Airlock serves a version's tarball under: {@code <name without scope>-<version>.tgz}, as npm publishes it. */
+    static String tarballName(String name, String version) {
+        return NpmNames.unscoped(name) + "-" + version + ".tgz";
     }
 
     /** The strongest digest in an SRI string ("sha512-... sha1-..."), else the sha1 {@code shasum}. */
@@ -382,7 +387,12 @@ final class Packument implements PackageMetadata {
                 String key = p.currentName();
                 JsonToken t = p.nextToken();
                 if (abbreviate && key.equals("scripts") && t == JsonToken.START_OBJECT) {
-                    installScript = hasInstallScript(p);
+                    installScript |= hasInstallScript(p);
+                    continue;
+                }
+                if (abbreviate && key.equals("hasInstallScript")) {
+                    // Written once below, from the scripts or from this flag.
+                    installScript |= t == JsonToken.VALUE_TRUE;
                     continue;
                 }
                 if (abbreviate && !CORGI_VERSION_KEYS.contains(key)) {
@@ -391,7 +401,7 @@ final class Packument implements PackageMetadata {
                 }
                 g.writeFieldName(key);
                 if (key.equals("dist") && t == JsonToken.START_OBJECT) {
-                    writeDist(p, g, mountUrl);
+                    writeDist(p, g, mountUrl, version);
                 } else {
                     g.copyCurrentStructureExact(p);
                 }
@@ -417,30 +427,19 @@ final class Packument implements PackageMetadata {
         return found;
     }
 
-    private void writeDist(JsonParser p, JsonGenerator g, String mountUrl) throws IOException {
+    private void writeDist(JsonParser p, JsonGenerator g, String mountUrl, String version) throws IOException {
         g.writeStartObject();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             JsonToken t = p.nextToken();
             g.writeFieldName(key);
             if (key.equals("tarball") && t == JsonToken.VALUE_STRING) {
-                g.writeString(new SerializedString(rewriteTarball(p.getText(), mountUrl)));
+                g.writeString(mountUrl + name + "/-/" + tarballName(name, version));
             } else {
                 g.copyCurrentStructureExact(p);
             }
         }
         g.writeEndObject();
-    }
-
-    /** {@code <mount>/<name>/-/<file>}: the scope's slash stays literal, as the npm client itself asks. */
-    private String rewriteTarball(String upstream, String mountUrl) {
-        int slash = upstream.lastIndexOf('/');
-        String file = upstream.substring(slash + 1);
-        int q = file.indexOf('?');
-        if (q >= 0) {
-            file = file.substring(0, q);
-        }
-        return mountUrl + name + "/-/" + file;
     }
 
     private void writeTime(JsonParser p, JsonGenerator g, Predicate<String> visible) throws IOException {

@@ -68,6 +68,23 @@ class NpmRegistryDiscoveryTest {
     }
 
     @Test
+    void registryUrlsWithCredentialsAreIgnored() throws Exception {
+        // user:token@host would leak into logs; such a URL is skipped and the next source is asked.
+        Files.writeString(home.resolve(".npmrc"), "registry=https://user:secret@mirror.test/\n");
+        var f = discovery(Map.of(), "http://npm-default.test/").discover().orElseThrow();
+        assertEquals("http://npm-default.test/", f.registry().toString());
+    }
+
+    @Test
+    void realNpmAnswersTheQuestion() {
+        // The real npm on the PATH is asked (and only told about a loopback registry, so nothing is contacted).
+        Map<String, String> env = Map.of("PATH", System.getenv("PATH"), "HOME", home.toString(),
+                "npm_config_registry", "http://127.0.0.1:9/from-npm/", "npm_config_update_notifier", "false");
+        assertEquals("http://127.0.0.1:9/from-npm/",
+                NpmRegistryDiscovery.runProcess(List.of("npm", "config", "get", "registry"), env).orElseThrow().strip());
+    }
+
+    @Test
     void npmIsLookedUpOnTheGivenPathOnly() {
         // The JVM's own PATH must not leak in: with an environment that has no npm, no npm runs.
         assertTrue(NpmRegistryDiscovery.runProcess(List.of("npm", "config", "get", "registry"), Map.of("PATH", home.toString())).isEmpty());

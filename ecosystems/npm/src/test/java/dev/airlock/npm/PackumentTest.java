@@ -212,6 +212,34 @@ class PackumentTest {
     }
 
     @Test
+    void tarballsGetCanonicalNamesWhateverTheUpstreamUrlLooksLike() throws Exception {
+        // Query strings, URLs not ending in the file name, and duplicate last segments all map to <name>-<version>.tgz.
+        String sha = "ab".repeat(20);
+        String doc = "{\"name\":\"@o/p\",\"dist-tags\":{\"latest\":\"2.0.0\"},\"versions\":{"
+                + "\"1.0.0\":{\"dist\":{\"tarball\":\"https://u.test/download/@o/p/1.0.0/blob?token=a/b\",\"shasum\":\"" + sha + "\"}},"
+                + "\"2.0.0\":{\"dist\":{\"tarball\":\"https://u.test/download/@o/p/2.0.0/blob?token=a/b\",\"shasum\":\"" + sha + "\"}}}}";
+        byte[] raw = doc.getBytes(StandardCharsets.UTF_8);
+        Packument p = Packument.parse("@o/p", Packument.FULL, raw, "application/json");
+        assertEquals("https://u.test/download/@o/p/1.0.0/blob?token=a/b", p.artifact("p-1.0.0.tgz").orElseThrow().upstreamUrl().toString());
+        assertEquals("2.0.0", p.artifact("p-2.0.0.tgz").orElseThrow().version());
+        JsonNode out = M.readTree(p.render(raw, new RenderContext(MOUNT, v -> true)).body());
+        assertEquals(MOUNT + "@o/p/-/p-1.0.0.tgz", out.at("/versions/1.0.0/dist/tarball").asText());
+        assertEquals(MOUNT + "@o/p/-/p-2.0.0.tgz", out.at("/versions/2.0.0/dist/tarball").asText());
+    }
+
+    @Test
+    void abbreviatedDocumentSaysHasInstallScriptOnce() throws Exception {
+        // A version that already carries hasInstallScript does not get it twice (strict parsers refuse duplicates).
+        String doc = "{\"name\":\"a\",\"versions\":{\"1.0.0\":{\"hasInstallScript\":true,\"scripts\":{\"install\":\"x\"},"
+                + "\"dist\":{\"tarball\":\"https://u.test/a/-/a-1.0.0.tgz\",\"shasum\":\"" + "ab".repeat(20) + "\"}}}}";
+        byte[] raw = doc.getBytes(StandardCharsets.UTF_8);
+        byte[] out = Packument.parse("a", Packument.ABBREVIATED, raw, "application/json").render(raw, new RenderContext(MOUNT, v -> true)).body();
+        Packument again = Packument.parse("a", Packument.ABBREVIATED, out, Packument.CORGI_TYPE);
+        assertEquals(1, again.releases().size());
+        assertTrue(M.readTree(out).at("/versions/1.0.0/hasInstallScript").asBoolean());
+    }
+
+    @Test
     void strongestDigestWinsInMultiHashIntegrity() {
         // npm integrity strings may list several hashes; Airlock verifies against the strongest one.
         byte[] s512 = new byte[64];

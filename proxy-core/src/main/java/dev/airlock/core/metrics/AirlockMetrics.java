@@ -66,6 +66,11 @@ public final class AirlockMetrics {
         counter("airlock.events", "notable events", "event", name, "ecosystem", ecosystem).increment();
     }
 
+    /** A value read when scraped. */
+    public void gauge(String name, String description, java.util.function.Supplier<Number> value) {
+        io.micrometer.core.instrument.Gauge.builder(name, value).description(description).register(registry);
+    }
+
     public String scrape() {
         return registry.scrape();
     }

@@ -96,13 +96,18 @@ public final class ArtifactService {
             bytes = smallFiles.getIfPresent(i.record().sha256());
             if (bytes == null && loadingSmall.add(i.record().sha256())) {
                 // Read it into memory off the event loop; this request is sent from the file meanwhile.
-                workers.execute(() -> {
-                    try {
-                        smallBytes(i);
-                    } finally {
-                        loadingSmall.remove(i.record().sha256());
-                    }
-                });
+                try {
+                    workers.execute(() -> {
+                        try {
+                            smallBytes(i);
+                        } finally {
+                            loadingSmall.remove(i.record().sha256());
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // Busy: try again on a later request.
+                    loadingSmall.remove(i.record().sha256());
+                }
             }
         }
         return new Served(i.record(), i.file(), CacheStatus.HIT, bytes);
@@ -174,9 +179,13 @@ public final class ArtifactService {
     private Served download(EcosystemRuntime eco, Route.Artifact route, String key) throws ProxyException {
         MetadataEntry.Loaded meta = metadata.load(eco, route.metadata());
         eco.requireUpstream();
-        ArtifactRef ref = meta.entry().metadata().artifact(route.filename())
-                .orElseThrow(() -> new ProxyException(404, route.filename() + " is not listed in the metadata of "
-                        + route.metadata().packageName()));
+        java.util.Optional<ArtifactRef> listed = meta.entry().metadata().artifact(route.filename());
+        if (listed.isEmpty() && meta.status() != CacheStatus.MISS) {
+            // Published after our copy was fetched? Ask upstream once before answering 404.
+            listed = metadata.revalidate(eco, route.metadata()).entry().metadata().artifact(route.filename());
+        }
+        ArtifactRef ref = listed.orElseThrow(() -> new ProxyException(404, route.filename() + " is not listed in the metadata of "
+                + route.metadata().packageName()));
         if (!eco.upstream().allowed(ref.upstreamUrl())) {
             metrics.event("foreign_artifact_url", eco.id());
             throw new ProxyException(502, "the metadata of " + route.metadata().packageName() + " points " + route.filename()
@@ -195,9 +204,10 @@ public final class ArtifactService {
                         + resp.header("content-encoding") + " although none was asked for");
             }
             String algorithm = ref.expected().algorithm();
+            String declaredLength = resp.header("content-length");
+            long limit = parseLength(declaredLength);
             try (BlobStore.Pending pending = blobs.create(Set.of(algorithm))) {
-                copy(eco, resp, pending);
-                String declaredLength = resp.header("content-length");
+                copy(eco, resp, pending, limit, route.filename());
                 if (declaredLength != null && !declaredLength.equals(Long.toString(pending.size()))) {
                     throw new ProxyException(502, "download of " + route.filename() + " ended after " + pending.size()
                             + " of " + declaredLength + " bytes; nothing was cached");
@@ -221,11 +231,21 @@ public final class ArtifactService {
         } catch (UpstreamException e) {
             throw new ProxyException(e.kind().status, e.getMessage(), e);
         } catch (IOException e) {
-            throw new ProxyException(500, "cannot store " + route.filename() + ": " + e.getMessage(), e);
+            throw new ProxyException(500, "cannot store " + route.filename() + " (see the Airlock log)", e);
         }
     }
 
-    private static void copy(EcosystemRuntime eco, UpstreamResponse resp, BlobStore.Pending out) throws UpstreamException, IOException {
+    private static long parseLength(String header) {
+        try {
+            return header == null ? Long.MAX_VALUE : Long.parseLong(header.strip());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Streams the body to the blob, stopping as soon as it runs past the length upstream declared. */
+    private static void copy(EcosystemRuntime eco, UpstreamResponse resp, BlobStore.Pending out, long limit, String filename)
+            throws UpstreamException, IOException, ProxyException {
         byte[] buf = new byte[64 * 1024];
         InputStream in = resp.body();
         while (true) {
@@ -239,6 +259,10 @@ public final class ArtifactService {
                 return;
             }
             out.write(buf, 0, n);
+            if (out.size() > limit) {
+                throw new ProxyException(502, "upstream sent more than the " + limit + " bytes it declared for " + filename
+                        + "; nothing was cached");
+            }
         }
     }
 

@@ -91,14 +91,26 @@ public final class MetadataService {
      *                        failed and nothing is cached
      */
     public MetadataEntry.Loaded load(EcosystemRuntime eco, MetadataRequest request) throws ProxyException {
+        return load(eco, request, false);
+    }
+
+    /**
+     * Like {@link #load(EcosystemRuntime, MetadataRequest)}, but asks upstream even when the cached
+     * copy is fresh: for a client asking for a file that a just-published version added.
+     */
+    public MetadataEntry.Loaded revalidate(EcosystemRuntime eco, MetadataRequest request) throws ProxyException {
+        return load(eco, request, true);
+    }
+
+    private MetadataEntry.Loaded load(EcosystemRuntime eco, MetadataRequest request, boolean force) throws ProxyException {
         String key = key(eco, request);
         MetadataEntry cached = cache.getIfPresent(key);
-        if (cached != null && isFresh(cached)) {
+        if (!force && cached != null && isFresh(cached)) {
             metrics.cache(eco.id(), "metadata", CacheStatus.HIT.tag());
             return new MetadataEntry.Loaded(cached, CacheStatus.HIT);
         }
         try {
-            MetadataEntry.Loaded loaded = flights.run(key, () -> refresh(eco, request, key),
+            MetadataEntry.Loaded loaded = flights.run(key, () -> refresh(eco, request, key, force),
                     () -> metrics.coalesced(eco.id(), "metadata"));
             metrics.cache(eco.id(), "metadata", loaded.status().tag());
             return loaded;
@@ -113,12 +125,13 @@ public final class MetadataService {
         return Duration.between(e.state().fetchedAt(), clock.instant()).compareTo(ttl) < 0;
     }
 
-    private MetadataEntry.Loaded refresh(EcosystemRuntime eco, MetadataRequest request, String key) throws ProxyException {
+    private MetadataEntry.Loaded refresh(EcosystemRuntime eco, MetadataRequest request, String key, boolean force)
+            throws ProxyException {
         MetadataEntry current = cache.getIfPresent(key);
         if (current == null) {
             current = loadPersisted(eco, request).orElse(null);
         }
-        if (current != null && isFresh(current)) {
+        if (!force && current != null && isFresh(current)) {
             cache.put(key, current);
             return new MetadataEntry.Loaded(current, CacheStatus.HIT);
         }
@@ -227,7 +240,7 @@ public final class MetadataService {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new ProxyException(500, "cannot store metadata for " + request.packageName() + ": " + e.getMessage(), e);
+            throw new ProxyException(500, "cannot store metadata for " + request.packageName() + " (see the Airlock log)", e);
         }
         return sha256(body);
     }

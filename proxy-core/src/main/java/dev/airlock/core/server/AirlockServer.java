@@ -37,6 +37,8 @@ public final class AirlockServer implements AutoCloseable {
         // One loop per core: more only adds context switches, since nothing blocks on a loop.
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
         AccessLog accessLog = new AccessLog(config.accessLog() ? accessSink : null);
+        services.metrics().gauge("airlock.accesslog.dropped", "access-log lines dropped because the writer fell behind",
+                accessLog::dropped);
         try {
             Router router = new Router(config, services);
             Channel ch = new ServerBootstrap()
@@ -50,7 +52,7 @@ public final class AirlockServer implements AutoCloseable {
                     .channel();
             router.bound((InetSocketAddress) ch.localAddress());
             return new AirlockServer(boss, loops, ch, accessLog);
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (Exception e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             accessLog.close();
@@ -60,6 +62,11 @@ public final class AirlockServer implements AutoCloseable {
 
     public InetSocketAddress address() {
         return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** Closes the listening socket; open connections and their answers continue. */
+    public void stopAccepting() {
+        channel.close().awaitUninterruptibly();
     }
 
     @Override

@@ -180,11 +180,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
         Router.Target target = router.route(request);
         if (target instanceof Router.Target.Health) {
-            offload(ctx, ex, () -> health(ctx, ex));
+            offload(ctx, ex, services.admin(), () -> health(ctx, ex));
         } else if (target instanceof Router.Target.Liveness) {
             sendJson(ctx, ex, 200, "{\"status\":\"UP\"}");
         } else if (target instanceof Router.Target.Metrics) {
-            offload(ctx, ex, () -> {
+            offload(ctx, ex, services.admin(), () -> {
                 byte[] text = services.metrics().scrape().getBytes(StandardCharsets.UTF_8);
                 return () -> sendBytes(ctx, ex, 200, "text/plain; version=0.0.4; charset=utf-8", text);
             });
@@ -305,8 +305,12 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     private void offload(ChannelHandlerContext ctx, Exchange ex, Work work) {
+        offload(ctx, ex, services.workers(), work);
+    }
+
+    private void offload(ChannelHandlerContext ctx, Exchange ex, java.util.concurrent.Executor pool, Work work) {
         try {
-            services.workers().execute(() -> {
+            pool.execute(() -> {
                 Runnable reply;
                 try {
                     reply = work.run();
@@ -316,7 +320,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     }
                     reply = () -> sendError(ctx, ex, ex.head, e.status(), e.getMessage(), false);
                 } catch (Throwable t) {
-                    LOG.log(Level.ERROR, "unexpected failure answering " + ex.method + " " + ex.uri, t);
+                    LOG.log(Level.ERROR, "unexpected failure answering " + ex.method + " " + escaped(ex.uri), t);
                     reply = () -> sendError(ctx, ex, ex.head, 500, "internal error; see the Airlock log", false);
                 }
                 ctx.channel().eventLoop().execute(reply);
@@ -459,7 +463,9 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private void logAccess(ChannelHandlerContext ctx, Exchange ex, io.netty.util.concurrent.Future<?> f, int status, long bytes) {
         long micros = (System.nanoTime() - ex.start) / 1000;
         StringBuilder line = new StringBuilder(96 + ex.uri.length())
-                .append(remote).append(" \"").append(ex.method).append(' ').append(ex.uri).append("\" ")
+                .append(remote).append(" \"").append(ex.method).append(' ');
+        appendEscaped(line, ex.uri);
+        line.append("\" ")
                 .append(status).append(' ').append(bytes).append(' ')
                 .append(micros / 1000).append('.').append((char) ('0' + micros % 1000 / 100)).append((char) ('0' + micros % 100 / 10))
                 .append((char) ('0' + micros % 10)).append("ms ")
@@ -468,6 +474,24 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             line.append(" aborted");
         }
         accessLog.log(ctx.executor(), line);
+    }
+
+    private static String escaped(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        appendEscaped(b, s);
+        return b.toString();
+    }
+
+    /** Control characters, quotes and backslashes from a client's URI never reach a log verbatim. */
+    private static void appendEscaped(StringBuilder out, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+                out.append("\\x").append(Character.forDigit(c >> 4 & 0xf, 16)).append(Character.forDigit(c & 0xf, 16));
+            } else {
+                out.append(c);
+            }
+        }
     }
 
     private static boolean etagMatches(String ifNoneMatch, String etag) {

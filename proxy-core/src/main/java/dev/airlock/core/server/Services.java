@@ -12,11 +12,14 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * What the HTTP layer calls into. {@code workers} is the bounded pool for everything that blocks
- * (JDBC, disk, upstream, hashing, rendering); event loops never run such work. {@code viaToken}
+ * (JDBC, disk, upstream, hashing, rendering); event loops never run such work. {@code admin} is a
+ * small separate pool for health and metrics, so that probes answer while workers are saturated
+ * by slow upstreams. {@code viaToken}
  * is what this instance adds to {@code Via} upstream; a request already carrying it has looped.
  */
 public record Services(List<EcosystemRuntime> ecosystems, MetadataService metadata, ArtifactService artifacts,
-                       StateStore state, BlobStore blobs, AirlockMetrics metrics, ExecutorService workers, String viaToken) {
+                       StateStore state, BlobStore blobs, AirlockMetrics metrics, ExecutorService workers,
+                       ExecutorService admin, String viaToken) {
 
     public Services {
         ecosystems = List.copyOf(ecosystems);

@@ -120,8 +120,7 @@ public final class UpstreamClient {
         for (int hop = 0; ; hop++) {
             if (!allowed(current)) {
                 throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE,
-                        "refusing to fetch " + describe(current) + ": its host is not configured for " + ecosystem
-                                + " (allowed: " + String.join(", ", allowedOrigins) + ")");
+                        "refusing to fetch " + describe(current) + ": its host is not configured for " + ecosystem);
             }
             HttpResponse<InputStream> response = exchange(method, current, headers, body, start);
             int status = response.statusCode();
@@ -157,7 +156,11 @@ public final class UpstreamClient {
                 .header("Via", via)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(b::setHeader);
-        authorization().ifPresent(a -> b.setHeader("Authorization", a));
+        // Credentials are for the registry itself, not for files hosts or redirect targets (object
+        // stores refuse presigned URLs that arrive with them).
+        if (settings.base() != null && origin(uri).equals(origin(settings.base()))) {
+            authorization().ifPresent(a -> b.setHeader("Authorization", a));
+        }
         try {
             return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpConnectTimeoutException e) {

@@ -71,7 +71,7 @@ class RequestHandlerTest {
         MetadataService metadata = new MetadataService(state, data, Clock.systemUTC(), Duration.ofMinutes(5), 1 << 20, metrics);
         BlobStore blobs = new BlobStore(data);
         Services services = new Services(List.of(runtime), metadata, new ArtifactService(state, blobs, metadata, Clock.systemUTC(), metrics, workers),
-                state, blobs, metrics, workers, "airlock-test");
+                state, blobs, metrics, workers, workers, "airlock-test");
         accessLog = new AccessLog(accessLines);
         channel = new EmbeddedChannel(new RequestHandler(new Router(ConfigLoader.defaults().server(), services), services, accessLog, null));
     }

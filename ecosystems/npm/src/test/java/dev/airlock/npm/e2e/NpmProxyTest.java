@@ -130,6 +130,17 @@ class NpmProxyTest {
     }
 
     @Test
+    void aVersionPublishedAfterTheCachedCopyIsFoundByRevalidating() throws Exception {
+        // The packument is fresh in Airlock's cache, a new version appears upstream, npm asks for its tarball: 200, not 404.
+        assertEquals(200, airlock.get("/npm/left-pad").statusCode());
+        registry.publish("left-pad", "1.2.0", v -> v.file("index.js", "module.exports = 3;"));
+        HttpResponse<byte[]> r = airlock.get("/npm/left-pad/-/left-pad-1.2.0.tgz");
+        assertEquals(200, r.statusCode(), text(r));
+        assertArrayEquals(registry.tarball("left-pad", "1.2.0"), r.body());
+        assertEquals(404, airlock.get("/npm/left-pad/-/left-pad-7.0.0.tgz").statusCode());
+    }
+
+    @Test
     void everySpellingOfAScopedNameIsOneDocument() throws Exception {
         // @scope%2fname, %2F and a literal slash are the same package and the same cache entry.
         byte[] a = airlock.get("/npm/@acme%2futil").body();
