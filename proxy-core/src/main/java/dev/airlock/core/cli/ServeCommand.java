@@ -63,7 +63,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         Airlock airlock;
         try {
-            airlock = Airlock.start(c, System.getenv(), Path.of(System.getProperty("user.home")), Clock.systemUTC(),
+            // npm finds ~/.npmrc through $HOME, not through Java's user.home (the passwd entry).
+            String home = System.getenv().getOrDefault("HOME", System.getProperty("user.home"));
+            airlock = Airlock.start(c, System.getenv(), Path.of(home), Clock.systemUTC(),
                     // Standard output without PrintStream's locking and per-call flushing; AccessLog buffers.
                     new java.io.FileOutputStream(java.io.FileDescriptor.out));
         } catch (Exception e) {
