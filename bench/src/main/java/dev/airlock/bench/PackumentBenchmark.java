@@ -58,13 +58,13 @@ public class PackumentBenchmark {
         }
         full = new MetadataRequest(pkg, "full", pkg, Map.of());
         abbreviated = new MetadataRequest(pkg, "abbreviated", pkg, Map.of());
-        parsedFull = npm.parse(full, raw, "application/json");
-        parsedAbbreviated = npm.parse(abbreviated, raw, "application/json");
+        parsedFull = npm.parse(full, null, raw, "application/json");
+        parsedAbbreviated = npm.parse(abbreviated, null, raw, "application/json");
     }
 
     @Benchmark
     public PackageMetadata parse() throws MetadataException {
-        return npm.parse(full, raw, "application/json");
+        return npm.parse(full, null, raw, "application/json");
     }
 
     @Benchmark
@@ -79,6 +79,6 @@ public class PackumentBenchmark {
 
     @Benchmark
     public byte[] parseAndRenderFull() throws MetadataException {
-        return npm.parse(full, raw, "application/json").render(raw, context).body();
+        return npm.parse(full, null, raw, "application/json").render(raw, context).body();
     }
 }

@@ -151,7 +151,8 @@ public final class NpmEcosystem implements Ecosystem {
     }
 
     @Override
-    public PackageMetadata parse(MetadataRequest request, byte[] body, String contentType) throws MetadataException {
+    public PackageMetadata parse(MetadataRequest request, java.net.URI documentUrl, byte[] body, String contentType)
+            throws MetadataException {
         return Packument.parse(request.packageName(), request.variant(), body, contentType);
     }
 }

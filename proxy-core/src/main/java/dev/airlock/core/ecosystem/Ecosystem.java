@@ -41,7 +41,9 @@ public interface Ecosystem {
      * Parses an upstream metadata document. Runs on a worker thread; may be called with
      * documents of tens of megabytes, so implementations should parse with a streaming parser.
      *
+     * @param documentUrl the URL the document came from (after redirects): relative links in it
+     *                    resolve against this
      * @throws MetadataException when the document is not what the protocol promises
      */
-    PackageMetadata parse(MetadataRequest request, byte[] body, String contentType) throws MetadataException;
+    PackageMetadata parse(MetadataRequest request, java.net.URI documentUrl, byte[] body, String contentType) throws MetadataException;
 }

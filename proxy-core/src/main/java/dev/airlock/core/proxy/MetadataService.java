@@ -169,7 +169,7 @@ public final class MetadataService {
             String contentType = resp.header("content-type");
             PackageMetadata parsed;
             try {
-                parsed = eco.ecosystem().parse(request, body, contentType);
+                parsed = eco.ecosystem().parse(request, resp.uri(), body, contentType);
             } catch (MetadataException e) {
                 metrics.event("malformed_metadata", eco.id());
                 return staleOr(current, key, new ProxyException(502, "upstream metadata for " + request.packageName()
@@ -210,7 +210,10 @@ public final class MetadataService {
         DocumentSource source = documentSource(eco, request, s.get().bodySha256());
         try {
             byte[] body = source.read();
-            return Optional.of(new MetadataEntry(eco.ecosystem().parse(request, body, s.get().contentType()), s.get(), body.length, source));
+            // Redirects are not remembered: relative links resolve against the document's own URL.
+            java.net.URI url = eco.upstream().settings().available() ? eco.upstream().resolve(request.upstreamPath()) : null;
+            return Optional.of(new MetadataEntry(eco.ecosystem().parse(request, url, body, s.get().contentType()), s.get(),
+                    body.length, source));
         } catch (IOException | MetadataException e) {
             // A lost or unreadable copy is as good as none: the document is fetched again.
             return Optional.empty();

@@ -60,7 +60,7 @@ public final class FilesEcosystem implements Ecosystem {
     }
 
     @Override
-    public PackageMetadata parse(MetadataRequest request, byte[] body, String contentType) throws MetadataException {
+    public PackageMetadata parse(MetadataRequest request, URI documentUrl, byte[] body, String contentType) throws MetadataException {
         JsonNode doc;
         try {
             doc = M.readTree(body);

@@ -1,0 +1,344 @@
+package dev.airlock.pypi;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.airlock.core.ecosystem.ArtifactRef;
+import dev.airlock.core.ecosystem.Digest;
+import dev.airlock.core.ecosystem.MetadataException;
+import dev.airlock.core.ecosystem.PackageMetadata;
+import dev.airlock.core.ecosystem.ReleaseInfo;
+import dev.airlock.core.ecosystem.RenderContext;
+import dev.airlock.core.ecosystem.Rendered;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A project's simple-API page (PEP 503 HTML or PEP 691 JSON upstream), reduced to facts about
+ * each file and rendered again in the form the client asked for, with file URLs on Airlock.
+ *
+ * <p>Upstream input is untrusted: files whose name is not a distribution of this project, whose
+ * URL is not http(s), or that carry no SHA-256 are left out (Airlock could not verify them), and
+ * every value is escaped again when written.
+ */
+final class ProjectPage implements PackageMetadata {
+
+    /** What the page says about one file. {@code yanked}: null when not yanked, else the reason (may be empty). */
+    record FileEntry(String filename, String version, URI url, String sha256, String requiresPython, String yanked,
+                     String coreMetadataSha256, boolean coreMetadata, Long size, String uploadTime, String provenance) {
+    }
+
+    static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()).build();
+    private static final String METADATA_SUFFIX = ".metadata";
+
+    private final String name;
+    private final String normalized;
+    private final SimpleFormat format;
+    private final List<FileEntry> files;
+    private final Map<String, FileEntry> byName;
+    private final List<ReleaseInfo> releases;
+    private final String projectStatus;
+
+    private ProjectPage(String name, String normalized, SimpleFormat format, List<FileEntry> files, List<String> versionOrder,
+                        String projectStatus) {
+        this.name = name;
+        this.normalized = normalized;
+        this.format = format;
+        this.files = files;
+        this.projectStatus = projectStatus;
+        Map<String, FileEntry> m = new LinkedHashMap<>();
+        files.forEach(f -> m.putIfAbsent(f.filename(), f));
+        this.byName = Collections.unmodifiableMap(m);
+        Map<String, Instant> first = new LinkedHashMap<>();
+        versionOrder.forEach(v -> first.put(v, null));
+        for (FileEntry f : files) {
+            Instant t = instant(f.uploadTime());
+            first.merge(f.version(), t == null ? Instant.MAX : t, (a, b) -> a == null ? b : b == null || a.isBefore(b) ? a : b);
+        }
+        List<ReleaseInfo> r = new ArrayList<>();
+        first.forEach((v, t) -> r.add(new ReleaseInfo(v, t == null || t.equals(Instant.MAX) ? null : t)));
+        this.releases = Collections.unmodifiableList(r);
+    }
+
+    static ProjectPage parse(String normalized, SimpleFormat format, URI documentUrl, byte[] body, String contentType)
+            throws MetadataException {
+        if (contentType != null && contentType.contains("json")) {
+            return parseJson(normalized, format, documentUrl, body);
+        }
+        return parseHtml(normalized, format, documentUrl, new String(body, StandardCharsets.UTF_8));
+    }
+
+    private static ProjectPage parseJson(String normalized, SimpleFormat format, URI base, byte[] body) throws MetadataException {
+        JsonNode doc;
+        try {
+            doc = JSON.readTree(body);
+        } catch (IOException e) {
+            throw new MetadataException("not valid JSON: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
+        if (doc == null || !doc.isObject() || !doc.path("files").isArray()) {
+            throw new MetadataException("a PEP 691 project page must be an object with \"files\"");
+        }
+        String name = doc.path("name").asText(normalized);
+        if (!PypiNames.normalize(name).equals(normalized)) {
+            throw new MetadataException("asked for " + normalized + " but the page describes " + name);
+        }
+        List<FileEntry> files = new ArrayList<>();
+        for (JsonNode f : doc.get("files")) {
+            String filename = f.path("filename").asText("");
+            URI url = resolve(base, f.path("url").asText(""));
+            JsonNode yanked = f.path("yanked");
+            String yankedReason = yanked.isTextual() ? yanked.asText() : yanked.asBoolean(false) ? "" : null;
+            JsonNode cm = f.has("core-metadata") ? f.get("core-metadata") : f.path("dist-info-metadata");
+            String cmSha = cm.isObject() ? cm.path("sha256").asText(null) : null;
+            boolean hasCm = cm.isObject() || cm.asBoolean(false);
+            Long size = f.path("size").isIntegralNumber() ? f.get("size").asLong() : null;
+            String uploadTime = f.path("upload-time").isTextual() ? f.get("upload-time").asText() : null;
+            String provenance = f.path("provenance").isTextual() ? f.get("provenance").asText() : null;
+            String rp = f.path("requires-python").isTextual() ? f.get("requires-python").asText() : null;
+            add(files, normalized, filename, url, f.path("hashes").path("sha256").asText(null), rp, yankedReason, cmSha, hasCm,
+                    size, uploadTime, provenance);
+        }
+        List<String> versions = new ArrayList<>();
+        doc.path("versions").forEach(v -> versions.add(v.asText()));
+        JsonNode status = doc.path("project-status");
+        String projectStatus = status.isObject() ? status.path("status").asText(status.path("state").asText(null)) : null;
+        return new ProjectPage(name, normalized, format, List.copyOf(files), versions, projectStatus);
+    }
+
+    private static ProjectPage parseHtml(String normalized, SimpleFormat format, URI base, String html) throws MetadataException {
+        if (!html.toLowerCase(java.util.Locale.ROOT).contains("<a") && !html.toLowerCase(java.util.Locale.ROOT).contains("<html")) {
+            throw new MetadataException("not a PEP 503 page (no HTML)");
+        }
+        List<FileEntry> files = new ArrayList<>();
+        for (SimpleHtml.Anchor a : SimpleHtml.anchors(html)) {
+            String href = a.attributes().get("href");
+            if (href == null) {
+                continue;
+            }
+            URI url = resolve(base, href);
+            String filename = a.text().isEmpty() && url != null ? lastSegment(url) : a.text();
+            String sha = url == null ? null : fragmentHash(url.getRawFragment());
+            String cm = a.attributes().containsKey("data-core-metadata") ? a.attributes().get("data-core-metadata")
+                    : a.attributes().get("data-dist-info-metadata");
+            String cmSha = cm != null && cm.startsWith("sha256=") ? cm.substring(7) : null;
+            add(files, normalized, filename, url, sha, a.attributes().get("data-requires-python"), a.attributes().get("data-yanked"),
+                    cmSha, cm != null && !cm.equals("false"), null, null, a.attributes().get("data-provenance"));
+        }
+        Map<String, String> metas = SimpleHtml.metas(html);
+        return new ProjectPage(normalized, normalized, format, List.copyOf(files), List.of(), metas.get("pypi:project-status"));
+    }
+
+    private static void add(List<FileEntry> files, String normalized, String filename, URI url, String sha256, String requiresPython,
+                            String yanked, String cmSha, boolean hasCm, Long size, String uploadTime, String provenance) {
+        if (url == null || !PypiNames.validFile(filename) || !PypiNames.belongsTo(filename, normalized)
+                || sha256 == null || !sha256.matches("[0-9a-fA-F]{64}")) {
+            return;
+        }
+        String version = PypiNames.version(filename, normalized);
+        if (version == null || version.isEmpty()) {
+            return;
+        }
+        String cm = cmSha != null && cmSha.matches("[0-9a-fA-F]{64}") ? cmSha.toLowerCase(java.util.Locale.ROOT) : null;
+        files.add(new FileEntry(filename, version, url, sha256.toLowerCase(java.util.Locale.ROOT), requiresPython, yanked, cm,
+                hasCm, size, uploadTime, provenance));
+    }
+
+    private static URI resolve(URI base, String href) {
+        try {
+            URI u = base == null ? new URI(href) : base.resolve(new URI(href));
+            String scheme = u.getScheme();
+            return u.isAbsolute() && u.getHost() != null && ("http".equals(scheme) || "https".equals(scheme)) ? u : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static String lastSegment(URI u) {
+        String p = u.getPath() == null ? "" : u.getPath();
+        return p.substring(p.lastIndexOf('/') + 1);
+    }
+
+    private static String fragmentHash(String fragment) {
+        return fragment != null && fragment.startsWith("sha256=") ? fragment.substring(7) : null;
+    }
+
+    private static Instant instant(String s) {
+        if (s == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    List<FileEntry> files() {
+        return files;
+    }
+
+    @Override
+    public String packageName() {
+        return normalized;
+    }
+
+    @Override
+    public List<ReleaseInfo> releases() {
+        return releases;
+    }
+
+    @Override
+    public Optional<ArtifactRef> artifact(String filename) {
+        if (filename.endsWith(METADATA_SUFFIX)) {
+            FileEntry f = byName.get(filename.substring(0, filename.length() - METADATA_SUFFIX.length()));
+            if (f == null || f.coreMetadataSha256() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new ArtifactRef(f.version(), filename, URI.create(withoutFragment(f.url()) + METADATA_SUFFIX),
+                    new Digest("SHA-256", HexFormat.of().parseHex(f.coreMetadataSha256())), "text/plain; charset=utf-8"));
+        }
+        FileEntry f = byName.get(filename);
+        if (f == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ArtifactRef(f.version(), filename, URI.create(withoutFragment(f.url())),
+                new Digest("SHA-256", HexFormat.of().parseHex(f.sha256())), "application/octet-stream"));
+    }
+
+    private static String withoutFragment(URI u) {
+        String s = u.toString();
+        int hash = s.indexOf('#');
+        return hash < 0 ? s : s.substring(0, hash);
+    }
+
+    @Override
+    public long weight() {
+        return 512L + 400L * files.size();
+    }
+
+    /** Renders from the parsed facts; the upstream document itself is not needed. */
+    @Override
+    public Rendered render(byte[] document, RenderContext context) {
+        List<FileEntry> visible = new ArrayList<>();
+        for (FileEntry f : files) {
+            if (context.visible().test(f.version())) {
+                visible.add(f);
+            }
+        }
+        String filesUrl = context.mountUrl() + "files/" + normalized + "/";
+        return format == SimpleFormat.JSON ? renderJson(visible, filesUrl) : renderHtml(visible, filesUrl);
+    }
+
+    private Rendered renderJson(List<FileEntry> visible, String filesUrl) {
+        boolean sizes = visible.stream().allMatch(f -> f.size() != null);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + visible.size() * 400);
+        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeObjectFieldStart("meta");
+            // PEP 700 (1.1) makes size mandatory: claim it only when every size is known.
+            g.writeStringField("api-version", sizes ? "1.1" : "1.0");
+            g.writeEndObject();
+            g.writeStringField("name", name);
+            if (projectStatus != null) {
+                g.writeObjectFieldStart("project-status");
+                g.writeStringField("status", projectStatus);
+                g.writeEndObject();
+            }
+            if (sizes) {
+                g.writeArrayFieldStart("versions");
+                Set<String> seen = new LinkedHashSet<>();
+                for (ReleaseInfo r : releases) {
+                    seen.add(r.version());
+                }
+                for (String v : seen) {
+                    if (visible.stream().anyMatch(f -> f.version().equals(v))) {
+                        g.writeString(v);
+                    }
+                }
+                g.writeEndArray();
+            }
+            g.writeArrayFieldStart("files");
+            for (FileEntry f : visible) {
+                g.writeStartObject();
+                g.writeStringField("filename", f.filename());
+                g.writeStringField("url", filesUrl + f.filename());
+                g.writeObjectFieldStart("hashes");
+                g.writeStringField("sha256", f.sha256());
+                g.writeEndObject();
+                if (f.requiresPython() != null) {
+                    g.writeStringField("requires-python", f.requiresPython());
+                }
+                if (f.coreMetadataSha256() != null) {
+                    for (String key : new String[]{"core-metadata", "dist-info-metadata"}) {
+                        g.writeObjectFieldStart(key);
+                        g.writeStringField("sha256", f.coreMetadataSha256());
+                        g.writeEndObject();
+                    }
+                }
+                if (f.yanked() == null) {
+                    g.writeBooleanField("yanked", false);
+                } else if (f.yanked().isEmpty()) {
+                    g.writeBooleanField("yanked", true);
+                } else {
+                    g.writeStringField("yanked", f.yanked());
+                }
+                if (f.size() != null) {
+                    g.writeNumberField("size", f.size());
+                }
+                if (f.uploadTime() != null) {
+                    g.writeStringField("upload-time", f.uploadTime());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Rendered(out.toByteArray(), SimpleFormat.JSON.contentType);
+    }
+
+    private Rendered renderHtml(List<FileEntry> visible, String filesUrl) {
+        StringBuilder sb = new StringBuilder(256 + visible.size() * 200);
+        sb.append("<!DOCTYPE html>\n<html>\n<head>\n<meta name=\"pypi:repository-version\" content=\"1.0\">\n");
+        if (projectStatus != null) {
+            sb.append("<meta name=\"pypi:project-status\" content=\"").append(SimpleHtml.escape(projectStatus)).append("\">\n");
+        }
+        sb.append("<title>Links for ").append(SimpleHtml.escape(name)).append("</title>\n</head>\n<body>\n<h1>Links for ")
+                .append(SimpleHtml.escape(name)).append("</h1>\n");
+        for (FileEntry f : visible) {
+            sb.append("<a href=\"").append(SimpleHtml.escape(filesUrl + f.filename())).append("#sha256=").append(f.sha256()).append('"');
+            if (f.requiresPython() != null) {
+                sb.append(" data-requires-python=\"").append(SimpleHtml.escape(f.requiresPython())).append('"');
+            }
+            if (f.yanked() != null) {
+                sb.append(" data-yanked=\"").append(SimpleHtml.escape(f.yanked())).append('"');
+            }
+            if (f.coreMetadataSha256() != null) {
+                sb.append(" data-core-metadata=\"sha256=").append(f.coreMetadataSha256()).append('"');
+                sb.append(" data-dist-info-metadata=\"sha256=").append(f.coreMetadataSha256()).append('"');
+            }
+            sb.append('>').append(SimpleHtml.escape(f.filename())).append("</a><br/>\n");
+        }
+        sb.append("</body>\n</html>\n");
+        return new Rendered(sb.toString().getBytes(StandardCharsets.UTF_8), format.contentType);
+    }
+}

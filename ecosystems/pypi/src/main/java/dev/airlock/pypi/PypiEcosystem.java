@@ -1,0 +1,108 @@
+package dev.airlock.pypi;
+
+import dev.airlock.config.UpstreamConfig;
+import dev.airlock.core.ecosystem.Ecosystem;
+import dev.airlock.core.ecosystem.EcosystemContext;
+import dev.airlock.core.ecosystem.MetadataException;
+import dev.airlock.core.ecosystem.MetadataRequest;
+import dev.airlock.core.ecosystem.PackageMetadata;
+import dev.airlock.core.ecosystem.Request;
+import dev.airlock.core.ecosystem.Route;
+import dev.airlock.core.ecosystem.UpstreamSettings;
+
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * The Python package index protocol under {@code /pypi/}: the simple API ({@code /pypi/simple/},
+ * PEP 503 HTML and PEP 691 JSON chosen by Accept) and files ({@code /pypi/files/<project>/<file>},
+ * plus PEP 658 {@code <file>.metadata}). Any PEP 503 index works as the upstream, a static file
+ * tree with relative links included; files may live on the configured files hosts.
+ */
+public final class PypiEcosystem implements Ecosystem {
+
+    static final String ID = "pypi";
+    /** Upstream pages are asked for in JSON first, as pip does; HTML indexes answer HTML. */
+    private static final String UPSTREAM_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01";
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public UpstreamSettings start(EcosystemContext context) {
+        UpstreamConfig c = context.upstream();
+        if (c.url() == null) {
+            return UpstreamSettings.none("configuration", "set upstreams.pypi.url to a PEP 503 index (e.g. https://pypi.org/simple/)");
+        }
+        return UpstreamSettings.of(c.url(), c.files(), "upstreams.pypi.url");
+    }
+
+    @Override
+    public Route route(Request request) {
+        String path = request.path();
+        if (!request.isRead()) {
+            return new Route.Reject(405, request.method() + " is not supported: Airlock is a read-only proxy");
+        }
+        SimpleFormat format = SimpleFormat.negotiate(request.header("accept"), formatParam(request.query()));
+        if (path.equals("/simple/")) {
+            return new Route.Metadata(metadata(ProjectList.KEY, format, ""));
+        }
+        if (path.equals("/simple")) {
+            return new Route.Redirect("/" + ID + "/simple/");
+        }
+        if (path.startsWith("/simple/")) {
+            String rest = path.substring("/simple/".length());
+            boolean slash = rest.endsWith("/");
+            String project = slash ? rest.substring(0, rest.length() - 1) : rest;
+            if (project.contains("/") || !PypiNames.validProject(project)) {
+                return new Route.Reject(400, "invalid project name: " + project);
+            }
+            String normalized = PypiNames.normalize(project);
+            if (!slash || !normalized.equals(project)) {
+                return new Route.Redirect("/" + ID + "/simple/" + normalized + "/");
+            }
+            return new Route.Metadata(metadata(normalized, format, normalized + "/"));
+        }
+        if (path.startsWith("/files/")) {
+            String[] seg = path.substring("/files/".length()).split("/", -1);
+            if (seg.length != 2 || !PypiNames.validProject(seg[0])) {
+                return new Route.Reject(400, "file URLs are /" + ID + "/files/<project>/<file>");
+            }
+            String normalized = PypiNames.normalize(seg[0]);
+            String file = seg[1];
+            String dist = file.endsWith(".metadata") ? file.substring(0, file.length() - ".metadata".length()) : file;
+            if (!PypiNames.validFile(dist) || !PypiNames.belongsTo(dist, normalized)) {
+                return new Route.Reject(400, "not a distribution file of " + normalized + ": " + file);
+            }
+            return new Route.Artifact(metadata(normalized, SimpleFormat.JSON, normalized + "/"), file);
+        }
+        return new Route.Reject(404, "Airlock serves the simple index at /" + ID + "/simple/");
+    }
+
+    private static MetadataRequest metadata(String normalized, SimpleFormat format, String upstreamPath) {
+        return new MetadataRequest(normalized, format.variant(), upstreamPath, Map.of("Accept", UPSTREAM_ACCEPT));
+    }
+
+    private static String formatParam(String query) {
+        if (query == null) {
+            return null;
+        }
+        for (String kv : query.split("&")) {
+            if (kv.startsWith("format=")) {
+                return java.net.URLDecoder.decode(kv.substring(7), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public PackageMetadata parse(MetadataRequest request, URI documentUrl, byte[] body, String contentType) throws MetadataException {
+        SimpleFormat format = SimpleFormat.ofVariant(request.variant());
+        if (request.packageName().equals(ProjectList.KEY)) {
+            return ProjectList.parse(format, body, contentType);
+        }
+        return ProjectPage.parse(request.packageName(), format, documentUrl, body, contentType);
+    }
+}
