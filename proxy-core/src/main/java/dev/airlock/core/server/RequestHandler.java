@@ -427,7 +427,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private void sendError(ChannelHandlerContext ctx, Exchange ex, boolean head, int status, String message, boolean close) {
         ObjectNode o = JSON.createObjectNode().put("error", message).put("status", status);
         byte[] body = (o + "\n").getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, statusWithReason(status, message),
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON_TYPE).set(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
@@ -480,6 +480,20 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         StringBuilder b = new StringBuilder(s.length());
         appendEscaped(b, s);
         return b.toString();
+    }
+
+    /**
+     * The status with Airlock's reason in the reason phrase: some clients (pip) print only the
+     * status line, so that is where the reason must be for them to show it. ASCII, one line, bounded.
+     */
+    private static HttpResponseStatus statusWithReason(int status, String message) {
+        HttpResponseStatus standard = HttpResponseStatus.valueOf(status);
+        StringBuilder phrase = new StringBuilder(standard.reasonPhrase()).append(" (Airlock: ");
+        for (int i = 0; i < message.length() && phrase.length() < 300; i++) {
+            char c = message.charAt(i);
+            phrase.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return new HttpResponseStatus(status, phrase.append(')').toString());
     }
 
     /** Control characters, quotes and backslashes from a client's URI never reach a log verbatim. */
