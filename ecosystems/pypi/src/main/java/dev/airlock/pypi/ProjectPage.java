@@ -264,13 +264,12 @@ final class ProjectPage implements PackageMetadata {
             }
             if (sizes) {
                 g.writeArrayFieldStart("versions");
+                Set<String> withFiles = new java.util.HashSet<>();
+                visible.forEach(f -> withFiles.add(f.version()));
                 Set<String> seen = new LinkedHashSet<>();
                 for (ReleaseInfo r : releases) {
-                    seen.add(r.version());
-                }
-                for (String v : seen) {
-                    if (visible.stream().anyMatch(f -> f.version().equals(v))) {
-                        g.writeString(v);
+                    if (withFiles.contains(r.version()) && seen.add(r.version())) {
+                        g.writeString(r.version());
                     }
                 }
                 g.writeEndArray();
