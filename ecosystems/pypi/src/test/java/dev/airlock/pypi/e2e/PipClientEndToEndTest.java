@@ -1,0 +1,136 @@
+package dev.airlock.pypi.e2e;
+
+import dev.airlock.core.testing.ClientProcess;
+import dev.airlock.core.testing.NettyLeaks;
+import dev.airlock.core.testing.RunningAirlock;
+import dev.airlock.pypi.fixture.Dists;
+import dev.airlock.pypi.fixture.FixturePypiIndex;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The real pip installs through a running Airlock from a fixture index on loopback, isolated from
+ * the machine's own pip configuration (its file:// indexes and find-links are never consulted).
+ */
+class PipClientEndToEndTest {
+
+    @AfterAll
+    static void noBufferLeaked() throws InterruptedException {
+        NettyLeaks.assertNone();
+    }
+
+    @TempDir
+    Path tmp;
+
+    private static FixturePypiIndex.Builder index() {
+        return FixturePypiIndex.builder()
+                .project("Fixture.A", p -> p
+                        .release("1.0", r -> r.wheel().sdist().dependency("fixture-b>=1.0").dependency("Fixture_C"))
+                        .release("1.1", r -> r.wheel().yanked("broken build"))
+                        .release("2.0", r -> r.wheel().requiresPython(">=3.99")))
+                .project("fixture-b", p -> p.release("0.9", r -> r.wheel()).release("1.0", r -> r.wheel()))
+                .project("fixture_c", p -> p.release("3.0", r -> r.wheel()));
+    }
+
+    private static ClientProcess.Result pip(Path dir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("python3", "-m", "pip"));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--isolated", "--no-cache-dir", "--disable-pip-version-check", "--no-input"));
+        Map<String, String> env = new HashMap<>();
+        env.put("PIP_CONFIG_FILE", "/dev/null");
+        env.put("PIP_NO_INPUT", "1");
+        return ClientProcess.run(dir, env, 300, cmd);
+    }
+
+    @Test
+    void installThroughAirlockThenAgainWithTheIndexStopped() throws Exception {
+        // pip resolves a small tree (normalised names, yanked and requires-python excluded) via PEP 658 metadata,
+        // downloads each wheel once, and installs again from Airlock's cache with the index gone.
+        try (FixturePypiIndex fixture = index().start();
+             RunningAirlock airlock = RunningAirlock.start(tmp.resolve("data"), Duration.ZERO,
+                     Map.of("pypi", URI.create(fixture.simpleUrl())))) {
+            String indexUrl = airlock.uri("/pypi/simple/").toString();
+            ClientProcess.Result r = pip(tmp, "install", "--index-url", indexUrl, "--target", tmp.resolve("t1").toString(), "fixture-a");
+            assertEquals(0, r.exitCode(), r.both());
+            assertInstalled(tmp.resolve("t1"), "Fixture_A-1.0", "fixture_b-1.0", "fixture_c-3.0");
+
+            String wheelA = Dists.wheelFilename("Fixture.A", "1.0");
+            assertEquals(1, fixture.fileRequests(wheelA), "the wheel was fetched upstream once");
+            assertTrue(fixture.metadataRequests(wheelA) >= 1, "pip used the PEP 658 metadata path");
+
+            fixture.stop();
+            ClientProcess.Result again = pip(tmp, "install", "--index-url", indexUrl, "--target", tmp.resolve("t2").toString(), "fixture-a");
+            assertEquals(0, again.exitCode(), again.both());
+            assertInstalled(tmp.resolve("t2"), "Fixture_A-1.0", "fixture_b-1.0", "fixture_c-3.0");
+        }
+    }
+
+    @Test
+    void downloadWithRequireHashes() throws Exception {
+        // A hash-pinned requirements file downloads through Airlock; the hashes pip checks are the index's.
+        try (FixturePypiIndex fixture = index().start();
+             RunningAirlock airlock = RunningAirlock.start(tmp.resolve("data"), Duration.ofMinutes(5),
+                     Map.of("pypi", URI.create(fixture.simpleUrl())))) {
+            String wheel = Dists.wheelFilename("fixture-b", "1.0");
+            Files.writeString(tmp.resolve("requirements.txt"), "fixture-b==1.0 --hash=sha256:" + fixture.sha256(wheel) + "\n");
+            ClientProcess.Result r = pip(tmp, "download", "--index-url", airlock.uri("/pypi/simple/").toString(), "--no-deps",
+                    "--require-hashes", "-r", "requirements.txt", "-d", tmp.resolve("d").toString());
+            assertEquals(0, r.exitCode(), r.both());
+            assertTrue(Files.isRegularFile(tmp.resolve("d").resolve(wheel)));
+        }
+    }
+
+    @Test
+    void aFileThatDoesNotMatchItsHashFailsWithAirlocksMessage() throws Exception {
+        // Tampered bytes never reach pip; pip shows Airlock's reason; nothing is cached.
+        try (FixturePypiIndex fixture = index().start();
+             RunningAirlock airlock = RunningAirlock.start(tmp.resolve("data"), Duration.ofMinutes(5),
+                     Map.of("pypi", URI.create(fixture.simpleUrl())))) {
+            String wheel = Dists.wheelFilename("fixture_c", "3.0");
+            fixture.corruptFile(wheel);
+            ClientProcess.Result r = pip(tmp, "install", "--index-url", airlock.uri("/pypi/simple/").toString(),
+                    "--target", tmp.resolve("t").toString(), "fixture-c");
+            assertNotEquals(0, r.exitCode());
+            assertTrue(r.both().contains("integrity check failed for " + wheel), r.both());
+            try (Stream<Path> blobs = Files.walk(airlock.dataDir().resolve("blobs"))) {
+                assertTrue(blobs.filter(Files::isRegularFile).noneMatch(p -> {
+                    try {
+                        return Files.size(p) == fixture.file(wheel).length;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                }), "the tampered wheel was not committed");
+            }
+        }
+    }
+
+    private static void assertInstalled(Path target, String... distInfos) throws Exception {
+        for (String d : distInfos) {
+            assertTrue(Files.isDirectory(target.resolve(d + ".dist-info")), d + " installed in " + target + ": "
+                    + String.join(", ", list(target)));
+        }
+    }
+
+    private static List<String> list(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return List.of();
+        }
+    }
+}
