@@ -315,7 +315,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 try {
                     reply = work.run();
                 } catch (ProxyException e) {
-                    if (e.status() >= 500 && e.getCause() != null && !(e.getCause() instanceof UpstreamException)) {
+                    if (e.getCause() instanceof UpstreamException || e.getCause() instanceof dev.airlock.core.ecosystem.MetadataException) {
+                        // The upstream's fault, already said to the client: one line, no stack trace.
+                        LOG.log(Level.WARNING, ex.method + " " + escaped(ex.uri) + ": " + e.getMessage());
+                    } else if (e.status() >= 500 && e.getCause() != null) {
                         LOG.log(Level.ERROR, e.getMessage(), e.getCause());
                     }
                     reply = () -> sendError(ctx, ex, ex.head, e.status(), e.getMessage(), false);

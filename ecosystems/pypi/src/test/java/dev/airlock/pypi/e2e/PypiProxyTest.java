@@ -1,0 +1,160 @@
+package dev.airlock.pypi.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.airlock.core.testing.NettyLeaks;
+import dev.airlock.core.testing.RunningAirlock;
+import dev.airlock.pypi.fixture.Dists;
+import dev.airlock.pypi.fixture.FixturePypiIndex;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Airlock's PyPI route over HTTP, against fixture indexes on loopback. */
+class PypiProxyTest {
+
+    private static final ObjectMapper M = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    @AfterAll
+    static void noBufferLeaked() throws InterruptedException {
+        NettyLeaks.assertNone();
+    }
+
+    @TempDir
+    Path tmp;
+
+    private static HttpResponse<byte[]> get(RunningAirlock a, String path, String accept) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(a.uri(path));
+        if (accept != null) {
+            b.header("Accept", accept);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void staticHtmlIndexWithRelativeLinksBecomesJsonAndHtml() throws Exception {
+        // An HTML-only index with relative links works as upstream; clients get JSON or HTML as they ask, files on Airlock.
+        try (FixturePypiIndex idx = FixturePypiIndex.builder().json(false).relativeLinks(true).coreMetadata(false)
+                .project("Six.Pack", p -> p.release("1.0", r -> r.wheel().requiresPython(">=3.7")).release("0.9", r -> r.wheel().yanked("bad")))
+                .start();
+             RunningAirlock a = RunningAirlock.start(tmp.resolve("d"), Duration.ofMinutes(5), Map.of("pypi", URI.create(idx.simpleUrl())))) {
+            HttpResponse<byte[]> json = get(a, "/pypi/simple/six-pack/", FixturePypiIndex.PIP_ACCEPT);
+            assertEquals(200, json.statusCode());
+            assertEquals("application/vnd.pypi.simple.v1+json", json.headers().firstValue("content-type").orElseThrow());
+            JsonNode doc = M.readTree(json.body());
+            String wheel = Dists.wheelFilename("Six.Pack", "1.0");
+            JsonNode file = null;
+            for (JsonNode f : doc.get("files")) {
+                if (f.get("filename").asText().equals(wheel)) {
+                    file = f;
+                }
+            }
+            assertEquals(a.uri("/pypi/files/six-pack/" + wheel).toString(), file.get("url").asText());
+            assertEquals(idx.sha256(wheel), file.at("/hashes/sha256").asText());
+            assertEquals(">=3.7", file.get("requires-python").asText());
+            String html = new String(get(a, "/pypi/simple/six-pack/", "text/html").body(), StandardCharsets.UTF_8);
+            assertTrue(html.contains("data-yanked=\"bad\""), html);
+            assertTrue(html.contains("data-requires-python=\"&gt;=3.7\""), html);
+            HttpResponse<byte[]> viaFormat = get(a, "/pypi/simple/six-pack/?format=application/vnd.pypi.simple.v1%2Bjson", "text/html");
+            assertEquals("application/vnd.pypi.simple.v1+json", viaFormat.headers().firstValue("content-type").orElseThrow());
+            HttpResponse<byte[]> bytes = get(a, "/pypi/files/six-pack/" + wheel, null);
+            assertEquals(200, bytes.statusCode());
+            assertArrayEquals(idx.file(wheel), bytes.body());
+            assertEquals(1, idx.fileRequests(wheel));
+        }
+    }
+
+    @Test
+    void namesAreNormalisedWithARedirect() throws Exception {
+        // Non-normalised project URLs redirect to the PEP 503 form on Airlock; the project list links there too.
+        try (FixturePypiIndex idx = FixturePypiIndex.builder().project("Fixture.A", p -> p.release("1.0", r -> r.wheel())).start();
+             RunningAirlock a = RunningAirlock.start(tmp.resolve("d"), Duration.ofMinutes(5), Map.of("pypi", URI.create(idx.simpleUrl())))) {
+            HttpResponse<byte[]> r = get(a, "/pypi/simple/Fixture_A/", null);
+            assertEquals(301, r.statusCode());
+            assertEquals("/pypi/simple/fixture-a/", r.headers().firstValue("location").orElseThrow());
+            String list = new String(get(a, "/pypi/simple/", "text/html").body(), StandardCharsets.UTF_8);
+            assertTrue(list.contains("href=\"" + a.uri("/pypi/simple/fixture-a/") + "\">Fixture.A</a>"), list);
+        }
+    }
+
+    @Test
+    void coreMetadataIsServedAndVerified() throws Exception {
+        // PEP 658: the advertised hash is the hash of what Airlock serves at <file>.metadata.
+        try (FixturePypiIndex idx = FixturePypiIndex.builder().project("meta-pkg", p -> p.release("2.0", r -> r.wheel().dependency("dep>=1"))).start();
+             RunningAirlock a = RunningAirlock.start(tmp.resolve("d"), Duration.ofMinutes(5), Map.of("pypi", URI.create(idx.simpleUrl())))) {
+            String wheel = Dists.wheelFilename("meta-pkg", "2.0");
+            JsonNode page = M.readTree(get(a, "/pypi/simple/meta-pkg/", FixturePypiIndex.PIP_ACCEPT).body());
+            String advertised = page.at("/files/0/core-metadata/sha256").asText();
+            HttpResponse<byte[]> md = get(a, "/pypi/files/meta-pkg/" + wheel + ".metadata", null);
+            assertEquals(200, md.statusCode());
+            assertEquals(advertised, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(md.body())));
+            assertTrue(new String(md.body(), StandardCharsets.UTF_8).contains("Requires-Dist: dep>=1"));
+        }
+    }
+
+    @Test
+    void hostileAndBrokenInputGetCleanErrorsAndNothingIsCached() throws Exception {
+        // Bad names and files are 4xx; a malformed upstream page is 502; a file URL on a foreign host is never fetched.
+        AtomicInteger foreign = new AtomicInteger();
+        HttpServer other = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        other.createContext("/", ex -> {
+            foreign.incrementAndGet();
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        other.start();
+        String sha = "ab".repeat(32);
+        HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        upstream.createContext("/", ex -> {
+            String path = ex.getRequestURI().getPath();
+            byte[] body = path.endsWith("/broken/") ? "{\"files\": 7".getBytes()
+                    : ("<a href=\"http://127.0.0.1:" + other.getAddress().getPort() + "/evil-1.0.tar.gz#sha256=" + sha + "\">evil-1.0.tar.gz</a>").getBytes();
+            ex.getResponseHeaders().set("Content-Type", path.endsWith("/broken/") ? "application/vnd.pypi.simple.v1+json" : "text/html");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        upstream.start();
+        try (RunningAirlock a = RunningAirlock.start(tmp.resolve("d"), Duration.ofMinutes(5),
+                Map.of("pypi", URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/simple/")))) {
+            assertEquals(400, get(a, "/pypi/simple/..%2f..%2fetc/", null).statusCode());
+            assertEquals(400, get(a, "/pypi/simple/-x-/", null).statusCode());
+            assertEquals(400, get(a, "/pypi/files/evil/other-1.0.tar.gz", null).statusCode());
+            assertEquals(400, get(a, "/pypi/files/evil/evil-1.0.exe", null).statusCode());
+            HttpResponse<byte[]> broken = get(a, "/pypi/simple/broken/", FixturePypiIndex.PIP_ACCEPT);
+            assertEquals(502, broken.statusCode());
+            assertTrue(new String(broken.body(), StandardCharsets.UTF_8).contains("malformed"));
+            HttpResponse<byte[]> r = get(a, "/pypi/files/evil/evil-1.0.tar.gz", null);
+            assertEquals(502, r.statusCode());
+            assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("not configured for pypi"));
+            assertEquals(0, foreign.get());
+            try (Stream<Path> blobs = Files.walk(a.dataDir().resolve("blobs"))) {
+                assertEquals(0, blobs.filter(Files::isRegularFile).count());
+            }
+        } finally {
+            other.stop(0);
+            upstream.stop(0);
+        }
+    }
+}
