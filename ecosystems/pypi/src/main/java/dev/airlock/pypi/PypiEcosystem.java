@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * The Python package index protocol under {@code /pypi/}: the simple API ({@code /pypi/simple/},
  * PEP 503 HTML and PEP 691 JSON chosen by Accept) and files ({@code /pypi/files/<project>/<file>},
- * plus PEP 658 {@code <file>.metadata}). Any PEP 503 index works as the upstream, a static file
+ * plus PEP 658 {@code <file>.metadata}) and PyPI's JSON API ({@code /pypi/<project>/json}, with
+ * URLs rewritten). Any PEP 503 index works as the upstream, a static file
  * tree with relative links included; files may live on the configured files hosts.
  */
 public final class PypiEcosystem implements Ecosystem {
@@ -78,7 +79,30 @@ public final class PypiEcosystem implements Ecosystem {
             }
             return new Route.Artifact(metadata(normalized, SimpleFormat.JSON, normalized + "/"), file);
         }
+        Route api = jsonApi(path);
+        if (api != null) {
+            return api;
+        }
         return new Route.Reject(404, "Airlock serves the simple index at /" + ID + "/simple/");
+    }
+
+    /**
+     * {@code /<project>/json} and {@code /<project>/<version>/json}: PyPI's JSON API, which lives
+     * beside the simple index on the same host ({@code ../pypi/...} from the index URL).
+     */
+    private static Route jsonApi(String path) {
+        String[] seg = path.substring(1).split("/", -1);
+        if ((seg.length != 2 && seg.length != 3) || !seg[seg.length - 1].equals("json") || !PypiNames.validProject(seg[0])) {
+            return null;
+        }
+        String normalized = PypiNames.normalize(seg[0]);
+        String version = seg.length == 3 ? seg[1] : null;
+        if (version != null && !version.matches("[A-Za-z0-9.+!_-]{1,100}")) {
+            return new Route.Reject(400, "invalid version: " + version);
+        }
+        String upstream = "../pypi/" + normalized + "/" + (version == null ? "" : version + "/") + "json";
+        return new Route.Metadata(new MetadataRequest(normalized, JsonApiDocument.VARIANT + (version == null ? "" : "@" + version),
+                upstream, Map.of("Accept", "application/json")));
     }
 
     private static MetadataRequest metadata(String normalized, SimpleFormat format, String upstreamPath) {
@@ -99,6 +123,9 @@ public final class PypiEcosystem implements Ecosystem {
 
     @Override
     public PackageMetadata parse(MetadataRequest request, URI documentUrl, byte[] body, String contentType) throws MetadataException {
+        if (request.variant().startsWith(JsonApiDocument.VARIANT)) {
+            return JsonApiDocument.parse(request.packageName(), body);
+        }
         SimpleFormat format = SimpleFormat.ofVariant(request.variant());
         if (request.packageName().equals(ProjectList.KEY)) {
             return ProjectList.parse(format, body, contentType);

@@ -114,6 +114,45 @@ class PypiProxyTest {
     }
 
     @Test
+    void jsonApiIsProxiedWithFileUrlsOnAirlock() throws Exception {
+        // /pypi/<project>/json and /pypi/<project>/<version>/json keep upstream's document with file URLs pointing at Airlock.
+        String sha = "ab".repeat(32);
+        String release = "[{\"filename\":\"demo-1.0-py3-none-any.whl\",\"url\":\"https://files.test/demo-1.0-py3-none-any.whl\","
+                + "\"digests\":{\"sha256\":\"" + sha + "\"},\"yanked\":false},{\"filename\":\"evil-1.0.tar.gz\",\"url\":\"https://x.test/e\"}]";
+        String all = "{\"info\":{\"name\":\"Demo\",\"version\":\"1.0\",\"summary\":\"s\"},\"releases\":{\"1.0\":" + release
+                + "},\"urls\":" + release + "}";
+        String one = "{\"info\":{\"name\":\"Demo\",\"version\":\"1.0\"},\"urls\":" + release + "}";
+        HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        upstream.createContext("/", ex -> {
+            String path = ex.getRequestURI().getPath();
+            byte[] body = path.equals("/pypi/demo/json") ? all.getBytes() : path.equals("/pypi/demo/1.0/json") ? one.getBytes() : null;
+            if (body == null) {
+                ex.sendResponseHeaders(404, -1);
+            } else {
+                ex.getResponseHeaders().set("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+            }
+            ex.close();
+        });
+        upstream.start();
+        try (RunningAirlock a = RunningAirlock.start(tmp.resolve("d"), Duration.ofMinutes(5),
+                Map.of("pypi", URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/simple/")))) {
+            JsonNode doc = M.readTree(get(a, "/pypi/Demo/json", null).body());
+            assertEquals("s", doc.at("/info/summary").asText());
+            assertEquals(a.uri("/pypi/files/demo/demo-1.0-py3-none-any.whl").toString(), doc.at("/urls/0/url").asText());
+            assertEquals(a.uri("/pypi/files/demo/demo-1.0-py3-none-any.whl").toString(), doc.at("/releases/1.0/0/url").asText());
+            assertEquals(sha, doc.at("/urls/0/digests/sha256").asText());
+            assertTrue(doc.at("/urls/1/url").isMissingNode(), "a file of another project keeps no URL");
+            JsonNode v = M.readTree(get(a, "/pypi/demo/1.0/json", null).body());
+            assertEquals(a.uri("/pypi/files/demo/demo-1.0-py3-none-any.whl").toString(), v.at("/urls/0/url").asText());
+            assertEquals(404, get(a, "/pypi/nothing/json", null).statusCode());
+        } finally {
+            upstream.stop(0);
+        }
+    }
+
+    @Test
     void hostileAndBrokenInputGetCleanErrorsAndNothingIsCached() throws Exception {
         // Bad names and files are 4xx; a malformed upstream page is 502; a file URL on a foreign host is never fetched.
         AtomicInteger foreign = new AtomicInteger();
