@@ -119,6 +119,36 @@ class PipClientEndToEndTest {
         }
     }
 
+    @Test
+    void pip26UploadedPriorToReadsUploadTimesThroughAirlock() throws Exception {
+        // pip 26 refuses an index without PEP 700 upload-time for --uploaded-prior-to; through Airlock it picks the older release.
+        Path wheel;
+        try (Stream<Path> s = Files.list(Path.of("/opt/pypi/files"))) {
+            wheel = s.filter(p -> p.getFileName().toString().startsWith("pip-26.")).findFirst().orElse(null);
+        } catch (java.io.IOException e) {
+            wheel = null;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(wheel != null,
+                "needs a pip 26 wheel in the machine's local wheel index (/opt/pypi/files) to install pip 26 offline");
+        Path venv = tmp.resolve("venv");
+        assertEquals(0, ClientProcess.run(tmp, Map.of(), 300, List.of("python3", "-m", "venv", venv.toString())).exitCode());
+        Path python = venv.resolve("bin/python");
+        ClientProcess.Result up = ClientProcess.run(tmp, Map.of("PIP_CONFIG_FILE", "/dev/null"), 300, List.of(python.toString(), "-m", "pip",
+                "install", "--isolated", "--no-index", "--disable-pip-version-check", wheel.toString()));
+        assertEquals(0, up.exitCode(), up.both());
+        try (FixturePypiIndex fixture = FixturePypiIndex.builder().project("fixture-b", p -> p
+                        .release("0.9", r -> r.wheel().uploadTime(java.time.Instant.parse("2024-01-02T10:00:00Z")))
+                        .release("1.0", r -> r.wheel().uploadTime(java.time.Instant.parse("2024-01-03T10:00:00Z")))).start();
+             RunningAirlock airlock = RunningAirlock.start(tmp.resolve("data"), Duration.ofMinutes(5),
+                     Map.of("pypi", URI.create(fixture.simpleUrl())))) {
+            ClientProcess.Result r = ClientProcess.run(tmp, Map.of("PIP_CONFIG_FILE", "/dev/null"), 300, List.of(python.toString(), "-m", "pip",
+                    "install", "--isolated", "--no-cache-dir", "--disable-pip-version-check", "--index-url", airlock.uri("/pypi/simple/").toString(),
+                    "--uploaded-prior-to", "2024-01-03T00:00:00Z", "--target", tmp.resolve("t").toString(), "fixture-b"));
+            assertEquals(0, r.exitCode(), r.both());
+            assertInstalled(tmp.resolve("t"), "fixture_b-0.9");
+        }
+    }
+
     private static void assertInstalled(Path target, String... distInfos) throws Exception {
         for (String d : distInfos) {
             assertTrue(Files.isDirectory(target.resolve(d + ".dist-info")), d + " installed in " + target + ": "
