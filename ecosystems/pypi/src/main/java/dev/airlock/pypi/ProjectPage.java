@@ -305,6 +305,9 @@ final class ProjectPage implements PackageMetadata {
                 if (f.uploadTime() != null) {
                     g.writeStringField("upload-time", f.uploadTime());
                 }
+                if (f.provenance() != null) {
+                    g.writeStringField("provenance", provenanceUrl(filesUrl, f));
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -313,6 +316,12 @@ final class ProjectPage implements PackageMetadata {
             throw new UncheckedIOException(e);
         }
         return new Rendered(out.toByteArray(), SimpleFormat.JSON.contentType);
+    }
+
+    /** PEP 740 provenance, served by Airlock at {@code <mount>integrity/<project>/<version>/<file>/provenance}. */
+    private String provenanceUrl(String filesUrl, FileEntry f) {
+        String mount = filesUrl.substring(0, filesUrl.length() - ("files/" + normalized + "/").length());
+        return mount + "integrity/" + normalized + "/" + f.version() + "/" + f.filename() + "/provenance";
     }
 
     private Rendered renderHtml(List<FileEntry> visible, String filesUrl) {
@@ -330,6 +339,9 @@ final class ProjectPage implements PackageMetadata {
             }
             if (f.yanked() != null) {
                 sb.append(" data-yanked=\"").append(SimpleHtml.escape(f.yanked())).append('"');
+            }
+            if (f.provenance() != null) {
+                sb.append(" data-provenance=\"").append(SimpleHtml.escape(provenanceUrl(filesUrl, f))).append('"');
             }
             if (f.coreMetadataSha256() != null) {
                 sb.append(" data-core-metadata=\"sha256=").append(f.coreMetadataSha256()).append('"');

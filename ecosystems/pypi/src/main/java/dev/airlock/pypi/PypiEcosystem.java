@@ -79,11 +79,29 @@ public final class PypiEcosystem implements Ecosystem {
             }
             return new Route.Artifact(metadata(normalized, SimpleFormat.JSON, normalized + "/"), file);
         }
+        if (path.startsWith("/integrity/")) {
+            return provenance(path);
+        }
         Route api = jsonApi(path);
         if (api != null) {
             return api;
         }
         return new Route.Reject(404, "Airlock serves the simple index at /" + ID + "/simple/");
+    }
+
+    /**
+     * PEP 740 provenance objects, proxied from PyPI's Integrity API beside the index
+     * ({@code ../integrity/<project>/<version>/<file>/provenance} from the index URL).
+     */
+    private static Route provenance(String path) {
+        String[] seg = path.substring("/integrity/".length()).split("/", -1);
+        if (seg.length != 4 || !seg[3].equals("provenance") || !PypiNames.validProject(seg[0])
+                || !seg[1].matches("[A-Za-z0-9.+!_-]{1,100}") || !PypiNames.validFile(seg[2])
+                || !PypiNames.belongsTo(seg[2], PypiNames.normalize(seg[0]))) {
+            return new Route.Reject(400, "provenance URLs are /" + ID + "/integrity/<project>/<version>/<file>/provenance");
+        }
+        return new Route.Passthrough("../integrity/" + PypiNames.normalize(seg[0]) + "/" + seg[1] + "/" + seg[2] + "/provenance",
+                java.util.Set.of("accept"));
     }
 
     /**

@@ -114,6 +114,45 @@ class PypiProxyTest {
     }
 
     @Test
+    void provenanceStaysReachableThroughAirlock() throws Exception {
+        // PEP 740: the page's provenance URL points at Airlock, which proxies the Integrity API beside the index.
+        String sha = "ab".repeat(32);
+        String page = "{\"meta\":{\"api-version\":\"1.3\"},\"name\":\"prov\",\"versions\":[\"1.0\"],\"files\":[{\"filename\":"
+                + "\"prov-1.0-py3-none-any.whl\",\"url\":\"/f/prov-1.0-py3-none-any.whl\",\"hashes\":{\"sha256\":\"" + sha + "\"},"
+                + "\"yanked\":false,\"size\":1,\"upload-time\":\"2024-01-02T00:00:00.000000Z\",\"provenance\":"
+                + "\"https://elsewhere.test/integrity/prov/1.0/prov-1.0-py3-none-any.whl/provenance\"}]}";
+        String provenance = "{\"version\":1,\"attestation_bundles\":[]}";
+        HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        upstream.createContext("/", ex -> {
+            String path = ex.getRequestURI().getPath();
+            byte[] body = path.equals("/simple/prov/") ? page.getBytes()
+                    : path.equals("/integrity/prov/1.0/prov-1.0-py3-none-any.whl/provenance") ? provenance.getBytes() : null;
+            if (body == null) {
+                ex.sendResponseHeaders(404, -1);
+            } else {
+                ex.getResponseHeaders().set("Content-Type", path.startsWith("/simple") ? "application/vnd.pypi.simple.v1+json"
+                        : "application/vnd.pypi.integrity.v1+json");
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+            }
+            ex.close();
+        });
+        upstream.start();
+        try (RunningAirlock a = RunningAirlock.start(tmp.resolve("d"), Duration.ofMinutes(5),
+                Map.of("pypi", URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/simple/")))) {
+            JsonNode doc = M.readTree(get(a, "/pypi/simple/prov/", FixturePypiIndex.PIP_ACCEPT).body());
+            String url = doc.at("/files/0/provenance").asText();
+            assertEquals(a.uri("/pypi/integrity/prov/1.0/prov-1.0-py3-none-any.whl/provenance").toString(), url);
+            HttpResponse<byte[]> p = get(a, "/pypi/integrity/prov/1.0/prov-1.0-py3-none-any.whl/provenance", "application/vnd.pypi.integrity.v1+json");
+            assertEquals(200, p.statusCode());
+            assertEquals(provenance, new String(p.body(), StandardCharsets.UTF_8));
+            assertEquals(400, get(a, "/pypi/integrity/prov/1.0/other-1.0.tar.gz/provenance", null).statusCode());
+        } finally {
+            upstream.stop(0);
+        }
+    }
+
+    @Test
     void jsonApiIsProxiedWithFileUrlsOnAirlock() throws Exception {
         // /pypi/<project>/json and /pypi/<project>/<version>/json keep upstream's document with file URLs pointing at Airlock.
         String sha = "ab".repeat(32);
