@@ -71,8 +71,12 @@ public final class MetadataEntry {
         return renderings.get(mountUrl);
     }
 
-    /** The rendering for this mount URL, made now if needed (disk and CPU work: call on a worker). */
-    public Document rendering(String mountUrl) {
+    /**
+     * The rendering for this mount URL, made now if needed (disk and CPU work: call on a worker).
+     * Callers go through {@link MetadataService#rendering}, which re-weighs the entry in the cache
+     * when a rendering is added.
+     */
+    Document rendering(String mountUrl) {
         Document d = renderings.get(mountUrl);
         if (d != null) {
             return d;
@@ -93,9 +97,16 @@ public final class MetadataEntry {
         return d;
     }
 
-    /** Parsed facts plus room for one rendering and its gzip form. */
+    /**
+     * Parsed facts plus the renderings held (direct memory counts too: it is memory all the same);
+     * before the first rendering, room for one is reserved.
+     */
     long weight() {
-        return metadata.weight() + documentSize * 3 / 2;
+        long held = 0;
+        for (Document d : renderings.values()) {
+            held += d.body().capacity() + d.gzip().capacity();
+        }
+        return metadata.weight() + Math.max(held, documentSize * 3 / 2);
     }
 
     /** A loaded entry and how it was obtained. */

@@ -121,6 +121,30 @@ public final class MetadataService {
         }
     }
 
+    /**
+     * The entry's rendering for this mount URL (made on first use: call on a worker). A new
+     * rendering makes the entry heavier, so it is put back for the cache to weigh it again: many
+     * Host names cannot grow memory past {@code cache.metadataMaxSize}.
+     */
+    public MetadataEntry.Document rendering(EcosystemRuntime eco, MetadataRequest request, MetadataEntry entry, String mountUrl) {
+        MetadataEntry.Document known = entry.peekRendering(mountUrl);
+        if (known != null) {
+            return known;
+        }
+        MetadataEntry.Document made = entry.rendering(mountUrl);
+        cache.asMap().replace(key(eco, request), entry, entry);
+        return made;
+    }
+
+    /** What the cache holds by its weigher (tests). */
+    long weightedSize() {
+        cache.cleanUp();
+        return cache.policy().eviction().flatMap(e -> {
+            java.util.OptionalLong w = e.weightedSize();
+            return w.isPresent() ? Optional.of(w.getAsLong()) : Optional.empty();
+        }).orElse(0L);
+    }
+
     private boolean isFresh(MetadataEntry e) {
         return Duration.between(e.state().fetchedAt(), clock.instant()).compareTo(ttl) < 0;
     }

@@ -218,7 +218,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             }
             offload(ctx, ex, () -> {
                 MetadataEntry.Loaded loaded = services.metadata().load(eco, m.request());
-                MetadataEntry.Document d = loaded.entry().rendering(mountUrl);
+                MetadataEntry.Document d = services.metadata().rendering(eco, m.request(), loaded.entry(), mountUrl);
                 return () -> {
                     ex.cache = loaded.status();
                     sendDocument(ctx, ex, request, d);

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Metadata freshness, revalidation and stale-if-error, with the clock moved by hand. */
 class MetadataServiceTest {
@@ -134,7 +135,24 @@ class MetadataServiceTest {
             body = "<html>oops";
             MetadataEntry.Loaded l = s.load(eco, FilesEcosystem.metadata("pkg"));
             assertEquals(CacheStatus.STALE, l.status());
-            assertEquals("{\"name\":\"pkg\",\"files\":{}}", new String(l.entry().rendering("http://x/files/").bytes(), StandardCharsets.UTF_8));
+            assertEquals("{\"name\":\"pkg\",\"files\":{}}", new String(s.rendering(eco, FilesEcosystem.metadata("pkg"), l.entry(), "http://x/files/").bytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void everyRenderingKeptCountsAgainstTheCacheBound() throws Exception {
+        // Renderings for more Host names make the entry heavier in the cache, so many hosts cannot grow memory unbounded.
+        body = "{\"name\":\"pkg\",\"files\":{},\"pad\":\"" + "x".repeat(20_000) + "\"}";
+        EcosystemRuntime eco = runtime();
+        try (SqliteStateStore state = new SqliteStateStore(data)) {
+            MetadataService s = service(state);
+            MetadataEntry.Loaded l = s.load(eco, FilesEcosystem.metadata("pkg"));
+            s.rendering(eco, FilesEcosystem.metadata("pkg"), l.entry(), "http://a/files/");
+            long one = s.weightedSize();
+            for (String host : new String[]{"b", "c", "d", "e"}) {
+                s.rendering(eco, FilesEcosystem.metadata("pkg"), l.entry(), "http://" + host + "/files/");
+            }
+            assertTrue(s.weightedSize() > one + 3 * 20_000, one + " then " + s.weightedSize());
         }
     }
 
