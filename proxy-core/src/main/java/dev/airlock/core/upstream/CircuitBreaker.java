@@ -6,8 +6,9 @@ import java.time.Instant;
 
 /**
  * Fails fast after repeated upstream failures, as Verdaccio's {@code max_fails}/{@code fail_timeout}:
- * after {@code threshold} consecutive failures no request is attempted for {@code coolDown}; the
- * first request after that is a trial whose success closes the circuit again.
+ * after {@code threshold} consecutive failures no request is attempted for {@code coolDown}; after
+ * that exactly one request goes through as a trial (the others keep failing fast), and its
+ * success closes the circuit while its failure opens it again.
  *
  * <p>Not a lock-free masterpiece on purpose: it is consulted once per upstream request, which
  * already costs a network round trip.
@@ -19,6 +20,7 @@ public final class CircuitBreaker {
     private final Clock clock;
     private int consecutiveFailures;
     private Instant openUntil = Instant.MIN;
+    private boolean trialInFlight;
 
     public CircuitBreaker(int threshold, Duration coolDown, Clock clock) {
         if (threshold < 1) {
@@ -31,7 +33,16 @@ public final class CircuitBreaker {
 
     /** Whether a request may be attempted now. */
     public synchronized boolean allow() {
-        return !clock.instant().isBefore(openUntil);
+        if (clock.instant().isBefore(openUntil)) {
+            return false;
+        }
+        if (consecutiveFailures >= threshold) {
+            if (trialInFlight) {
+                return false;
+            }
+            trialInFlight = true;
+        }
+        return true;
     }
 
     public synchronized Instant openUntil() {
@@ -45,9 +56,11 @@ public final class CircuitBreaker {
     public synchronized void success() {
         consecutiveFailures = 0;
         openUntil = Instant.MIN;
+        trialInFlight = false;
     }
 
     public synchronized void failure() {
+        trialInFlight = false;
         consecutiveFailures++;
         if (consecutiveFailures >= threshold) {
             openUntil = clock.instant().plus(coolDown);

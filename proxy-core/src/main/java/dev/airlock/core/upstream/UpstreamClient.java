@@ -137,12 +137,14 @@ public final class UpstreamClient {
                 }
                 continue;
             }
-            if (status >= 500) {
+            if (status == 502 || status == 503 || status == 504) {
+                // The upstream (or its gateway) is down or overloaded. A 500 for one package says
+                // nothing about the others, so it does not count towards failing fast.
                 breaker.failure();
                 metrics.upstreamRequest(ecosystem, "status_" + status, System.nanoTime() - start);
             } else {
                 breaker.success();
-                metrics.upstreamRequest(ecosystem, "ok", System.nanoTime() - start);
+                metrics.upstreamRequest(ecosystem, status >= 500 ? "status_" + status : "ok", System.nanoTime() - start);
             }
             return new UpstreamResponse(current, status, response.headers(), guard(response.body(), current), this);
         }

@@ -50,12 +50,15 @@ class CircuitBreakerTest {
         clock.now = clock.now.plusSeconds(29);
         assertFalse(b.allow());
         clock.now = clock.now.plusSeconds(2);
-        assertTrue(b.allow());
+        assertTrue(b.allow(), "one trial after the cool-down");
+        assertFalse(b.allow(), "only one: the others keep failing fast while it runs");
         b.failure();
         assertFalse(b.allow(), "the trial request failed: open again");
         clock.now = clock.now.plusSeconds(31);
+        assertTrue(b.allow());
         b.success();
         assertTrue(b.allow());
+        assertTrue(b.allow(), "closed again: everyone goes through");
         assertThrows(IllegalArgumentException.class, () -> new CircuitBreaker(0, Duration.ZERO, clock));
     }
 }

@@ -244,6 +244,18 @@ class NpmProxyTest {
     }
 
     @Test
+    void internalErrorsForOnePackageDoNotOpenTheCircuit() throws Exception {
+        // A 500 says nothing about the upstream's health: repeated ones are passed on as 502s, never turned into fail-fast.
+        registry.failAll(500);
+        for (int i = 0; i < 7; i++) {
+            assertEquals(502, airlock.get("/npm/pkg-" + i).statusCode());
+        }
+        assertEquals(7, registry.log().size(), "every request reached the upstream");
+        registry.clearFaults();
+        assertEquals(200, airlock.get("/npm/left-pad").statusCode());
+    }
+
+    @Test
     void truncatedDownloadLeavesNoCacheEntry() throws Exception {
         // A download cut off half-way is an error for the client and leaves neither a blob nor a temp file.
         registry.truncateTarball("@acme/util", "2.0.0");
