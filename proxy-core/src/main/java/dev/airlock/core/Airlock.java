@@ -80,8 +80,15 @@ public final class Airlock implements AutoCloseable {
             List<EcosystemRuntime> ecosystems = new ArrayList<>();
             for (Ecosystem e : ServiceLoader.load(Ecosystem.class)) {
                 var upstreamConfig = config.upstream(e.id());
-                UpstreamSettings settings = selfCheck(e.id(), config,
-                        e.start(new EcosystemContext(upstreamConfig, environment, home, clock, config.offline())));
+                UpstreamSettings settings;
+                if (upstreamConfig.url() != null) {
+                    settings = UpstreamSettings.of(upstreamConfig.url(), upstreamConfig.files(), "upstreams." + e.id() + ".url");
+                } else if (config.offline()) {
+                    settings = UpstreamSettings.none("offline", "Airlock runs offline");
+                } else {
+                    settings = e.defaultUpstream(new EcosystemContext(upstreamConfig, environment, home, clock));
+                }
+                settings = selfCheck(e.id(), config, settings);
                 if (settings.available()) {
                     LOG.log(Level.INFO, e.id() + " upstream " + settings.base() + " (from " + settings.source() + ")");
                 } else {

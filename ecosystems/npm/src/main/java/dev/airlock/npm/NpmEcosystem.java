@@ -47,14 +47,8 @@ public final class NpmEcosystem implements Ecosystem {
     }
 
     @Override
-    public UpstreamSettings start(EcosystemContext context) {
+    public UpstreamSettings defaultUpstream(EcosystemContext context) {
         UpstreamConfig c = context.upstream();
-        if (c.url() != null) {
-            return UpstreamSettings.of(c.url(), c.files(), "upstreams.npm.url");
-        }
-        if (context.offline()) {
-            return UpstreamSettings.none("offline", "Airlock runs offline");
-        }
         Optional<NpmRegistryDiscovery.Found> found = new NpmRegistryDiscovery(context.environment(), context.home(), runner).discover();
         return found.map(f -> UpstreamSettings.of(f.registry(), c.files(), f.source()))
                 .orElseGet(() -> UpstreamSettings.none("discovery found nothing", HOW_TO_CONFIGURE));

@@ -1,6 +1,5 @@
 package dev.airlock.pypi;
 
-import dev.airlock.config.UpstreamConfig;
 import dev.airlock.core.ecosystem.Ecosystem;
 import dev.airlock.core.ecosystem.EcosystemContext;
 import dev.airlock.core.ecosystem.MetadataException;
@@ -32,12 +31,9 @@ public final class PypiEcosystem implements Ecosystem {
     }
 
     @Override
-    public UpstreamSettings start(EcosystemContext context) {
-        UpstreamConfig c = context.upstream();
-        if (c.url() == null) {
-            return UpstreamSettings.none("configuration", "set upstreams.pypi.url to a PEP 503 index (e.g. https://pypi.org/simple/)");
-        }
-        return UpstreamSettings.of(c.url(), c.files(), "upstreams.pypi.url");
+    public UpstreamSettings defaultUpstream(EcosystemContext context) {
+        // The embedded defaults name PyPI; getting here means the operator removed it.
+        return UpstreamSettings.none("configuration", "set upstreams.pypi.url to a PEP 503 index (e.g. https://pypi.org/simple/)");
     }
 
     @Override

@@ -20,7 +20,7 @@ final class PypiNames {
                 }
                 sep = true;
             } else {
-                sb.append(Character.toLowerCase(c));
+                sb.append(c);
                 sep = false;
             }
         }
@@ -62,22 +62,15 @@ final class PypiNames {
     }
 
     /**
-     * The project a file belongs to, normalised, when its name says so: wheels start with the
-     * escaped name then "-"; sdists with the name then "-version". Used to refuse files that do not
-     * belong to the project whose page lists them.
+     * Whether the file name says it is a distribution of this project (wheels start with the
+     * escaped name then "-", sdists with the name then "-version"). Used to refuse files that do
+     * not belong to the project whose page lists them.
      */
     static boolean belongsTo(String file, String normalizedProject) {
-        String stem = file.toLowerCase(Locale.ROOT);
-        int dash = -1;
-        while ((dash = stem.indexOf('-', dash + 1)) > 0) {
-            if (normalize(stem.substring(0, dash)).equals(normalizedProject)) {
-                return true;
-            }
-        }
-        return false;
+        return version(file, normalizedProject) != null;
     }
 
-    /** The version part of a distribution file name (the segment after the project name). */
+    /** The version part of a distribution file name (the segment after the project name), or null when the name is another project's. */
     static String version(String file, String normalizedProject) {
         String lower = file.toLowerCase(Locale.ROOT);
         int dash = -1;

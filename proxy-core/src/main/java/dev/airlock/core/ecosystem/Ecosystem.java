@@ -16,11 +16,13 @@ public interface Ecosystem {
     String id();
 
     /**
-     * Called once before the first request. Decides the upstream (configured or discovered from
-     * the machine's own client configuration) and returns it; the core builds the HTTP client
-     * from what is returned and never fetches from hosts outside it.
+     * The upstream to use when {@code upstreams.<id>.url} is not configured (a configured URL
+     * always wins, and an offline Airlock has none; the core decides both): discovered from the
+     * machine's own client configuration, or {@link UpstreamSettings#none} saying what to set.
+     * Called once at start-up. The core builds the HTTP client from the result and never fetches
+     * from hosts outside it.
      */
-    UpstreamSettings start(EcosystemContext context);
+    UpstreamSettings defaultUpstream(EcosystemContext context);
 
     /**
      * Maps a request under this ecosystem's mount to a route. {@link Request#path()} is relative

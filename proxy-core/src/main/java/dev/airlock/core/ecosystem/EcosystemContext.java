@@ -11,6 +11,5 @@ import java.util.Map;
  * environment and home directory (for discovering the machine's client configuration), and the clock.
  * Environment and home are injected so that discovery can be tested without touching the real ones.
  */
-public record EcosystemContext(UpstreamConfig upstream, Map<String, String> environment, Path home, Clock clock,
-                               boolean offline) {
+public record EcosystemContext(UpstreamConfig upstream, Map<String, String> environment, Path home, Clock clock) {
 }

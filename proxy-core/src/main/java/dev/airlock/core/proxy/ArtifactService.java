@@ -12,7 +12,6 @@ import dev.airlock.core.upstream.UpstreamException;
 import dev.airlock.core.upstream.UpstreamResponse;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -207,7 +206,7 @@ public final class ArtifactService {
             String declaredLength = resp.header("content-length");
             long limit = parseLength(declaredLength);
             try (BlobStore.Pending pending = blobs.create(Set.of(algorithm))) {
-                copy(eco, resp, pending, limit, route.filename());
+                copy(resp, pending, limit, route.filename());
                 if (declaredLength != null && !declaredLength.equals(Long.toString(pending.size()))) {
                     throw new ProxyException(502, "download of " + route.filename() + " ended after " + pending.size()
                             + " of " + declaredLength + " bytes; nothing was cached");
@@ -244,17 +243,11 @@ public final class ArtifactService {
     }
 
     /** Streams the body to the blob, stopping as soon as it runs past the length upstream declared. */
-    private static void copy(EcosystemRuntime eco, UpstreamResponse resp, BlobStore.Pending out, long limit, String filename)
+    private static void copy(UpstreamResponse resp, BlobStore.Pending out, long limit, String filename)
             throws UpstreamException, IOException, ProxyException {
         byte[] buf = new byte[64 * 1024];
-        InputStream in = resp.body();
         while (true) {
-            int n;
-            try {
-                n = in.read(buf);
-            } catch (IOException e) {
-                throw eco.upstream().readFailure(resp.uri(), e);
-            }
+            int n = resp.read(buf);
             if (n < 0) {
                 return;
             }

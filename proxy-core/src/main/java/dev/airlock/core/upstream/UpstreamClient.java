@@ -201,11 +201,6 @@ public final class UpstreamClient {
         return new UpstreamException(UpstreamException.Kind.UNREACHABLE, "reading from " + describe(uri) + " failed: " + safeMessage(e), e);
     }
 
-    /** Reads from a body failed: for callers that stream bodies themselves. */
-    public UpstreamException readFailure(URI uri, IOException e) {
-        return bodyFailure(uri, e);
-    }
-
     private java.util.Optional<String> authorization() {
         UpstreamAuth auth = config.auth();
         if (auth == null) {

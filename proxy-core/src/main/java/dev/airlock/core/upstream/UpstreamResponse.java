@@ -40,9 +40,16 @@ public final class UpstreamResponse implements AutoCloseable {
         return headers.firstValue(name).orElse(null);
     }
 
-    /** The raw body as sent (still content-encoded). Read failures are connectivity failures. */
-    public InputStream body() {
-        return body;
+    /**
+     * Reads the raw body as sent (still content-encoded) into {@code buf}, as {@link InputStream#read(byte[])};
+     * a failure is an {@link UpstreamException} (connectivity or a stalled transfer).
+     */
+    public int read(byte[] buf) throws UpstreamException {
+        try {
+            return body.read(buf);
+        } catch (IOException e) {
+            throw client.bodyFailure(uri, e);
+        }
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.airlock.core.proxy;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.airlock.config.UpstreamConfig;
-import dev.airlock.core.ecosystem.EcosystemContext;
 import dev.airlock.core.ecosystem.UpstreamSettings;
 import dev.airlock.core.metrics.AirlockMetrics;
 import dev.airlock.core.store.SqliteStateStore;
@@ -20,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -74,7 +74,7 @@ class MetadataServiceTest {
     private EcosystemRuntime runtime() {
         FilesEcosystem eco = new FilesEcosystem();
         UpstreamConfig cfg = UpstreamConfig.empty().withUrl(URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/"));
-        UpstreamSettings settings = eco.start(new EcosystemContext(cfg, Map.of(), data, clock, false));
+        UpstreamSettings settings = UpstreamSettings.of(cfg.url(), List.of(), "test");
         return new EcosystemRuntime(eco, new UpstreamClient("files", settings, cfg, clock, watchdog, new AirlockMetrics(), "airlock-test"), false);
     }
 

@@ -67,7 +67,7 @@ class RequestHandlerTest {
         FilesEcosystem eco = new FilesEcosystem();
         UpstreamConfig none = UpstreamConfig.empty();
         EcosystemRuntime runtime = new EcosystemRuntime(eco, new UpstreamClient("files",
-                eco.start(new EcosystemContext(none, Map.of(), data, Clock.systemUTC(), false)), none, Clock.systemUTC(), watchdog, metrics, "airlock-test"), false);
+                eco.defaultUpstream(new EcosystemContext(none, Map.of(), data, Clock.systemUTC())), none, Clock.systemUTC(), watchdog, metrics, "airlock-test"), false);
         MetadataService metadata = new MetadataService(state, data, Clock.systemUTC(), Duration.ofMinutes(5), 1 << 20, metrics);
         BlobStore blobs = new BlobStore(data);
         Services services = new Services(List.of(runtime), metadata, new ArtifactService(state, blobs, metadata, Clock.systemUTC(), metrics, workers),

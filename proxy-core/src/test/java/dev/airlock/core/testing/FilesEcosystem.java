@@ -38,9 +38,8 @@ public final class FilesEcosystem implements Ecosystem {
     }
 
     @Override
-    public UpstreamSettings start(EcosystemContext context) {
-        URI url = context.upstream().url();
-        return url == null ? UpstreamSettings.none("test", "set upstreams.files.url") : UpstreamSettings.of(url, List.of(), "test");
+    public UpstreamSettings defaultUpstream(EcosystemContext context) {
+        return UpstreamSettings.none("test", "set upstreams.files.url");
     }
 
     @Override

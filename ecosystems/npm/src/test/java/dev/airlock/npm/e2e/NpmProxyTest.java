@@ -328,6 +328,8 @@ class NpmProxyTest {
 
     @Test
     void hostileRequestsGetCleanErrors() throws Exception {
+        // What exists beside the data directory before the attack must be all that exists after it.
+        java.util.Set<String> beside = siblingsOf(airlock.dataDir());
         // Traversal in every spelling, bad names, oversize lines and headers: a 4xx, no stack trace, nothing touched.
         for (String path : List.of("/npm/%2e%2e/%2e%2e/etc/passwd", "/npm/%252e%252e/x", "/npm/..%5c..%5cx", "/npm/a%00b",
                 "/npm/%c0%ae%c0%ae/x", "/npm/./x", "/npm//x", "/npm/a\\b")) {
@@ -348,9 +350,7 @@ class NpmProxyTest {
         HttpResponse<byte[]> missing = airlock.get("/npm/left-pad/-/left-pad-9.9.9.tgz");
         assertEquals(404, missing.statusCode());
         assertTrue(text(missing).contains("not listed"), text(missing));
-        try (Stream<Path> all = Files.walk(airlock.dataDir())) {
-            assertTrue(all.allMatch(p -> p.startsWith(airlock.dataDir())));
-        }
+        assertEquals(beside, siblingsOf(airlock.dataDir()), "nothing was written outside the data directory");
     }
 
     @Test
@@ -560,6 +560,13 @@ class NpmProxyTest {
             byte[] head = s.getInputStream().readNBytes(12);
             String line = new String(head, StandardCharsets.ISO_8859_1);
             return Integer.parseInt(line.substring(9, 12));
+        }
+    }
+
+    /** Every path in the directory holding {@code data}, outside {@code data} itself. */
+    private static java.util.Set<String> siblingsOf(Path data) throws Exception {
+        try (Stream<Path> s = Files.walk(data.getParent())) {
+            return s.filter(p -> !p.startsWith(data)).map(Path::toString).collect(java.util.stream.Collectors.toSet());
         }
     }
 

@@ -44,6 +44,25 @@ class PypiProxyTest {
     @TempDir
     Path tmp;
 
+    /** A loopback upstream answering fixed (content type, body) pairs by path, 404 for anything else. */
+    private static HttpServer canned(Map<String, Map.Entry<String, String>> byPath) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            Map.Entry<String, String> answer = byPath.get(ex.getRequestURI().getPath());
+            if (answer == null) {
+                ex.sendResponseHeaders(404, -1);
+            } else {
+                byte[] body = answer.getValue().getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().set("Content-Type", answer.getKey());
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+            }
+            ex.close();
+        });
+        server.start();
+        return server;
+    }
+
     private static HttpResponse<byte[]> get(RunningAirlock a, String path, String accept) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(a.uri(path));
         if (accept != null) {
@@ -122,22 +141,9 @@ class PypiProxyTest {
                 + "\"yanked\":false,\"size\":1,\"upload-time\":\"2024-01-02T00:00:00.000000Z\",\"provenance\":"
                 + "\"https://elsewhere.test/integrity/prov/1.0/prov-1.0-py3-none-any.whl/provenance\"}]}";
         String provenance = "{\"version\":1,\"attestation_bundles\":[]}";
-        HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        upstream.createContext("/", ex -> {
-            String path = ex.getRequestURI().getPath();
-            byte[] body = path.equals("/simple/prov/") ? page.getBytes()
-                    : path.equals("/integrity/prov/1.0/prov-1.0-py3-none-any.whl/provenance") ? provenance.getBytes() : null;
-            if (body == null) {
-                ex.sendResponseHeaders(404, -1);
-            } else {
-                ex.getResponseHeaders().set("Content-Type", path.startsWith("/simple") ? "application/vnd.pypi.simple.v1+json"
-                        : "application/vnd.pypi.integrity.v1+json");
-                ex.sendResponseHeaders(200, body.length);
-                ex.getResponseBody().write(body);
-            }
-            ex.close();
-        });
-        upstream.start();
+        HttpServer upstream = canned(Map.of(
+                "/simple/prov/", Map.entry("application/vnd.pypi.simple.v1+json", page),
+                "/integrity/prov/1.0/prov-1.0-py3-none-any.whl/provenance", Map.entry("application/vnd.pypi.integrity.v1+json", provenance)));
         try (RunningAirlock a = RunningAirlock.start(tmp.resolve("d"), Duration.ofMinutes(5),
                 Map.of("pypi", URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/simple/")))) {
             JsonNode doc = M.readTree(get(a, "/pypi/simple/prov/", FixturePypiIndex.PIP_ACCEPT).body());
@@ -161,20 +167,9 @@ class PypiProxyTest {
         String all = "{\"info\":{\"name\":\"Demo\",\"version\":\"1.0\",\"summary\":\"s\"},\"releases\":{\"1.0\":" + release
                 + "},\"urls\":" + release + "}";
         String one = "{\"info\":{\"name\":\"Demo\",\"version\":\"1.0\"},\"urls\":" + release + "}";
-        HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        upstream.createContext("/", ex -> {
-            String path = ex.getRequestURI().getPath();
-            byte[] body = path.equals("/pypi/demo/json") ? all.getBytes() : path.equals("/pypi/demo/1.0/json") ? one.getBytes() : null;
-            if (body == null) {
-                ex.sendResponseHeaders(404, -1);
-            } else {
-                ex.getResponseHeaders().set("Content-Type", "application/json");
-                ex.sendResponseHeaders(200, body.length);
-                ex.getResponseBody().write(body);
-            }
-            ex.close();
-        });
-        upstream.start();
+        HttpServer upstream = canned(Map.of(
+                "/pypi/demo/json", Map.entry("application/json", all),
+                "/pypi/demo/1.0/json", Map.entry("application/json", one)));
         try (RunningAirlock a = RunningAirlock.start(tmp.resolve("d"), Duration.ofMinutes(5),
                 Map.of("pypi", URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/simple/")))) {
             JsonNode doc = M.readTree(get(a, "/pypi/Demo/json", null).body());
