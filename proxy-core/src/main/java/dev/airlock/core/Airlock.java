@@ -7,6 +7,7 @@ import dev.airlock.core.ecosystem.UpstreamSettings;
 import dev.airlock.core.metrics.AirlockMetrics;
 import dev.airlock.core.proxy.ArtifactService;
 import dev.airlock.core.proxy.EcosystemRuntime;
+import dev.airlock.core.proxy.FileFactsService;
 import dev.airlock.core.proxy.MetadataService;
 import dev.airlock.core.server.AirlockServer;
 import dev.airlock.core.server.Services;
@@ -45,16 +46,18 @@ public final class Airlock implements AutoCloseable {
     private final StateStore state;
     private final ThreadPoolExecutor workers;
     private final ExecutorService admin;
+    private final ThreadPoolExecutor probes;
     private final ScheduledExecutorService watchdog;
     private final AirlockMetrics metrics;
     private final List<EcosystemRuntime> ecosystems;
 
-    private Airlock(AirlockServer server, StateStore state, ThreadPoolExecutor workers, ExecutorService admin,
+    private Airlock(AirlockServer server, StateStore state, ThreadPoolExecutor workers, ExecutorService admin, ThreadPoolExecutor probes,
                     ScheduledExecutorService watchdog, AirlockMetrics metrics, List<EcosystemRuntime> ecosystems) {
         this.server = server;
         this.state = state;
         this.workers = workers;
         this.admin = admin;
+        this.probes = probes;
         this.watchdog = watchdog;
         this.metrics = metrics;
         this.ecosystems = ecosystems;
@@ -73,6 +76,10 @@ public final class Airlock implements AutoCloseable {
                 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), daemon("airlock-worker"));
         String viaToken = "airlock-" + java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(4));
         ExecutorService admin = Executors.newFixedThreadPool(2, daemon("airlock-admin"));
+        // Size probes for files static indexes list without one: few threads, a long queue, and
+        // what the queue cannot take is asked again at the package's next refresh.
+        ThreadPoolExecutor probes = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(50_000),
+                daemon("airlock-probe"), new ThreadPoolExecutor.AbortPolicy());
         StateStore state = null;
         try {
             state = new SqliteStateStore(data);
@@ -97,9 +104,10 @@ public final class Airlock implements AutoCloseable {
                 ecosystems.add(new EcosystemRuntime(e, new UpstreamClient(e.id(), settings, upstreamConfig, clock, watchdog, metrics, viaToken),
                         config.offline()));
             }
+            FileFactsService facts = new FileFactsService(state, clock, metrics, probes);
             MetadataService metadata = new MetadataService(state, data, clock, config.cache().metadataTtl(),
-                    config.cache().metadataMaxBytes(), metrics);
-            ArtifactService artifacts = new ArtifactService(state, blobs, metadata, clock, metrics, workers);
+                    config.cache().metadataMaxBytes(), metrics, facts);
+            ArtifactService artifacts = new ArtifactService(state, blobs, metadata, facts, clock, metrics, workers);
             // The policy engine is not built yet: say so rather than let an operator believe the keys act.
             LOG.log(Level.WARNING, "policy.* settings are validated but not enforced yet: every release is served");
             Services services = new Services(ecosystems, metadata, artifacts, state, blobs, metrics, workers, admin, viaToken);
@@ -107,11 +115,12 @@ public final class Airlock implements AutoCloseable {
             InetSocketAddress a = server.address();
             LOG.log(Level.INFO, "Airlock listening on http://" + a.getHostString() + ":" + a.getPort() + "/ with data in "
                     + data.toAbsolutePath().normalize());
-            return new Airlock(server, state, workers, admin, watchdog, metrics, List.copyOf(ecosystems));
+            return new Airlock(server, state, workers, admin, probes, watchdog, metrics, List.copyOf(ecosystems));
         } catch (Exception e) {
             // Also Netty's bind failure, a checked exception thrown without being declared.
             workers.shutdownNow();
             admin.shutdownNow();
+            probes.shutdownNow();
             watchdog.shutdownNow();
             if (state != null) {
                 state.close();
@@ -152,9 +161,11 @@ public final class Airlock implements AutoCloseable {
         server.stopAccepting();
         workers.shutdown();
         admin.shutdown();
+        probes.shutdownNow();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
             admin.awaitTermination(1, TimeUnit.SECONDS);
+            probes.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

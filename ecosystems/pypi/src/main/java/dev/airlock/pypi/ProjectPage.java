@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.airlock.core.ecosystem.ArtifactRef;
 import dev.airlock.core.ecosystem.Digest;
+import dev.airlock.core.ecosystem.FileFacts;
+import dev.airlock.core.ecosystem.ListedFile;
 import dev.airlock.core.ecosystem.MetadataException;
 import dev.airlock.core.ecosystem.PackageMetadata;
 import dev.airlock.core.ecosystem.ReleaseInfo;
@@ -29,6 +31,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -191,7 +194,7 @@ final class ProjectPage implements PackageMetadata {
         }
     }
 
-    List<FileEntry> files() {
+    List<FileEntry> entries() {
         return files;
     }
 
@@ -203,6 +206,22 @@ final class ProjectPage implements PackageMetadata {
     @Override
     public List<ReleaseInfo> releases() {
         return releases;
+    }
+
+    @Override
+    public List<ListedFile> files() {
+        List<ListedFile> out = new ArrayList<>(files.size());
+        for (FileEntry f : byName.values()) {
+            out.add(new ListedFile(artifact(f.filename()).orElseThrow(),
+                    f.size() == null ? OptionalLong.empty() : OptionalLong.of(f.size())));
+        }
+        return out;
+    }
+
+    /** Whether upstream offers this file's core metadata itself (then Airlock derives none). */
+    boolean upstreamCoreMetadata(String filename) {
+        FileEntry f = byName.get(filename);
+        return f != null && f.coreMetadataSha256() != null;
     }
 
     @Override
@@ -240,12 +259,38 @@ final class ProjectPage implements PackageMetadata {
         List<FileEntry> visible = new ArrayList<>();
         for (FileEntry f : files) {
             if (context.visible().test(f.version())) {
-                visible.add(f);
+                visible.add(withFacts(f, context.factsOf(f.filename())));
             }
         }
         String filesUrl = context.mountUrl() + "files/" + normalized + "/";
         return format == SimpleFormat.JSON ? renderJson(visible, filesUrl) : renderHtml(visible, filesUrl);
     }
+
+    /**
+     * Fills in what upstream left out from what Airlock knows: the size of a file it holds or has
+     * asked about, the time it first saw the file (an upper bound of the upload time: a client's
+     * "uploaded before" cut-off can only become stricter), and core metadata it extracted. Core
+     * metadata Airlock derived wins over upstream's: it is what Airlock serves for that name.
+     */
+    private static FileEntry withFacts(FileEntry f, FileFacts facts) {
+        if (facts == FileFacts.NONE) {
+            return f;
+        }
+        Long size = f.size() != null ? f.size() : facts.size().isPresent() ? Long.valueOf(facts.size().getAsLong()) : null;
+        String uploadTime = f.uploadTime() != null ? f.uploadTime() : facts.firstSeen().map(ProjectPage::uploadTime).orElse(null);
+        Digest derived = facts.derived().get(f.filename() + METADATA_SUFFIX);
+        String cm = derived != null ? derived.hex() : f.coreMetadataSha256();
+        return new FileEntry(f.filename(), f.version(), f.url(), f.sha256(), f.requiresPython(), f.yanked(), cm,
+                f.coreMetadata() || derived != null, size, uploadTime, f.provenance());
+    }
+
+    /** PEP 700's spelling: UTC with exactly six fractional digits. */
+    static String uploadTime(Instant t) {
+        return UPLOAD_TIME.format(t.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+    }
+
+    private static final java.time.format.DateTimeFormatter UPLOAD_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     private Rendered renderJson(List<FileEntry> visible, String filesUrl) {
         boolean sizes = visible.stream().allMatch(f -> f.size() != null);

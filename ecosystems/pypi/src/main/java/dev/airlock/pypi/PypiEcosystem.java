@@ -1,5 +1,7 @@
 package dev.airlock.pypi;
 
+import dev.airlock.core.ecosystem.ArtifactRef;
+import dev.airlock.core.ecosystem.DerivedFile;
 import dev.airlock.core.ecosystem.Ecosystem;
 import dev.airlock.core.ecosystem.EcosystemContext;
 import dev.airlock.core.ecosystem.MetadataException;
@@ -9,7 +11,10 @@ import dev.airlock.core.ecosystem.Request;
 import dev.airlock.core.ecosystem.Route;
 import dev.airlock.core.ecosystem.UpstreamSettings;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -133,6 +138,27 @@ public final class PypiEcosystem implements Ecosystem {
             }
         }
         return null;
+    }
+
+    /** Pages state sizes, upload times and core metadata a static index leaves out. */
+    @Override
+    public boolean rendersFileFacts() {
+        return true;
+    }
+
+    /**
+     * A wheel's core metadata, when the index does not serve it (PEP 658): pages then advertise it
+     * with the hash of exactly these bytes, and pip reads it instead of downloading wheels to
+     * resolve. Sdists get none: their PKG-INFO may declare fields dynamic.
+     */
+    @Override
+    public List<DerivedFile> derive(PackageMetadata listing, ArtifactRef artifact, Path file) throws IOException {
+        if (!artifact.filename().endsWith(".whl") || !(listing instanceof ProjectPage page)
+                || page.upstreamCoreMetadata(artifact.filename())) {
+            return List.of();
+        }
+        return List.of(new DerivedFile(artifact.filename() + ".metadata", WheelMetadata.extract(file, artifact.filename()),
+                "text/plain; charset=utf-8"));
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.airlock.pypi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.core.ecosystem.ArtifactRef;
+import dev.airlock.core.ecosystem.FileFacts;
+import dev.airlock.core.ecosystem.ListedFile;
 import dev.airlock.core.ecosystem.MetadataException;
 import dev.airlock.core.ecosystem.RenderContext;
 import org.junit.jupiter.api.Test;
@@ -36,7 +38,7 @@ class ProjectPageTest {
         // A real static PEP 503 page: relative links resolve against the page URL, hashes come from the fragment.
         byte[] html = resource("numpy-static-index.html");
         ProjectPage p = ProjectPage.parse("numpy", SimpleFormat.JSON, URI.create("http://mirror.test/simple/numpy/"), html, "text/html");
-        assertEquals(5, p.files().size());
+        assertEquals(5, p.entries().size());
         ArtifactRef ref = p.artifact("numpy-1.26.4-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl").orElseThrow();
         assertEquals("http://mirror.test/files/numpy-1.26.4-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
                 ref.upstreamUrl().toString());
@@ -96,9 +98,9 @@ class ProjectPageTest {
                 + "</body></html>";
         byte[] raw = html.getBytes(StandardCharsets.UTF_8);
         ProjectPage p = ProjectPage.parse("b", SimpleFormat.JSON, URI.create("http://idx.test/simple/b/"), raw, "text/html");
-        assertEquals(">=3.6,<4", p.files().get(0).requiresPython());
-        assertEquals("", p.files().get(0).yanked());
-        assertEquals(CM, p.files().get(1).coreMetadataSha256());
+        assertEquals(">=3.6,<4", p.entries().get(0).requiresPython());
+        assertEquals("", p.entries().get(0).yanked());
+        assertEquals(CM, p.entries().get(1).coreMetadataSha256());
         JsonNode out = M.readTree(p.render(raw, new RenderContext(MOUNT, v -> !v.equals("2.0"))).body());
         assertEquals(1, out.get("files").size());
         assertTrue(out.at("/files/0/yanked").asBoolean());
@@ -114,8 +116,8 @@ class ProjectPageTest {
                 + "<a href=\"/f/b-1.1.tar.gz#md5=00\">b-1.1.tar.gz</a>"
                 + "<a href=\"/f/b-1.2.tar.gz#sha256=" + SHA + "\">b-1.2.tar.gz</a>";
         ProjectPage p = ProjectPage.parse("b", SimpleFormat.JSON, URI.create("http://idx.test/simple/b/"), html.getBytes(), "text/html");
-        assertEquals(1, p.files().size());
-        assertEquals("b-1.2.tar.gz", p.files().get(0).filename());
+        assertEquals(1, p.entries().size());
+        assertEquals("b-1.2.tar.gz", p.entries().get(0).filename());
         assertThrows(MetadataException.class, () -> ProjectPage.parse("b", SimpleFormat.JSON, URI.create("http://idx.test/"),
                 "{\"files\":".getBytes(), "application/vnd.pypi.simple.v1+json"));
         assertThrows(MetadataException.class, () -> ProjectPage.parse("b", SimpleFormat.JSON, URI.create("http://idx.test/"),
@@ -123,5 +125,67 @@ class ProjectPageTest {
         assertThrows(MetadataException.class, () -> ProjectPage.parse("b", SimpleFormat.JSON, URI.create("http://idx.test/"),
                 "garbage".getBytes(), "text/html"));
         assertNull(PypiNames.version("b-1.0.tar.gz", "c"));
+    }
+
+    @Test
+    void whatAStaticIndexLeavesOutIsFilledFromAirlocksFacts() throws Exception {
+        // The real static page has no size, upload-time or core metadata; Airlock's facts supply them, and
+        // the page claims PEP 700 (1.1) only once every visible file has a size.
+        byte[] html = resource("numpy-static-index.html");
+        ProjectPage p = ProjectPage.parse("numpy", SimpleFormat.JSON, URI.create("http://mirror.test/simple/numpy/"), html, "text/html");
+        assertEquals(5, p.files().size());
+        assertTrue(p.files().stream().allMatch(f -> f.size().isEmpty()), "a static page declares no sizes");
+        String wheel = "numpy-1.26.4-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl";
+        java.time.Instant seen = java.time.Instant.parse("2026-03-04T05:06:07.123456789Z");
+        dev.airlock.core.ecosystem.Digest derived = new dev.airlock.core.ecosystem.Digest("SHA-256",
+                java.util.HexFormat.of().parseHex(CM));
+        java.util.Map<String, FileFacts> facts = new java.util.HashMap<>();
+        for (ListedFile f : p.files()) {
+            facts.put(f.artifact().filename(), new FileFacts(java.util.OptionalLong.of(f.artifact().filename().length() * 1000L),
+                    java.util.Optional.of(seen), f.artifact().filename().equals(wheel) ? java.util.Map.of(wheel + ".metadata", derived)
+                    : java.util.Map.of()));
+        }
+        JsonNode out = M.readTree(p.render(html, new RenderContext(MOUNT, v -> true, facts::get)).body());
+        assertEquals("1.1", out.at("/meta/api-version").asText());
+        assertEquals(5, out.get("files").size());
+        for (JsonNode f : out.get("files")) {
+            assertEquals(f.get("filename").asText().length() * 1000L, f.get("size").asLong());
+            assertEquals("2026-03-04T05:06:07.123456Z", f.get("upload-time").asText(), "PEP 700 spelling, microseconds");
+            boolean isWheel = f.get("filename").asText().equals(wheel);
+            assertEquals(isWheel ? CM : "", f.at("/core-metadata/sha256").asText());
+        }
+        assertTrue(out.get("versions").size() >= 2);
+        String page = new String(ProjectPage.parse("numpy", SimpleFormat.HTML, URI.create("http://mirror.test/simple/numpy/"), html,
+                "text/html").render(html, new RenderContext(MOUNT, v -> true, facts::get)).body(), StandardCharsets.UTF_8);
+        assertTrue(page.contains(wheel + "#sha256=666dbfb6ec68962c033a450943ded891bed2d54e6755e35e5835d63f4f6931d5\" data-core-metadata=\"sha256=" + CM),
+                page);
+
+        // One size missing: no PEP 700 claim, the known sizes and every upload-time still given.
+        facts.put(wheel, new FileFacts(java.util.OptionalLong.empty(), java.util.Optional.of(seen), java.util.Map.of()));
+        out = M.readTree(p.render(html, new RenderContext(MOUNT, v -> true, facts::get)).body());
+        assertEquals("1.0", out.at("/meta/api-version").asText());
+        assertTrue(out.get("versions") == null);
+        int withTime = 0;
+        for (JsonNode f : out.get("files")) {
+            withTime += f.has("upload-time") ? 1 : 0;
+        }
+        assertEquals(5, withTime);
+    }
+
+    @Test
+    void upstreamFactsWinOverAirlocksExceptCoreMetadataAirlockServes() throws Exception {
+        // Upstream's size and upload-time are kept; core metadata Airlock derived is what it serves, so that hash is advertised.
+        String doc = "{\"meta\":{\"api-version\":\"1.1\"},\"name\":\"a\",\"files\":["
+                + "{\"filename\":\"a-1.0-py3-none-any.whl\",\"url\":\"https://files.test/a-1.0-py3-none-any.whl\","
+                + "\"hashes\":{\"sha256\":\"" + SHA + "\"},\"size\":10,\"upload-time\":\"2024-01-02T03:04:05.000000Z\"}]}";
+        byte[] raw = doc.getBytes(StandardCharsets.UTF_8);
+        ProjectPage p = ProjectPage.parse("a", SimpleFormat.JSON, URI.create("https://index.test/simple/a/"), raw, "application/vnd.pypi.simple.v1+json");
+        FileFacts facts = new FileFacts(java.util.OptionalLong.of(99), java.util.Optional.of(java.time.Instant.EPOCH),
+                java.util.Map.of("a-1.0-py3-none-any.whl.metadata", new dev.airlock.core.ecosystem.Digest("SHA-256",
+                        java.util.HexFormat.of().parseHex(CM))));
+        JsonNode f = M.readTree(p.render(raw, new RenderContext(MOUNT, v -> true, n -> facts)).body()).at("/files/0");
+        assertEquals(10, f.get("size").asLong());
+        assertEquals("2024-01-02T03:04:05.000000Z", f.get("upload-time").asText());
+        assertEquals(CM, f.at("/core-metadata/sha256").asText());
     }
 }

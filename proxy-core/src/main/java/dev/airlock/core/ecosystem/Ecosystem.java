@@ -48,4 +48,27 @@ public interface Ecosystem {
      * @throws MetadataException when the document is not what the protocol promises
      */
     PackageMetadata parse(MetadataRequest request, java.net.URI documentUrl, byte[] body, String contentType) throws MetadataException;
+
+    /**
+     * Whether this ecosystem's renderings use {@link RenderContext#facts()}. When true, the core
+     * records every file that {@link PackageMetadata#files()} lists, asks upstream for the sizes
+     * documents leave out, and renders a package again when its facts change.
+     */
+    default boolean rendersFileFacts() {
+        return false;
+    }
+
+    /**
+     * Files to make from an artifact the core has just verified and committed, to serve beside it
+     * (a wheel's core metadata when the index offers none). Runs on a worker thread, once per
+     * artifact; a failure here is logged and never fails the artifact itself.
+     *
+     * @param listing  the metadata the artifact was listed in
+     * @param artifact the artifact as listed
+     * @param file     the committed, verified bytes (read-only: never modify or move)
+     */
+    default java.util.List<DerivedFile> derive(PackageMetadata listing, ArtifactRef artifact, java.nio.file.Path file)
+            throws java.io.IOException {
+        return java.util.List.of();
+    }
 }

@@ -16,6 +16,14 @@ public interface PackageMetadata {
     /** Every release the document lists, in the upstream's publish order where it gives one. */
     List<ReleaseInfo> releases();
 
+    /**
+     * Every file the document lists, for ecosystems that {@linkplain Ecosystem#rendersFileFacts()
+     * render file facts}; others may leave the default.
+     */
+    default List<ListedFile> files() {
+        return List.of();
+    }
+
     /** The artifact file with this name, if the document lists it. */
     Optional<ArtifactRef> artifact(String filename);
 

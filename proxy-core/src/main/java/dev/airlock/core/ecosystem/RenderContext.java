@@ -1,5 +1,7 @@
 package dev.airlock.core.ecosystem;
 
+import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -8,6 +10,24 @@ import java.util.function.Predicate;
  * @param mountUrl absolute URL of the ecosystem's mount on Airlock, ending with "/"
  *                 (e.g. {@code http://localhost:8080/npm/}); artifact URLs are rewritten under it
  * @param visible  which versions the client may see; hidden versions are left out entirely
+ * @param facts    what Airlock knows of each listed file, by file name ({@link FileFacts#NONE}
+ *                 when nothing); filled only for ecosystems that {@linkplain Ecosystem#rendersFileFacts() ask}
  */
-public record RenderContext(String mountUrl, Predicate<String> visible) {
+public record RenderContext(String mountUrl, Predicate<String> visible, Function<String, FileFacts> facts) {
+
+    public RenderContext {
+        Objects.requireNonNull(mountUrl, "mountUrl");
+        Objects.requireNonNull(visible, "visible");
+        Objects.requireNonNull(facts, "facts");
+    }
+
+    /** A context without file facts. */
+    public RenderContext(String mountUrl, Predicate<String> visible) {
+        this(mountUrl, visible, f -> FileFacts.NONE);
+    }
+
+    public FileFacts factsOf(String filename) {
+        FileFacts f = facts.apply(filename);
+        return f == null ? FileFacts.NONE : f;
+    }
 }

@@ -3,6 +3,8 @@ package dev.airlock.core.proxy;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.airlock.core.ecosystem.ArtifactRef;
+import dev.airlock.core.ecosystem.DerivedFile;
+import dev.airlock.core.ecosystem.PackageMetadata;
 import dev.airlock.core.ecosystem.Route;
 import dev.airlock.core.metrics.AirlockMetrics;
 import dev.airlock.core.store.ArtifactRecord;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,9 +65,15 @@ public final class ArtifactService {
     private final Executor workers;
     private final SingleFlight<String, Served> flights = new SingleFlight<>();
 
-    public ArtifactService(StateStore state, BlobStore blobs, MetadataService metadata, Clock clock, AirlockMetrics metrics,
-                           Executor workers) {
+    /** Derived files are small by nature (a wheel's METADATA); anything larger is refused. */
+    static final int MAX_DERIVED = 4 * 1024 * 1024;
+
+    private final FileFactsService facts;
+
+    public ArtifactService(StateStore state, BlobStore blobs, MetadataService metadata, FileFactsService facts, Clock clock,
+                           AirlockMetrics metrics, Executor workers) {
         this.workers = workers;
+        this.facts = facts;
         this.state = state;
         this.blobs = blobs;
         this.metadata = metadata;
@@ -225,12 +234,48 @@ public final class ArtifactService {
                         ref.version(), pending.sha256Hex(), pending.size(), ref.contentType(), ref.expected().sri(), clock.instant()));
                 Indexed i = new Indexed(r, blobs.pathOf(r.sha256()));
                 index.put(key, i);
+                if (eco.ecosystem().rendersFileFacts()) {
+                    derive(eco, meta.entry().metadata(), ref, r, i.file());
+                    facts.changed(eco, route.metadata().packageName());
+                }
                 return new Served(r, i.file(), CacheStatus.MISS, smallBytes(i));
             }
         } catch (UpstreamException e) {
             throw new ProxyException(e.kind().status, e.getMessage(), e);
         } catch (IOException e) {
             throw new ProxyException(500, "cannot store " + route.filename() + " (see the Airlock log)", e);
+        }
+    }
+
+    /**
+     * Stores the files the ecosystem makes from a just-committed artifact. Best effort: a failure
+     * is logged and the artifact is served all the same (clients then do without the derived file,
+     * as they would with an upstream that never offered it).
+     */
+    private void derive(EcosystemRuntime eco, PackageMetadata listing, ArtifactRef ref, ArtifactRecord parent, Path file) {
+        List<DerivedFile> made;
+        try {
+            made = eco.ecosystem().derive(listing, ref, file);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot derive files from " + eco.id() + " " + parent.filename() + ": " + e.getMessage());
+            metrics.event("derive_failure", eco.id());
+            return;
+        }
+        for (DerivedFile d : made) {
+            byte[] bytes = d.bytes();
+            if (bytes.length > MAX_DERIVED || listing.artifact(d.filename()).isPresent()) {
+                // Too large to be what it claims, or a name upstream already serves: upstream's wins.
+                LOG.log(Level.WARNING, "not keeping derived file " + d.filename() + " of " + parent.filename());
+                continue;
+            }
+            try (BlobStore.Pending pending = blobs.create(Set.of("SHA-256"))) {
+                pending.write(bytes);
+                pending.commit();
+                state.putArtifact(new ArtifactRecord(eco.id(), parent.packageName(), d.filename(), parent.version(),
+                        pending.sha256Hex(), pending.size(), d.contentType(), null, clock.instant(), parent.filename()));
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "cannot store derived file " + d.filename() + ": " + e.getMessage());
+            }
         }
     }
 

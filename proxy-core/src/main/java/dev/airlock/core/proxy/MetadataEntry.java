@@ -1,5 +1,6 @@
 package dev.airlock.core.proxy;
 
+import dev.airlock.core.ecosystem.FileFacts;
 import dev.airlock.core.ecosystem.PackageMetadata;
 import dev.airlock.core.ecosystem.RenderContext;
 import dev.airlock.core.ecosystem.Rendered;
@@ -38,14 +39,41 @@ public final class MetadataEntry {
     private final MetadataState state;
     private final long documentSize;
     private final DocumentSource source;
-    private final ConcurrentHashMap<String, Document> renderings;
+    private final Renderings renderings;
+
+    /**
+     * The renderings of one document, shared by the entries a 304 makes of it. Dropped when the
+     * package's file facts change; the generation keeps a rendering made from the old facts,
+     * while the change happened, from being kept.
+     */
+    private static final class Renderings {
+        final ConcurrentHashMap<String, Document> byMount = new ConcurrentHashMap<>();
+        long generation;
+
+        synchronized long generation() {
+            return generation;
+        }
+
+        synchronized Document keep(String mountUrl, Document d, long madeAt) {
+            if (madeAt != generation || byMount.size() >= MAX_RENDERINGS) {
+                return d;
+            }
+            Document raced = byMount.putIfAbsent(mountUrl, d);
+            return raced != null ? raced : d;
+        }
+
+        synchronized void clear() {
+            generation++;
+            byMount.clear();
+        }
+    }
 
     MetadataEntry(PackageMetadata metadata, MetadataState state, long documentSize, DocumentSource source) {
-        this(metadata, state, documentSize, source, new ConcurrentHashMap<>());
+        this(metadata, state, documentSize, source, new Renderings());
     }
 
     private MetadataEntry(PackageMetadata metadata, MetadataState state, long documentSize, DocumentSource source,
-                          ConcurrentHashMap<String, Document> renderings) {
+                          Renderings renderings) {
         this.metadata = metadata;
         this.state = state;
         this.documentSize = documentSize;
@@ -68,7 +96,12 @@ public final class MetadataEntry {
 
     /** The rendering for this mount URL if it was made already; non-blocking. */
     public Document peekRendering(String mountUrl) {
-        return renderings.get(mountUrl);
+        return renderings.byMount.get(mountUrl);
+    }
+
+    /** Forgets every rendering (the package's file facts changed); the next request renders anew. */
+    void clearRenderings() {
+        renderings.clear();
     }
 
     /**
@@ -76,25 +109,20 @@ public final class MetadataEntry {
      * Callers go through {@link MetadataService#rendering}, which re-weighs the entry in the cache
      * when a rendering is added.
      */
-    Document rendering(String mountUrl) {
-        Document d = renderings.get(mountUrl);
+    Document rendering(String mountUrl, java.util.function.Supplier<java.util.function.Function<String, FileFacts>> facts) {
+        Document d = renderings.byMount.get(mountUrl);
         if (d != null) {
             return d;
         }
+        long generation = renderings.generation();
         byte[] document;
         try {
             document = source.read();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the stored metadata of " + metadata.packageName(), e);
         }
-        d = Document.of(metadata.render(document, new RenderContext(mountUrl, v -> true)));
-        if (renderings.size() < MAX_RENDERINGS) {
-            Document raced = renderings.putIfAbsent(mountUrl, d);
-            if (raced != null) {
-                return raced;
-            }
-        }
-        return d;
+        d = Document.of(metadata.render(document, new RenderContext(mountUrl, v -> true, facts.get())));
+        return renderings.keep(mountUrl, d, generation);
     }
 
     /**
@@ -103,7 +131,7 @@ public final class MetadataEntry {
      */
     long weight() {
         long held = 0;
-        for (Document d : renderings.values()) {
+        for (Document d : renderings.byMount.values()) {
             held += d.body().capacity() + d.gzip().capacity();
         }
         return metadata.weight() + Math.max(held, documentSize * 3 / 2);

@@ -59,9 +59,13 @@ public final class MetadataService {
     private final AirlockMetrics metrics;
     private final Cache<String, MetadataEntry> cache;
     private final SingleFlight<String, MetadataEntry.Loaded> flights = new SingleFlight<>();
+    private final FileFactsService facts;
 
-    public MetadataService(StateStore state, Path dataDir, Clock clock, Duration ttl, long maxBytes, AirlockMetrics metrics) {
+    public MetadataService(StateStore state, Path dataDir, Clock clock, Duration ttl, long maxBytes, AirlockMetrics metrics,
+                           FileFactsService facts) {
         this.state = state;
+        this.facts = facts;
+        facts.onChange(this::invalidateRenderings);
         this.bodies = dataDir.resolve("metadata");
         this.clock = clock;
         this.ttl = ttl;
@@ -131,9 +135,23 @@ public final class MetadataService {
         if (known != null) {
             return known;
         }
-        MetadataEntry.Document made = entry.rendering(mountUrl);
+        MetadataEntry.Document made = entry.rendering(mountUrl, () -> facts.factsOf(eco, entry.metadata().packageName()));
         cache.asMap().replace(key(eco, request), entry, entry);
         return made;
+    }
+
+    /**
+     * Drops the renderings of every cached document of a package, so the next request renders it
+     * with the package's current file facts. Scans the cache: called only when facts change (an
+     * artifact committed, sizes learned), which is rare next to requests.
+     */
+    void invalidateRenderings(EcosystemRuntime eco, String packageName) {
+        String prefix = eco.id() + "\0";
+        cache.asMap().forEach((k, e) -> {
+            if (k.startsWith(prefix) && e.metadata().packageName().equals(packageName)) {
+                e.clearRenderings();
+            }
+        });
     }
 
     /** What the cache holds by its weigher (tests). */
@@ -206,6 +224,7 @@ public final class MetadataService {
             state.putMetadata(s);
             List<String> versions = parsed.releases().stream().map(ReleaseInfo::version).toList();
             state.observeReleases(eco.id(), request.packageName(), versions, now);
+            facts.observe(eco, parsed);
             MetadataEntry fresh = new MetadataEntry(parsed, s, body.length, documentSource(eco, request, s.bodySha256()));
             cache.put(key, fresh);
             return new MetadataEntry.Loaded(fresh, CacheStatus.MISS);

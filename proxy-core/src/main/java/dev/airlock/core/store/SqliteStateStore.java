@@ -13,8 +13,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -31,7 +36,7 @@ public final class SqliteStateStore implements StateStore {
 
     private static final String MIGRATIONS = "migrations/";
     /** Known migrations, in order. A new schema change adds a file and a line here. */
-    private static final String[] MIGRATION_FILES = {"V1__initial.sql"};
+    private static final String[] MIGRATION_FILES = {"V1__initial.sql", "V2__file_facts.sql"};
 
     private final Connection conn;
     private final ReentrantLock lock = new ReentrantLock();
@@ -119,30 +124,52 @@ public final class SqliteStateStore implements StateStore {
                 .map(String::strip).filter(s -> !s.isEmpty()).toArray(String[]::new);
     }
 
+    private static final String ARTIFACT_COLUMNS =
+            "filename, version, sha256, size, content_type, upstream_digest, first_seen, derived_from";
+
     @Override
     public Optional<ArtifactRecord> findArtifact(String ecosystem, String packageName, String filename) {
         return locked(() -> {
             try (PreparedStatement ps = conn.prepareStatement(
-                    "SELECT version, sha256, size, content_type, upstream_digest, first_seen FROM artifacts WHERE ecosystem=? AND package=? AND filename=?")) {
+                    "SELECT " + ARTIFACT_COLUMNS + " FROM artifacts WHERE ecosystem=? AND package=? AND filename=?")) {
                 ps.setString(1, ecosystem);
                 ps.setString(2, packageName);
                 ps.setString(3, filename);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    return Optional.of(new ArtifactRecord(ecosystem, packageName, filename, rs.getString(1), rs.getString(2),
-                            rs.getLong(3), rs.getString(4), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6))));
+                    return rs.next() ? Optional.of(artifact(ecosystem, packageName, rs)) : Optional.empty();
                 }
             }
         });
     }
 
     @Override
+    public List<ArtifactRecord> artifacts(String ecosystem, String packageName) {
+        return locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT " + ARTIFACT_COLUMNS + " FROM artifacts WHERE ecosystem=? AND package=?")) {
+                ps.setString(1, ecosystem);
+                ps.setString(2, packageName);
+                List<ArtifactRecord> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(artifact(ecosystem, packageName, rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    private static ArtifactRecord artifact(String ecosystem, String packageName, ResultSet rs) throws SQLException {
+        return new ArtifactRecord(ecosystem, packageName, rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8));
+    }
+
+    @Override
     public ArtifactRecord putArtifact(ArtifactRecord r) {
         locked(() -> {
             try (PreparedStatement ps = conn.prepareStatement(
-                    "INSERT OR IGNORE INTO artifacts (ecosystem, package, filename, version, sha256, size, content_type, upstream_digest, first_seen) VALUES (?,?,?,?,?,?,?,?,?)")) {
+                    "INSERT OR IGNORE INTO artifacts (ecosystem, package, filename, version, sha256, size, content_type, upstream_digest, first_seen, derived_from) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
                 ps.setString(1, r.ecosystem());
                 ps.setString(2, r.packageName());
                 ps.setString(3, r.filename());
@@ -152,6 +179,7 @@ public final class SqliteStateStore implements StateStore {
                 ps.setString(7, r.contentType());
                 ps.setString(8, r.upstreamDigest());
                 ps.setLong(9, r.firstSeen().toEpochMilli());
+                ps.setString(10, r.derivedFrom());
                 ps.executeUpdate();
             }
             return null;
@@ -205,26 +233,11 @@ public final class SqliteStateStore implements StateStore {
         if (versions.isEmpty()) {
             return;
         }
-        locked(() -> {
-            conn.setAutoCommit(false);
-            try (PreparedStatement ps = conn.prepareStatement(
-                    "INSERT OR IGNORE INTO release_observed (ecosystem, package, version, first_seen) VALUES (?,?,?,?)")) {
-                for (String v : versions) {
-                    ps.setString(1, ecosystem);
-                    ps.setString(2, packageName);
-                    ps.setString(3, v);
-                    ps.setLong(4, now.toEpochMilli());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-                conn.commit();
-            } catch (SQLException e) {
-                conn.rollback();
-                throw e;
-            } finally {
-                conn.setAutoCommit(true);
-            }
-            return null;
+        batch("INSERT OR IGNORE INTO release_observed (ecosystem, package, version, first_seen) VALUES (?,?,?,?)", versions, (ps, v) -> {
+            ps.setString(1, ecosystem);
+            ps.setString(2, packageName);
+            ps.setString(3, v);
+            ps.setLong(4, now.toEpochMilli());
         });
     }
 
@@ -240,6 +253,68 @@ public final class SqliteStateStore implements StateStore {
                     return rs.next() ? Optional.of(Instant.ofEpochMilli(rs.getLong(1))) : Optional.empty();
                 }
             }
+        });
+    }
+
+    @Override
+    public void observeFiles(String ecosystem, String packageName, Map<String, String> integrityByFile, Instant now) {
+        if (integrityByFile.isEmpty()) {
+            return;
+        }
+        // A name listed with a new digest is a new file (a static mirror replaced it): its
+        // observation and any probed size start again.
+        batch("INSERT INTO listed_files (ecosystem, package, filename, integrity, first_seen) VALUES (?,?,?,?,?) "
+                + "ON CONFLICT (ecosystem, package, filename) DO UPDATE SET integrity=excluded.integrity, "
+                + "first_seen=excluded.first_seen, size=NULL, probed_at=NULL WHERE listed_files.integrity <> excluded.integrity",
+                integrityByFile.entrySet(), (ps, f) -> {
+                    ps.setString(1, ecosystem);
+                    ps.setString(2, packageName);
+                    ps.setString(3, f.getKey());
+                    ps.setString(4, f.getValue());
+                    ps.setLong(5, now.toEpochMilli());
+                });
+    }
+
+    @Override
+    public Map<String, FileObservation> observedFiles(String ecosystem, String packageName) {
+        return locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT filename, integrity, first_seen, size, probed_at FROM listed_files WHERE ecosystem=? AND package=?")) {
+                ps.setString(1, ecosystem);
+                ps.setString(2, packageName);
+                Map<String, FileObservation> out = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long size = rs.getLong(4);
+                        OptionalLong known = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(size);
+                        long probed = rs.getLong(5);
+                        Instant probedAt = rs.wasNull() ? null : Instant.ofEpochMilli(probed);
+                        out.put(rs.getString(1), new FileObservation(rs.getString(1), rs.getString(2),
+                                Instant.ofEpochMilli(rs.getLong(3)), known, probedAt));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public void recordProbedSize(String ecosystem, String packageName, String filename, OptionalLong size, Instant at) {
+        locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "UPDATE listed_files SET size=?, probed_at=? WHERE ecosystem=? AND package=? AND filename=?")) {
+                if (size.isPresent()) {
+                    ps.setLong(1, size.getAsLong());
+                } else {
+                    ps.setNull(1, java.sql.Types.INTEGER);
+                }
+                ps.setLong(2, at.toEpochMilli());
+                ps.setString(3, ecosystem);
+                ps.setString(4, packageName);
+                ps.setString(5, filename);
+                ps.executeUpdate();
+            }
+            return null;
         });
     }
 
@@ -263,6 +338,31 @@ public final class SqliteStateStore implements StateStore {
         } finally {
             lock.unlock();
         }
+    }
+
+    private interface Binder<T> {
+        void bind(PreparedStatement ps, T row) throws SQLException;
+    }
+
+    /** One statement for many rows, in one transaction: all rows or none. */
+    private <T> void batch(String sql, Collection<T> rows, Binder<T> binder) {
+        locked(() -> {
+            conn.setAutoCommit(false);
+            try (PreparedStatement ps = conn.prepareStatement(sql)) {
+                for (T row : rows) {
+                    binder.bind(ps, row);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                conn.commit();
+            } catch (SQLException e) {
+                conn.rollback();
+                throw e;
+            } finally {
+                conn.setAutoCommit(true);
+            }
+            return null;
+        });
     }
 
     private interface Sql<T> {

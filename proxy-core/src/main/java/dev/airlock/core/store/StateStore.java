@@ -2,7 +2,10 @@ package dev.airlock.core.store;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Airlock's durable state: the artifact index, metadata fetch state, and when each release was
@@ -16,6 +19,9 @@ public interface StateStore extends AutoCloseable {
     /** Records an artifact; the first record for these coordinates wins and is returned. */
     ArtifactRecord putArtifact(ArtifactRecord record);
 
+    /** Every cached file of a package, derived files included. */
+    List<ArtifactRecord> artifacts(String ecosystem, String packageName);
+
     Optional<MetadataState> findMetadata(String ecosystem, String cacheKey);
 
     void putMetadata(MetadataState state);
@@ -27,6 +33,18 @@ public interface StateStore extends AutoCloseable {
     void observeReleases(String ecosystem, String packageName, Collection<String> versions, Instant now);
 
     Optional<Instant> firstObserved(String ecosystem, String packageName, String version);
+
+    /**
+     * Records that these files (name to declared digest, SRI) were listed upstream at {@code now}:
+     * a new file, or a known name with a new digest, is first seen now; others keep their record.
+     */
+    void observeFiles(String ecosystem, String packageName, Map<String, String> integrityByFile, Instant now);
+
+    /** What {@link #observeFiles} recorded for a package, by file name. */
+    Map<String, FileObservation> observedFiles(String ecosystem, String packageName);
+
+    /** Records upstream's answer to a size probe ({@code size} empty when it gave none). */
+    void recordProbedSize(String ecosystem, String packageName, String filename, OptionalLong size, Instant at);
 
     /** Cheap round trip for readiness checks. */
     void ping();

@@ -79,7 +79,9 @@ class MetadataServiceTest {
     }
 
     private MetadataService service(SqliteStateStore state) {
-        return new MetadataService(state, data, clock, Duration.ofSeconds(60), 1 << 20, new AirlockMetrics());
+        AirlockMetrics metrics = new AirlockMetrics();
+        return new MetadataService(state, data, clock, Duration.ofSeconds(60), 1 << 20, metrics,
+                new FileFactsService(state, clock, metrics, java.util.concurrent.ForkJoinPool.commonPool()));
     }
 
     @Test

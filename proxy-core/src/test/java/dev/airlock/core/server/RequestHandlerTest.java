@@ -6,6 +6,7 @@ import dev.airlock.core.ecosystem.EcosystemContext;
 import dev.airlock.core.metrics.AirlockMetrics;
 import dev.airlock.core.proxy.ArtifactService;
 import dev.airlock.core.proxy.EcosystemRuntime;
+import dev.airlock.core.proxy.FileFactsService;
 import dev.airlock.core.proxy.MetadataService;
 import dev.airlock.core.store.BlobStore;
 import dev.airlock.core.store.SqliteStateStore;
@@ -68,9 +69,10 @@ class RequestHandlerTest {
         UpstreamConfig none = UpstreamConfig.empty();
         EcosystemRuntime runtime = new EcosystemRuntime(eco, new UpstreamClient("files",
                 eco.defaultUpstream(new EcosystemContext(none, Map.of(), data, Clock.systemUTC())), none, Clock.systemUTC(), watchdog, metrics, "airlock-test"), false);
-        MetadataService metadata = new MetadataService(state, data, Clock.systemUTC(), Duration.ofMinutes(5), 1 << 20, metrics);
+        FileFactsService facts = new FileFactsService(state, Clock.systemUTC(), metrics, workers);
+        MetadataService metadata = new MetadataService(state, data, Clock.systemUTC(), Duration.ofMinutes(5), 1 << 20, metrics, facts);
         BlobStore blobs = new BlobStore(data);
-        Services services = new Services(List.of(runtime), metadata, new ArtifactService(state, blobs, metadata, Clock.systemUTC(), metrics, workers),
+        Services services = new Services(List.of(runtime), metadata, new ArtifactService(state, blobs, metadata, facts, Clock.systemUTC(), metrics, workers),
                 state, blobs, metrics, workers, workers, "airlock-test");
         accessLog = new AccessLog(accessLines);
         channel = new EmbeddedChannel(new RequestHandler(new Router(ConfigLoader.defaults().server(), services), services, accessLog, null));

@@ -3,11 +3,20 @@ package dev.airlock.core.store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The embedded state store: migrations, durability across reopen, first-write-wins rules. */
@@ -21,11 +30,11 @@ class SqliteStateStoreTest {
         // The schema is created by versioned migrations; reopening applies nothing twice and loses nothing.
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
         try (SqliteStateStore s = new SqliteStateStore(data)) {
-            assertEquals(1, s.schemaVersion());
+            assertEquals(2, s.schemaVersion());
             s.putArtifact(new ArtifactRecord("npm", "a", "a-1.0.0.tgz", "1.0.0", "0".repeat(64), 10, "application/octet-stream", "sha512-x", t));
         }
         try (SqliteStateStore s = new SqliteStateStore(data)) {
-            assertEquals(1, s.schemaVersion());
+            assertEquals(2, s.schemaVersion());
             assertEquals("1.0.0", s.findArtifact("npm", "a", "a-1.0.0.tgz").orElseThrow().version());
             assertTrue(s.findArtifact("npm", "a", "other.tgz").isEmpty());
             s.ping();
@@ -69,6 +78,54 @@ class SqliteStateStoreTest {
             assertEquals(t, s.firstObserved("npm", "a", "1.1.0").orElseThrow());
             assertEquals(t.plusSeconds(3600), s.firstObserved("npm", "a", "2.0.0").orElseThrow());
             assertTrue(s.firstObserved("npm", "b", "1.0.0").isEmpty());
+        }
+    }
+
+    @Test
+    void aVersionOneStoreIsUpgradedInPlace() throws Exception {
+        // A store written before file facts existed: V2 runs on top, old records read back with no derivation.
+        Files.createDirectories(data);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("state.db"));
+             Statement st = c.createStatement();
+             InputStream v1 = SqliteStateStore.class.getResourceAsStream("migrations/V1__initial.sql")) {
+            st.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+            for (String stmt : new String(v1.readAllBytes(), StandardCharsets.UTF_8).split(";")) {
+                if (!stmt.replaceAll("(?m)^--.*$", "").isBlank()) {
+                    st.execute(stmt);
+                }
+            }
+            st.execute("INSERT INTO schema_version VALUES (1, 'V1__initial.sql', 0)");
+            st.execute("INSERT INTO artifacts VALUES ('pypi','a','a-1.0.tar.gz','1.0','" + "0".repeat(64) + "',5,'x','sha256-x',0)");
+        }
+        try (SqliteStateStore s = new SqliteStateStore(data)) {
+            assertEquals(2, s.schemaVersion());
+            ArtifactRecord old = s.findArtifact("pypi", "a", "a-1.0.tar.gz").orElseThrow();
+            assertNull(old.derivedFrom());
+            s.putArtifact(new ArtifactRecord("pypi", "a", "a-1.0-py3-none-any.whl.metadata", "1.0", "1".repeat(64), 3, "text/plain",
+                    null, Instant.EPOCH, "a-1.0-py3-none-any.whl"));
+            assertEquals(List.of("a-1.0-py3-none-any.whl", "null"), s.artifacts("pypi", "a").stream()
+                    .map(r -> String.valueOf(r.derivedFrom())).sorted().toList());
+        }
+    }
+
+    @Test
+    void aFileListedWithANewDigestIsObservedAfresh() {
+        // First-seen stays while the digest stays; a replaced file (new digest, same name) starts again and loses its probed size.
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        Instant t1 = t0.plusSeconds(3600);
+        try (SqliteStateStore s = new SqliteStateStore(data)) {
+            s.observeFiles("pypi", "a", Map.of("a-1.whl", "sha256-A", "a-2.whl", "sha256-B"), t0);
+            s.recordProbedSize("pypi", "a", "a-1.whl", OptionalLong.of(42), t0);
+            s.recordProbedSize("pypi", "a", "a-2.whl", OptionalLong.of(7), t0);
+            s.observeFiles("pypi", "a", Map.of("a-1.whl", "sha256-A", "a-2.whl", "sha256-C", "a-3.whl", "sha256-D"), t1);
+            Map<String, FileObservation> seen = s.observedFiles("pypi", "a");
+            assertEquals(t0, seen.get("a-1.whl").firstSeen());
+            assertEquals(OptionalLong.of(42), seen.get("a-1.whl").size());
+            assertEquals(t1, seen.get("a-2.whl").firstSeen());
+            assertEquals(OptionalLong.empty(), seen.get("a-2.whl").size());
+            assertNull(seen.get("a-2.whl").probedAt());
+            assertEquals(t1, seen.get("a-3.whl").firstSeen());
+            assertTrue(s.observedFiles("pypi", "b").isEmpty());
         }
     }
 }

@@ -81,6 +81,32 @@ class PipClientEndToEndTest {
     }
 
     @Test
+    void aStaticIndexGainsPep658MetadataOnceAirlockHoldsTheWheels() throws Exception {
+        // A static tree (relative links, no data-* attributes) offers pip no metadata: the first install downloads
+        // wheels to resolve. Airlock extracts each wheel's METADATA as it caches it, so the next resolution uses the
+        // PEP 658 path (pip checks the advertised hash), even with the index stopped.
+        try (FixturePypiIndex fixture = index().json(false).relativeLinks(true).coreMetadata(false).start();
+             RunningAirlock airlock = RunningAirlock.start(tmp.resolve("data"), Duration.ofMinutes(5),
+                     Map.of("pypi", URI.create(fixture.simpleUrl())))) {
+            String indexUrl = airlock.uri("/pypi/simple/").toString();
+            ClientProcess.Result first = pip(tmp, "install", "--index-url", indexUrl, "--target", tmp.resolve("t1").toString(), "fixture-a");
+            assertEquals(0, first.exitCode(), first.both());
+            assertTrue(!first.both().contains("Obtaining dependency information"), "no metadata offered yet:\n" + first.both());
+            assertInstalled(tmp.resolve("t1"), "Fixture_A-1.0", "fixture_b-1.0", "fixture_c-3.0");
+
+            fixture.stop();
+            ClientProcess.Result again = pip(tmp, "install", "--index-url", indexUrl, "--target", tmp.resolve("t2").toString(), "fixture-a");
+            assertEquals(0, again.exitCode(), again.both());
+            String wheelA = Dists.wheelFilename("Fixture.A", "1.0");
+            assertTrue(again.both().contains("Obtaining dependency information for fixture-a from "
+                    + airlock.uri("/pypi/files/fixture-a/" + wheelA + ".metadata")), again.both());
+            assertInstalled(tmp.resolve("t2"), "Fixture_A-1.0", "fixture_b-1.0", "fixture_c-3.0");
+            assertEquals(1, fixture.fileRequests(wheelA), "the wheel was fetched upstream once");
+            assertEquals(0, fixture.metadataRequests(wheelA), "the metadata came from Airlock, not upstream");
+        }
+    }
+
+    @Test
     void downloadWithRequireHashes() throws Exception {
         // A hash-pinned requirements file downloads through Airlock; the hashes pip checks are the index's.
         try (FixturePypiIndex fixture = index().start();
@@ -141,12 +167,32 @@ class PipClientEndToEndTest {
                         .release("1.0", r -> r.wheel().uploadTime(java.time.Instant.parse("2024-01-03T10:00:00Z")))).start();
              RunningAirlock airlock = RunningAirlock.start(tmp.resolve("data"), Duration.ofMinutes(5),
                      Map.of("pypi", URI.create(fixture.simpleUrl())))) {
-            ClientProcess.Result r = ClientProcess.run(tmp, Map.of("PIP_CONFIG_FILE", "/dev/null"), 300, List.of(python.toString(), "-m", "pip",
-                    "install", "--isolated", "--no-cache-dir", "--disable-pip-version-check", "--index-url", airlock.uri("/pypi/simple/").toString(),
-                    "--uploaded-prior-to", "2024-01-03T00:00:00Z", "--target", tmp.resolve("t").toString(), "fixture-b"));
+            ClientProcess.Result r = pip26(python, airlock, "2024-01-03T00:00:00Z", tmp.resolve("t"), "fixture-b");
             assertEquals(0, r.exitCode(), r.both());
             assertInstalled(tmp.resolve("t"), "fixture_b-0.9");
         }
+
+        // A static index states no upload times; Airlock gives the time it first saw each file, an upper bound:
+        // a cut-off after that installs, one before it finds nothing (never a file newer than the cut-off).
+        try (FixturePypiIndex fixture = FixturePypiIndex.builder().json(false).relativeLinks(true).coreMetadata(false)
+                .project("fixture-c", p -> p.release("1.0", r -> r.wheel())).start();
+             RunningAirlock airlock = RunningAirlock.start(tmp.resolve("data2"), Duration.ofMinutes(5),
+                     Map.of("pypi", URI.create(fixture.simpleUrl())))) {
+            java.time.Instant now = java.time.Instant.now();
+            ClientProcess.Result later = pip26(python, airlock, now.plus(Duration.ofDays(1)).toString(), tmp.resolve("t2"), "fixture-c");
+            assertEquals(0, later.exitCode(), later.both());
+            assertInstalled(tmp.resolve("t2"), "fixture_c-1.0");
+            ClientProcess.Result earlier = pip26(python, airlock, now.minus(Duration.ofDays(1)).toString(), tmp.resolve("t3"), "fixture-c");
+            assertNotEquals(0, earlier.exitCode());
+            assertTrue(earlier.both().contains("No matching distribution found for fixture-c"), earlier.both());
+            assertTrue(!earlier.both().contains("does not provide upload-time"), earlier.both());
+        }
+    }
+
+    private ClientProcess.Result pip26(Path python, RunningAirlock airlock, String cutoff, Path target, String project) throws Exception {
+        return ClientProcess.run(tmp, Map.of("PIP_CONFIG_FILE", "/dev/null"), 300, List.of(python.toString(), "-m", "pip",
+                "install", "--isolated", "--no-cache-dir", "--disable-pip-version-check", "--index-url", airlock.uri("/pypi/simple/").toString(),
+                "--uploaded-prior-to", cutoff, "--target", target.toString(), project));
     }
 
     private static void assertInstalled(Path target, String... distInfos) throws Exception {

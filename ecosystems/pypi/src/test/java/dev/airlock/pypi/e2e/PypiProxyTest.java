@@ -104,6 +104,70 @@ class PypiProxyTest {
         }
     }
 
+    private static JsonNode fileEntry(JsonNode page, String filename) {
+        for (JsonNode f : page.get("files")) {
+            if (f.get("filename").asText().equals(filename)) {
+                return f;
+            }
+        }
+        throw new AssertionError(filename + " is not listed: " + page);
+    }
+
+    @Test
+    void whatAStaticIndexLeavesOutIsSynthesised() throws Exception {
+        // A static tree gives no size, upload-time or core metadata. Airlock states when it first saw each file,
+        // learns sizes with one HEAD per file in the background, and once it holds a wheel offers its METADATA
+        // (PEP 658) with the hash of exactly the bytes it serves; the cached page is rendered again each time.
+        try (FixturePypiIndex idx = FixturePypiIndex.builder().json(false).relativeLinks(true).coreMetadata(false)
+                .project("static-pkg", p -> p.release("1.0", r -> r.dependency("dep>=2").wheel().sdist())
+                        .release("1.1", r -> r.wheel()))
+                .start();
+             RunningAirlock a = RunningAirlock.start(tmp.resolve("d"), Duration.ofMinutes(5), Map.of("pypi", URI.create(idx.simpleUrl())))) {
+            java.time.Instant before = java.time.Instant.now();
+            JsonNode page = M.readTree(get(a, "/pypi/simple/static-pkg/", FixturePypiIndex.PIP_ACCEPT).body());
+            java.time.Instant after = java.time.Instant.now();
+            for (JsonNode f : page.get("files")) {
+                java.time.Instant t = java.time.Instant.parse(f.get("upload-time").asText());
+                assertTrue(!t.isBefore(before.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)) && !t.isAfter(after),
+                        "upload-time is when Airlock first saw the file: " + f);
+            }
+            // Sizes arrive from background HEADs; the cached page is rendered again with them.
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!page.at("/meta/api-version").asText().equals("1.1") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                page = M.readTree(get(a, "/pypi/simple/static-pkg/", FixturePypiIndex.PIP_ACCEPT).body());
+            }
+            assertEquals("1.1", page.at("/meta/api-version").asText(), page.toString());
+            assertEquals(3, page.get("files").size());
+            for (JsonNode f : page.get("files")) {
+                assertEquals(idx.file(f.get("filename").asText()).length, f.get("size").asLong(), f.toString());
+            }
+            assertEquals("[\"1.0\",\"1.1\"]", page.get("versions").toString());
+            long heads = idx.log().stream().filter(r -> r.method().equals("HEAD")).count();
+            assertEquals(3, heads, "one size probe per file");
+
+            String wheel = Dists.wheelFilename("static-pkg", "1.0");
+            assertTrue(fileEntry(page, wheel).path("core-metadata").isMissingNode(), "nothing to offer before Airlock holds the wheel");
+            assertEquals(404, get(a, "/pypi/files/static-pkg/" + wheel + ".metadata", null).statusCode());
+            assertArrayEquals(idx.file(wheel), get(a, "/pypi/files/static-pkg/" + wheel, null).body());
+
+            JsonNode json = fileEntry(M.readTree(get(a, "/pypi/simple/static-pkg/", FixturePypiIndex.PIP_ACCEPT).body()), wheel);
+            String advertised = json.at("/core-metadata/sha256").asText();
+            assertEquals(advertised, json.at("/dist-info-metadata/sha256").asText());
+            HttpResponse<byte[]> md = get(a, "/pypi/files/static-pkg/" + wheel + ".metadata", null);
+            assertEquals(200, md.statusCode());
+            assertArrayEquals(Dists.coreMetadata(idx.file(wheel)), md.body(), "the wheel's own METADATA");
+            assertEquals(advertised, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(md.body())));
+            String html = new String(get(a, "/pypi/simple/static-pkg/", "text/html").body(), StandardCharsets.UTF_8);
+            assertTrue(html.contains("data-core-metadata=\"sha256=" + advertised + "\""), html);
+            String sdist = Dists.sdistFilename("static-pkg", "1.0");
+            assertTrue(fileEntry(M.readTree(get(a, "/pypi/simple/static-pkg/", FixturePypiIndex.PIP_ACCEPT).body()), sdist)
+                    .path("core-metadata").isMissingNode(), "sdists get none: their metadata may be dynamic");
+            assertEquals(0, idx.metadataRequests(wheel), "upstream was never asked for a .metadata file");
+            assertEquals(3, idx.log().stream().filter(r -> r.method().equals("HEAD")).count(), "sizes are asked for once");
+        }
+    }
+
     @Test
     void namesAreNormalisedWithARedirect() throws Exception {
         // Non-normalised project URLs redirect to the PEP 503 form on Airlock; the project list links there too.
