@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Map.Entry;
@@ -49,7 +50,7 @@ public final class ConfigLoader {
             "maxRequestBodySize", "idleTimeout", "maxInitialLineLength", "maxHeaderSize", "accessLog");
     private static final List<String> STORAGE_KEYS = List.of("path");
     private static final List<String> UPSTREAM_KEYS = List.of("url", "files", "auth", "connectTimeout",
-            "readTimeout", "totalTimeout", "failureThreshold", "coolDown");
+            "readTimeout", "totalTimeout", "failureThreshold", "coolDown", "notFoundTtl", "snapshots");
     private static final List<String> AUTH_KEYS = List.of("token", "username", "password");
     private static final List<String> CACHE_KEYS = List.of("metadataTtl", "metadataMaxSize");
     private static final List<String> AIRGAP_KEYS = List.of("trustedKeys");
@@ -255,8 +256,11 @@ public final class ConfigLoader {
             return fallback;
         }
         Node upstream = node.map(UPSTREAM_KEYS);
+        // url: one URL, or a list of them tried in order.
+        List<URI> urls = orElse(upstream.field("url"), List.of(), url -> url.isList() ? url.nonEmptyUrls() : List.of(url.url()));
         return new UpstreamConfig(
-                orElse(upstream.field("url"), fallback.url(), Node::url),
+                urls.isEmpty() ? fallback.url() : urls.get(0),
+                urls.isEmpty() ? List.of() : urls.subList(1, urls.size()),
                 orElse(upstream.field("files"), fallback.files(), Node::urls),
                 orElse(upstream.field("auth"), fallback.auth(), auth -> auth(auth, env)),
                 orElse(upstream.field("connectTimeout"), fallback.connectTimeout(), Node::positiveDuration),
@@ -264,7 +268,9 @@ public final class ConfigLoader {
                 orElse(upstream.field("totalTimeout"), fallback.totalTimeout(), Node::positiveDuration),
                 orElse(upstream.field("failureThreshold"), fallback.failureThreshold(),
                         threshold -> threshold.integer(UpstreamConfig.FAILURE_THRESHOLD)),
-                orElse(upstream.field("coolDown"), fallback.coolDown(), Node::duration));
+                orElse(upstream.field("coolDown"), fallback.coolDown(), Node::duration),
+                orElse(upstream.field("notFoundTtl"), fallback.notFoundTtl(), Node::duration),
+                orElse(upstream.field("snapshots"), fallback.snapshots(), Node::bool));
     }
 
     private static UpstreamAuth auth(Node node, Map<String, String> env) throws ConfigException {

@@ -291,6 +291,19 @@ final class Node {
         return urls;
     }
 
+    boolean isList() {
+        return json != null && json.isArray();
+    }
+
+    /** A list of at least one URL. */
+    List<URI> nonEmptyUrls() throws ConfigException {
+        List<URI> urls = urls();
+        if (urls.isEmpty()) {
+            throw error("an empty list", "a URL, or a list of URLs tried in order");
+        }
+        return urls;
+    }
+
     private List<Node> items(String allowed) throws ConfigException {
         requireSet();
         if (!json.isArray()) {

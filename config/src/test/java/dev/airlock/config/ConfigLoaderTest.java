@@ -92,8 +92,8 @@ class ConfigLoaderTest {
     @Test
     void emptyUpstreamHasTheDocumentedFallbacks() {
         // Rule: an upstream with nothing configured has no URL, no credentials and the documented timeouts.
-        assertEquals(new UpstreamConfig(null, List.of(), null, Duration.ofSeconds(10), Duration.ofSeconds(30),
-                Duration.ofMinutes(10), 5, Duration.ofSeconds(30)), UpstreamConfig.empty());
+        assertEquals(new UpstreamConfig(null, List.of(), List.of(), null, Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofMinutes(10), 5, Duration.ofSeconds(30), Duration.ofMinutes(10), false), UpstreamConfig.empty());
     }
 
     @Test
@@ -172,9 +172,9 @@ class ConfigLoaderTest {
                 Duration.ofMinutes(2), 4096, 8192, false), config.server());
         assertEquals(Path.of("/var/lib/airlock"), config.storage().path());
         assertTrue(config.offline());
-        assertEquals(new UpstreamConfig(URI.create("https://npm.example.com/registry/"), List.of(),
+        assertEquals(new UpstreamConfig(URI.create("https://npm.example.com/registry/"), List.of(), List.of(),
                 new UpstreamAuth("npm-secret", null, null), Duration.ofSeconds(1), Duration.ofSeconds(2),
-                Duration.ofMinutes(3), 2, Duration.ZERO), config.upstream("npm"));
+                Duration.ofMinutes(3), 2, Duration.ZERO, Duration.ofMinutes(10), false), config.upstream("npm"));
         assertEquals(URI.create("https://pypi.example.com/simple/"), config.upstream("pypi").url());
         assertEquals(List.of(URI.create("https://files.example.com/"), URI.create("https://cdn.example.com/pkgs/")),
                 config.upstream("pypi").files());
@@ -231,8 +231,9 @@ class ConfigLoaderTest {
                 """);
 
         assertEquals(List.of("npm", "pypi", "maven", "cargo-io", "gems"), List.copyOf(config.upstreams().keySet()));
-        assertEquals(new UpstreamConfig(URI.create("https://crates.example.com/"), List.of(), null,
-                Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(10), 5, Duration.ofSeconds(30)),
+        assertEquals(new UpstreamConfig(URI.create("https://crates.example.com/"), List.of(), List.of(), null,
+                Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(10), 5, Duration.ofSeconds(30),
+                Duration.ofMinutes(10), false),
                 config.upstream("cargo-io"));
         assertEquals(UpstreamConfig.empty(), config.upstream("gems"));
         assertSame(UpstreamConfig.empty(), config.upstream("rubygems"));
@@ -301,7 +302,7 @@ class ConfigLoaderTest {
     @CsvSource(delimiter = '|', textBlock = """
             server: { prot: 1 }                               | server.prot                    | host, port, publicUrl, workerThreads, maxRequestBodySize, idleTimeout, maxInitialLineLength, maxHeaderSize, accessLog
             storage: { dir: x }                               | storage.dir                    | path
-            upstreams: { npm: { uri: x } }                    | upstreams.npm.uri              | url, files, auth, connectTimeout, readTimeout, totalTimeout, failureThreshold, coolDown
+            upstreams: { npm: { uri: x } }                    | upstreams.npm.uri              | url, files, auth, connectTimeout, readTimeout, totalTimeout, failureThreshold, coolDown, notFoundTtl, snapshots
             upstreams: { npm: { auth: { user: x } } }         | upstreams.npm.auth.user        | token, username, password
             cache: { metadataMaxBytes: 1 }                    | cache.metadataMaxBytes         | metadataTtl, metadataMaxSize
             airgap: { keys: [] }                              | airgap.keys                    | trustedKeys
@@ -338,7 +339,7 @@ class ConfigLoaderTest {
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
             server: [1]                               | server                       | [1]       | not a map     | a map with keys host, port, publicUrl, workerThreads, maxRequestBodySize, idleTimeout, maxInitialLineLength, maxHeaderSize, accessLog
             upstreams: [npm]                          | upstreams                    | ["npm"]   | not a map     | a map from ecosystem id (such as npm, pypi, maven) to upstream settings
-            upstreams: { npm: x }                     | upstreams.npm                | x         | not a map     | a map with keys url, files, auth, connectTimeout, readTimeout, totalTimeout, failureThreshold, coolDown
+            upstreams: { npm: x }                     | upstreams.npm                | x         | not a map     | a map with keys url, files, auth, connectTimeout, readTimeout, totalTimeout, failureThreshold, coolDown, notFoundTtl, snapshots
             offline: 'true'                           | offline                      | true      | not a boolean | true or false
             offline: yes                              | offline                      | yes       | not a boolean | true or false
             server: { port: '8080' }                  | server.port                  | 8080      | not an integer | an integer from 0 to 65535
@@ -584,8 +585,8 @@ class ConfigLoaderTest {
                 "airlock.yaml: upstreams.npm.connectTimeout: must be more than 0: got '0'; "
                         + "allowed: a duration above 0 such as 500ms, 30s, 5m, 72h, 7d or ISO-8601 PT5M");
         assertEquals(Duration.ZERO, parse("upstreams: { npm: { coolDown: 0 } }").upstream("npm").coolDown());
-        assertThrows(IllegalArgumentException.class, () -> new UpstreamConfig(null, List.of(), null, Duration.ZERO,
-                Duration.ofSeconds(1), Duration.ofSeconds(1), 1, Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> new UpstreamConfig(null, List.of(), List.of(), null, Duration.ZERO,
+                Duration.ofSeconds(1), Duration.ofSeconds(1), 1, Duration.ZERO, Duration.ZERO, false));
     }
 
     @ParameterizedTest
@@ -668,5 +669,32 @@ class ConfigLoaderTest {
         assertThrows(IllegalArgumentException.class, () -> defaults.withHost(" "));
         assertThrows(IllegalArgumentException.class, () -> defaults.withUpstream("Bad Id", UpstreamConfig.empty()));
         assertThrows(IllegalArgumentException.class, () -> UpstreamConfig.empty().withUrl(URI.create("ftp://x.example.com/")));
+    }
+
+    @Test
+    void severalUpstreamsAreListedInOrderAndMavenKeysParse() throws Exception {
+        // url may be a list tried in order; notFoundTtl and snapshots are per upstream.
+        AirlockConfig config = ConfigLoader.load(write("list.yaml", """
+                upstreams:
+                  maven:
+                    url: [https://repo-a.example.com/maven2, https://repo-b.example.com/releases/]
+                    notFoundTtl: 30s
+                    snapshots: true
+                """), Map.of());
+        UpstreamConfig maven = config.upstream("maven");
+        assertEquals(URI.create("https://repo-a.example.com/maven2/"), maven.url());
+        assertEquals(List.of(URI.create("https://repo-b.example.com/releases/")), maven.alternates());
+        assertEquals(Duration.ofSeconds(30), maven.notFoundTtl());
+        assertTrue(maven.snapshots());
+        ConfigException empty = assertThrows(ConfigException.class, () -> ConfigLoader.load(write("empty.yaml", """
+                upstreams:
+                  maven: { url: [] }
+                """), Map.of()));
+        assertTrue(empty.getMessage().contains("upstreams.maven.url"), empty.getMessage());
+        ConfigException bad = assertThrows(ConfigException.class, () -> ConfigLoader.load(write("bad.yaml", """
+                upstreams:
+                  maven: { snapshots: maybe }
+                """), Map.of()));
+        assertTrue(bad.getMessage().contains("upstreams.maven.snapshots"), bad.getMessage());
     }
 }

@@ -87,9 +87,11 @@ public final class Airlock implements AutoCloseable {
             List<EcosystemRuntime> ecosystems = new ArrayList<>();
             for (Ecosystem e : ServiceLoader.load(Ecosystem.class)) {
                 var upstreamConfig = config.upstream(e.id());
+                e.configure(new EcosystemContext(upstreamConfig, environment, home, clock));
                 UpstreamSettings settings;
                 if (upstreamConfig.url() != null) {
-                    settings = UpstreamSettings.of(upstreamConfig.url(), upstreamConfig.files(), "upstreams." + e.id() + ".url");
+                    settings = UpstreamSettings.of(upstreamConfig.url(), upstreamConfig.files(), "upstreams." + e.id() + ".url")
+                            .withAlternates(upstreamConfig.alternates());
                 } else if (config.offline()) {
                     settings = UpstreamSettings.none("offline", "Airlock runs offline");
                 } else {
@@ -97,7 +99,7 @@ public final class Airlock implements AutoCloseable {
                 }
                 settings = selfCheck(e.id(), config, settings);
                 if (settings.available()) {
-                    LOG.log(Level.INFO, e.id() + " upstream " + settings.base() + " (from " + settings.source() + ")");
+                    LOG.log(Level.INFO, e.id() + " upstream " + settings.roots() + " (from " + settings.source() + ")");
                 } else {
                     LOG.log(Level.WARNING, e.id() + " has no upstream: " + settings.unavailable());
                 }

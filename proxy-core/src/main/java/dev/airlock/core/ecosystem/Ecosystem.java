@@ -8,12 +8,19 @@ package dev.airlock.core.ecosystem;
  * socket or a Netty type; it receives decoded paths, headers and bytes, and returns routes,
  * facts and rendered bytes. That keeps protocol code testable without a server.
  *
- * <p>Implementations must be thread-safe once {@link #start} has returned.
+ * <p>Implementations must be thread-safe once {@link #configure} has returned.
  */
 public interface Ecosystem {
 
     /** Short lower-case id, also the URL mount ({@code /npm/}) and the config key under {@code upstreams}. */
     String id();
+
+    /**
+     * Called once at start-up, before anything else, with this ecosystem's own settings (an
+     * instance serves one Airlock). The default ignores them.
+     */
+    default void configure(EcosystemContext context) {
+    }
 
     /**
      * The upstream to use when {@code upstreams.<id>.url} is not configured (a configured URL

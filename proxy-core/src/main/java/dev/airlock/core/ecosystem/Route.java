@@ -18,6 +18,29 @@ public sealed interface Route {
     }
 
     /**
+     * Serve a file addressed by its upstream path, verified against the digests upstream
+     * publishes for it (a Maven repository's artifacts). Absent upstream answers are remembered
+     * for {@code upstreams.<id>.notFoundTtl}.
+     */
+    record File(FileRequest request) implements Route {
+    }
+
+    /**
+     * Serve the hex digest of a {@link File} as a checksum file (Maven's {@code .sha1}):
+     * computed from the bytes Airlock serves, so it always matches them. The file is fetched
+     * first if it is not cached.
+     */
+    record FileDigest(FileRequest file, String algorithm) implements Route {
+    }
+
+    /**
+     * Serve the hex digest of a metadata document's rendering for this client (the checksum file
+     * of a re-rendered {@code maven-metadata.xml}).
+     */
+    record MetadataDigest(MetadataRequest request, String algorithm) implements Route {
+    }
+
+    /**
      * Proxy a small request to the upstream unchanged (keys, search, audit): not cached, bodies
      * bounded, only to the ecosystem's own upstream.
      *

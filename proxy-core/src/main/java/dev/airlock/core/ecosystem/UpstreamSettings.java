@@ -9,15 +9,18 @@ import java.util.Objects;
  *
  * @param base        the registry root every metadata and pass-through path is resolved against
  *                    (ends with "/"), or {@code null} when none could be found
+ * @param alternates  further registry roots tried in order when {@code base} lacks a path or fails
+ *                    ({@code upstreams.<id>.url} given as a list); they get no credentials
  * @param extraHosts  further bases whose hosts artifact URLs found in metadata may point at
  *                    (a files host); URLs on any other host are refused
  * @param source      where the base came from, for the start-up log ("upstreams.npm.url in airlock.yaml",
  *                    "NPM_CONFIG_REGISTRY", ...)
  * @param unavailable when {@code base} is null: what the operator should do, sent to clients in a 503
  */
-public record UpstreamSettings(URI base, List<URI> extraHosts, String source, String unavailable) {
+public record UpstreamSettings(URI base, List<URI> alternates, List<URI> extraHosts, String source, String unavailable) {
 
     public UpstreamSettings {
+        alternates = List.copyOf(alternates);
         extraHosts = List.copyOf(extraHosts);
         Objects.requireNonNull(source, "source");
         if (base == null) {
@@ -26,11 +29,27 @@ public record UpstreamSettings(URI base, List<URI> extraHosts, String source, St
     }
 
     public static UpstreamSettings of(URI base, List<URI> extraHosts, String source) {
-        return new UpstreamSettings(base, extraHosts, source, null);
+        return new UpstreamSettings(base, List.of(), extraHosts, source, null);
+    }
+
+    /** These settings with further roots tried in order after {@link #base()}. */
+    public UpstreamSettings withAlternates(List<URI> roots) {
+        return new UpstreamSettings(base, roots, extraHosts, source, unavailable);
+    }
+
+    /** {@link #base()} then the alternates, in the order they are tried. */
+    public List<URI> roots() {
+        if (base == null) {
+            return List.of();
+        }
+        java.util.ArrayList<URI> all = new java.util.ArrayList<>(1 + alternates.size());
+        all.add(base);
+        all.addAll(alternates);
+        return all;
     }
 
     public static UpstreamSettings none(String source, String howToConfigure) {
-        return new UpstreamSettings(null, List.of(), source, howToConfigure);
+        return new UpstreamSettings(null, List.of(), List.of(), source, howToConfigure);
     }
 
     public boolean available() {

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.airlock.core.ecosystem.ArtifactRef;
 import dev.airlock.core.ecosystem.DerivedFile;
+import dev.airlock.core.ecosystem.FileRequest;
 import dev.airlock.core.ecosystem.PackageMetadata;
 import dev.airlock.core.ecosystem.Route;
 import dev.airlock.core.metrics.AirlockMetrics;
@@ -64,6 +65,8 @@ public final class ArtifactService {
     private final Set<String> loadingSmall = ConcurrentHashMap.newKeySet();
     private final Executor workers;
     private final SingleFlight<String, Served> flights = new SingleFlight<>();
+    /** Paths every upstream answered 404 for, with when that answer expires (Maven probes many). */
+    private final Cache<String, java.time.Instant> notFound = Caffeine.newBuilder().maximumSize(100_000).build();
 
     /** Derived files are small by nature (a wheel's METADATA); anything larger is refused. */
     static final int MAX_DERIVED = 4 * 1024 * 1024;
@@ -245,6 +248,193 @@ public final class ArtifactService {
         } catch (IOException e) {
             throw new ProxyException(500, "cannot store " + route.filename() + " (see the Airlock log)", e);
         }
+    }
+
+    /** A path-addressed file if its index record is in memory; {@code null} otherwise. Non-blocking. */
+    public Served peekFile(EcosystemRuntime eco, FileRequest request) {
+        Indexed i = index.getIfPresent(fileKey(eco, request));
+        return i == null ? null : new Served(i.record(), i.file(), CacheStatus.HIT, smallFiles.getIfPresent(i.record().sha256()));
+    }
+
+    /**
+     * A path-addressed file, from the blob store or fetched from the first upstream root that has
+     * it, verified against every digest that upstream publishes for it.
+     *
+     * @throws ProxyException 404 when no root has it (remembered for {@code notFoundTtl}), 502 when
+     *                        a published digest disagrees with the bytes or upstream failed
+     */
+    public Served loadFile(EcosystemRuntime eco, FileRequest request) throws ProxyException {
+        String key = fileKey(eco, request);
+        Served hit = cachedFile(eco, request, key);
+        if (hit != null) {
+            metrics.cache(eco.id(), "artifact", CacheStatus.HIT.tag());
+            return hit;
+        }
+        java.time.Instant until = notFound.getIfPresent(key);
+        if (until != null && clock.instant().isBefore(until)) {
+            metrics.cache(eco.id(), "not_found", CacheStatus.HIT.tag());
+            throw new ProxyException(404, request.path() + " was not found upstream (remembered)");
+        }
+        try {
+            Served s = flights.run(key, () -> {
+                Served again = cachedFile(eco, request, key);
+                return again != null ? again : downloadFile(eco, request, key);
+            }, () -> metrics.coalesced(eco.id(), "artifact"));
+            metrics.cache(eco.id(), "artifact", s.status().tag());
+            return s;
+        } catch (ProxyException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ProxyException(500, "internal error while fetching " + request.path(), e);
+        }
+    }
+
+    /** The hex digest of a path-addressed file's bytes as Airlock serves them, fetching the file first if needed. */
+    public String fileDigest(EcosystemRuntime eco, FileRequest request, String algorithm) throws ProxyException {
+        Served s = loadFile(eco, request);
+        return s.record().digest(algorithm).orElseThrow(() -> new ProxyException(404, "no " + algorithm + " digest is kept for "
+                + request.path()));
+    }
+
+    private Served cachedFile(EcosystemRuntime eco, FileRequest request, String key) {
+        Indexed i = index.getIfPresent(key);
+        if (i == null) {
+            ArtifactRecord r = state.findArtifact(eco.id(), request.packageName(), request.path()).orElse(null);
+            if (r == null) {
+                return null;
+            }
+            i = new Indexed(r, blobs.pathOf(r.sha256()));
+        }
+        if (!Files.isRegularFile(i.file())) {
+            index.invalidate(key);
+            return null;
+        }
+        index.put(key, i);
+        return new Served(i.record(), i.file(), CacheStatus.HIT, smallBytes(i));
+    }
+
+    private Served downloadFile(EcosystemRuntime eco, FileRequest request, String key) throws ProxyException {
+        eco.requireUpstream();
+        ProxyException failure = null;
+        for (java.net.URI url : eco.upstream().resolveAll(request.path())) {
+            try (UpstreamResponse resp = eco.upstream().get(url, Map.of("Accept", "*/*"))) {
+                if (resp.status() == 404 || resp.status() == 410) {
+                    continue;
+                }
+                if (resp.status() != 200) {
+                    failure = new ProxyException(502, "upstream answered " + resp.status() + " for " + request.path());
+                    continue;
+                }
+                return commitFile(eco, request, key, url, resp);
+            } catch (UpstreamException e) {
+                failure = new ProxyException(e.kind().status, e.getMessage(), e);
+            } catch (IOException e) {
+                throw new ProxyException(500, "cannot store " + request.path() + " (see the Airlock log)", e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        java.time.Duration ttl = eco.upstream().notFoundTtl();
+        if (!ttl.isZero()) {
+            notFound.put(key, clock.instant().plus(ttl));
+        }
+        throw new ProxyException(404, request.path() + " was not found upstream");
+    }
+
+    /**
+     * Streams the body to a blob while computing every digest the request names, checks each
+     * digest upstream publishes (headers first, then checksum files from the same root), and
+     * commits only when all agree.
+     */
+    private Served commitFile(EcosystemRuntime eco, FileRequest request, String key, java.net.URI url, UpstreamResponse resp)
+            throws ProxyException, UpstreamException, IOException {
+        if (resp.header("content-encoding") != null && !"identity".equalsIgnoreCase(resp.header("content-encoding"))) {
+            throw new ProxyException(502, "upstream sent " + request.path() + " with content-encoding "
+                    + resp.header("content-encoding") + " although none was asked for");
+        }
+        Set<String> algorithms = new java.util.LinkedHashSet<>();
+        request.sidecars().forEach(sc -> algorithms.add(sc.algorithm()));
+        algorithms.addAll(request.digestHeaders().values());
+        algorithms.addAll(request.served().values());
+        String declaredLength = resp.header("content-length");
+        try (BlobStore.Pending pending = blobs.create(algorithms)) {
+            copy(resp, pending, parseLength(declaredLength), request.path());
+            if (declaredLength != null && !declaredLength.strip().equals(Long.toString(pending.size()))) {
+                throw new ProxyException(502, "download of " + request.path() + " ended after " + pending.size()
+                        + " of " + declaredLength + " bytes; nothing was cached");
+            }
+            Map<String, String> computed = new java.util.TreeMap<>();
+            for (String a : algorithms) {
+                computed.put(a, java.util.HexFormat.of().formatHex(pending.digest(a)));
+            }
+            computed.put("SHA-256", pending.sha256Hex());
+            Map<String, String> published = new java.util.LinkedHashMap<>();
+            request.digestHeaders().forEach((header, alg) -> {
+                String hex = Checksums.hex(resp.header(header), alg);
+                if (hex != null) {
+                    published.putIfAbsent(alg, hex);
+                }
+            });
+            for (FileRequest.Sidecar sc : request.sidecars()) {
+                if (!published.containsKey(sc.algorithm())) {
+                    String hex = sidecar(eco, request, java.net.URI.create(url + sc.suffix()), sc.algorithm());
+                    if (hex != null) {
+                        published.put(sc.algorithm(), hex);
+                    }
+                }
+            }
+            for (Map.Entry<String, String> p : published.entrySet()) {
+                String actual = computed.get(p.getKey());
+                if (!p.getValue().equalsIgnoreCase(actual)) {
+                    metrics.event("integrity_failure", eco.id());
+                    LOG.log(Level.WARNING, "integrity failure: " + eco.id() + " " + request.path() + " upstream " + p.getKey() + " "
+                            + p.getValue() + " but the bytes are " + actual);
+                    throw new ProxyException(502, "integrity check failed for " + request.path() + ": upstream's " + p.getKey()
+                            + " is " + p.getValue() + " but the downloaded bytes are " + actual + "; nothing was cached");
+                }
+            }
+            if (published.isEmpty()) {
+                // Nothing to check against: the first bytes seen are pinned from now on.
+                metrics.event("unverified_file", eco.id());
+            }
+            pending.commit();
+            Map<String, String> kept = new java.util.TreeMap<>(computed);
+            kept.remove("SHA-256");
+            String upstreamDigest = published.isEmpty() ? null : published.entrySet().iterator().next().getKey() + "="
+                    + published.entrySet().iterator().next().getValue();
+            ArtifactRecord r = state.putArtifact(new ArtifactRecord(eco.id(), request.packageName(), request.path(),
+                    request.version(), pending.sha256Hex(), pending.size(), request.contentType(), upstreamDigest, clock.instant(),
+                    null, kept));
+            Indexed i = new Indexed(r, blobs.pathOf(r.sha256()));
+            index.put(key, i);
+            notFound.invalidate(key);
+            return new Served(r, i.file(), CacheStatus.MISS, smallBytes(i));
+        }
+    }
+
+    /** Upstream's checksum file, {@code null} when it has none; a failure to fetch it fails the download. */
+    private String sidecar(EcosystemRuntime eco, FileRequest request, java.net.URI url, String algorithm)
+            throws ProxyException, UpstreamException {
+        try (UpstreamResponse resp = eco.upstream().get(url, Map.of("Accept", "*/*"))) {
+            if (resp.status() == 404 || resp.status() == 410) {
+                return null;
+            }
+            if (resp.status() != 200) {
+                throw new ProxyException(502, "upstream answered " + resp.status() + " for the " + algorithm + " checksum of "
+                        + request.path() + "; nothing was cached");
+            }
+            String hex = Checksums.hex(new String(resp.readBody(Checksums.MAX_FILE), java.nio.charset.StandardCharsets.UTF_8), algorithm);
+            if (hex == null) {
+                metrics.event("malformed_checksum", eco.id());
+                LOG.log(Level.WARNING, "ignoring a malformed " + algorithm + " checksum file for " + request.path());
+            }
+            return hex;
+        }
+    }
+
+    private static String fileKey(EcosystemRuntime eco, FileRequest request) {
+        return eco.id() + "\0" + request.packageName() + "\0" + request.path();
     }
 
     /**

@@ -152,6 +152,17 @@ public final class MetadataEntry {
             return new Document(direct(body), direct(gzip(body)), r.contentType(), etag(body));
         }
 
+        /** The hex digest of the identity body in this JCA algorithm (checksum files of a rendered document). */
+        public String digest(String algorithm) {
+            try {
+                MessageDigest md = MessageDigest.getInstance(algorithm);
+                md.update(body.duplicate());
+                return java.util.HexFormat.of().formatHex(md.digest());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalArgumentException("unsupported digest algorithm " + algorithm, e);
+            }
+        }
+
         /** The identity body as bytes (tests and tools; the server sends the buffer). */
         public byte[] bytes() {
             ByteBuffer b = body.duplicate();

@@ -191,46 +191,63 @@ public final class MetadataService {
         if (current != null && current.state().lastModified() != null) {
             headers.put("If-Modified-Since", current.state().lastModified());
         }
-        try (UpstreamResponse resp = eco.upstream().get(eco.upstream().resolve(request.upstreamPath()), headers)) {
-            int status = resp.status();
-            if (status == 304 && current != null) {
-                MetadataState s = withFetchedAt(current.state(), clock.instant());
-                state.putMetadata(s);
-                MetadataEntry refreshed = current.withState(s);
-                cache.put(key, refreshed);
-                return new MetadataEntry.Loaded(refreshed, CacheStatus.REVALIDATED);
+        // Each configured root in order: a 404 or a failure moves on to the next; the first
+        // answer wins. Only when every root says 404 is the package absent.
+        ProxyException failure = null;
+        for (java.net.URI url : eco.upstream().resolveAll(request.upstreamPath())) {
+            try (UpstreamResponse resp = eco.upstream().get(url, headers)) {
+                int status = resp.status();
+                if (status == 304 && current != null) {
+                    MetadataState s = withFetchedAt(current.state(), clock.instant());
+                    state.putMetadata(s);
+                    MetadataEntry refreshed = current.withState(s);
+                    cache.put(key, refreshed);
+                    return new MetadataEntry.Loaded(refreshed, CacheStatus.REVALIDATED);
+                }
+                if (status == 404 || status == 410) {
+                    continue;
+                }
+                if (status != 200) {
+                    failure = new ProxyException(502, "upstream answered " + status + " for " + request.packageName());
+                    continue;
+                }
+                return fetched(eco, request, key, current, resp);
+            } catch (UpstreamException e) {
+                failure = new ProxyException(e.kind().status, e.getMessage(), e);
+            } catch (ProxyException e) {
+                failure = e;
             }
-            if (status == 404 || status == 410) {
-                cache.invalidate(key);
-                throw new ProxyException(404, request.packageName() + " was not found upstream");
-            }
-            if (status != 200) {
-                return staleOr(current, key, new ProxyException(502, "upstream answered " + status + " for " + request.packageName()));
-            }
-            byte[] body = resp.readBody(MAX_DOCUMENT_BYTES);
-            String contentType = resp.header("content-type");
-            PackageMetadata parsed;
-            try {
-                parsed = eco.ecosystem().parse(request, resp.uri(), body, contentType);
-            } catch (MetadataException e) {
-                metrics.event("malformed_metadata", eco.id());
-                return staleOr(current, key, new ProxyException(502, "upstream metadata for " + request.packageName()
-                        + " is malformed: " + e.getMessage(), e));
-            }
-            Instant now = clock.instant();
-            MetadataState s = new MetadataState(eco.id(), request.cacheKey(), request.packageName(), storeBody(eco, request, body),
-                    contentType, resp.header("etag"), resp.header("last-modified"), now,
-                    current == null ? now : current.state().firstSeen());
-            state.putMetadata(s);
-            List<String> versions = parsed.releases().stream().map(ReleaseInfo::version).toList();
-            state.observeReleases(eco.id(), request.packageName(), versions, now);
-            facts.observe(eco, parsed);
-            MetadataEntry fresh = new MetadataEntry(parsed, s, body.length, documentSource(eco, request, s.bodySha256()));
-            cache.put(key, fresh);
-            return new MetadataEntry.Loaded(fresh, CacheStatus.MISS);
-        } catch (UpstreamException e) {
-            return staleOr(current, key, new ProxyException(e.kind().status, e.getMessage(), e));
         }
+        if (failure != null) {
+            return staleOr(current, key, failure);
+        }
+        cache.invalidate(key);
+        throw new ProxyException(404, request.packageName() + " was not found upstream");
+    }
+
+    /** A 200 from upstream: parsed, stored, observed and cached; a malformed body is a failure (the next root is tried). */
+    private MetadataEntry.Loaded fetched(EcosystemRuntime eco, MetadataRequest request, String key, MetadataEntry current,
+                                         UpstreamResponse resp) throws UpstreamException, ProxyException {
+        byte[] body = resp.readBody(MAX_DOCUMENT_BYTES);
+        String contentType = resp.header("content-type");
+        PackageMetadata parsed;
+        try {
+            parsed = eco.ecosystem().parse(request, resp.uri(), body, contentType);
+        } catch (MetadataException e) {
+            metrics.event("malformed_metadata", eco.id());
+            throw new ProxyException(502, "upstream metadata for " + request.packageName() + " is malformed: " + e.getMessage(), e);
+        }
+        Instant now = clock.instant();
+        MetadataState s = new MetadataState(eco.id(), request.cacheKey(), request.packageName(), storeBody(eco, request, body),
+                contentType, resp.header("etag"), resp.header("last-modified"), now,
+                current == null ? now : current.state().firstSeen());
+        state.putMetadata(s);
+        List<String> versions = parsed.releases().stream().map(ReleaseInfo::version).toList();
+        state.observeReleases(eco.id(), request.packageName(), versions, now);
+        facts.observe(eco, parsed);
+        MetadataEntry fresh = new MetadataEntry(parsed, s, body.length, documentSource(eco, request, s.bodySha256()));
+        cache.put(key, fresh);
+        return new MetadataEntry.Loaded(fresh, CacheStatus.MISS);
     }
 
     private MetadataEntry.Loaded staleOr(MetadataEntry current, String key, ProxyException failure) throws ProxyException {

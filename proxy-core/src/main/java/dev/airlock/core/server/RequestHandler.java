@@ -239,6 +239,39 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     }
                 };
             });
+        } else if (route instanceof Route.File f) {
+            ex.routeKind = "artifact";
+            ArtifactService.Served hit = services.artifacts().peekFile(eco, f.request());
+            if (hit != null && sendFile(ctx, ex, request, hit, servedDigests(f.request(), hit))) {
+                services.metrics().cache(eco.id(), "artifact", "hit");
+                return;
+            }
+            offload(ctx, ex, () -> {
+                ArtifactService.Served served = services.artifacts().loadFile(eco, f.request());
+                return () -> {
+                    if (!sendFile(ctx, ex, request, served, servedDigests(f.request(), served))) {
+                        sendError(ctx, ex, ex.head, 500, "the cached file " + f.request().path() + " disappeared; retry", false);
+                    }
+                };
+            });
+        } else if (route instanceof Route.FileDigest d) {
+            ex.routeKind = "checksum";
+            offload(ctx, ex, () -> {
+                String hex = services.artifacts().fileDigest(eco, d.file(), d.algorithm());
+                return () -> sendBytes(ctx, ex, 200, "text/plain; charset=us-ascii", hex.getBytes(StandardCharsets.US_ASCII));
+            });
+        } else if (route instanceof Route.MetadataDigest d) {
+            ex.routeKind = "checksum";
+            String mountUrl = router.mountUrl(eco, request.header("host"));
+            offload(ctx, ex, () -> {
+                MetadataEntry.Loaded loaded = services.metadata().load(eco, d.request());
+                MetadataEntry.Document doc = services.metadata().rendering(eco, d.request(), loaded.entry(), mountUrl);
+                byte[] hex = doc.digest(d.algorithm()).getBytes(StandardCharsets.US_ASCII);
+                return () -> {
+                    ex.cache = loaded.status();
+                    sendBytes(ctx, ex, 200, "text/plain; charset=us-ascii", hex);
+                };
+            });
         } else if (route instanceof Route.Passthrough p) {
             ex.routeKind = "passthrough";
             offload(ctx, ex, () -> passthrough(ctx, ex, eco, p, request));
@@ -367,8 +400,20 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         write(ctx, ex, res, 200, ex.head ? 0 : length);
     }
 
-    /** Sends a blob; false when the file vanished from disk (the caller falls back). */
+    /** The digest headers a file route asks to send ({@code X-Checksum-SHA1} and the like), from the record. */
+    private static Map<String, String> servedDigests(dev.airlock.core.ecosystem.FileRequest request, ArtifactService.Served served) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        request.served().forEach((header, alg) -> served.record().digest(alg).ifPresent(hex -> headers.put(header, hex)));
+        return headers;
+    }
+
     private boolean sendFile(ChannelHandlerContext ctx, Exchange ex, Request request, ArtifactService.Served served) {
+        return sendFile(ctx, ex, request, served, Map.of());
+    }
+
+    /** Sends a blob; false when the file vanished from disk (the caller falls back). */
+    private boolean sendFile(ChannelHandlerContext ctx, Exchange ex, Request request, ArtifactService.Served served,
+                             Map<String, String> extraHeaders) {
         String etag = "\"" + served.record().sha256() + "\"";
         ex.cache = served.status();
         String inm = request.header("if-none-match");
@@ -386,6 +431,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 .set(HttpHeaderNames.ETAG, etag)
                 .set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=31536000, immutable")
                 .set("X-Airlock-Cache", served.status().tag());
+        extraHeaders.forEach((name, value) -> res.headers().set(name, value));
         if (ex.head) {
             ctx.write(res);
             finish(ctx, ex, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), 200, 0);

@@ -36,7 +36,7 @@ public final class SqliteStateStore implements StateStore {
 
     private static final String MIGRATIONS = "migrations/";
     /** Known migrations, in order. A new schema change adds a file and a line here. */
-    private static final String[] MIGRATION_FILES = {"V1__initial.sql", "V2__file_facts.sql"};
+    private static final String[] MIGRATION_FILES = {"V1__initial.sql", "V2__file_facts.sql", "V3__file_digests.sql"};
 
     private final Connection conn;
     private final ReentrantLock lock = new ReentrantLock();
@@ -125,7 +125,7 @@ public final class SqliteStateStore implements StateStore {
     }
 
     private static final String ARTIFACT_COLUMNS =
-            "filename, version, sha256, size, content_type, upstream_digest, first_seen, derived_from";
+            "filename, version, sha256, size, content_type, upstream_digest, first_seen, derived_from, digests";
 
     @Override
     public Optional<ArtifactRecord> findArtifact(String ecosystem, String packageName, String filename) {
@@ -162,14 +162,15 @@ public final class SqliteStateStore implements StateStore {
 
     private static ArtifactRecord artifact(String ecosystem, String packageName, ResultSet rs) throws SQLException {
         return new ArtifactRecord(ecosystem, packageName, rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8));
+                rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8),
+                ArtifactRecord.decode(rs.getString(9)));
     }
 
     @Override
     public ArtifactRecord putArtifact(ArtifactRecord r) {
         locked(() -> {
             try (PreparedStatement ps = conn.prepareStatement(
-                    "INSERT OR IGNORE INTO artifacts (ecosystem, package, filename, version, sha256, size, content_type, upstream_digest, first_seen, derived_from) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+                    "INSERT OR IGNORE INTO artifacts (ecosystem, package, filename, version, sha256, size, content_type, upstream_digest, first_seen, derived_from, digests) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
                 ps.setString(1, r.ecosystem());
                 ps.setString(2, r.packageName());
                 ps.setString(3, r.filename());
@@ -180,6 +181,7 @@ public final class SqliteStateStore implements StateStore {
                 ps.setString(8, r.upstreamDigest());
                 ps.setLong(9, r.firstSeen().toEpochMilli());
                 ps.setString(10, r.derivedFrom());
+                ps.setString(11, ArtifactRecord.encode(r.digests()));
                 ps.executeUpdate();
             }
             return null;

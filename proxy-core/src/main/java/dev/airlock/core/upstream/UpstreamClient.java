@@ -71,9 +71,7 @@ public final class UpstreamClient {
         this.watchdog = watchdog;
         this.metrics = metrics;
         this.via = "1.1 " + viaToken;
-        if (settings.base() != null) {
-            allowedOrigins.add(origin(settings.base()));
-        }
+        settings.roots().forEach(u -> allowedOrigins.add(origin(u)));
         settings.extraHosts().forEach(u -> allowedOrigins.add(origin(u)));
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -87,6 +85,11 @@ public final class UpstreamClient {
         return settings;
     }
 
+    /** How long a path every root answered 404 for is answered 404 without asking ({@code notFoundTtl}). */
+    public java.time.Duration notFoundTtl() {
+        return config.notFoundTtl();
+    }
+
     public CircuitBreaker breaker() {
         return breaker;
     }
@@ -94,6 +97,11 @@ public final class UpstreamClient {
     /** Resolves a path relative to the upstream base. */
     public URI resolve(String relativePath) {
         return settings.base().resolve(relativePath);
+    }
+
+    /** A path resolved against the base and then each alternate, in the order to try them. */
+    public java.util.List<URI> resolveAll(String relativePath) {
+        return settings.roots().stream().map(root -> root.resolve(relativePath)).toList();
     }
 
     /** Whether Airlock may fetch this URL for this ecosystem. */

@@ -30,11 +30,11 @@ class SqliteStateStoreTest {
         // The schema is created by versioned migrations; reopening applies nothing twice and loses nothing.
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
         try (SqliteStateStore s = new SqliteStateStore(data)) {
-            assertEquals(2, s.schemaVersion());
+            assertEquals(3, s.schemaVersion());
             s.putArtifact(new ArtifactRecord("npm", "a", "a-1.0.0.tgz", "1.0.0", "0".repeat(64), 10, "application/octet-stream", "sha512-x", t));
         }
         try (SqliteStateStore s = new SqliteStateStore(data)) {
-            assertEquals(2, s.schemaVersion());
+            assertEquals(3, s.schemaVersion());
             assertEquals("1.0.0", s.findArtifact("npm", "a", "a-1.0.0.tgz").orElseThrow().version());
             assertTrue(s.findArtifact("npm", "a", "other.tgz").isEmpty());
             s.ping();
@@ -98,13 +98,21 @@ class SqliteStateStoreTest {
             st.execute("INSERT INTO artifacts VALUES ('pypi','a','a-1.0.tar.gz','1.0','" + "0".repeat(64) + "',5,'x','sha256-x',0)");
         }
         try (SqliteStateStore s = new SqliteStateStore(data)) {
-            assertEquals(2, s.schemaVersion());
+            assertEquals(3, s.schemaVersion());
             ArtifactRecord old = s.findArtifact("pypi", "a", "a-1.0.tar.gz").orElseThrow();
             assertNull(old.derivedFrom());
             s.putArtifact(new ArtifactRecord("pypi", "a", "a-1.0-py3-none-any.whl.metadata", "1.0", "1".repeat(64), 3, "text/plain",
                     null, Instant.EPOCH, "a-1.0-py3-none-any.whl"));
             assertEquals(List.of("a-1.0-py3-none-any.whl", "null"), s.artifacts("pypi", "a").stream()
                     .map(r -> String.valueOf(r.derivedFrom())).sorted().toList());
+            // V3: further digests of the stored bytes round-trip.
+            s.putArtifact(new ArtifactRecord("maven", "g:a", "g/a/1/a-1.jar", "1", "2".repeat(64), 9, "application/java-archive",
+                    "SHA-1=" + "3".repeat(40), Instant.EPOCH, null, Map.of("SHA-1", "3".repeat(40), "MD5", "4".repeat(32))));
+            ArtifactRecord jar = s.findArtifact("maven", "g:a", "g/a/1/a-1.jar").orElseThrow();
+            assertEquals("3".repeat(40), jar.digest("SHA-1").orElseThrow());
+            assertEquals("4".repeat(32), jar.digest("MD5").orElseThrow());
+            assertEquals("2".repeat(64), jar.digest("SHA-256").orElseThrow());
+            assertTrue(jar.digest("SHA-512").isEmpty());
         }
     }
 
