@@ -1,0 +1,128 @@
+package dev.airlock.maven;
+
+import dev.airlock.core.ecosystem.Ecosystem;
+import dev.airlock.core.ecosystem.EcosystemContext;
+import dev.airlock.core.ecosystem.FileRequest;
+import dev.airlock.core.ecosystem.MetadataException;
+import dev.airlock.core.ecosystem.MetadataRequest;
+import dev.airlock.core.ecosystem.PackageMetadata;
+import dev.airlock.core.ecosystem.Request;
+import dev.airlock.core.ecosystem.Route;
+import dev.airlock.core.ecosystem.UpstreamSettings;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maven repositories (the Maven 2 layout that Maven, Gradle, sbt and Ivy read) under
+ * {@code /maven/}.
+ *
+ * <p>Files are addressed by path: each is fetched from the first configured upstream that has
+ * it, checked against every checksum that upstream publishes for it ({@code .sha1},
+ * {@code .sha256}, {@code .sha512}, or {@code X-Checksum-*} headers), and served with
+ * {@code X-Checksum-SHA1}/{@code -MD5} so that clients can skip the checksum requests. Checksum
+ * files are answered from the bytes Airlock serves, never passed through. {@code maven-metadata.xml}
+ * is metadata: cached, revalidated and rendered again (see {@link MavenMetadata}).
+ *
+ * <p>Snapshots change under one name; they are refused unless {@code upstreams.maven.snapshots}
+ * is on, and then only deployed (timestamped) snapshot files are cached.
+ */
+public final class MavenEcosystem implements Ecosystem {
+
+    static final String ID = "maven";
+
+    private static final List<FileRequest.Sidecar> SIDECARS = List.of(
+            new FileRequest.Sidecar("SHA-1", ".sha1"),
+            new FileRequest.Sidecar("SHA-256", ".sha256"),
+            new FileRequest.Sidecar("SHA-512", ".sha512"));
+    private static final Map<String, String> DIGEST_HEADERS = Map.of("x-checksum-sha1", "SHA-1", "x-checksum-md5", "MD5");
+    private static final Map<String, String> SERVED = Map.of("X-Checksum-SHA1", "SHA-1", "X-Checksum-MD5", "MD5");
+
+    private volatile boolean snapshots;
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public void configure(EcosystemContext context) {
+        this.snapshots = context.upstream().snapshots();
+    }
+
+    @Override
+    public UpstreamSettings defaultUpstream(EcosystemContext context) {
+        return new MavenUpstreamDiscovery(context).discover();
+    }
+
+    @Override
+    public Route route(Request request) {
+        if (!request.isRead()) {
+            return new Route.Reject(405, request.method() + " is not supported: Airlock is a read-only proxy (deploy to your own repository)");
+        }
+        MavenPath path = MavenPath.parse(request.path());
+        if (path instanceof MavenPath.Invalid i) {
+            return new Route.Reject(i.status(), i.reason());
+        }
+        if (path instanceof MavenPath.Metadata m) {
+            return snapshotRefusal(m.snapshotVersion(), null).orElseGet(() -> new Route.Metadata(metadata(m)));
+        }
+        if (path instanceof MavenPath.MetadataChecksum mc) {
+            return snapshotRefusal(mc.metadata().snapshotVersion(), null)
+                    .orElseGet(() -> new Route.MetadataDigest(metadata(mc.metadata()), mc.algorithm()));
+        }
+        if (path instanceof MavenPath.File f) {
+            return snapshotRefusal(f.version(), f).orElseGet(() -> new Route.File(file(f)));
+        }
+        MavenPath.FileChecksum c = (MavenPath.FileChecksum) path;
+        return snapshotRefusal(c.file().version(), c.file()).orElseGet(() -> new Route.FileDigest(file(c.file()), c.algorithm()));
+    }
+
+    /**
+     * Snapshot paths answer 404 unless snapshots are on; even then a file named with "SNAPSHOT"
+     * rather than its deployed timestamp is refused, as it changes under the same name.
+     */
+    private java.util.Optional<Route> snapshotRefusal(String version, MavenPath.File file) {
+        if (version == null || !MavenPath.isSnapshot(version)) {
+            return java.util.Optional.empty();
+        }
+        if (!snapshots) {
+            return java.util.Optional.of(new Route.Reject(404, "snapshot versions are not proxied (set upstreams.maven.snapshots: true)"));
+        }
+        if (file != null && file.filename().startsWith(file.artifactId() + "-" + version)) {
+            return java.util.Optional.of(new Route.Reject(404, "only deployed (timestamped) snapshot files are served; "
+                    + file.filename() + " changes under the same name"));
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static MetadataRequest metadata(MavenPath.Metadata m) {
+        return new MetadataRequest(m.packageName(), m.snapshotVersion() == null ? "metadata" : "snapshot-metadata", m.path(),
+                Map.of("Accept", "application/xml, text/xml;q=0.9, */*;q=0.1"));
+    }
+
+    private static FileRequest file(MavenPath.File f) {
+        return new FileRequest(f.packageName(), f.version(), f.path(), contentType(f.extension()), SIDECARS, DIGEST_HEADERS, SERVED);
+    }
+
+    static String contentType(String extension) {
+        if (extension.equals("asc") || extension.endsWith(".asc")) {
+            return "application/pgp-signature";
+        }
+        if (extension.endsWith("sigstore.json")) {
+            return "application/vnd.dev.sigstore.bundle.v0.3+json";
+        }
+        return switch (extension) {
+            case "jar", "war", "ear", "aar" -> "application/java-archive";
+            case "pom", "xml" -> "text/xml";
+            case "module", "json" -> "application/json";
+            default -> "application/octet-stream";
+        };
+    }
+
+    @Override
+    public PackageMetadata parse(MetadataRequest request, URI documentUrl, byte[] body, String contentType) throws MetadataException {
+        return MavenMetadata.parse(request.packageName(), request.variant().equals("snapshot-metadata"), body);
+    }
+}
