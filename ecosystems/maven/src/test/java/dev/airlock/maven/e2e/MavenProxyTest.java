@@ -1,0 +1,207 @@
+package dev.airlock.maven.e2e;
+
+import dev.airlock.config.ConfigLoader;
+import dev.airlock.config.UpstreamConfig;
+import dev.airlock.config.AirlockConfig;
+import dev.airlock.config.CacheConfig;
+import dev.airlock.core.testing.NettyLeaks;
+import dev.airlock.core.testing.RunningAirlock;
+import dev.airlock.maven.fixture.FixtureMavenRepository;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Airlock's Maven route over HTTP, against fixture repositories on loopback. */
+class MavenProxyTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String JAR = FixtureMavenRepository.path("org.fixture", "lib-a", "1.1", "jar");
+
+    @AfterAll
+    static void noBufferLeaked() throws InterruptedException {
+        NettyLeaks.assertNone();
+    }
+
+    @TempDir
+    Path tmp;
+
+    private static FixtureMavenRepository.Builder repo() {
+        return FixtureMavenRepository.builder()
+                .jar("org.fixture", "lib-a", "1.0")
+                .jar("org.fixture", "lib-a", "2.0-beta-1")
+                .jar("org.fixture", "lib-a", "1.1", j -> j.sign().classifier("sources").module())
+                .jar("org.fixture", "lib-a", "1.10");
+    }
+
+    private RunningAirlock airlock(String name, List<URI> upstreams, boolean snapshots) throws Exception {
+        AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve(name))
+                .withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024))
+                .withUpstream("maven", UpstreamConfig.empty().withUrls(upstreams).withSnapshots(snapshots));
+        return RunningAirlock.start(c);
+    }
+
+    private static HttpResponse<byte[]> head(RunningAirlock a, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(a.uri(path)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String hex(String algorithm, byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
+    }
+
+    private static String text(HttpResponse<byte[]> r) {
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void filesAreVerifiedCachedAndServedWithTheirChecksums() throws Exception {
+        // A jar, its POM, sources, .module and .asc come through once each, checked against every checksum upstream has;
+        // checksum files and X-Checksum headers describe exactly the bytes Airlock serves.
+        try (FixtureMavenRepository up = repo().start(); RunningAirlock a = airlock("d", List.of(URI.create(up.baseUrl())), false)) {
+            HttpResponse<byte[]> jar = a.get("/maven/" + JAR);
+            assertEquals(200, jar.statusCode());
+            assertArrayEquals(up.file(JAR), jar.body());
+            assertEquals(hex("SHA-1", jar.body()), jar.headers().firstValue("x-checksum-sha1").orElseThrow());
+            assertEquals(hex("MD5", jar.body()), jar.headers().firstValue("x-checksum-md5").orElseThrow());
+            assertEquals("application/java-archive", jar.headers().firstValue("content-type").orElseThrow());
+            for (String[] c : new String[][]{{".sha1", "SHA-1"}, {".md5", "MD5"}, {".sha256", "SHA-256"}, {".sha512", "SHA-512"}}) {
+                HttpResponse<byte[]> sum = a.get("/maven/" + JAR + c[0]);
+                assertEquals(200, sum.statusCode());
+                assertEquals(hex(c[1], up.file(JAR)), text(sum));
+            }
+            for (String other : List.of(FixtureMavenRepository.path("org.fixture", "lib-a", "1.1", "pom"),
+                    FixtureMavenRepository.path("org.fixture", "lib-a", "1.1", "sources", "jar"),
+                    FixtureMavenRepository.path("org.fixture", "lib-a", "1.1", "module"), JAR + ".asc")) {
+                HttpResponse<byte[]> r = a.get("/maven/" + other);
+                assertEquals(200, r.statusCode(), other);
+                assertArrayEquals(up.file(other), r.body(), other);
+            }
+            HttpResponse<byte[]> h = head(a, "/maven/" + JAR);
+            assertEquals(200, h.statusCode());
+            assertEquals(Long.toString(up.file(JAR).length), h.headers().firstValue("content-length").orElseThrow());
+            assertEquals(0, h.body().length);
+            assertEquals(1, up.gets(JAR), "downloaded once");
+            assertEquals(1, up.gets(JAR + ".sha1"), "upstream's checksum fetched once, to verify");
+            assertEquals(0, up.gets(JAR + ".md5"), "checksum requests are answered from the cache");
+            up.stop();
+            assertArrayEquals(jar.body(), a.get("/maven/" + JAR).body(), "served with upstream gone");
+        }
+    }
+
+    @Test
+    void metadataIsSortedRecomputedAndItsChecksumsMatchTheRendering() throws Exception {
+        try (FixtureMavenRepository up = repo().start(); RunningAirlock a = airlock("d", List.of(URI.create(up.baseUrl())), false)) {
+            String path = "/maven/" + FixtureMavenRepository.metadataPath("org.fixture", "lib-a");
+            HttpResponse<byte[]> m = a.get(path);
+            assertEquals(200, m.statusCode());
+            String xml = text(m);
+            assertTrue(xml.contains("<version>1.0</version>\n      <version>1.1</version>\n      <version>1.10</version>\n"
+                    + "      <version>2.0-beta-1</version>"), xml);
+            assertTrue(xml.contains("<latest>2.0-beta-1</latest>") && xml.contains("<release>2.0-beta-1</release>"), xml);
+            assertTrue(xml.contains("<lastUpdated>" + FixtureMavenRepository.LAST_UPDATED + "</lastUpdated>"), xml);
+            assertFalse(xml.contains("<release>1.0</release>"), "upstream's stale release is not passed on");
+            assertEquals(hex("SHA-1", m.body()), text(a.get(path + ".sha1")));
+            assertEquals(hex("SHA-512", m.body()), text(a.get(path + ".sha512")));
+        }
+    }
+
+    @Test
+    void aChecksumDisagreementCachesNothing() throws Exception {
+        try (FixtureMavenRepository up = repo().start(); RunningAirlock a = airlock("d", List.of(URI.create(up.baseUrl())), false)) {
+            up.corrupt(JAR);
+            HttpResponse<byte[]> r = a.get("/maven/" + JAR);
+            assertEquals(502, r.statusCode());
+            assertTrue(text(r).contains("integrity check failed for " + JAR), text(r));
+            assertEquals(502, a.get("/maven/" + JAR + ".sha1").statusCode(), "no checksum for bytes never accepted");
+            try (Stream<Path> blobs = Files.walk(a.dataDir().resolve("blobs"))) {
+                assertTrue(blobs.filter(Files::isRegularFile).noneMatch(p -> p.toString().contains(".part")));
+            }
+            up.clearFaults();
+            HttpResponse<byte[]> ok = a.get("/maven/" + JAR);
+            assertEquals(200, ok.statusCode(), "fetched again once upstream is right");
+            assertArrayEquals(up.file(JAR), ok.body());
+        }
+    }
+
+    @Test
+    void upstreamsAreTriedInOrderAndMissesAreRemembered() throws Exception {
+        // The first repository lacks lib-b; the second has it. A path neither has is asked for once within notFoundTtl.
+        try (FixtureMavenRepository first = repo().start();
+             FixtureMavenRepository second = FixtureMavenRepository.builder().jar("org.fixture", "lib-b", "3.0").start();
+             RunningAirlock a = airlock("d", List.of(URI.create(first.baseUrl()), URI.create(second.baseUrl())), false)) {
+            String b = FixtureMavenRepository.path("org.fixture", "lib-b", "3.0", "jar");
+            HttpResponse<byte[]> r = a.get("/maven/" + b);
+            assertEquals(200, r.statusCode());
+            assertArrayEquals(second.file(b), r.body());
+            assertEquals(1, first.gets(b));
+            String missing = "org/fixture/none/1.0/none-1.0.pom";
+            assertEquals(404, a.get("/maven/" + missing).statusCode());
+            assertEquals(404, head(a, "/maven/" + missing).statusCode());
+            assertEquals(404, a.get("/maven/" + missing).statusCode());
+            assertEquals(1, first.requests(missing), "the 404 is remembered");
+            assertEquals(1, second.requests(missing));
+        }
+    }
+
+    @Test
+    void snapshotsAndHostilePathsAreRefused() throws Exception {
+        try (FixtureMavenRepository up = repo().start(); RunningAirlock a = airlock("d", List.of(URI.create(up.baseUrl())), false)) {
+            HttpResponse<byte[]> snap = a.get("/maven/org/fixture/lib-a/1.2-SNAPSHOT/lib-a-1.2-20240102.030405-1.jar");
+            assertEquals(404, snap.statusCode());
+            assertTrue(text(snap).contains("upstreams.maven.snapshots"), text(snap));
+            assertEquals(400, a.get("/maven/org/fixture/lib-a/1.1/other-1.1.jar").statusCode());
+            assertEquals(400, a.get("/maven/org/%2e%2e/lib-a/1.1/lib-a-1.1.jar").statusCode());
+            assertEquals(404, a.get("/maven/org/fixture/").statusCode());
+            HttpResponse<byte[]> put = HTTP.send(HttpRequest.newBuilder(a.uri("/maven/" + JAR))
+                    .PUT(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(405, put.statusCode());
+            assertEquals(0, up.log().size(), "nothing reached upstream");
+        }
+    }
+
+    @Test
+    void hostileMetadataIsRefusedWithoutReadingAnything() throws Exception {
+        // XXE (a local file and a URL on a counting server) and billion laughs: 502, nothing read, nothing cached.
+        Path secret = Files.writeString(tmp.resolve("secret.txt"), "TOP-SECRET");
+        try (FixtureMavenRepository bait = FixtureMavenRepository.builder().raw("x.dtd", "<!ENTITY y 'z'>".getBytes()).start()) {
+            String xxe = "<?xml version=\"1.0\"?><!DOCTYPE metadata [<!ENTITY f SYSTEM \"" + secret.toUri() + "\">"
+                    + "<!ENTITY % r SYSTEM \"" + bait.url("x.dtd") + "\"> %r;]><metadata><groupId>&f;</groupId></metadata>";
+            StringBuilder lol = new StringBuilder("<?xml version=\"1.0\"?><!DOCTYPE metadata [<!ENTITY l \"lol\">");
+            for (int i = 1; i < 10; i++) {
+                lol.append("<!ENTITY l").append(i).append(" \"").append(("&l" + (i == 1 ? "" : i - 1) + ";").repeat(10)).append("\">");
+            }
+            lol.append("]><metadata><groupId>&l9;</groupId></metadata>");
+            try (FixtureMavenRepository up = FixtureMavenRepository.builder()
+                    .raw("org/evil/xxe/maven-metadata.xml", xxe.getBytes(StandardCharsets.UTF_8))
+                    .raw("org/evil/lol/maven-metadata.xml", lol.toString().getBytes(StandardCharsets.UTF_8)).start();
+                 RunningAirlock a = airlock("d", List.of(URI.create(up.baseUrl())), false)) {
+                for (String p : List.of("org/evil/xxe/maven-metadata.xml", "org/evil/lol/maven-metadata.xml")) {
+                    HttpResponse<byte[]> r = a.get("/maven/" + p);
+                    assertEquals(502, r.statusCode(), p);
+                    assertTrue(text(r).contains("DTD"), text(r));
+                    assertFalse(text(r).contains("TOP-SECRET"));
+                }
+                assertEquals(0, bait.log().size(), "the external DTD was never fetched");
+            }
+        }
+    }
+}
