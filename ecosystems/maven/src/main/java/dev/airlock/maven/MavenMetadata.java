@@ -210,13 +210,14 @@ final class MavenMetadata implements PackageMetadata {
         if (snapshot) {
             return new Rendered(document, CONTENT_TYPE);
         }
-        List<String> visible = new ArrayList<>();
+        // Each version is parsed once, then sorted: comparing strings would parse at every comparison.
+        List<MavenVersion> visible = new ArrayList<>();
         for (String v : versions) {
             if (context.visible().test(v)) {
-                visible.add(v);
+                visible.add(MavenVersion.parse(v));
             }
         }
-        visible.sort(MavenVersion.ORDER);
+        Collections.sort(visible);
         StringBuilder sb = new StringBuilder(256 + visible.size() * 40);
         sb.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<metadata>\n");
         if (groupId != null) {
@@ -228,19 +229,19 @@ final class MavenMetadata implements PackageMetadata {
         if (!versions.isEmpty() || lastUpdated != null) {
             sb.append("  <versioning>\n");
             if (!visible.isEmpty()) {
-                element(sb, "    ", "latest", visible.get(visible.size() - 1));
+                element(sb, "    ", "latest", visible.get(visible.size() - 1).toString());
                 String release = null;
                 for (int i = visible.size() - 1; i >= 0 && release == null; i--) {
-                    if (!MavenVersion.parse(visible.get(i)).isSnapshot()) {
-                        release = visible.get(i);
+                    if (!visible.get(i).isSnapshot()) {
+                        release = visible.get(i).toString();
                     }
                 }
                 if (release != null) {
                     element(sb, "    ", "release", release);
                 }
                 sb.append("    <versions>\n");
-                for (String v : visible) {
-                    element(sb, "      ", "version", v);
+                for (MavenVersion v : visible) {
+                    element(sb, "      ", "version", v.toString());
                 }
                 sb.append("    </versions>\n");
             }
