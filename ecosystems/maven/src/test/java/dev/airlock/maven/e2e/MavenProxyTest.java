@@ -204,4 +204,53 @@ class MavenProxyTest {
             }
         }
     }
+
+    @Test
+    void checksumHeadersAreCheckedAndSpareTheChecksumRequest() throws Exception {
+        // An upstream that sends X-Checksum-SHA1 (as large repositories do): that digest is verified, .sha1 is not fetched.
+        try (FixtureMavenRepository up = repo().checksumHeaders(true).start();
+             RunningAirlock a = airlock("d", List.of(URI.create(up.baseUrl())), false)) {
+            assertEquals(200, a.get("/maven/" + JAR).statusCode());
+            assertEquals(0, up.gets(JAR + ".sha1"), "the header's SHA-1 was used");
+            String other = FixtureMavenRepository.path("org.fixture", "lib-a", "1.0", "jar");
+            up.corrupt(other);
+            HttpResponse<byte[]> bad = a.get("/maven/" + other);
+            assertEquals(502, bad.statusCode());
+            assertTrue(text(bad).contains("upstream's SHA-1"), text(bad));
+        }
+    }
+
+    @Test
+    void groupPluginMetadataResolvesPrefixes() throws Exception {
+        try (FixtureMavenRepository up = FixtureMavenRepository.builder()
+                .groupPluginMetadata("org.fixture.plugins", "fixture", "fixture-maven-plugin").start();
+             RunningAirlock a = airlock("d", List.of(URI.create(up.baseUrl())), false)) {
+            String path = "/maven/" + FixtureMavenRepository.groupMetadataPath("org.fixture.plugins");
+            HttpResponse<byte[]> r = a.get(path);
+            assertEquals(200, r.statusCode());
+            assertTrue(text(r).contains("<prefix>fixture</prefix>") && text(r).contains("<artifactId>fixture-maven-plugin</artifactId>"), text(r));
+            assertEquals(hex("SHA-1", r.body()), text(a.get(path + ".sha1")));
+        }
+    }
+
+    @Test
+    void deployedSnapshotsAreServedWhenTurnedOn() throws Exception {
+        String dir = "org/fixture/lib-s/1.0-SNAPSHOT/";
+        byte[] jar = "timestamped snapshot bytes".getBytes(StandardCharsets.UTF_8);
+        try (FixtureMavenRepository up = FixtureMavenRepository.builder()
+                .raw(dir + "lib-s-1.0-20240102.030405-3.jar", jar)
+                .raw(dir + "lib-s-1.0-SNAPSHOT.jar", jar)
+                .raw(dir + "maven-metadata.xml", ("<metadata><groupId>org.fixture</groupId><artifactId>lib-s</artifactId><version>1.0-SNAPSHOT</version>"
+                        + "<versioning><snapshot><timestamp>20240102.030405</timestamp><buildNumber>3</buildNumber></snapshot></versioning></metadata>")
+                        .getBytes(StandardCharsets.UTF_8)).start();
+             RunningAirlock a = airlock("d", List.of(URI.create(up.baseUrl())), true)) {
+            HttpResponse<byte[]> ok = a.get("/maven/" + dir + "lib-s-1.0-20240102.030405-3.jar");
+            assertEquals(200, ok.statusCode());
+            assertArrayEquals(jar, ok.body());
+            assertTrue(text(a.get("/maven/" + dir + "maven-metadata.xml")).contains("<buildNumber>3</buildNumber>"));
+            HttpResponse<byte[]> mutable = a.get("/maven/" + dir + "lib-s-1.0-SNAPSHOT.jar");
+            assertEquals(404, mutable.statusCode());
+            assertTrue(text(mutable).contains("timestamped"), text(mutable));
+        }
+    }
 }
