@@ -68,6 +68,9 @@ public final class ArtifactService {
     /** Paths every upstream answered 404 for, with when that answer expires (Maven probes many). */
     private final Cache<String, java.time.Instant> notFound = Caffeine.newBuilder().maximumSize(100_000).build();
 
+    /** Digest algorithms from weakest to strongest. */
+    private static final List<String> STRENGTH = List.of("MD5", "SHA-1", "SHA-256", "SHA-512");
+
     /** Derived files are small by nature (a wheel's METADATA); anything larger is refused. */
     static final int MAX_DERIVED = 4 * 1024 * 1024;
 
@@ -150,29 +153,39 @@ public final class ArtifactService {
      */
     public Served load(EcosystemRuntime eco, Route.Artifact route) throws ProxyException {
         String key = key(eco, route);
-        Served hit = cached(eco, route, key);
+        return loadOnce(eco, route.metadata().packageName(), route.filename(), key, () -> download(eco, route, key));
+    }
+
+    private interface Download {
+        Served run() throws ProxyException;
+    }
+
+    /** The cached file, else one download shared by every concurrent request for it. */
+    private Served loadOnce(EcosystemRuntime eco, String packageName, String filename, String key, Download download)
+            throws ProxyException {
+        Served hit = cached(eco, packageName, filename, key);
         if (hit != null) {
             metrics.cache(eco.id(), "artifact", CacheStatus.HIT.tag());
             return hit;
         }
         try {
             Served s = flights.run(key, () -> {
-                Served again = cached(eco, route, key);
-                return again != null ? again : download(eco, route, key);
+                Served again = cached(eco, packageName, filename, key);
+                return again != null ? again : download.run();
             }, () -> metrics.coalesced(eco.id(), "artifact"));
             metrics.cache(eco.id(), "artifact", s.status().tag());
             return s;
         } catch (ProxyException e) {
             throw e;
         } catch (Exception e) {
-            throw new ProxyException(500, "internal error while fetching " + route.filename(), e);
+            throw new ProxyException(500, "internal error while fetching " + filename, e);
         }
     }
 
-    private Served cached(EcosystemRuntime eco, Route.Artifact route, String key) {
+    private Served cached(EcosystemRuntime eco, String packageName, String filename, String key) {
         Indexed i = index.getIfPresent(key);
         if (i == null) {
-            ArtifactRecord r = state.findArtifact(eco.id(), route.metadata().packageName(), route.filename()).orElse(null);
+            ArtifactRecord r = state.findArtifact(eco.id(), packageName, filename).orElse(null);
             if (r == null) {
                 return null;
             }
@@ -265,28 +278,12 @@ public final class ArtifactService {
      */
     public Served loadFile(EcosystemRuntime eco, FileRequest request) throws ProxyException {
         String key = fileKey(eco, request);
-        Served hit = cachedFile(eco, request, key);
-        if (hit != null) {
-            metrics.cache(eco.id(), "artifact", CacheStatus.HIT.tag());
-            return hit;
-        }
         java.time.Instant until = notFound.getIfPresent(key);
-        if (until != null && clock.instant().isBefore(until)) {
+        if (until != null && clock.instant().isBefore(until) && cached(eco, request.packageName(), request.path(), key) == null) {
             metrics.cache(eco.id(), "not_found", CacheStatus.HIT.tag());
             throw new ProxyException(404, request.path() + " was not found upstream (remembered)");
         }
-        try {
-            Served s = flights.run(key, () -> {
-                Served again = cachedFile(eco, request, key);
-                return again != null ? again : downloadFile(eco, request, key);
-            }, () -> metrics.coalesced(eco.id(), "artifact"));
-            metrics.cache(eco.id(), "artifact", s.status().tag());
-            return s;
-        } catch (ProxyException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new ProxyException(500, "internal error while fetching " + request.path(), e);
-        }
+        return loadOnce(eco, request.packageName(), request.path(), key, () -> downloadFile(eco, request, key));
     }
 
     /** The hex digest of a path-addressed file's bytes as Airlock serves them, fetching the file first if needed. */
@@ -294,23 +291,6 @@ public final class ArtifactService {
         Served s = loadFile(eco, request);
         return s.record().digest(algorithm).orElseThrow(() -> new ProxyException(404, "no " + algorithm + " digest is kept for "
                 + request.path()));
-    }
-
-    private Served cachedFile(EcosystemRuntime eco, FileRequest request, String key) {
-        Indexed i = index.getIfPresent(key);
-        if (i == null) {
-            ArtifactRecord r = state.findArtifact(eco.id(), request.packageName(), request.path()).orElse(null);
-            if (r == null) {
-                return null;
-            }
-            i = new Indexed(r, blobs.pathOf(r.sha256()));
-        }
-        if (!Files.isRegularFile(i.file())) {
-            index.invalidate(key);
-            return null;
-        }
-        index.put(key, i);
-        return new Served(i.record(), i.file(), CacheStatus.HIT, smallBytes(i));
     }
 
     private Served downloadFile(EcosystemRuntime eco, FileRequest request, String key) throws ProxyException {
@@ -384,7 +364,10 @@ public final class ArtifactService {
                     }
                 }
             }
-            for (Map.Entry<String, String> p : published.entrySet()) {
+            // Strongest first, so the message names the digest that matters most.
+            List<Map.Entry<String, String>> checks = new java.util.ArrayList<>(published.entrySet());
+            checks.sort(java.util.Comparator.comparingInt(e -> -STRENGTH.indexOf(e.getKey())));
+            for (Map.Entry<String, String> p : checks) {
                 String actual = computed.get(p.getKey());
                 if (!p.getValue().equalsIgnoreCase(actual)) {
                     metrics.event("integrity_failure", eco.id());
@@ -401,8 +384,7 @@ public final class ArtifactService {
             pending.commit();
             Map<String, String> kept = new java.util.TreeMap<>(computed);
             kept.remove("SHA-256");
-            String upstreamDigest = published.isEmpty() ? null : published.entrySet().iterator().next().getKey() + "="
-                    + published.entrySet().iterator().next().getValue();
+            String upstreamDigest = checks.isEmpty() ? null : checks.get(0).getKey() + "=" + checks.get(0).getValue();
             ArtifactRecord r = state.putArtifact(new ArtifactRecord(eco.id(), request.packageName(), request.path(),
                     request.version(), pending.sha256Hex(), pending.size(), request.contentType(), upstreamDigest, clock.instant(),
                     null, kept));

@@ -216,7 +216,8 @@ class MavenProxyTest {
             up.corrupt(other);
             HttpResponse<byte[]> bad = a.get("/maven/" + other);
             assertEquals(502, bad.statusCode());
-            assertTrue(text(bad).contains("upstream's SHA-1"), text(bad));
+            assertTrue(text(bad).contains("integrity check failed for " + other + ": upstream's SHA-512"), text(bad));
+            assertEquals(0, up.gets(other + ".sha1"), "the header's SHA-1 was used, not a .sha1 request");
         }
     }
 
