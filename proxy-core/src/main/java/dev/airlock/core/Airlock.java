@@ -47,17 +47,20 @@ public final class Airlock implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final ExecutorService admin;
     private final ThreadPoolExecutor probes;
+    private final ThreadPoolExecutor sidecars;
     private final ScheduledExecutorService watchdog;
     private final AirlockMetrics metrics;
     private final List<EcosystemRuntime> ecosystems;
 
     private Airlock(AirlockServer server, StateStore state, ThreadPoolExecutor workers, ExecutorService admin, ThreadPoolExecutor probes,
+                    ThreadPoolExecutor sidecars,
                     ScheduledExecutorService watchdog, AirlockMetrics metrics, List<EcosystemRuntime> ecosystems) {
         this.server = server;
         this.state = state;
         this.workers = workers;
         this.admin = admin;
         this.probes = probes;
+        this.sidecars = sidecars;
         this.watchdog = watchdog;
         this.metrics = metrics;
         this.ecosystems = ecosystems;
@@ -80,6 +83,11 @@ public final class Airlock implements AutoCloseable {
         // what the queue cannot take is asked again at the package's next refresh.
         ThreadPoolExecutor probes = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(50_000),
                 daemon("airlock-probe"), new ThreadPoolExecutor.AbortPolicy());
+        // Checksum files fetched beside downloads; when all are busy the downloading worker
+        // fetches its own (the pool rejects rather than queues without bound).
+        ThreadPoolExecutor sidecars = new ThreadPoolExecutor(16, 16, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
+                daemon("airlock-sidecar"), new ThreadPoolExecutor.AbortPolicy());
+        sidecars.allowCoreThreadTimeOut(true);
         StateStore state = null;
         try {
             state = new SqliteStateStore(data);
@@ -109,7 +117,7 @@ public final class Airlock implements AutoCloseable {
             FileFactsService facts = new FileFactsService(state, clock, metrics, probes);
             MetadataService metadata = new MetadataService(state, data, clock, config.cache().metadataTtl(),
                     config.cache().metadataMaxBytes(), metrics, facts);
-            ArtifactService artifacts = new ArtifactService(state, blobs, metadata, facts, clock, metrics, workers);
+            ArtifactService artifacts = new ArtifactService(state, blobs, metadata, facts, clock, metrics, workers, sidecars);
             // The policy engine is not built yet: say so rather than let an operator believe the keys act.
             LOG.log(Level.WARNING, "policy.* settings are validated but not enforced yet: every release is served");
             Services services = new Services(ecosystems, metadata, artifacts, state, blobs, metrics, workers, admin, viaToken);
@@ -117,12 +125,13 @@ public final class Airlock implements AutoCloseable {
             InetSocketAddress a = server.address();
             LOG.log(Level.INFO, "Airlock listening on http://" + a.getHostString() + ":" + a.getPort() + "/ with data in "
                     + data.toAbsolutePath().normalize());
-            return new Airlock(server, state, workers, admin, probes, watchdog, metrics, List.copyOf(ecosystems));
+            return new Airlock(server, state, workers, admin, probes, sidecars, watchdog, metrics, List.copyOf(ecosystems));
         } catch (Exception e) {
             // Also Netty's bind failure, a checked exception thrown without being declared.
             workers.shutdownNow();
             admin.shutdownNow();
             probes.shutdownNow();
+            sidecars.shutdownNow();
             watchdog.shutdownNow();
             if (state != null) {
                 state.close();
@@ -164,6 +173,7 @@ public final class Airlock implements AutoCloseable {
         workers.shutdown();
         admin.shutdown();
         probes.shutdownNow();
+        sidecars.shutdown();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
             admin.awaitTermination(1, TimeUnit.SECONDS);

@@ -75,10 +75,17 @@ public final class ArtifactService {
     static final int MAX_DERIVED = 4 * 1024 * 1024;
 
     private final FileFactsService facts;
+    private final Executor sidecarFetches;
 
+    /**
+     * @param workers        where small files are read into memory off the event loop
+     * @param sidecarFetches where checksum files are fetched beside a download; a pool of its own,
+     *                       never the workers' (a worker waits for these)
+     */
     public ArtifactService(StateStore state, BlobStore blobs, MetadataService metadata, FileFactsService facts, Clock clock,
-                           AirlockMetrics metrics, Executor workers) {
+                           AirlockMetrics metrics, Executor workers, Executor sidecarFetches) {
         this.workers = workers;
+        this.sidecarFetches = sidecarFetches;
         this.facts = facts;
         this.state = state;
         this.blobs = blobs;
@@ -339,8 +346,37 @@ public final class ArtifactService {
         algorithms.addAll(request.served().values());
         String declaredLength = resp.header("content-length");
         try (BlobStore.Pending pending = blobs.create(algorithms)) {
-            copy(resp, pending, parseLength(declaredLength), request.path());
+            // Checksum files are fetched while the body streams: a cold miss then costs about one
+            // round trip more than the file itself, not one per checksum file.
+            Map<String, String> published = new java.util.LinkedHashMap<>();
+            request.digestHeaders().forEach((header, alg) -> {
+                String hex = Checksums.hex(resp.header(header), alg);
+                if (hex != null) {
+                    published.putIfAbsent(alg, hex);
+                }
+            });
+            Map<String, java.util.concurrent.Future<String>> sidecars = new java.util.LinkedHashMap<>();
+            for (FileRequest.Sidecar sc : request.sidecars()) {
+                if (!published.containsKey(sc.algorithm())) {
+                    java.net.URI sidecarUrl = java.net.URI.create(url + sc.suffix());
+                    java.util.concurrent.FutureTask<String> task = new java.util.concurrent.FutureTask<>(
+                            () -> sidecar(eco, request, sidecarUrl, sc.algorithm()));
+                    try {
+                        sidecarFetches.execute(task);
+                    } catch (java.util.concurrent.RejectedExecutionException busy) {
+                        task.run(); // the pool is saturated: fetch it on this thread instead
+                    }
+                    sidecars.put(sc.algorithm(), task);
+                }
+            }
+            try {
+                copy(resp, pending, parseLength(declaredLength), request.path());
+            } catch (ProxyException | UpstreamException | IOException | RuntimeException e) {
+                sidecars.values().forEach(f -> f.cancel(true));
+                throw e;
+            }
             if (declaredLength != null && !declaredLength.strip().equals(Long.toString(pending.size()))) {
+                sidecars.values().forEach(f -> f.cancel(true));
                 throw new ProxyException(502, "download of " + request.path() + " ended after " + pending.size()
                         + " of " + declaredLength + " bytes; nothing was cached");
             }
@@ -349,19 +385,10 @@ public final class ArtifactService {
                 computed.put(a, java.util.HexFormat.of().formatHex(pending.digest(a)));
             }
             computed.put("SHA-256", pending.sha256Hex());
-            Map<String, String> published = new java.util.LinkedHashMap<>();
-            request.digestHeaders().forEach((header, alg) -> {
-                String hex = Checksums.hex(resp.header(header), alg);
+            for (Map.Entry<String, java.util.concurrent.Future<String>> f : sidecars.entrySet()) {
+                String hex = awaitSidecar(f.getValue());
                 if (hex != null) {
-                    published.putIfAbsent(alg, hex);
-                }
-            });
-            for (FileRequest.Sidecar sc : request.sidecars()) {
-                if (!published.containsKey(sc.algorithm())) {
-                    String hex = sidecar(eco, request, java.net.URI.create(url + sc.suffix()), sc.algorithm());
-                    if (hex != null) {
-                        published.put(sc.algorithm(), hex);
-                    }
+                    published.put(f.getKey(), hex);
                 }
             }
             // Strongest first, so the message names the digest that matters most.
@@ -392,6 +419,23 @@ public final class ArtifactService {
             index.put(key, i);
             notFound.invalidate(key);
             return new Served(r, i.file(), CacheStatus.MISS, smallBytes(i));
+        }
+    }
+
+    private static String awaitSidecar(java.util.concurrent.Future<String> f) throws ProxyException, UpstreamException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProxyException(503, "interrupted while fetching a checksum file", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof ProxyException p) {
+                throw p;
+            }
+            if (e.getCause() instanceof UpstreamException u) {
+                throw u;
+            }
+            throw new ProxyException(500, "cannot fetch a checksum file (see the Airlock log)", e.getCause());
         }
     }
 

@@ -72,7 +72,7 @@ class RequestHandlerTest {
         FileFactsService facts = new FileFactsService(state, Clock.systemUTC(), metrics, workers);
         MetadataService metadata = new MetadataService(state, data, Clock.systemUTC(), Duration.ofMinutes(5), 1 << 20, metrics, facts);
         BlobStore blobs = new BlobStore(data);
-        Services services = new Services(List.of(runtime), metadata, new ArtifactService(state, blobs, metadata, facts, Clock.systemUTC(), metrics, workers),
+        Services services = new Services(List.of(runtime), metadata, new ArtifactService(state, blobs, metadata, facts, Clock.systemUTC(), metrics, workers, workers),
                 state, blobs, metrics, workers, workers, "airlock-test");
         accessLog = new AccessLog(accessLines);
         channel = new EmbeddedChannel(new RequestHandler(new Router(ConfigLoader.defaults().server(), services), services, accessLog, null));
