@@ -123,6 +123,6 @@ public final class MavenEcosystem implements Ecosystem {
 
     @Override
     public PackageMetadata parse(MetadataRequest request, URI documentUrl, byte[] body, String contentType) throws MetadataException {
-        return MavenMetadata.parse(request.packageName(), request.variant().equals("snapshot-metadata"), body);
+        return MavenMetadata.parse(request.packageName(), request.variant().equals("snapshot-metadata"), !snapshots, body);
     }
 }

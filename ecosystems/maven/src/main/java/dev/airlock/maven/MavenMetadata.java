@@ -51,10 +51,12 @@ final class MavenMetadata implements PackageMetadata {
     private final List<Plugin> plugins;
     private final String lastUpdated;
     private final boolean snapshot;
+    private final boolean hideSnapshots;
     private final List<ReleaseInfo> releases;
 
     private MavenMetadata(String key, String groupId, String artifactId, List<String> versions, List<Plugin> plugins,
-                          String lastUpdated, boolean snapshot) {
+                          String lastUpdated, boolean snapshot, boolean hideSnapshots) {
+        this.hideSnapshots = hideSnapshots;
         this.key = key;
         this.groupId = groupId;
         this.artifactId = artifactId;
@@ -84,6 +86,15 @@ final class MavenMetadata implements PackageMetadata {
      * @param snapshot whether this is a snapshot folder's metadata (kept as is)
      */
     static MavenMetadata parse(String key, boolean snapshot, byte[] body) throws MetadataException {
+        return parse(key, snapshot, false, body);
+    }
+
+    /**
+     * @param hideSnapshots leave {@code -SNAPSHOT} versions out of renderings: when Airlock does
+     *                      not serve snapshots, listing them would send clients (a Gradle {@code 2.+},
+     *                      Maven's {@code LATEST}) to files that answer 404
+     */
+    static MavenMetadata parse(String key, boolean snapshot, boolean hideSnapshots, byte[] body) throws MetadataException {
         String groupId = null;
         String artifactId = null;
         String lastUpdated = null;
@@ -166,7 +177,8 @@ final class MavenMetadata implements PackageMetadata {
         if (lastUpdated != null && !LAST_UPDATED.matcher(lastUpdated).matches()) {
             lastUpdated = null; // not the yyyyMMddHHmmss Maven writes; dropped rather than passed on
         }
-        return new MavenMetadata(key, groupId, artifactId, List.copyOf(versions), List.copyOf(plugins), lastUpdated, snapshot);
+        return new MavenMetadata(key, groupId, artifactId, List.copyOf(versions), List.copyOf(plugins), lastUpdated, snapshot,
+                hideSnapshots);
     }
 
     private static String text(XMLStreamReader r) throws XMLStreamException {
@@ -213,7 +225,7 @@ final class MavenMetadata implements PackageMetadata {
         // Each version is parsed once, then sorted: comparing strings would parse at every comparison.
         List<MavenVersion> visible = new ArrayList<>();
         for (String v : versions) {
-            if (context.visible().test(v)) {
+            if (context.visible().test(v) && !(hideSnapshots && MavenPath.isSnapshot(v))) {
                 visible.add(MavenVersion.parse(v));
             }
         }

@@ -92,6 +92,9 @@ sealed interface MavenPath {
         for (Map.Entry<String, String> c : CHECKSUMS.entrySet()) {
             if (name.endsWith(c.getKey()) && name.length() > c.getKey().length()) {
                 MavenPath base = parse(p.substring(0, p.length() - c.getKey().length()));
+                if (base instanceof FileChecksum || base instanceof MetadataChecksum) {
+                    return new Invalid(404, "checksum files have no checksum files: " + name);
+                }
                 if (base instanceof File f) {
                     return new FileChecksum(f, c.getValue());
                 }

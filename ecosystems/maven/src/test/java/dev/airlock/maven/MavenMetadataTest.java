@@ -77,6 +77,10 @@ class MavenMetadataTest {
         String out = render(MavenMetadata.parse("g:a", false, utf8(doc)), ALL);
         assertTrue(out.contains("<latest>1.1-SNAPSHOT</latest>"), out);
         assertTrue(out.contains("<release>1.0.1</release>"), out);
+        // Airlock without snapshots does not list what it would answer 404 for.
+        String hidden = render(MavenMetadata.parse("g:a", false, true, utf8(doc)), ALL);
+        assertFalse(hidden.contains("SNAPSHOT"), hidden);
+        assertTrue(hidden.contains("<latest>1.0.1</latest>"), hidden);
     }
 
     @Test

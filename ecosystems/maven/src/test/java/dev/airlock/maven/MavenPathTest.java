@@ -69,7 +69,8 @@ class MavenPathTest {
     @ValueSource(strings = {"", "/", "org/example/", "org/../etc/passwd", "org/./x/1/x-1.jar", "org/example/lib/1.0/other-1.0.jar",
             "org/example/lib/1.0/lib-1.0", "org/example/lib/1.0/lib-1.0-.jar", "lib-1.0.jar", "org/lib/lib-1.0.jar",
             "org/ex ample/lib/1.0/lib-1.0.jar", "org/example/lib/1.0/lib-1.0.j@r", "org//lib/1.0/lib-1.0.jar", "maven-metadata.xml",
-            "org/example/lib/1.0/lib-1.0.jar/x", ".hidden/a/1/a-1.jar"})
+            "org/example/lib/1.0/lib-1.0.jar/x", ".hidden/a/1/a-1.jar", "org/example/lib/1.0/lib-1.0.jar.md5.sha1",
+            "org/example/lib/maven-metadata.xml.sha1.md5"})
     void everythingElseIsRefused(String path) {
         assertInstanceOf(MavenPath.Invalid.class, MavenPath.parse(path), path);
     }

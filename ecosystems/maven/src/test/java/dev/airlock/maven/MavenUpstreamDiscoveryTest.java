@@ -61,7 +61,8 @@ class MavenUpstreamDiscoveryTest {
     void superPomCentralWhenNoMirror() throws Exception {
         Path mavenHome = fakeMaven("https://central.invalid/maven2");
         UpstreamSettings s = discover(Map.of("MAVEN_HOME", mavenHome.toString()), tmp.resolve("home"));
-        assertEquals(URI.create("https://central.invalid/maven2"), s.base());
+        assertEquals(URI.create("https://central.invalid/maven2/"), s.base(), "a root is a directory");
+        assertEquals(URI.create("https://central.invalid/maven2/org/x/maven-metadata.xml"), s.base().resolve("org/x/maven-metadata.xml"));
         assertTrue(s.source().contains("super-POM") && s.source().contains("maven-model-builder-3.8.7.jar"), s.source());
     }
 
@@ -100,7 +101,7 @@ class MavenUpstreamDiscoveryTest {
         Path usrBin = Files.createDirectories(tmp.resolve("usr/bin"));
         Files.createSymbolicLink(usrBin.resolve("mvn"), mvn);
         UpstreamSettings s = discover(Map.of("PATH", "/nonexistent:" + usrBin), tmp.resolve("home"));
-        assertEquals(URI.create("https://central.invalid/maven2"), s.base());
+        assertEquals(URI.create("https://central.invalid/maven2/"), s.base());
     }
 
     @Test
@@ -128,5 +129,6 @@ class MavenUpstreamDiscoveryTest {
         Assumptions.assumeTrue(s.available(), "no Maven installation on PATH");
         assertEquals("https", s.base().getScheme());
         assertTrue(s.source().contains("super-POM"), s.source());
+        assertTrue(s.base().resolve("org/x/1/x-1.pom").getPath().startsWith(s.base().getPath()), "paths stay under the repository root");
     }
 }

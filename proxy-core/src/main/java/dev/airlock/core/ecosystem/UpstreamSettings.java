@@ -20,12 +20,20 @@ import java.util.Objects;
 public record UpstreamSettings(URI base, List<URI> alternates, List<URI> extraHosts, String source, String unavailable) {
 
     public UpstreamSettings {
-        alternates = List.copyOf(alternates);
+        // Roots are directories: relative paths resolve under them only with the trailing "/"
+        // (a discovered "https://host/maven2" would otherwise send every path to the host root).
+        base = base == null ? null : asDirectory(base);
+        alternates = alternates.stream().map(UpstreamSettings::asDirectory).toList();
         extraHosts = List.copyOf(extraHosts);
         Objects.requireNonNull(source, "source");
         if (base == null) {
             Objects.requireNonNull(unavailable, "unavailable must say how to configure the upstream");
         }
+    }
+
+    private static URI asDirectory(URI u) {
+        String s = u.toString();
+        return s.endsWith("/") || u.getRawQuery() != null || u.getRawFragment() != null ? u : URI.create(s + "/");
     }
 
     public static UpstreamSettings of(URI base, List<URI> extraHosts, String source) {

@@ -213,7 +213,8 @@ public final class ArtifactService {
         java.util.Optional<ArtifactRef> listed = meta.entry().metadata().artifact(route.filename());
         if (listed.isEmpty() && meta.status() != CacheStatus.MISS) {
             // Published after our copy was fetched? Ask upstream once before answering 404.
-            listed = metadata.revalidate(eco, route.metadata()).entry().metadata().artifact(route.filename());
+            meta = metadata.revalidate(eco, route.metadata());
+            listed = meta.entry().metadata().artifact(route.filename());
         }
         ArtifactRef ref = listed.orElseThrow(() -> new ProxyException(404, route.filename() + " is not listed in the metadata of "
                 + route.metadata().packageName()));
@@ -253,7 +254,7 @@ public final class ArtifactService {
                             + ref.expected().sri() + " but the downloaded bytes are " + got + "; nothing was cached");
                 }
                 pending.commit();
-                ArtifactRecord r = state.putArtifact(new ArtifactRecord(eco.id(), route.metadata().packageName(), route.filename(),
+                ArtifactRecord r = keep(new ArtifactRecord(eco.id(), route.metadata().packageName(), route.filename(),
                         ref.version(), pending.sha256Hex(), pending.size(), ref.contentType(), ref.expected().sri(), clock.instant()));
                 Indexed i = new Indexed(r, blobs.pathOf(r.sha256()));
                 index.put(key, i);
@@ -412,7 +413,7 @@ public final class ArtifactService {
             Map<String, String> kept = new java.util.TreeMap<>(computed);
             kept.remove("SHA-256");
             String upstreamDigest = checks.isEmpty() ? null : checks.get(0).getKey() + "=" + checks.get(0).getValue();
-            ArtifactRecord r = state.putArtifact(new ArtifactRecord(eco.id(), request.packageName(), request.path(),
+            ArtifactRecord r = keep(new ArtifactRecord(eco.id(), request.packageName(), request.path(),
                     request.version(), pending.sha256Hex(), pending.size(), request.contentType(), upstreamDigest, clock.instant(),
                     null, kept));
             Indexed i = new Indexed(r, blobs.pathOf(r.sha256()));
@@ -441,19 +442,23 @@ public final class ArtifactService {
 
     /** Upstream's checksum file, {@code null} when it has none; a failure to fetch it fails the download. */
     private String sidecar(EcosystemRuntime eco, FileRequest request, java.net.URI url, String algorithm)
-            throws ProxyException, UpstreamException {
+            throws UpstreamException {
         try (UpstreamResponse resp = eco.upstream().get(url, Map.of("Accept", "*/*"))) {
-            if (resp.status() == 404 || resp.status() == 410) {
+            // Object stores answer 403 for keys that do not exist: as absent as a 404.
+            if (resp.status() == 404 || resp.status() == 410 || resp.status() == 401 || resp.status() == 403) {
                 return null;
             }
             if (resp.status() != 200) {
-                throw new ProxyException(502, "upstream answered " + resp.status() + " for the " + algorithm + " checksum of "
-                        + request.path() + "; nothing was cached");
+                throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "upstream answered " + resp.status() + " for the "
+                        + algorithm + " checksum of " + request.path() + "; nothing was cached");
             }
             String hex = Checksums.hex(new String(resp.readBody(Checksums.MAX_FILE), java.nio.charset.StandardCharsets.UTF_8), algorithm);
             if (hex == null) {
+                // A 200 that is no checksum (an HTML error page from a proxy in between): the file
+                // beside it is as suspect, so nothing is pinned on it.
                 metrics.event("malformed_checksum", eco.id());
-                LOG.log(Level.WARNING, "ignoring a malformed " + algorithm + " checksum file for " + request.path());
+                throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "upstream's " + algorithm + " checksum file for "
+                        + request.path() + " holds no " + algorithm + " digest; nothing was cached");
             }
             return hex;
         }
@@ -493,6 +498,22 @@ public final class ArtifactService {
                 LOG.log(Level.WARNING, "cannot store derived file " + d.filename() + ": " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * Records a committed file. The first record for a name is kept (first-seen pinning), unless
+     * its blob is gone (data restored from an older backup) while other bytes verified now: then
+     * the index follows the bytes Airlock actually holds, instead of pointing at nothing forever.
+     */
+    private ArtifactRecord keep(ArtifactRecord fresh) {
+        ArtifactRecord kept = state.putArtifact(fresh);
+        if (!kept.sha256().equals(fresh.sha256()) && !blobs.contains(kept.sha256())) {
+            LOG.log(Level.WARNING, "the blob of " + kept.ecosystem() + " " + kept.filename() + " (" + kept.sha256()
+                    + ") is missing; recording the bytes verified now (" + fresh.sha256() + ")");
+            state.replaceArtifact(fresh);
+            return fresh;
+        }
+        return kept;
     }
 
     private static long parseLength(String header) {

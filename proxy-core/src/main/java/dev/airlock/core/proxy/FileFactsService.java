@@ -182,7 +182,7 @@ public final class FileFactsService {
         if (!eco.upstream().allowed(url)) {
             return false; // the artifact route refuses it too; nothing to learn
         }
-        try (UpstreamResponse resp = eco.upstream().send("HEAD", url, Map.of("Accept", "*/*"), null)) {
+        try (UpstreamResponse resp = eco.upstream().probe("HEAD", url, Map.of("Accept", "*/*"))) {
             OptionalLong size = OptionalLong.empty();
             if (resp.status() == 200 && resp.header("content-encoding") == null) {
                 try {

@@ -183,22 +183,26 @@ public final class MetadataService {
             }
             eco.requireUpstream();
         }
-        Map<String, String> headers = new HashMap<>(request.upstreamHeaders());
-        headers.put("Accept-Encoding", "gzip");
+        Map<String, String> plain = new HashMap<>(request.upstreamHeaders());
+        plain.put("Accept-Encoding", "gzip");
+        // Validators belong to the root that gave the copy; another root's 304 would keep it wrongly.
+        Map<String, String> conditional = new HashMap<>(plain);
         if (current != null && current.state().etag() != null) {
-            headers.put("If-None-Match", current.state().etag());
+            conditional.put("If-None-Match", current.state().etag());
         }
         if (current != null && current.state().lastModified() != null) {
-            headers.put("If-Modified-Since", current.state().lastModified());
+            conditional.put("If-Modified-Since", current.state().lastModified());
         }
+        java.net.URI copyFrom = current == null ? null
+                : current.state().requestedUrl() != null ? current.state().requestedUrl() : eco.upstream().resolve(request.upstreamPath());
         // Each configured root in order: a 404 or a failure moves on to the next; the first
         // answer wins. Only when every root says 404 is the package absent.
         ProxyException failure = null;
         for (java.net.URI url : eco.upstream().resolveAll(request.upstreamPath())) {
-            try (UpstreamResponse resp = eco.upstream().get(url, headers)) {
+            try (UpstreamResponse resp = eco.upstream().get(url, url.equals(copyFrom) ? conditional : plain)) {
                 int status = resp.status();
                 if (status == 304 && current != null) {
-                    MetadataState s = withFetchedAt(current.state(), clock.instant());
+                    MetadataState s = current.state().withFetchedAt(clock.instant());
                     state.putMetadata(s);
                     MetadataEntry refreshed = current.withState(s);
                     cache.put(key, refreshed);
@@ -211,7 +215,7 @@ public final class MetadataService {
                     failure = new ProxyException(502, "upstream answered " + status + " for " + request.packageName());
                     continue;
                 }
-                return fetched(eco, request, key, current, resp);
+                return fetched(eco, request, key, current, url, resp);
             } catch (UpstreamException e) {
                 failure = new ProxyException(e.kind().status, e.getMessage(), e);
             } catch (ProxyException e) {
@@ -227,7 +231,7 @@ public final class MetadataService {
 
     /** A 200 from upstream: parsed, stored, observed and cached; a malformed body is a failure (the next root is tried). */
     private MetadataEntry.Loaded fetched(EcosystemRuntime eco, MetadataRequest request, String key, MetadataEntry current,
-                                         UpstreamResponse resp) throws UpstreamException, ProxyException {
+                                         java.net.URI asked, UpstreamResponse resp) throws UpstreamException, ProxyException {
         byte[] body = resp.readBody(MAX_DOCUMENT_BYTES);
         String contentType = resp.header("content-type");
         PackageMetadata parsed;
@@ -240,11 +244,17 @@ public final class MetadataService {
         Instant now = clock.instant();
         MetadataState s = new MetadataState(eco.id(), request.cacheKey(), request.packageName(), storeBody(eco, request, body),
                 contentType, resp.header("etag"), resp.header("last-modified"), now,
-                current == null ? now : current.state().firstSeen());
+                current == null ? now : current.state().firstSeen(), asked, resp.uri());
         state.putMetadata(s);
         List<String> versions = parsed.releases().stream().map(ReleaseInfo::version).toList();
         state.observeReleases(eco.id(), request.packageName(), versions, now);
-        facts.observe(eco, parsed);
+        try {
+            facts.observe(eco, parsed);
+        } catch (RuntimeException e) {
+            // Facts are best effort: the document itself was fetched and stored.
+            java.lang.System.getLogger("airlock.metadata").log(java.lang.System.Logger.Level.WARNING,
+                    "cannot record file facts for " + request.packageName() + ": " + e.getMessage());
+        }
         MetadataEntry fresh = new MetadataEntry(parsed, s, body.length, documentSource(eco, request, s.bodySha256()));
         cache.put(key, fresh);
         return new MetadataEntry.Loaded(fresh, CacheStatus.MISS);
@@ -270,8 +280,9 @@ public final class MetadataService {
         DocumentSource source = documentSource(eco, request, s.get().bodySha256());
         try {
             byte[] body = source.read();
-            // Redirects are not remembered: relative links resolve against the document's own URL.
-            java.net.URI url = eco.upstream().settings().available() ? eco.upstream().resolve(request.upstreamPath()) : null;
+            // Relative links resolve against the URL the copy came from (root and redirects included).
+            java.net.URI url = s.get().documentUrl() != null ? s.get().documentUrl()
+                    : eco.upstream().settings().available() ? eco.upstream().resolve(request.upstreamPath()) : null;
             return Optional.of(new MetadataEntry(eco.ecosystem().parse(request, url, body, s.get().contentType()), s.get(),
                     body.length, source));
         } catch (IOException | MetadataException e) {
@@ -311,11 +322,6 @@ public final class MetadataService {
     private Path bodyFile(EcosystemRuntime eco, MetadataRequest request) {
         // The name is a digest of the key: no request text ever becomes a path.
         return bodies.resolve(sha256((eco.id() + "\0" + request.cacheKey()).getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static MetadataState withFetchedAt(MetadataState s, Instant at) {
-        return new MetadataState(s.ecosystem(), s.cacheKey(), s.packageName(), s.bodySha256(), s.contentType(), s.etag(),
-                s.lastModified(), at, s.firstSeen());
     }
 
     private static String key(EcosystemRuntime eco, MetadataRequest request) {

@@ -36,7 +36,7 @@ public final class SqliteStateStore implements StateStore {
 
     private static final String MIGRATIONS = "migrations/";
     /** Known migrations, in order. A new schema change adds a file and a line here. */
-    private static final String[] MIGRATION_FILES = {"V1__initial.sql", "V2__file_facts.sql", "V3__file_digests.sql"};
+    private static final String[] MIGRATION_FILES = {"V1__initial.sql", "V2__file_facts.sql", "V3__file_digests.sql", "V4__metadata_source.sql"};
 
     private final Connection conn;
     private final ReentrantLock lock = new ReentrantLock();
@@ -160,6 +160,14 @@ public final class SqliteStateStore implements StateStore {
         });
     }
 
+    private static java.net.URI uri(String text) {
+        try {
+            return text == null ? null : java.net.URI.create(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private static ArtifactRecord artifact(String ecosystem, String packageName, ResultSet rs) throws SQLException {
         return new ArtifactRecord(ecosystem, packageName, rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
                 rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8),
@@ -168,9 +176,19 @@ public final class SqliteStateStore implements StateStore {
 
     @Override
     public ArtifactRecord putArtifact(ArtifactRecord r) {
+        writeArtifact("INSERT OR IGNORE", r);
+        return findArtifact(r.ecosystem(), r.packageName(), r.filename()).orElseThrow();
+    }
+
+    @Override
+    public void replaceArtifact(ArtifactRecord r) {
+        writeArtifact("INSERT OR REPLACE", r);
+    }
+
+    private void writeArtifact(String insert, ArtifactRecord r) {
         locked(() -> {
-            try (PreparedStatement ps = conn.prepareStatement(
-                    "INSERT OR IGNORE INTO artifacts (ecosystem, package, filename, version, sha256, size, content_type, upstream_digest, first_seen, derived_from, digests) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+            try (PreparedStatement ps = conn.prepareStatement(insert + " INTO artifacts (ecosystem, package, filename, version, sha256, "
+                    + "size, content_type, upstream_digest, first_seen, derived_from, digests) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
                 ps.setString(1, r.ecosystem());
                 ps.setString(2, r.packageName());
                 ps.setString(3, r.filename());
@@ -186,14 +204,14 @@ public final class SqliteStateStore implements StateStore {
             }
             return null;
         });
-        return findArtifact(r.ecosystem(), r.packageName(), r.filename()).orElseThrow();
     }
 
     @Override
     public Optional<MetadataState> findMetadata(String ecosystem, String cacheKey) {
         return locked(() -> {
             try (PreparedStatement ps = conn.prepareStatement(
-                    "SELECT package, body_sha256, content_type, etag, last_modified, fetched_at, first_seen FROM metadata_state WHERE ecosystem=? AND cache_key=?")) {
+                    "SELECT package, body_sha256, content_type, etag, last_modified, fetched_at, first_seen, requested_url, document_url "
+                            + "FROM metadata_state WHERE ecosystem=? AND cache_key=?")) {
                 ps.setString(1, ecosystem);
                 ps.setString(2, cacheKey);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -201,7 +219,8 @@ public final class SqliteStateStore implements StateStore {
                         return Optional.empty();
                     }
                     return Optional.of(new MetadataState(ecosystem, cacheKey, rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7))));
+                            rs.getString(4), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)),
+                            uri(rs.getString(8)), uri(rs.getString(9))));
                 }
             }
         });
@@ -211,10 +230,11 @@ public final class SqliteStateStore implements StateStore {
     public void putMetadata(MetadataState s) {
         locked(() -> {
             try (PreparedStatement ps = conn.prepareStatement(
-                    "INSERT INTO metadata_state (ecosystem, cache_key, package, body_sha256, content_type, etag, last_modified, fetched_at, first_seen) "
-                            + "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (ecosystem, cache_key) DO UPDATE SET "
+                    "INSERT INTO metadata_state (ecosystem, cache_key, package, body_sha256, content_type, etag, last_modified, fetched_at, "
+                            + "first_seen, requested_url, document_url) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (ecosystem, cache_key) DO UPDATE SET "
                             + "body_sha256=excluded.body_sha256, content_type=excluded.content_type, etag=excluded.etag, "
-                            + "last_modified=excluded.last_modified, fetched_at=excluded.fetched_at")) {
+                            + "last_modified=excluded.last_modified, fetched_at=excluded.fetched_at, "
+                            + "requested_url=excluded.requested_url, document_url=excluded.document_url")) {
                 ps.setString(1, s.ecosystem());
                 ps.setString(2, s.cacheKey());
                 ps.setString(3, s.packageName());
@@ -224,6 +244,8 @@ public final class SqliteStateStore implements StateStore {
                 ps.setString(7, s.lastModified());
                 ps.setLong(8, s.fetchedAt().toEpochMilli());
                 ps.setLong(9, s.firstSeen().toEpochMilli());
+                ps.setString(10, s.requestedUrl() == null ? null : s.requestedUrl().toString());
+                ps.setString(11, s.documentUrl() == null ? null : s.documentUrl().toString());
                 ps.executeUpdate();
             }
             return null;

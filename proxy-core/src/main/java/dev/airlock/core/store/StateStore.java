@@ -19,6 +19,9 @@ public interface StateStore extends AutoCloseable {
     /** Records an artifact; the first record for these coordinates wins and is returned. */
     ArtifactRecord putArtifact(ArtifactRecord record);
 
+    /** Replaces the record for these coordinates (its blob is gone and other verified bytes take its place). */
+    void replaceArtifact(ArtifactRecord record);
+
     /** Every cached file of a package, derived files included. */
     List<ArtifactRecord> artifacts(String ecosystem, String packageName);
 

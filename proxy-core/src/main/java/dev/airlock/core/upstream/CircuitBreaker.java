@@ -31,18 +31,41 @@ public final class CircuitBreaker {
         this.clock = clock;
     }
 
-    /** Whether a request may be attempted now. */
-    public synchronized boolean allow() {
+    /** Whether a request may be attempted now (see {@link #acquire()}). */
+    public boolean allow() {
+        return acquire() != null;
+    }
+
+    /**
+     * Permission for one request, or {@code null} while failing fast. The holder reports the
+     * outcome with {@link #success()} or {@link #failure()}, or, when the request ended without
+     * an upstream answer to judge (refused redirect, interrupt), gives the permit back with
+     * {@link #release(Permit)} so that a trial slot is never lost.
+     */
+    public synchronized Permit acquire() {
         if (clock.instant().isBefore(openUntil)) {
-            return false;
+            return null;
         }
         if (consecutiveFailures >= threshold) {
             if (trialInFlight) {
-                return false;
+                return null;
             }
             trialInFlight = true;
+            return Permit.TRIAL;
         }
-        return true;
+        return Permit.NORMAL;
+    }
+
+    /** Gives back a permit whose request was neither a success nor a failure of the upstream. */
+    public synchronized void release(Permit permit) {
+        if (permit == Permit.TRIAL) {
+            trialInFlight = false;
+        }
+    }
+
+    /** What {@link #acquire()} grants: an ordinary request, or the single trial after a cool-down. */
+    public enum Permit {
+        NORMAL, TRIAL
     }
 
     public synchronized Instant openUntil() {

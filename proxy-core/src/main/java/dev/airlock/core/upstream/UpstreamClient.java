@@ -54,7 +54,9 @@ public final class UpstreamClient {
     private final UpstreamConfig config;
     private final Set<String> allowedOrigins = new LinkedHashSet<>();
     private final HttpClient http;
-    private final CircuitBreaker breaker;
+    /** One per origin: a dead first root must not make Airlock fail fast for the next one. */
+    private final java.util.concurrent.ConcurrentHashMap<String, CircuitBreaker> breakers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Clock clock;
     private final ScheduledExecutorService watchdog;
     private final AirlockMetrics metrics;
     private final String via;
@@ -78,7 +80,7 @@ public final class UpstreamClient {
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        this.breaker = new CircuitBreaker(config.failureThreshold(), config.coolDown(), clock);
+        this.clock = clock;
     }
 
     public UpstreamSettings settings() {
@@ -90,8 +92,13 @@ public final class UpstreamClient {
         return config.notFoundTtl();
     }
 
+    /** The first root's circuit (health checks report it). */
     public CircuitBreaker breaker() {
-        return breaker;
+        return breakerFor(settings.base() != null ? settings.base() : URI.create("http://none.invalid/"));
+    }
+
+    private CircuitBreaker breakerFor(URI uri) {
+        return breakers.computeIfAbsent(origin(uri), o -> new CircuitBreaker(config.failureThreshold(), config.coolDown(), clock));
     }
 
     /** Resolves a path relative to the upstream base. */
@@ -118,43 +125,82 @@ public final class UpstreamClient {
      * Sends a request. {@code body} may be null. The caller must close the response.
      */
     public UpstreamResponse send(String method, URI uri, Map<String, String> headers, byte[] body) throws UpstreamException {
-        if (!breaker.allow()) {
+        CircuitBreaker breaker = breakerFor(uri);
+        CircuitBreaker.Permit permit = breaker.acquire();
+        if (permit == null) {
             throw new UpstreamException(UpstreamException.Kind.COOLING_DOWN,
-                    "the " + ecosystem + " upstream " + describe(settings.base()) + " failed repeatedly; Airlock retries it after "
+                    "the " + ecosystem + " upstream " + describe(URI.create(origin(uri) + "/")) + " failed repeatedly; Airlock retries it after "
                             + breaker.openUntil());
         }
+        return send(method, uri, headers, body, breaker, permit);
+    }
+
+    /**
+     * A background request (a size probe): it neither consults nor moves any circuit, so that
+     * probing many files cannot make Airlock fail fast for the clients.
+     */
+    public UpstreamResponse probe(String method, URI uri, Map<String, String> headers) throws UpstreamException {
+        return send(method, uri, headers, null, null, null);
+    }
+
+    private UpstreamResponse send(String method, URI uri, Map<String, String> headers, byte[] body, CircuitBreaker breaker,
+                                  CircuitBreaker.Permit permit) throws UpstreamException {
         URI current = uri;
         long start = System.nanoTime();
-        for (int hop = 0; ; hop++) {
-            if (!allowed(current)) {
-                throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE,
-                        "refusing to fetch " + describe(current) + ": its host is not configured for " + ecosystem);
-            }
-            HttpResponse<InputStream> response = exchange(method, current, headers, body, start);
-            int status = response.statusCode();
-            if (status >= 300 && status < 400 && status != 304 && response.headers().firstValue("location").isPresent()) {
-                close(response.body());
-                if (hop >= MAX_REDIRECTS) {
-                    failed(start, "redirects");
-                    throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "too many redirects from " + describe(uri));
+        boolean judged = false;
+        try {
+            for (int hop = 0; ; hop++) {
+                if (!allowed(current)) {
+                    throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE,
+                            "refusing to fetch " + describe(current) + ": its host is not configured for " + ecosystem);
                 }
-                current = current.resolve(response.headers().firstValue("location").get());
-                if (status == 303) {
-                    method = "GET";
-                    body = null;
+                HttpResponse<InputStream> response;
+                try {
+                    response = exchange(method, current, headers, body, start);
+                } catch (UpstreamException e) {
+                    if (breaker != null && e.kind() != UpstreamException.Kind.BAD_RESPONSE && !Thread.currentThread().isInterrupted()) {
+                        breaker.failure();
+                        judged = true;
+                    }
+                    throw e;
                 }
-                continue;
+                int status = response.statusCode();
+                if (status >= 300 && status < 400 && status != 304 && response.headers().firstValue("location").isPresent()) {
+                    close(response.body());
+                    if (hop >= MAX_REDIRECTS) {
+                        failed(breaker, start, "redirects");
+                        judged = breaker != null;
+                        throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "too many redirects from " + describe(uri));
+                    }
+                    current = current.resolve(response.headers().firstValue("location").get());
+                    if (status == 303) {
+                        method = "GET";
+                        body = null;
+                    }
+                    continue;
+                }
+                if (status == 502 || status == 503 || status == 504) {
+                    // The upstream (or its gateway) is down or overloaded. A 500 for one package says
+                    // nothing about the others, so it does not count towards failing fast.
+                    if (breaker != null) {
+                        breaker.failure();
+                    }
+                    metrics.upstreamRequest(ecosystem, "status_" + status, System.nanoTime() - start);
+                } else {
+                    if (breaker != null) {
+                        breaker.success();
+                    }
+                    metrics.upstreamRequest(ecosystem, status >= 500 ? "status_" + status : "ok", System.nanoTime() - start);
+                }
+                judged = true;
+                return new UpstreamResponse(current, status, response.headers(), guard(response.body(), current), this);
             }
-            if (status == 502 || status == 503 || status == 504) {
-                // The upstream (or its gateway) is down or overloaded. A 500 for one package says
-                // nothing about the others, so it does not count towards failing fast.
-                breaker.failure();
-                metrics.upstreamRequest(ecosystem, "status_" + status, System.nanoTime() - start);
-            } else {
-                breaker.success();
-                metrics.upstreamRequest(ecosystem, status >= 500 ? "status_" + status : "ok", System.nanoTime() - start);
+        } finally {
+            if (breaker != null && !judged) {
+                // Ended without an answer to judge upstream by (a refused redirect, an interrupt):
+                // a trial slot must not stay taken, or the circuit would never close again.
+                breaker.release(permit);
             }
-            return new UpstreamResponse(current, status, response.headers(), guard(response.body(), current), this);
         }
     }
 
@@ -196,13 +242,19 @@ public final class UpstreamClient {
     }
 
     private void failed(long start, String outcome) {
-        breaker.failure();
         metrics.upstreamRequest(ecosystem, outcome, System.nanoTime() - start);
+    }
+
+    private void failed(CircuitBreaker breaker, long start, String outcome) {
+        if (breaker != null) {
+            breaker.failure();
+        }
+        failed(start, outcome);
     }
 
     /** Maps a failure while reading a body to the exception kind the caller reports. */
     UpstreamException bodyFailure(URI uri, IOException e) {
-        breaker.failure();
+        breakerFor(uri).failure();
         if (e instanceof StalledException s) {
             return new UpstreamException(UpstreamException.Kind.TIMEOUT, describe(uri) + ": " + s.getMessage(), e);
         }

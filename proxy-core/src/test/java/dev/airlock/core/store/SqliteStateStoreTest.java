@@ -30,11 +30,11 @@ class SqliteStateStoreTest {
         // The schema is created by versioned migrations; reopening applies nothing twice and loses nothing.
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
         try (SqliteStateStore s = new SqliteStateStore(data)) {
-            assertEquals(3, s.schemaVersion());
+            assertEquals(4, s.schemaVersion());
             s.putArtifact(new ArtifactRecord("npm", "a", "a-1.0.0.tgz", "1.0.0", "0".repeat(64), 10, "application/octet-stream", "sha512-x", t));
         }
         try (SqliteStateStore s = new SqliteStateStore(data)) {
-            assertEquals(3, s.schemaVersion());
+            assertEquals(4, s.schemaVersion());
             assertEquals("1.0.0", s.findArtifact("npm", "a", "a-1.0.0.tgz").orElseThrow().version());
             assertTrue(s.findArtifact("npm", "a", "other.tgz").isEmpty());
             s.ping();
@@ -98,7 +98,7 @@ class SqliteStateStoreTest {
             st.execute("INSERT INTO artifacts VALUES ('pypi','a','a-1.0.tar.gz','1.0','" + "0".repeat(64) + "',5,'x','sha256-x',0)");
         }
         try (SqliteStateStore s = new SqliteStateStore(data)) {
-            assertEquals(3, s.schemaVersion());
+            assertEquals(4, s.schemaVersion());
             ArtifactRecord old = s.findArtifact("pypi", "a", "a-1.0.tar.gz").orElseThrow();
             assertNull(old.derivedFrom());
             s.putArtifact(new ArtifactRecord("pypi", "a", "a-1.0-py3-none-any.whl.metadata", "1.0", "1".repeat(64), 3, "text/plain",
@@ -113,6 +113,12 @@ class SqliteStateStoreTest {
             assertEquals("4".repeat(32), jar.digest("MD5").orElseThrow());
             assertEquals("2".repeat(64), jar.digest("SHA-256").orElseThrow());
             assertTrue(jar.digest("SHA-512").isEmpty());
+            // V4: which root answered for a document, and its final URL.
+            s.putMetadata(new MetadataState("pypi", "json:a", "a", "ab", "text/html", null, null, Instant.EPOCH, Instant.EPOCH,
+                    java.net.URI.create("http://b.test/simple/a/"), java.net.URI.create("http://b.test/simple/a/index.html")));
+            MetadataState m = s.findMetadata("pypi", "json:a").orElseThrow();
+            assertEquals(java.net.URI.create("http://b.test/simple/a/"), m.requestedUrl());
+            assertEquals(java.net.URI.create("http://b.test/simple/a/index.html"), m.documentUrl());
         }
     }
 

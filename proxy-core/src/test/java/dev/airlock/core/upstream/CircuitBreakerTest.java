@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,5 +62,24 @@ class CircuitBreakerTest {
         assertTrue(b.allow());
         assertTrue(b.allow(), "closed again: everyone goes through");
         assertThrows(IllegalArgumentException.class, () -> new CircuitBreaker(0, Duration.ZERO, clock));
+    }
+
+    @Test
+    void aTrialThatEndsWithoutAnAnswerGivesItsSlotBack() {
+        // A trial request that was refused before reaching upstream (redirect to a foreign host, interrupt) must
+        // not keep the slot, or the circuit would never close again.
+        MutableClock clock = new MutableClock();
+        CircuitBreaker b = new CircuitBreaker(1, Duration.ofSeconds(30), clock);
+        b.failure();
+        clock.now = clock.now.plusSeconds(31);
+        CircuitBreaker.Permit trial = b.acquire();
+        assertEquals(CircuitBreaker.Permit.TRIAL, trial);
+        assertNull(b.acquire());
+        b.release(trial);
+        assertEquals(CircuitBreaker.Permit.TRIAL, b.acquire(), "the next request is the trial");
+        b.success();
+        assertEquals(CircuitBreaker.Permit.NORMAL, b.acquire());
+        b.release(CircuitBreaker.Permit.NORMAL);
+        assertEquals(CircuitBreaker.Permit.NORMAL, b.acquire());
     }
 }

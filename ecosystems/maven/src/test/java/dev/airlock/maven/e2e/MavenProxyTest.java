@@ -254,4 +254,68 @@ class MavenProxyTest {
             assertTrue(text(mutable).contains("timestamped"), text(mutable));
         }
     }
+
+    @Test
+    void aDeadFirstRootFailsFastAloneAndTheNextRootServes() throws Exception {
+        // Each root has its own circuit: once the dead first root's opens, requests go straight to the second one.
+        int dead;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            dead = s.getLocalPort();
+        }
+        try (FixtureMavenRepository up = repo().start();
+             RunningAirlock a = airlock("d", List.of(URI.create("http://127.0.0.1:" + dead + "/"), URI.create(up.baseUrl())), false)) {
+            List<String> files = List.of(JAR, FixtureMavenRepository.path("org.fixture", "lib-a", "1.0", "jar"),
+                    FixtureMavenRepository.path("org.fixture", "lib-a", "1.0", "pom"), FixtureMavenRepository.path("org.fixture", "lib-a", "1.1", "pom"),
+                    FixtureMavenRepository.path("org.fixture", "lib-a", "1.10", "jar"), FixtureMavenRepository.path("org.fixture", "lib-a", "1.10", "pom"),
+                    FixtureMavenRepository.path("org.fixture", "lib-a", "2.0-beta-1", "jar"), FixtureMavenRepository.path("org.fixture", "lib-a", "2.0-beta-1", "pom"));
+            for (String f : files) {
+                HttpResponse<byte[]> r = a.get("/maven/" + f);
+                assertEquals(200, r.statusCode(), f + ": " + text(r));
+                assertArrayEquals(up.file(f), r.body());
+            }
+            assertTrue(a.metrics().contains("outcome=\"unreachable\""), "the first root was tried and failed");
+        }
+    }
+
+    @Test
+    void aLostBlobIsReplacedByBytesThatVerifyNow() throws Exception {
+        // Data restored from an older backup lost a blob, and upstream's file changed meanwhile: the index follows
+        // the bytes Airlock holds now instead of pointing at nothing forever.
+        String path = "org/fixture/raw/1.0/raw-1.0.jar";
+        byte[] old = "old bytes".getBytes(StandardCharsets.UTF_8);
+        byte[] now = "new bytes".getBytes(StandardCharsets.UTF_8);
+        try (FixtureMavenRepository up = FixtureMavenRepository.builder().raw(path, old).start();
+             RunningAirlock a = airlock("d", List.of(URI.create(up.baseUrl())), false)) {
+            assertArrayEquals(old, a.get("/maven/" + path).body());
+        }
+        try (Stream<Path> blobs = Files.walk(tmp.resolve("d/blobs"))) {
+            for (Path p : blobs.filter(Files::isRegularFile).toList()) {
+                if (java.util.Arrays.equals(Files.readAllBytes(p), old)) {
+                    Files.delete(p);
+                }
+            }
+        }
+        try (FixtureMavenRepository up = FixtureMavenRepository.builder().raw(path, now).start();
+             RunningAirlock a = airlock("d", List.of(URI.create(up.baseUrl())), false)) {
+            HttpResponse<byte[]> r = a.get("/maven/" + path);
+            assertEquals(200, r.statusCode(), text(r));
+            assertArrayEquals(now, r.body());
+            assertEquals(hex("SHA-1", now), text(a.get("/maven/" + path + ".sha1")));
+        }
+    }
+
+    @Test
+    void aChecksumFileThatIsNoChecksumPinsNothing() throws Exception {
+        // A proxy in between answering 200 with an HTML page: the file beside it is not trusted either.
+        String path = "org/fixture/raw/1.0/raw-1.0.jar";
+        try (FixtureMavenRepository up = FixtureMavenRepository.builder().raw(path, "bytes".getBytes(StandardCharsets.UTF_8))
+                .raw(path + ".sha1", "<html><body>Please log in</body></html>".getBytes(StandardCharsets.UTF_8)).start();
+             RunningAirlock a = airlock("d", List.of(URI.create(up.baseUrl())), false)) {
+            HttpResponse<byte[]> r = a.get("/maven/" + path);
+            assertEquals(502, r.statusCode());
+            assertTrue(text(r).contains("holds no SHA-1 digest"), text(r));
+            assertEquals(502, a.get("/maven/" + path).statusCode());
+            assertEquals(2, up.gets(path), "nothing was cached");
+        }
+    }
 }

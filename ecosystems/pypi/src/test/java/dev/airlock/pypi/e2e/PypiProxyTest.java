@@ -294,4 +294,28 @@ class PypiProxyTest {
             upstream.stop(0);
         }
     }
+
+    @Test
+    void aPageFromTheSecondRootKeepsItsLinksAfterARestart() throws Exception {
+        // Two indexes tried in order; only the second has the project, with relative links. After a restart the
+        // stored page still resolves its links against the root it came from, not the first one.
+        try (FixturePypiIndex first = FixturePypiIndex.builder().project("other", p -> p.release("1.0", r -> r.wheel())).start();
+             FixturePypiIndex second = FixturePypiIndex.builder().json(false).relativeLinks(true)
+                     .project("two-roots", p -> p.release("1.0", r -> r.wheel())).start()) {
+            dev.airlock.config.AirlockConfig c = dev.airlock.config.ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("d"))
+                    .withCache(new dev.airlock.config.CacheConfig(Duration.ofHours(1), 64L * 1024 * 1024))
+                    .withUpstream("pypi", dev.airlock.config.UpstreamConfig.empty()
+                            .withUrls(java.util.List.of(URI.create(first.simpleUrl()), URI.create(second.simpleUrl()))));
+            String wheel = Dists.wheelFilename("two-roots", "1.0");
+            try (RunningAirlock a = RunningAirlock.start(c)) {
+                assertEquals(200, get(a, "/pypi/simple/two-roots/", FixturePypiIndex.PIP_ACCEPT).statusCode());
+            }
+            try (RunningAirlock a = RunningAirlock.start(c)) {
+                HttpResponse<byte[]> r = get(a, "/pypi/files/two-roots/" + wheel, null);
+                assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+                assertArrayEquals(second.file(wheel), r.body());
+                assertEquals(0, first.fileRequests(wheel));
+            }
+        }
+    }
 }
