@@ -9,6 +9,8 @@ import dev.airlock.core.proxy.ArtifactService;
 import dev.airlock.core.proxy.EcosystemRuntime;
 import dev.airlock.core.proxy.FileFactsService;
 import dev.airlock.core.proxy.MetadataService;
+import dev.airlock.core.policy.PolicyEngine;
+import dev.airlock.core.policy.PolicyService;
 import dev.airlock.core.server.AirlockServer;
 import dev.airlock.core.server.Services;
 import dev.airlock.core.store.BlobStore;
@@ -115,11 +117,22 @@ public final class Airlock implements AutoCloseable {
                         config.offline()));
             }
             FileFactsService facts = new FileFactsService(state, clock, metrics, probes);
+            PolicyService policy = new PolicyService(new PolicyEngine(config.policy(), false), state, clock,
+                    config.policy().mode() == dev.airlock.config.PolicyMode.ENFORCE);
+            // People's decisions may come from another process on the same data (the command line).
+            watchdog.scheduleWithFixedDelay(() -> {
+                try {
+                    policy.pollDecisions();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "cannot read quarantine decisions: " + e.getMessage());
+                }
+            }, 2, 2, TimeUnit.SECONDS);
             MetadataService metadata = new MetadataService(state, data, clock, config.cache().metadataTtl(),
-                    config.cache().metadataMaxBytes(), metrics, facts);
+                    config.cache().metadataMaxBytes(), metrics, facts, policy);
             ArtifactService artifacts = new ArtifactService(state, blobs, metadata, facts, clock, metrics, workers, sidecars);
-            // The policy engine is not built yet: say so rather than let an operator believe the keys act.
-            LOG.log(Level.WARNING, "policy.* settings are validated but not enforced yet: every release is served");
+            LOG.log(Level.INFO, "policy " + config.policy().mode().name().toLowerCase(java.util.Locale.ROOT) + ": minimumReleaseAge "
+                    + config.policy().minimumReleaseAge() + ", installHooks " + config.policy().installHooks().name().toLowerCase(java.util.Locale.ROOT)
+                    + ", publisherChange " + config.policy().publisherChange());
             Services services = new Services(ecosystems, metadata, artifacts, state, blobs, metrics, workers, admin, viaToken);
             AirlockServer server = AirlockServer.start(config.server(), services, accessLog);
             InetSocketAddress a = server.address();

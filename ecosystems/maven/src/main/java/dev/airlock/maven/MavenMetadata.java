@@ -199,6 +199,11 @@ final class MavenMetadata implements PackageMetadata {
     }
 
     @Override
+    public boolean governsReleases() {
+        return !snapshot && !versions.isEmpty();
+    }
+
+    @Override
     public List<ReleaseInfo> releases() {
         return releases;
     }

@@ -58,9 +58,16 @@ sealed interface MavenPath {
             return directory + "/" + METADATA;
         }
 
-        /** The key metadata is cached under: the folder as coordinates ("org.example:lib"). */
+        /**
+         * The package this metadata is about, keyed like its files ("org.example:lib"), so that
+         * the policy decides one package whichever path asked. A group-level document gets
+         * the same shape ("org.apache.maven:plugins"); it lists no versions.
+         */
         String packageName() {
-            return directory.replace('/', ':');
+            String dir = snapshotVersion == null ? directory : directory.substring(0, directory.lastIndexOf('/'));
+            int slash = dir.lastIndexOf('/');
+            String key = slash < 0 ? dir : dir.substring(0, slash).replace('/', '.') + ":" + dir.substring(slash + 1);
+            return snapshotVersion == null ? key : key + ":" + snapshotVersion;
         }
     }
 
@@ -70,6 +77,10 @@ sealed interface MavenPath {
 
     /** Not a repository path; {@code reason} says why, for the 400/404 body. */
     record Invalid(int status, String reason) implements MavenPath {
+    }
+
+    private static boolean dotted(List<String> groupSegments) {
+        return groupSegments.stream().anyMatch(g -> g.indexOf('.') >= 0);
     }
 
     static boolean isSnapshot(String version) {
@@ -108,6 +119,10 @@ sealed interface MavenPath {
             if (seg.size() < 2) {
                 return new Invalid(400, "maven-metadata.xml sits in a group or artifact folder");
             }
+            int groupSegments = seg.size() - (seg.size() >= 4 && isSnapshot(seg.get(seg.size() - 2)) ? 3 : 2);
+            if (dotted(seg.subList(0, groupSegments))) {
+                return new Invalid(400, "group folders have no dots (a groupId's dots are folders)");
+            }
             String directory = String.join("/", seg.subList(0, seg.size() - 1));
             String parent = seg.get(seg.size() - 2);
             return new Metadata(directory, seg.size() >= 4 && isSnapshot(parent) ? parent : null);
@@ -117,6 +132,9 @@ sealed interface MavenPath {
         }
         String version = seg.get(seg.size() - 2);
         String artifactId = seg.get(seg.size() - 3);
+        if (dotted(seg.subList(0, seg.size() - 3))) {
+            return new Invalid(400, "group folders have no dots (a groupId's dots are folders)");
+        }
         String groupId = String.join(".", seg.subList(0, seg.size() - 3));
         Optional<String> rest = rest(name, artifactId, version);
         if (rest.isEmpty()) {

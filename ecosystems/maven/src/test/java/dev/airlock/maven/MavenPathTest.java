@@ -49,7 +49,7 @@ class MavenPathTest {
     @Test
     void metadataAtEachLevel() {
         MavenPath.Metadata artifact = assertInstanceOf(MavenPath.Metadata.class, MavenPath.parse("org/example/lib/maven-metadata.xml"));
-        assertEquals("org:example:lib", artifact.packageName());
+        assertEquals("org.example:lib", artifact.packageName(), "keyed like the artifact's files");
         assertNull(artifact.snapshotVersion());
         MavenPath.Metadata group = assertInstanceOf(MavenPath.Metadata.class, MavenPath.parse("org/apache/maven/plugins/maven-metadata.xml"));
         assertEquals("org/apache/maven/plugins", group.directory());
@@ -70,7 +70,7 @@ class MavenPathTest {
             "org/example/lib/1.0/lib-1.0", "org/example/lib/1.0/lib-1.0-.jar", "lib-1.0.jar", "org/lib/lib-1.0.jar",
             "org/ex ample/lib/1.0/lib-1.0.jar", "org/example/lib/1.0/lib-1.0.j@r", "org//lib/1.0/lib-1.0.jar", "maven-metadata.xml",
             "org/example/lib/1.0/lib-1.0.jar/x", ".hidden/a/1/a-1.jar", "org/example/lib/1.0/lib-1.0.jar.md5.sha1",
-            "org/example/lib/maven-metadata.xml.sha1.md5"})
+            "org/example/lib/maven-metadata.xml.sha1.md5", "org.example/lib/1.0/lib-1.0.jar", "org.example/lib/maven-metadata.xml"})
     void everythingElseIsRefused(String path) {
         assertInstanceOf(MavenPath.Invalid.class, MavenPath.parse(path), path);
     }

@@ -136,7 +136,10 @@ public final class NpmEcosystem implements Ecosystem {
 
     static MetadataRequest metadataRequest(String name, boolean abbreviated) {
         return new MetadataRequest(name, abbreviated ? Packument.ABBREVIATED : Packument.FULL, NpmNames.escape(name),
-                Map.of("Accept", abbreviated ? Packument.CORGI_TYPE + "; q=1.0, application/json; q=0.8, */*" : "application/json"));
+                // The full document even for the abbreviated form (which Airlock writes itself): only it
+                // says who published each version and what its install scripts run, which the
+                // policy needs whichever form the client asked for.
+                Map.of("Accept", "application/json"));
     }
 
     /** npm (pacote) asks for the abbreviated document with this media type first in its Accept header. */

@@ -10,6 +10,7 @@ import dev.airlock.core.ecosystem.ArtifactRef;
 import dev.airlock.core.ecosystem.Digest;
 import dev.airlock.core.ecosystem.MetadataException;
 import dev.airlock.core.ecosystem.PackageMetadata;
+import dev.airlock.core.ecosystem.ReleaseFacts;
 import dev.airlock.core.ecosystem.ReleaseInfo;
 import dev.airlock.core.ecosystem.RenderContext;
 import dev.airlock.core.ecosystem.Rendered;
@@ -68,12 +69,14 @@ final class Packument implements PackageMetadata {
     private final String variant;
     private final boolean sourceAbbreviated;
     private final List<ReleaseInfo> releases;
+    private final List<ReleaseFacts> facts;
     private final Map<String, ArtifactRef> artifacts;
     private final Map<String, String> distTags;
     private final String modified;
 
-    private Packument(String name, String variant, boolean sourceAbbreviated, List<ReleaseInfo> releases,
+    private Packument(String name, String variant, boolean sourceAbbreviated, List<ReleaseInfo> releases, List<ReleaseFacts> facts,
                       Map<String, ArtifactRef> artifacts, Map<String, String> distTags, String modified) {
+        this.facts = facts;
         this.name = name;
         this.variant = variant;
         this.sourceAbbreviated = sourceAbbreviated;
@@ -98,6 +101,7 @@ final class Packument implements PackageMetadata {
         Map<String, String> distTags = new LinkedHashMap<>();
         List<String> versionOrder = new ArrayList<>();
         Map<String, ArtifactRef> artifacts = new HashMap<>();
+        Map<String, Manifest> manifests = new HashMap<>();
         try (JsonParser p = JSON.createParser(body)) {
             expect(p.nextToken(), JsonToken.START_OBJECT, "a packument must be a JSON object");
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -111,7 +115,7 @@ final class Packument implements PackageMetadata {
                     case "modified" -> modified = value == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "dist-tags" -> readStringMap(p, value, distTags, "dist-tags");
                     case "time" -> readStringMap(p, value, times, "time");
-                    case "versions" -> readVersions(p, value, expectedName, versionOrder, artifacts);
+                    case "versions" -> readVersions(p, value, expectedName, versionOrder, artifacts, manifests);
                     default -> p.skipChildren();
                 }
             }
@@ -138,27 +142,131 @@ final class Packument implements PackageMetadata {
         if (releases.stream().allMatch(r -> r.publishedAt() != null)) {
             releases.sort(java.util.Comparator.comparing(ReleaseInfo::publishedAt));
         }
+        List<ReleaseFacts> facts = new ArrayList<>(releases.size());
+        for (ReleaseInfo r : releases) {
+            Manifest m = manifests.get(r.version());
+            facts.add(new ReleaseFacts(r.version(), r.publishedAt(), m.publisher, m.maintainers, m.hooks(abbreviatedSource),
+                    m.dependencies));
+        }
         return new Packument(docName, variant, abbreviatedSource, Collections.unmodifiableList(releases),
-                Map.copyOf(artifacts), Collections.unmodifiableMap(distTags), modified);
+                Collections.unmodifiableList(facts), Map.copyOf(artifacts), Collections.unmodifiableMap(distTags), modified);
     }
 
-    private static void readVersions(JsonParser p, JsonToken value, String name, List<String> order, Map<String, ArtifactRef> artifacts)
-            throws IOException, MetadataException {
+    /** What one version's manifest says that the policy looks at. */
+    private static final class Manifest {
+        String publisher;
+        Set<String> maintainers;
+        final Map<String, String> hooks = new java.util.TreeMap<>();
+        Map<String, String> dependencies = new java.util.TreeMap<>();
+        boolean gypfile;
+        boolean hasInstallScript;
+
+        Map<String, String> hooks(boolean abbreviated) {
+            Map<String, String> h = new java.util.TreeMap<>(hooks);
+            if (gypfile && !h.containsKey("install") && !h.containsKey("preinstall")) {
+                // npm runs "node-gyp rebuild" for a package with binding.gyp and no install script.
+                h.put("install", "node-gyp rebuild (implicit: binding.gyp)");
+            }
+            if (abbreviated && hasInstallScript && h.isEmpty()) {
+                h.put("install", "(an install script; the abbreviated document does not say which)");
+            }
+            return h;
+        }
+    }
+
+    private static void readVersions(JsonParser p, JsonToken value, String name, List<String> order, Map<String, ArtifactRef> artifacts,
+                                     Map<String, Manifest> manifests) throws IOException, MetadataException {
         expect(value, JsonToken.START_OBJECT, "\"versions\" must be an object");
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String version = p.currentName();
             expect(p.nextToken(), JsonToken.START_OBJECT, "versions[\"" + version + "\"] must be an object");
             order.add(version);
+            Manifest m = new Manifest();
+            manifests.put(version, m);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String key = p.currentName();
                 JsonToken t = p.nextToken();
-                if (key.equals("dist") && t == JsonToken.START_OBJECT) {
-                    readDist(p, name, version).ifPresent(a -> artifacts.putIfAbsent(a.filename(), a));
-                } else {
-                    p.skipChildren();
+                switch (key) {
+                    case "dist" -> {
+                        if (t == JsonToken.START_OBJECT) {
+                            readDist(p, name, version).ifPresent(a -> artifacts.putIfAbsent(a.filename(), a));
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                    case "scripts" -> {
+                        if (t == JsonToken.START_OBJECT) {
+                            Map<String, String> scripts = new HashMap<>();
+                            readStringMap(p, t, scripts, "scripts");
+                            scripts.forEach((k, v) -> {
+                                if (INSTALL_SCRIPTS.contains(k)) {
+                                    m.hooks.put(k, v);
+                                }
+                            });
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                    case "dependencies" -> {
+                        if (t == JsonToken.START_OBJECT) {
+                            readStringMap(p, t, m.dependencies, "dependencies");
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                    case "_npmUser" -> m.publisher = t == JsonToken.START_OBJECT ? personName(p) : skip(p);
+                    case "maintainers" -> m.maintainers = t == JsonToken.START_ARRAY ? people(p) : skipNull(p);
+                    case "gypfile" -> m.gypfile = t == JsonToken.VALUE_TRUE;
+                    case "hasInstallScript" -> m.hasInstallScript = t == JsonToken.VALUE_TRUE;
+                    default -> p.skipChildren();
                 }
             }
         }
+    }
+
+    /** {@code {"name": "..", "email": ".."}}: the name, or null. */
+    private static String personName(JsonParser p) throws IOException {
+        String name = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String k = p.currentName();
+            JsonToken t = p.nextToken();
+            if (k.equals("name") && t == JsonToken.VALUE_STRING) {
+                name = p.getText();
+            } else {
+                p.skipChildren();
+            }
+        }
+        return name;
+    }
+
+    private static Set<String> people(JsonParser p) throws IOException {
+        Set<String> names = new java.util.TreeSet<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (p.currentToken() == JsonToken.START_OBJECT) {
+                String n = personName(p);
+                if (n != null) {
+                    names.add(n);
+                }
+            } else if (p.currentToken() == JsonToken.VALUE_STRING) {
+                // Older documents list "name <email>" strings.
+                String text = p.getText();
+                int lt = text.indexOf('<');
+                names.add((lt > 0 ? text.substring(0, lt) : text).strip());
+            } else {
+                p.skipChildren();
+            }
+        }
+        return names;
+    }
+
+    private static String skip(JsonParser p) throws IOException {
+        p.skipChildren();
+        return null;
+    }
+
+    private static Set<String> skipNull(JsonParser p) throws IOException {
+        p.skipChildren();
+        return null;
     }
 
     private static Optional<ArtifactRef> readDist(JsonParser p, String name, String version) throws IOException {
@@ -297,6 +405,16 @@ final class Packument implements PackageMetadata {
     }
 
     @Override
+    public List<ReleaseFacts> releaseFacts() {
+        return facts;
+    }
+
+    @Override
+    public boolean governsReleases() {
+        return true;
+    }
+
+    @Override
     public List<ReleaseInfo> releases() {
         return releases;
     }
@@ -308,7 +426,17 @@ final class Packument implements PackageMetadata {
 
     @Override
     public long weight() {
-        return 512L + 320L * releases.size();
+        long w = 512L + 320L * releases.size();
+        for (ReleaseFacts f : facts) {
+            w += 96L * (f.dependencies() == null ? 0 : f.dependencies().size())
+                    + 48L * (f.maintainers() == null ? 0 : f.maintainers().size());
+            if (f.installHooks() != null) {
+                for (String script : f.installHooks().values()) {
+                    w += 64L + 2L * script.length();
+                }
+            }
+        }
+        return w;
     }
 
     Map<String, String> distTags() {
@@ -367,7 +495,35 @@ final class Packument implements PackageMetadata {
             // The bytes parsed once already; failing now means memory or a bug, not bad input.
             throw new UncheckedIOException("cannot render the packument of " + name, e);
         }
-        return new Rendered(out.toByteArray(), abbreviate ? CORGI_TYPE : JSON_TYPE);
+        return new Rendered(out.toByteArray(), abbreviate ? CORGI_TYPE : JSON_TYPE, notice(context.held()));
+    }
+
+    /** Longest npm-notice Airlock sends; the npm client prints it as one line. */
+    static final int MAX_NOTICE = 2000;
+
+    /**
+     * Versions the policy hides are absent from the document, so a client asking for one would
+     * only hear "no matching version". npm prints a registry's {@code npm-notice} header, so the
+     * reasons go there (on a response npm does not cache, or it would not print it: such
+     * documents are answered {@code no-store} while a version is held).
+     */
+    static Map<String, String> notice(Map<String, String> held) {
+        if (held.isEmpty()) {
+            return Map.of();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String why : held.values()) {
+            if (sb.length() > 0) {
+                sb.append(" | ");
+            }
+            sb.append(why);
+        }
+        String text = sb.toString().replaceAll("[^\\x20-\\x7e]", "?");
+        if (text.length() > MAX_NOTICE) {
+            text = text.substring(0, MAX_NOTICE - 20) + " ... (" + held.size() + " held)";
+        }
+        // npm prints the notice only from a response it does not store in its cache.
+        return Map.of("npm-notice", text, "Cache-Control", "no-store");
     }
 
     private void writeVersions(JsonParser p, JsonGenerator g, Predicate<String> visible, String mountUrl, boolean abbreviate)

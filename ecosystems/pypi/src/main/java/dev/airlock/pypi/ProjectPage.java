@@ -204,6 +204,11 @@ final class ProjectPage implements PackageMetadata {
     }
 
     @Override
+    public boolean governsReleases() {
+        return true;
+    }
+
+    @Override
     public List<ReleaseInfo> releases() {
         return releases;
     }

@@ -24,6 +24,23 @@ public interface PackageMetadata {
         return List.of();
     }
 
+    /**
+     * Whether this document is the one the policy decides the package's releases from (npm's
+     * packument, a PyPI project page, an artifact's maven-metadata.xml). Other documents about
+     * the package (a JSON API view, a project list) are rendered with what it decided.
+     */
+    default boolean governsReleases() {
+        return false;
+    }
+
+    /**
+     * What the document says about each release for the policy checks, in the same (publish)
+     * order as {@link #releases()}. The default knows only versions and publish times.
+     */
+    default List<ReleaseFacts> releaseFacts() {
+        return releases().stream().map(ReleaseFacts::of).toList();
+    }
+
     /** The artifact file with this name, if the document lists it. */
     Optional<ArtifactRef> artifact(String filename);
 

@@ -12,13 +12,21 @@ import java.util.function.Predicate;
  * @param visible  which versions the client may see; hidden versions are left out entirely
  * @param facts    what Airlock knows of each listed file, by file name ({@link FileFacts#NONE}
  *                 when nothing); filled only for ecosystems that {@linkplain Ecosystem#rendersFileFacts() ask}
+ * @param held     for each version hidden by the policy, one line saying why and how to ask for
+ *                 it: for protocols that can tell the client (npm prints {@code npm-notice})
  */
-public record RenderContext(String mountUrl, Predicate<String> visible, Function<String, FileFacts> facts) {
+public record RenderContext(String mountUrl, Predicate<String> visible, Function<String, FileFacts> facts,
+                            java.util.Map<String, String> held) {
 
     public RenderContext {
         Objects.requireNonNull(mountUrl, "mountUrl");
         Objects.requireNonNull(visible, "visible");
         Objects.requireNonNull(facts, "facts");
+        held = java.util.Map.copyOf(held);
+    }
+
+    public RenderContext(String mountUrl, Predicate<String> visible, Function<String, FileFacts> facts) {
+        this(mountUrl, visible, facts, java.util.Map.of());
     }
 
     /** A context without file facts. */

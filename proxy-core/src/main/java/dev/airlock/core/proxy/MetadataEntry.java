@@ -55,11 +55,12 @@ public final class MetadataEntry {
         }
 
         synchronized Document keep(String mountUrl, Document d, long madeAt) {
-            if (madeAt != generation || byMount.size() >= MAX_RENDERINGS) {
+            if (madeAt != generation || byMount.size() >= MAX_RENDERINGS && !byMount.containsKey(mountUrl)) {
                 return d;
             }
-            Document raced = byMount.putIfAbsent(mountUrl, d);
-            return raced != null ? raced : d;
+            // Replaces an expired rendering of the same mount (a hold that ended).
+            byMount.put(mountUrl, d);
+            return d;
         }
 
         synchronized void clear() {
@@ -95,8 +96,10 @@ public final class MetadataEntry {
     }
 
     /** The rendering for this mount URL if it was made already; non-blocking. */
-    public Document peekRendering(String mountUrl) {
-        return renderings.byMount.get(mountUrl);
+    public Document peekRendering(String mountUrl, java.time.Instant now) {
+        Document d = renderings.byMount.get(mountUrl);
+        // A rendering that hides a release until it comes of age is good until then.
+        return d == null || !now.isBefore(d.validUntil()) ? null : d;
     }
 
     /** Forgets every rendering (the package's file facts changed); the next request renders anew. */
@@ -109,8 +112,9 @@ public final class MetadataEntry {
      * Callers go through {@link MetadataService#rendering}, which re-weighs the entry in the cache
      * when a rendering is added.
      */
-    Document rendering(String mountUrl, java.util.function.Supplier<java.util.function.Function<String, FileFacts>> facts) {
-        Document d = renderings.byMount.get(mountUrl);
+    Document rendering(String mountUrl, java.time.Instant now, java.util.function.Supplier<java.util.function.Function<String, FileFacts>> facts,
+                       java.util.function.Supplier<dev.airlock.core.policy.PolicyService.View> policy) {
+        Document d = peekRendering(mountUrl, now);
         if (d != null) {
             return d;
         }
@@ -121,7 +125,8 @@ public final class MetadataEntry {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the stored metadata of " + metadata.packageName(), e);
         }
-        d = Document.of(metadata.render(document, new RenderContext(mountUrl, v -> true, facts.get())));
+        dev.airlock.core.policy.PolicyService.View view = policy.get();
+        d = Document.of(metadata.render(document, new RenderContext(mountUrl, view.visible(), facts.get(), view.held())), view.validUntil());
         return renderings.keep(mountUrl, d, generation);
     }
 
@@ -145,11 +150,12 @@ public final class MetadataEntry {
      * A rendered document ready to send: identity and gzip bodies in read-only direct buffers
      * (share them with {@link ByteBuffer#duplicate()}), and a strong ETag over the identity body.
      */
-    public record Document(ByteBuffer body, ByteBuffer gzip, String contentType, String etag) {
+    public record Document(ByteBuffer body, ByteBuffer gzip, String contentType, String etag, java.time.Instant validUntil,
+                           java.util.Map<String, String> headers) {
 
-        static Document of(Rendered r) {
+        static Document of(Rendered r, java.time.Instant validUntil) {
             byte[] body = r.body();
-            return new Document(direct(body), direct(gzip(body)), r.contentType(), etag(body));
+            return new Document(direct(body), direct(gzip(body)), r.contentType(), etag(body), validUntil, r.headers());
         }
 
         /** The hex digest of the identity body in this JCA algorithm (checksum files of a rendered document). */

@@ -7,6 +7,7 @@ import dev.airlock.core.ecosystem.MetadataRequest;
 import dev.airlock.core.ecosystem.PackageMetadata;
 import dev.airlock.core.ecosystem.ReleaseInfo;
 import dev.airlock.core.metrics.AirlockMetrics;
+import dev.airlock.core.policy.PolicyService;
 import dev.airlock.core.proxy.MetadataEntry.DocumentSource;
 import dev.airlock.core.store.MetadataState;
 import dev.airlock.core.store.StateStore;
@@ -60,12 +61,15 @@ public final class MetadataService {
     private final Cache<String, MetadataEntry> cache;
     private final SingleFlight<String, MetadataEntry.Loaded> flights = new SingleFlight<>();
     private final FileFactsService facts;
+    private final PolicyService policy;
 
     public MetadataService(StateStore state, Path dataDir, Clock clock, Duration ttl, long maxBytes, AirlockMetrics metrics,
-                           FileFactsService facts) {
+                           FileFactsService facts, PolicyService policy) {
         this.state = state;
         this.facts = facts;
-        facts.onChange(this::invalidateRenderings);
+        this.policy = policy;
+        facts.onChange((eco, pkg) -> invalidateRenderings(eco.id(), pkg));
+        policy.onChange(this::invalidateRenderings);
         this.bodies = dataDir.resolve("metadata");
         this.clock = clock;
         this.ttl = ttl;
@@ -131,11 +135,12 @@ public final class MetadataService {
      * Host names cannot grow memory past {@code cache.metadataMaxSize}.
      */
     public MetadataEntry.Document rendering(EcosystemRuntime eco, MetadataRequest request, MetadataEntry entry, String mountUrl) {
-        MetadataEntry.Document known = entry.peekRendering(mountUrl);
+        MetadataEntry.Document known = entry.peekRendering(mountUrl, clock.instant());
         if (known != null) {
             return known;
         }
-        MetadataEntry.Document made = entry.rendering(mountUrl, () -> facts.factsOf(eco, entry.metadata().packageName()));
+        MetadataEntry.Document made = entry.rendering(mountUrl, clock.instant(), () -> facts.factsOf(eco, entry.metadata().packageName()),
+                () -> policy.view(eco.id(), entry.metadata()));
         cache.asMap().replace(key(eco, request), entry, entry);
         return made;
     }
@@ -145,8 +150,17 @@ public final class MetadataService {
      * with the package's current file facts. Scans the cache: called only when facts change (an
      * artifact committed, sizes learned), which is rare next to requests.
      */
-    void invalidateRenderings(EcosystemRuntime eco, String packageName) {
-        String prefix = eco.id() + "\0";
+    /** The cached rendering for this mount if it is still good; non-blocking. */
+    public MetadataEntry.Document peekRendering(MetadataEntry entry, String mountUrl) {
+        return entry.peekRendering(mountUrl, clock.instant());
+    }
+
+    public PolicyService policy() {
+        return policy;
+    }
+
+    void invalidateRenderings(String ecosystem, String packageName) {
+        String prefix = ecosystem + "\0";
         cache.asMap().forEach((k, e) -> {
             if (k.startsWith(prefix) && e.metadata().packageName().equals(packageName)) {
                 e.clearRenderings();
@@ -248,6 +262,8 @@ public final class MetadataService {
         state.putMetadata(s);
         List<String> versions = parsed.releases().stream().map(ReleaseInfo::version).toList();
         state.observeReleases(eco.id(), request.packageName(), versions, now);
+        // Decided before it is cached: no client sees a rendering of this document without its verdicts.
+        policy.evaluate(eco.id(), parsed);
         try {
             facts.observe(eco, parsed);
         } catch (RuntimeException e) {

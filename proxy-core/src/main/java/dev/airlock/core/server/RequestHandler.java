@@ -8,6 +8,7 @@ import dev.airlock.core.proxy.ArtifactService;
 import dev.airlock.core.proxy.CacheStatus;
 import dev.airlock.core.proxy.EcosystemRuntime;
 import dev.airlock.core.proxy.MetadataEntry;
+import dev.airlock.core.policy.PolicyService;
 import dev.airlock.core.proxy.ProxyException;
 import dev.airlock.core.upstream.UpstreamException;
 import dev.airlock.core.upstream.UpstreamResponse;
@@ -209,7 +210,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             ex.routeKind = "metadata";
             String mountUrl = router.mountUrl(eco, request.header("host"));
             MetadataEntry fresh = services.metadata().peekFresh(eco, m.request());
-            MetadataEntry.Document doc = fresh == null ? null : fresh.peekRendering(mountUrl);
+            MetadataEntry.Document doc = fresh == null ? null : services.metadata().peekRendering(fresh, mountUrl);
             if (doc != null) {
                 ex.cache = CacheStatus.HIT;
                 services.metrics().cache(eco.id(), "metadata", "hit");
@@ -226,30 +227,54 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             });
         } else if (route instanceof Route.Artifact a) {
             ex.routeKind = "artifact";
+            PolicyService policy = services.metadata().policy();
+            String pkg = a.metadata().packageName();
             ArtifactService.Served hit = services.artifacts().peek(eco, a);
-            if (hit != null && sendFile(ctx, ex, request, hit)) {
-                services.metrics().cache(eco.id(), "artifact", "hit");
-                return;
+            if (hit != null) {
+                PolicyService.Access access = policy.peek(eco.id(), pkg, hit.record().version());
+                if (access instanceof PolicyService.Access.Blocked b) {
+                    sendBlocked(ctx, ex, b.block());
+                    return;
+                }
+                if (access instanceof PolicyService.Access.Allowed && sendFile(ctx, ex, request, hit)) {
+                    services.metrics().cache(eco.id(), "artifact", "hit");
+                    return;
+                }
             }
             offload(ctx, ex, () -> {
                 ArtifactService.Served served = services.artifacts().load(eco, a);
+                java.util.Optional<PolicyService.Block> block = policy.check(eco.id(), pkg, served.record().version(),
+                        services.metadata().load(eco, a.metadata()).entry().metadata());
                 return () -> {
-                    if (!sendFile(ctx, ex, request, served)) {
+                    if (block.isPresent()) {
+                        sendBlocked(ctx, ex, block.get());
+                    } else if (!sendFile(ctx, ex, request, served)) {
                         sendError(ctx, ex, ex.head, 500, "the cached file for " + a.filename() + " disappeared; retry", false);
                     }
                 };
             });
         } else if (route instanceof Route.File f) {
             ex.routeKind = "artifact";
+            PolicyService policy = services.metadata().policy();
             ArtifactService.Served hit = services.artifacts().peekFile(eco, f.request());
-            if (hit != null && sendFile(ctx, ex, request, hit, servedDigests(f.request(), hit))) {
-                services.metrics().cache(eco.id(), "artifact", "hit");
-                return;
+            if (hit != null) {
+                PolicyService.Access access = policy.peek(eco.id(), f.request().packageName(), f.request().version());
+                if (access instanceof PolicyService.Access.Blocked b) {
+                    sendBlocked(ctx, ex, b.block());
+                    return;
+                }
+                if (access instanceof PolicyService.Access.Allowed && sendFile(ctx, ex, request, hit, servedDigests(f.request(), hit))) {
+                    services.metrics().cache(eco.id(), "artifact", "hit");
+                    return;
+                }
             }
             offload(ctx, ex, () -> {
-                ArtifactService.Served served = services.artifacts().loadFile(eco, f.request());
+                java.util.Optional<PolicyService.Block> block = policy.check(eco.id(), f.request().packageName(), f.request().version(), null);
+                ArtifactService.Served served = block.isPresent() ? null : services.artifacts().loadFile(eco, f.request());
                 return () -> {
-                    if (!sendFile(ctx, ex, request, served, servedDigests(f.request(), served))) {
+                    if (block.isPresent()) {
+                        sendBlocked(ctx, ex, block.get());
+                    } else if (!sendFile(ctx, ex, request, served, servedDigests(f.request(), served))) {
                         sendError(ctx, ex, ex.head, 500, "the cached file " + f.request().path() + " disappeared; retry", false);
                     }
                 };
@@ -397,6 +422,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (ex.cache != null) {
             res.headers().set("X-Airlock-Cache", ex.cache.tag());
         }
+        doc.headers().forEach((name, value) -> res.headers().set(name, value));
         write(ctx, ex, res, 200, ex.head ? 0 : length);
     }
 
@@ -471,6 +497,24 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             res.headers().set("X-Airlock-Cache", ex.cache.tag());
         }
         write(ctx, ex, res, status, ex.head ? 0 : body.length);
+    }
+
+    /**
+     * A held or denied release: 403 with what was decided and why, the release id and how to ask
+     * for it; the summary also goes in the status line, which is all some clients print.
+     */
+    private void sendBlocked(ChannelHandlerContext ctx, Exchange ex, PolicyService.Block b) {
+        ObjectNode o = JSON.createObjectNode().put("error", b.summary()).put("status", 403)
+                .put("ecosystem", b.ecosystem()).put("package", b.packageName()).put("version", b.version())
+                .put("verdict", b.verdict().name()).put("releaseId", b.releaseId()).put("howToRelease", b.howToRelease());
+        b.reasons().forEach(o.putArray("reasons")::add);
+        byte[] body = (o + "\n").getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, statusWithReason(403, b.summary()),
+                ex.head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON_TYPE).set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        services.metrics().event("blocked", ex.ecosystem);
+        write(ctx, ex, res, 403, ex.head ? 0 : body.length);
     }
 
     private void sendError(ChannelHandlerContext ctx, Exchange ex, boolean head, int status, String message, boolean close) {

@@ -36,7 +36,7 @@ public final class SqliteStateStore implements StateStore {
 
     private static final String MIGRATIONS = "migrations/";
     /** Known migrations, in order. A new schema change adds a file and a line here. */
-    private static final String[] MIGRATION_FILES = {"V1__initial.sql", "V2__file_facts.sql", "V3__file_digests.sql", "V4__metadata_source.sql"};
+    private static final String[] MIGRATION_FILES = {"V1__initial.sql", "V2__file_facts.sql", "V3__file_digests.sql", "V4__metadata_source.sql", "V5__policy.sql"};
 
     private final Connection conn;
     private final ReentrantLock lock = new ReentrantLock();
@@ -55,6 +55,11 @@ public final class SqliteStateStore implements StateStore {
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("cannot open the state store in " + dataDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The newest schema version this build knows. */
+    static int latestSchemaVersion() {
+        return MIGRATION_FILES.length;
     }
 
     /** The schema version after migrations ran. */
@@ -340,6 +345,166 @@ public final class SqliteStateStore implements StateStore {
             }
             return null;
         });
+    }
+
+    @Override
+    public Map<String, Instant> observedReleases(String ecosystem, String packageName) {
+        return locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT version, first_seen FROM release_observed WHERE ecosystem=? AND package=?")) {
+                ps.setString(1, ecosystem);
+                ps.setString(2, packageName);
+                Map<String, Instant> out = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    private static final String VERDICT_COLUMNS =
+            "id, ecosystem, package, version, verdict, held_until, findings, facts_digest, policy_version, first_held, decided_at";
+
+    @Override
+    public Map<String, VerdictRecord> verdicts(String ecosystem, String packageName) {
+        return locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT " + VERDICT_COLUMNS + " FROM release_verdicts WHERE ecosystem=? AND package=?")) {
+                ps.setString(1, ecosystem);
+                ps.setString(2, packageName);
+                Map<String, VerdictRecord> out = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        VerdictRecord v = verdictRecord(rs);
+                        out.put(v.version(), v);
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public void putVerdicts(Collection<VerdictRecord> verdicts) {
+        if (verdicts.isEmpty()) {
+            return;
+        }
+        batch("INSERT OR REPLACE INTO release_verdicts (" + VERDICT_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)", verdicts, (ps, v) -> {
+            ps.setString(1, v.id());
+            ps.setString(2, v.ecosystem());
+            ps.setString(3, v.packageName());
+            ps.setString(4, v.version());
+            ps.setString(5, v.verdict());
+            setInstant(ps, 6, v.heldUntil());
+            ps.setString(7, v.findings());
+            ps.setString(8, v.factsDigest());
+            ps.setString(9, v.policyVersion());
+            setInstant(ps, 10, v.firstHeld());
+            ps.setLong(11, v.decidedAt().toEpochMilli());
+        });
+    }
+
+    @Override
+    public Optional<VerdictRecord> verdict(String id) {
+        return locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement("SELECT " + VERDICT_COLUMNS + " FROM release_verdicts WHERE id=?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(verdictRecord(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<VerdictRecord> held(String ecosystem) {
+        return locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement("SELECT " + VERDICT_COLUMNS + " FROM release_verdicts WHERE verdict <> 'APPROVED'"
+                    + (ecosystem == null ? "" : " AND ecosystem=?") + " ORDER BY decided_at DESC")) {
+                if (ecosystem != null) {
+                    ps.setString(1, ecosystem);
+                }
+                List<VerdictRecord> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(verdictRecord(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public DecisionRecord addDecision(DecisionRecord d) {
+        return locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO release_decisions (id, action, reason, actor, facts_digest, "
+                    + "expires_at, decided_at) VALUES (?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, d.id());
+                ps.setString(2, d.action());
+                ps.setString(3, d.reason());
+                ps.setString(4, d.actor());
+                ps.setString(5, d.factsDigest());
+                setInstant(ps, 6, d.expiresAt());
+                ps.setLong(7, d.decidedAt().toEpochMilli());
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    long seq = keys.next() ? keys.getLong(1) : 0;
+                    return new DecisionRecord(seq, d.id(), d.action(), d.reason(), d.actor(), d.factsDigest(), d.expiresAt(), d.decidedAt());
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<DecisionRecord> decisions(String id) {
+        return decisionQuery("SELECT seq, id, action, reason, actor, facts_digest, expires_at, decided_at FROM release_decisions "
+                + "WHERE id=? ORDER BY seq", (ps, unused) -> ps.setString(1, id));
+    }
+
+    @Override
+    public List<DecisionRecord> decisionsAfter(long seq) {
+        return decisionQuery("SELECT seq, id, action, reason, actor, facts_digest, expires_at, decided_at FROM release_decisions "
+                + "WHERE seq>? ORDER BY seq", (ps, unused) -> ps.setLong(1, seq));
+    }
+
+    private List<DecisionRecord> decisionQuery(String sql, Binder<Void> bind) {
+        return locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement(sql)) {
+                bind.bind(ps, null);
+                List<DecisionRecord> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long expires = rs.getLong(7);
+                        Instant expiresAt = rs.wasNull() ? null : Instant.ofEpochMilli(expires);
+                        out.add(new DecisionRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                rs.getString(6), expiresAt, Instant.ofEpochMilli(rs.getLong(8))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    private static VerdictRecord verdictRecord(ResultSet rs) throws SQLException {
+        return new VerdictRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), instant(rs, 6),
+                rs.getString(7), rs.getString(8), rs.getString(9), instant(rs, 10), Instant.ofEpochMilli(rs.getLong(11)));
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+    }
+
+    private static void setInstant(PreparedStatement ps, int column, Instant value) throws SQLException {
+        if (value == null) {
+            ps.setNull(column, java.sql.Types.INTEGER);
+        } else {
+            ps.setLong(column, value.toEpochMilli());
+        }
     }
 
     @Override

@@ -49,6 +49,29 @@ public interface StateStore extends AutoCloseable {
     /** Records upstream's answer to a size probe ({@code size} empty when it gave none). */
     void recordProbedSize(String ecosystem, String packageName, String filename, OptionalLong size, Instant at);
 
+    /** When Airlock first saw each version of a package listed, by version. */
+    Map<String, Instant> observedReleases(String ecosystem, String packageName);
+
+    /** A package's stored verdicts, by version. */
+    Map<String, VerdictRecord> verdicts(String ecosystem, String packageName);
+
+    /** Stores verdicts (replacing those with the same id), in one transaction. */
+    void putVerdicts(Collection<VerdictRecord> verdicts);
+
+    Optional<VerdictRecord> verdict(String id);
+
+    /** Releases not approved (held or denied), newest decision first; {@code ecosystem} null for all. */
+    List<VerdictRecord> held(String ecosystem);
+
+    /** Records a person's decision and returns it with its sequence number. */
+    DecisionRecord addDecision(DecisionRecord decision);
+
+    /** Decisions about one release, oldest first. */
+    List<DecisionRecord> decisions(String id);
+
+    /** Decisions recorded after this sequence number, oldest first (for other processes' changes). */
+    List<DecisionRecord> decisionsAfter(long seq);
+
     /** Cheap round trip for readiness checks. */
     void ping();
 

@@ -81,7 +81,9 @@ class MetadataServiceTest {
     private MetadataService service(SqliteStateStore state) {
         AirlockMetrics metrics = new AirlockMetrics();
         return new MetadataService(state, data, clock, Duration.ofSeconds(60), 1 << 20, metrics,
-                new FileFactsService(state, clock, metrics, java.util.concurrent.ForkJoinPool.commonPool()));
+                new FileFactsService(state, clock, metrics, java.util.concurrent.ForkJoinPool.commonPool()),
+                new dev.airlock.core.policy.PolicyService(new dev.airlock.core.policy.PolicyEngine(
+                        dev.airlock.config.ConfigLoader.defaults().policy(), false), state, clock, true));
     }
 
     @Test

@@ -7,6 +7,8 @@ import dev.airlock.core.metrics.AirlockMetrics;
 import dev.airlock.core.proxy.ArtifactService;
 import dev.airlock.core.proxy.EcosystemRuntime;
 import dev.airlock.core.proxy.FileFactsService;
+import dev.airlock.core.policy.PolicyEngine;
+import dev.airlock.core.policy.PolicyService;
 import dev.airlock.core.proxy.MetadataService;
 import dev.airlock.core.store.BlobStore;
 import dev.airlock.core.store.SqliteStateStore;
@@ -70,7 +72,8 @@ class RequestHandlerTest {
         EcosystemRuntime runtime = new EcosystemRuntime(eco, new UpstreamClient("files",
                 eco.defaultUpstream(new EcosystemContext(none, Map.of(), data, Clock.systemUTC())), none, Clock.systemUTC(), watchdog, metrics, "airlock-test"), false);
         FileFactsService facts = new FileFactsService(state, Clock.systemUTC(), metrics, workers);
-        MetadataService metadata = new MetadataService(state, data, Clock.systemUTC(), Duration.ofMinutes(5), 1 << 20, metrics, facts);
+        PolicyService policy = new PolicyService(new PolicyEngine(ConfigLoader.defaults().policy(), false), state, Clock.systemUTC(), true);
+        MetadataService metadata = new MetadataService(state, data, Clock.systemUTC(), Duration.ofMinutes(5), 1 << 20, metrics, facts, policy);
         BlobStore blobs = new BlobStore(data);
         Services services = new Services(List.of(runtime), metadata, new ArtifactService(state, blobs, metadata, facts, Clock.systemUTC(), metrics, workers, workers),
                 state, blobs, metrics, workers, workers, "airlock-test");

@@ -30,11 +30,11 @@ class SqliteStateStoreTest {
         // The schema is created by versioned migrations; reopening applies nothing twice and loses nothing.
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
         try (SqliteStateStore s = new SqliteStateStore(data)) {
-            assertEquals(4, s.schemaVersion());
+            assertEquals(SqliteStateStore.latestSchemaVersion(), s.schemaVersion());
             s.putArtifact(new ArtifactRecord("npm", "a", "a-1.0.0.tgz", "1.0.0", "0".repeat(64), 10, "application/octet-stream", "sha512-x", t));
         }
         try (SqliteStateStore s = new SqliteStateStore(data)) {
-            assertEquals(4, s.schemaVersion());
+            assertEquals(SqliteStateStore.latestSchemaVersion(), s.schemaVersion());
             assertEquals("1.0.0", s.findArtifact("npm", "a", "a-1.0.0.tgz").orElseThrow().version());
             assertTrue(s.findArtifact("npm", "a", "other.tgz").isEmpty());
             s.ping();
@@ -98,7 +98,7 @@ class SqliteStateStoreTest {
             st.execute("INSERT INTO artifacts VALUES ('pypi','a','a-1.0.tar.gz','1.0','" + "0".repeat(64) + "',5,'x','sha256-x',0)");
         }
         try (SqliteStateStore s = new SqliteStateStore(data)) {
-            assertEquals(4, s.schemaVersion());
+            assertEquals(SqliteStateStore.latestSchemaVersion(), s.schemaVersion());
             ArtifactRecord old = s.findArtifact("pypi", "a", "a-1.0.tar.gz").orElseThrow();
             assertNull(old.derivedFrom());
             s.putArtifact(new ArtifactRecord("pypi", "a", "a-1.0-py3-none-any.whl.metadata", "1.0", "1".repeat(64), 3, "text/plain",
@@ -140,6 +140,26 @@ class SqliteStateStoreTest {
             assertNull(seen.get("a-2.whl").probedAt());
             assertEquals(t1, seen.get("a-3.whl").firstSeen());
             assertTrue(s.observedFiles("pypi", "b").isEmpty());
+        }
+    }
+
+    @Test
+    void verdictsAndDecisionsRoundTrip() {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        try (SqliteStateStore s = new SqliteStateStore(data)) {
+            assertTrue(SqliteStateStore.latestSchemaVersion() >= 5);
+            VerdictRecord held = new VerdictRecord("abc123", "npm", "left-pad", "2.0.0", "QUARANTINED", t.plusSeconds(60), "[]", "d1", "p1", t, t);
+            s.putVerdicts(List.of(held, new VerdictRecord("def456", "npm", "left-pad", "1.0.0", "APPROVED", null, "[]", "d0", "p1", null, t)));
+            assertEquals(held, s.verdict("abc123").orElseThrow());
+            assertEquals(2, s.verdicts("npm", "left-pad").size());
+            assertEquals(List.of(held), s.held(null));
+            assertTrue(s.held("pypi").isEmpty());
+            DecisionRecord d1 = s.addDecision(new DecisionRecord(0, "abc123", "release", "reviewed", "alice", "d1", null, t));
+            DecisionRecord d2 = s.addDecision(new DecisionRecord(0, "abc123", "reject", "changed my mind", "bob", "d1", t.plusSeconds(5), t));
+            assertTrue(d2.seq() > d1.seq());
+            assertEquals(List.of(d1, d2), s.decisions("abc123"));
+            assertEquals(List.of(d2), s.decisionsAfter(d1.seq()));
+            assertEquals(t, s.observedReleases("npm", "none").values().stream().findFirst().orElse(t));
         }
     }
 }

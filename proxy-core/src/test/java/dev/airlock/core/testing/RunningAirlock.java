@@ -43,7 +43,12 @@ public final class RunningAirlock implements AutoCloseable {
     }
 
     public static RunningAirlock start(AirlockConfig config) throws Exception {
-        Airlock a = Airlock.start(config, Map.of(), config.storage().path().resolve("home"), Clock.systemUTC(),
+        return start(config, Clock.systemUTC());
+    }
+
+    /** With a clock the test moves (release ages, TTLs). */
+    public static RunningAirlock start(AirlockConfig config, Clock clock) throws Exception {
+        Airlock a = Airlock.start(config, Map.of(), config.storage().path().resolve("home"), clock,
                 OutputStream.nullOutputStream());
         return new RunningAirlock(a, config.storage().path());
     }

@@ -69,7 +69,11 @@ class NpmProxyTest {
                         .distTag("next", "1.1.0").distTag("latest", "1.0.0"))
                 .pkg("@acme/util", p -> p.version("2.0.0", v -> v.file("big.bin", new byte[300_000])))
                 .start();
-        airlock = RunningAirlock.start(tmp.resolve("data"), Duration.ofMinutes(5), Map.of("npm", URI.create(registry.baseUrl())));
+        // Audit mode: these tests are about proxying, so the policy decides and records but serves everything
+        // (left-pad 1.1.0 adds a postinstall, which enforce mode would hold).
+        airlock = RunningAirlock.start(ConfigLoader.parse("server: { port: 0 }\npolicy: { mode: audit }\nupstreams: { npm: { url: '"
+                + registry.baseUrl() + "' } }\n", "audit.yaml").withStoragePath(tmp.resolve("data"))
+                .withCache(new dev.airlock.config.CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024)));
     }
 
     @AfterEach
@@ -96,6 +100,12 @@ class NpmProxyTest {
         assertEquals(upstream.at("/versions/1.1.0/dist/integrity"), doc.at("/versions/1.1.0/dist/integrity"));
         assertEquals(upstream.get("time"), doc.get("time"));
         assertEquals(upstream.get("dist-tags"), doc.get("dist-tags"));
+        // Audit mode served 1.1.0 but recorded that enforce mode would hold it.
+        java.io.StringWriter out = new java.io.StringWriter();
+        int code = new picocli.CommandLine(new dev.airlock.core.cli.Main()).setOut(new java.io.PrintWriter(out))
+                .execute("quarantine", "list", "--data", tmp.resolve("data").toString());
+        assertEquals(0, code);
+        assertTrue(out.toString().contains("left-pad@1.1.0") && out.toString().contains("adds a postinstall script"), out.toString());
     }
 
     @Test

@@ -1,0 +1,211 @@
+package dev.airlock.npm.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.airlock.config.CacheConfig;
+import dev.airlock.config.ConfigLoader;
+import dev.airlock.config.UpstreamConfig;
+import dev.airlock.config.AirlockConfig;
+import dev.airlock.core.cli.Main;
+import dev.airlock.core.testing.ClientProcess;
+import dev.airlock.core.testing.MutableClock;
+import dev.airlock.core.testing.NettyLeaks;
+import dev.airlock.core.testing.RunningAirlock;
+import dev.airlock.npm.fixture.FixtureNpmRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The default policy through the real npm client: replays of real attack shapes as fixture
+ * packages on a loopback registry, the quarantine commands, and a release coming of age.
+ */
+class NpmPolicyEndToEndTest {
+
+    private static final ObjectMapper M = new ObjectMapper();
+    private static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
+
+    @AfterAll
+    static void noBufferLeaked() throws InterruptedException {
+        NettyLeaks.assertNone();
+    }
+
+    @TempDir
+    Path tmp;
+
+    private RunningAirlock airlock(FixtureNpmRegistry registry, Clock clock) throws Exception {
+        AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("data"))
+                .withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024))
+                .withUpstream("npm", UpstreamConfig.empty().withUrl(URI.create(registry.baseUrl())));
+        return RunningAirlock.start(c, clock);
+    }
+
+    private Map<String, String> npmEnv(Path home, RunningAirlock airlock) throws Exception {
+        Files.createDirectories(home);
+        Map<String, String> env = new HashMap<>();
+        env.put("HOME", home.toString());
+        env.put("npm_config_userconfig", home.resolve(".npmrc").toString());
+        env.put("npm_config_globalconfig", home.resolve("global-npmrc").toString());
+        env.put("npm_config_cache", home.resolve("npm-cache").toString());
+        env.put("npm_config_update_notifier", "false");
+        env.put("npm_config_audit", "false");
+        env.put("npm_config_fund", "false");
+        env.put("npm_config_fetch_retries", "0");
+        env.put("npm_config_ignore_scripts", "true");
+        env.put("NO_UPDATE_NOTIFIER", "1");
+        env.put("npm_config_registry", airlock.uri("/npm/").toString());
+        return env;
+    }
+
+    private ClientProcess.Result install(String dirName, RunningAirlock airlock, String... specs) throws Exception {
+        Path dir = tmp.resolve(dirName);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("package.json"), "{\"name\":\"app\",\"version\":\"1.0.0\",\"private\":true}");
+        List<String> cmd = new ArrayList<>(List.of("npm", "install", "--no-save"));
+        cmd.addAll(List.of(specs));
+        return ClientProcess.run(dir, npmEnv(tmp.resolve("home-" + dirName), airlock), 300, cmd);
+    }
+
+    private String installedVersion(String dirName, String pkg) throws Exception {
+        return M.readTree(tmp.resolve(dirName).resolve("node_modules").resolve(pkg).resolve("package.json").toFile()).get("version").asText();
+    }
+
+    /** Runs {@code airlock quarantine ...} in-process, as an operator would beside the server. */
+    private String[] quarantine(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of("quarantine"));
+        all.addAll(List.of(args));
+        int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all.toArray(String[]::new));
+        return new String[]{Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    private JsonNode held() throws Exception {
+        String[] r = quarantine("list", "--json", "--data", tmp.resolve("data").toString());
+        assertEquals("0", r[0], r[2]);
+        return M.readTree(r[1]);
+    }
+
+    private static void waitUntil(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 15 s");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void aVersionAddingPreinstallIsHeldUntilReleased() throws Exception {
+        // ua-parser-js (2021) shape: a new version adds a preinstall script. npm gets the previous version; asking
+        // for the new one fails with a message naming the hook; after `quarantine release` it installs.
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("ua-parse", p -> p.version("0.7.28", v -> v.npmUser("faisal", "f@example.test"))
+                        .version("0.7.29", v -> v.npmUser("faisal", "f@example.test").script("preinstall", "start /B node preinstall.js & node preinstall.js"))
+                        .distTag("latest", "0.7.29"))
+                .start();
+             RunningAirlock airlock = airlock(registry, Clock.systemUTC())) {
+            ClientProcess.Result latest = install("a", airlock, "ua-parse");
+            assertEquals(0, latest.exitCode(), latest.both());
+            assertEquals("0.7.28", installedVersion("a", "ua-parse"), "dist-tags point at the newest visible version");
+
+            java.net.http.HttpResponse<byte[]> doc = airlock.get("/npm/ua-parse", "Accept", "application/vnd.npm.install-v1+json");
+            assertTrue(doc.headers().firstValue("npm-notice").orElse("").contains("adds a preinstall script"), doc.headers().map().toString());
+            ClientProcess.Result pinned = install("b", airlock, "ua-parse@0.7.29");
+            assertNotEquals(0, pinned.exitCode());
+            assertTrue(pinned.both().contains("npm notice") && pinned.both().contains("adds a preinstall script"), pinned.both());
+
+            JsonNode queue = held();
+            assertEquals(1, queue.size(), queue.toString());
+            assertEquals("ua-parse", queue.get(0).get("package").asText());
+            assertEquals("0.7.29", queue.get(0).get("version").asText());
+            String id = queue.get(0).get("id").asText();
+            String[] show = quarantine("show", id, "--data", tmp.resolve("data").toString());
+            assertTrue(show[1].contains("node preinstall.js") && show[1].contains("\"previousVersion\" : \"0.7.28\""), show[1]);
+
+            String[] released = quarantine("release", id, "--reason", "reviewed: the script is benign", "--data", tmp.resolve("data").toString());
+            assertEquals("0", released[0], released[2]);
+            waitUntil(() -> airlock.get("/npm/ua-parse").body().length > 0
+                    && M.readTree(airlock.get("/npm/ua-parse").body()).get("versions").has("0.7.29"));
+            ClientProcess.Result after = install("c", airlock, "ua-parse@0.7.29");
+            assertEquals(0, after.exitCode(), after.both());
+            assertEquals("0.7.29", installedVersion("c", "ua-parse"));
+            assertTrue(quarantine("show", id, "--data", tmp.resolve("data").toString())[1].contains("reviewed: the script is benign"));
+        }
+    }
+
+    @Test
+    void aNewPublisherWithAPostinstallIsHeldAndRejectStaysOut() throws Exception {
+        // Shai-Hulud shape: a version published by another account adds postinstall. Both reasons are given; reject keeps it out.
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("tinycolor-x", p -> p.version("4.1.0", v -> v.npmUser("bgrins", "b@example.test"))
+                        .version("4.1.1", v -> v.npmUser("npm-ci-bot", "bot@example.test").script("postinstall", "node bundle.js"))
+                        .distTag("latest", "4.1.1"))
+                .start();
+             RunningAirlock airlock = airlock(registry, Clock.systemUTC())) {
+            ClientProcess.Result r = install("a", airlock, "tinycolor-x@4.1.1");
+            assertNotEquals(0, r.exitCode());
+            HttpBody body = HttpBody.of(airlock.get("/npm/tinycolor-x/-/tinycolor-x-4.1.1.tgz"));
+            assertEquals(403, body.status());
+            assertEquals("QUARANTINED", body.json().get("verdict").asText());
+            String reasons = body.json().get("reasons").toString();
+            assertTrue(reasons.contains("postinstall") && reasons.contains("npm-ci-bot") && reasons.contains("bgrins"), reasons);
+            String id = body.json().get("releaseId").asText();
+
+            assertEquals("0", quarantine("reject", id, "--reason", "worm", "--data", tmp.resolve("data").toString())[0]);
+            waitUntil(() -> HttpBody.of(airlock.get("/npm/tinycolor-x/-/tinycolor-x-4.1.1.tgz")).json().get("verdict").asText().equals("DENIED"));
+            assertTrue(HttpBody.of(airlock.get("/npm/tinycolor-x/-/tinycolor-x-4.1.1.tgz")).json().get("reasons").toString().contains("worm"));
+            ClientProcess.Result previous = install("b", airlock, "tinycolor-x");
+            assertEquals(0, previous.exitCode(), previous.both());
+            assertEquals("4.1.0", installedVersion("b", "tinycolor-x"));
+        }
+    }
+
+    @Test
+    void aYoungReleaseIsServedOnceItComesOfAgeWithoutARestart() throws Exception {
+        MutableClock clock = new MutableClock(NOW);
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("fresh-lib", p -> p.version("1.0.0").version("1.1.0", v -> v.publishedAt(NOW.minus(Duration.ofHours(1))))
+                        .distTag("latest", "1.1.0"))
+                .start();
+             RunningAirlock airlock = airlock(registry, clock)) {
+            ClientProcess.Result young = install("a", airlock, "fresh-lib");
+            assertEquals(0, young.exitCode(), young.both());
+            assertEquals("1.0.0", installedVersion("a", "fresh-lib"));
+            ClientProcess.Result pinned = install("b", airlock, "fresh-lib@1.1.0");
+            assertNotEquals(0, pinned.exitCode());
+            assertTrue(pinned.both().contains("npm notice") && pinned.both().contains("minimumReleaseAge"), pinned.both());
+
+            clock.advance(Duration.ofHours(72));
+            ClientProcess.Result ofAge = install("c", airlock, "fresh-lib");
+            assertEquals(0, ofAge.exitCode(), ofAge.both());
+            assertEquals("1.1.0", installedVersion("c", "fresh-lib"));
+        }
+    }
+
+    /** A response's status and JSON body. */
+    private record HttpBody(int status, JsonNode json) {
+        static HttpBody of(java.net.http.HttpResponse<byte[]> r) throws Exception {
+            return new HttpBody(r.statusCode(), M.readTree(r.body()));
+        }
+    }
+}

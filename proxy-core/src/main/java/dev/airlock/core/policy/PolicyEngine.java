@@ -1,0 +1,268 @@
+package dev.airlock.core.policy;
+
+import dev.airlock.config.PolicyConfig;
+import dev.airlock.core.ecosystem.ReleaseFacts;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The checks, as a pure function of a package's release history, what Airlock observed and the
+ * clock: no I/O, so that a package with thousands of versions is decided in one pass and every
+ * rule can be tested on its own.
+ *
+ * <p>"Previous version" always means the one before in upstream publish order (the order the
+ * ecosystem's metadata gives), never the one Airlock happened to see before. A fact a document
+ * does not state is unknown and never counts as a change.
+ */
+public final class PolicyEngine {
+
+    private final PolicyConfig config;
+    private final boolean holdUnknownAge;
+    private final List<Pattern[]> allow;
+    private final List<Pattern[]> deny;
+    private final List<Pattern> internal;
+    private final String version;
+
+    /**
+     * @param holdUnknownAge whether a release whose age nothing tells (no publish time, present
+     *                       since Airlock first saw the package) is held while the age rule is on
+     */
+    public PolicyEngine(PolicyConfig config, boolean holdUnknownAge) {
+        this.config = config;
+        this.holdUnknownAge = holdUnknownAge;
+        this.allow = config.allow().stream().map(PolicyEngine::releasePattern).toList();
+        this.deny = config.deny().stream().map(PolicyEngine::releasePattern).toList();
+        this.internal = config.internalNamespaces().stream().map(PolicyEngine::glob).toList();
+        this.version = sha256(config + "|" + holdUnknownAge).substring(0, 16);
+    }
+
+    /** Changes whenever a setting that decides verdicts changes; stored with each verdict. */
+    public String version() {
+        return version;
+    }
+
+    public PolicyConfig config() {
+        return config;
+    }
+
+    /**
+     * Decides every release of a package.
+     *
+     * @param history  the releases in upstream publish order
+     * @param observed when Airlock first saw each version listed; a version first seen after the
+     *                 package itself cannot be older than that, whatever upstream claims
+     */
+    public List<Evaluation> evaluate(String ecosystem, String packageName, List<ReleaseFacts> history, Map<String, Instant> observed,
+                                     Instant now) {
+        Instant packageFirstSeen = observed.values().stream().min(Instant::compareTo).orElse(now);
+        List<Evaluation> out = new ArrayList<>(history.size());
+        ReleaseFacts previous = null;
+        for (ReleaseFacts release : history) {
+            out.add(evaluate(ecosystem, packageName, release, previous, observed.get(release.version()), packageFirstSeen, now));
+            previous = release;
+        }
+        return out;
+    }
+
+    private Evaluation evaluate(String ecosystem, String packageName, ReleaseFacts release, ReleaseFacts previous, Instant observedAt,
+                                Instant packageFirstSeen, Instant now) {
+        List<Finding> findings = new ArrayList<>();
+        String coordinates = ecosystem + ":" + packageName + "@" + release.version();
+        boolean denied = matches(deny, ecosystem, packageName, release.version());
+        boolean allowed = !denied && matches(allow, ecosystem, packageName, release.version());
+        if (denied) {
+            findings.add(Finding.hold("deny", "denied by policy.deny", Map.of("release", coordinates)));
+        }
+        if (allowed) {
+            findings.add(Finding.note("allow", "allowed by policy.allow", Map.of("release", coordinates)));
+        }
+        namespace(packageName, findings);
+        installHooks(release, previous, findings);
+        publisher(release, previous, findings);
+        Instant comesOfAge = age(release, observedAt, packageFirstSeen, now, findings);
+
+        Verdict verdict;
+        Instant heldUntil = null;
+        if (denied) {
+            verdict = Verdict.DENIED;
+        } else if (allowed || findings.stream().noneMatch(Finding::holds)) {
+            verdict = Verdict.APPROVED;
+        } else {
+            verdict = Verdict.QUARANTINED;
+            boolean onlyAge = findings.stream().filter(Finding::holds).allMatch(f -> f.check().equals("age"));
+            heldUntil = onlyAge ? comesOfAge : null;
+        }
+        return new Evaluation(release.version(), verdict, findings, heldUntil, digest(release, previous));
+    }
+
+    /** Internal names must never come from a public upstream: that is dependency confusion. */
+    private void namespace(String packageName, List<Finding> findings) {
+        for (int i = 0; i < internal.size(); i++) {
+            if (internal.get(i).matcher(packageName).matches()) {
+                findings.add(Finding.hold("namespace", packageName + " is an internal name (policy.internalNamespaces: "
+                        + config.internalNamespaces().get(i) + ") served by a public upstream: possible dependency confusion",
+                        Map.of("pattern", config.internalNamespaces().get(i))));
+                return;
+            }
+        }
+    }
+
+    private void installHooks(ReleaseFacts release, ReleaseFacts previous, List<Finding> findings) {
+        Map<String, String> hooks = release.installHooks();
+        if (hooks == null || hooks.isEmpty()) {
+            return;
+        }
+        Map<String, String> before = previous == null ? Map.of() : previous.installHooks();
+        for (Map.Entry<String, String> h : hooks.entrySet()) {
+            Map<String, String> evidence = new LinkedHashMap<>();
+            evidence.put("hook", h.getKey());
+            evidence.put("script", h.getValue());
+            String was = before == null ? null : before.get(h.getKey());
+            boolean isNew = before != null && was == null;
+            boolean changed = was != null && !was.equals(h.getValue());
+            if (changed) {
+                evidence.put("previousScript", was);
+            }
+            if (previous != null) {
+                evidence.put("previousVersion", previous.version());
+            }
+            String what = previous == null ? "the first version runs " + h.getKey() + ": " + h.getValue()
+                    : isNew ? "adds a " + h.getKey() + " script, which " + previous.version() + " did not have: " + h.getValue()
+                    : changed ? "changes its " + h.getKey() + " script from '" + was + "' to '" + h.getValue() + "'"
+                    : before == null ? "runs " + h.getKey() + ": " + h.getValue() + " (the previous version's scripts are unknown)"
+                    : "runs " + h.getKey() + " as " + previous.version() + " did: " + h.getValue();
+            boolean hold = switch (config.installHooks()) {
+                case ALL -> true;
+                case NEW -> previous == null || isNew || changed;
+                case OFF -> false;
+            };
+            findings.add(hold ? Finding.hold("install-hooks", what, evidence) : Finding.note("install-hooks", what, evidence));
+        }
+    }
+
+    private void publisher(ReleaseFacts release, ReleaseFacts previous, List<Finding> findings) {
+        if (previous == null) {
+            return;
+        }
+        if (release.publisher() != null && previous.publisher() != null && !release.publisher().equals(previous.publisher())) {
+            String what = "published by " + release.publisher() + ", while " + previous.version() + " was published by " + previous.publisher();
+            Map<String, String> evidence = Map.of("publisher", release.publisher(), "previousPublisher", previous.publisher(),
+                    "previousVersion", previous.version());
+            findings.add(config.publisherChange() ? Finding.hold("publisher", what, evidence) : Finding.note("publisher", what, evidence));
+        }
+        if (release.maintainers() != null && previous.maintainers() != null) {
+            Set<String> added = new TreeSet<>(release.maintainers());
+            added.removeAll(previous.maintainers());
+            if (!added.isEmpty()) {
+                findings.add(Finding.note("publisher", "new maintainers since " + previous.version() + ": " + String.join(", ", added),
+                        Map.of("added", String.join(",", added), "previousVersion", previous.version())));
+            }
+        }
+    }
+
+    /**
+     * Holds releases younger than the minimum age. The age counts from upstream's publish time,
+     * but never from earlier than Airlock's own first sighting when the version appeared after
+     * Airlock first saw the package (a backdated publish time cannot make it older).
+     *
+     * @return when it comes of age, or null when it is of age or its age is unknown
+     */
+    private Instant age(ReleaseFacts release, Instant observedAt, Instant packageFirstSeen, Instant now, List<Finding> findings) {
+        Duration minimum = config.minimumReleaseAge();
+        if (minimum.isZero()) {
+            return null;
+        }
+        Instant published = release.publishedAt();
+        boolean appearedLater = observedAt != null && observedAt.isAfter(packageFirstSeen);
+        Instant since = published;
+        if (appearedLater && (since == null || since.isBefore(observedAt))) {
+            since = observedAt;
+        }
+        if (since == null) {
+            if (holdUnknownAge) {
+                findings.add(Finding.hold("age", "publish time unknown (policy holds releases of unknown age)", Map.of()));
+            }
+            return null;
+        }
+        Instant ofAge = since.plus(minimum);
+        if (now.isBefore(ofAge)) {
+            Map<String, String> evidence = new LinkedHashMap<>();
+            evidence.put("publishedAt", published == null ? "unknown" : published.toString());
+            if (observedAt != null) {
+                evidence.put("firstSeenByAirlock", observedAt.toString());
+            }
+            evidence.put("age", Duration.between(since, now).toString());
+            evidence.put("minimumReleaseAge", minimum.toString());
+            evidence.put("releasedAt", ofAge.toString());
+            findings.add(Finding.hold("age", "younger than policy.minimumReleaseAge (" + minimum.toString().substring(2).toLowerCase()
+                    + "): " + (since == published ? "published " : "first seen by Airlock ") + since + ", released at " + ofAge, evidence));
+            return ofAge;
+        }
+        return null;
+    }
+
+    private static String digest(ReleaseFacts release, ReleaseFacts previous) {
+        return sha256(release + "|" + previous).substring(0, 32);
+    }
+
+    /** "eco:name@version" with '*' globs; the ecosystem and the version part are optional. */
+    private static Pattern[] releasePattern(String spec) {
+        String eco = "*";
+        String rest = spec;
+        java.util.regex.Matcher m = Pattern.compile("^([a-z][a-z0-9-]*):(.+)$").matcher(spec);
+        if (m.matches() && !m.group(1).contains(".")) {
+            eco = m.group(1);
+            rest = m.group(2);
+        }
+        int at = rest.lastIndexOf('@');
+        String name = at > 0 ? rest.substring(0, at) : rest;
+        String version = at > 0 ? rest.substring(at + 1) : "*";
+        return new Pattern[]{glob(eco), glob(name), glob(version)};
+    }
+
+    private static boolean matches(List<Pattern[]> patterns, String ecosystem, String name, String version) {
+        for (Pattern[] p : patterns) {
+            if (p[0].matcher(ecosystem).matches() && p[1].matcher(name).matches() && p[2].matcher(version).matches()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static Pattern glob(String glob) {
+        StringBuilder re = new StringBuilder();
+        String[] parts = glob.split("\\*", -1);
+        for (int k = 0; k < parts.length; k++) {
+            if (k > 0) {
+                re.append(".*");
+            }
+            re.append(Pattern.quote(parts[k]));
+        }
+        return Pattern.compile(re.toString());
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Opaque, stable id of a release, for the quarantine commands and the 403 body. */
+    public static String releaseId(String ecosystem, String packageName, String version) {
+        return sha256(ecosystem + "\0" + packageName + "\0" + version).substring(0, 12);
+    }
+}

@@ -1,0 +1,314 @@
+package dev.airlock.core.policy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.airlock.core.ecosystem.PackageMetadata;
+import dev.airlock.core.store.DecisionRecord;
+import dev.airlock.core.store.StateStore;
+import dev.airlock.core.store.VerdictRecord;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
+
+/**
+ * Applies the policy: decides each package's releases when its metadata changes (once per change,
+ * not per request), keeps the decisions in the state store and in memory, and answers the two
+ * questions the server asks: which versions may a rendering list, and may this file be served.
+ *
+ * <p>People's decisions ({@code quarantine release|reject}) override automatic ones while the
+ * release's facts stay the same. They may be made by another process on the same data (the
+ * command line), so the store's decision log is polled ({@link #pollDecisions()}).
+ *
+ * <p>In {@code audit} mode everything is decided and recorded but nothing is hidden or refused.
+ */
+public final class PolicyService {
+
+    private static final System.Logger LOG = System.getLogger("airlock.policy");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PolicyEngine engine;
+    private final StateStore state;
+    private final Clock clock;
+    private final boolean enforce;
+    private final Cache<String, PackageState> packages = Caffeine.newBuilder().maximumSize(50_000).build();
+    private volatile BiConsumer<String, String> onChange = (eco, pkg) -> { };
+    private volatile long lastDecision;
+
+    public PolicyService(PolicyEngine engine, StateStore state, Clock clock, boolean enforce) {
+        this.engine = engine;
+        this.state = state;
+        this.clock = clock;
+        this.enforce = enforce;
+        List<DecisionRecord> all = state.decisionsAfter(0);
+        this.lastDecision = all.isEmpty() ? 0 : all.get(all.size() - 1).seq();
+    }
+
+    /** Who to tell when a package's visible versions change (the metadata cache, to render again). */
+    public void onChange(BiConsumer<String, String> listener) {
+        this.onChange = listener;
+    }
+
+    public PolicyEngine engine() {
+        return engine;
+    }
+
+    /** Which versions a rendering may list, and until when that answer holds (an age hold ends). */
+    public record View(Predicate<String> visible, Instant validUntil, Map<String, String> held) {
+        static final View ALL = new View(v -> true, Instant.MAX, Map.of());
+    }
+
+    /** Why a file is refused: what the 403 body says. */
+    public record Block(String ecosystem, String packageName, String version, Verdict verdict, List<String> reasons, String releaseId) {
+
+        public String summary() {
+            return packageName + "@" + version + " is " + (verdict == Verdict.DENIED ? "denied" : "quarantined") + " by Airlock: "
+                    + String.join("; ", reasons);
+        }
+
+        public String howToRelease() {
+            return verdict == Verdict.DENIED && reasons.stream().anyMatch(r -> r.startsWith("denied by policy.deny"))
+                    ? "remove the matching policy.deny entry"
+                    : "ask your security team to review release " + releaseId + " (airlock quarantine show " + releaseId + ")";
+        }
+    }
+
+    /** What is known in memory about one release: allowed, blocked, or not known without I/O. */
+    public sealed interface Access {
+        record Allowed() implements Access {
+        }
+
+        record Blocked(Block block) implements Access {
+        }
+
+        record Unknown() implements Access {
+        }
+    }
+
+    private static final Access ALLOWED = new Access.Allowed();
+    private static final Access UNKNOWN = new Access.Unknown();
+
+    /** One release's automatic decision and the person's decision in force, if any. */
+    private record Effective(String id, Evaluation evaluation, DecisionRecord decision) {
+
+        boolean visibleAt(Instant now) {
+            if (decision != null && (decision.expiresAt() == null || now.isBefore(decision.expiresAt()))) {
+                return decision.action().equals("release");
+            }
+            return evaluation.visibleAt(now);
+        }
+
+        Verdict verdictAt(Instant now) {
+            if (decision != null && (decision.expiresAt() == null || now.isBefore(decision.expiresAt()))) {
+                return decision.action().equals("release") ? Verdict.APPROVED : Verdict.DENIED;
+            }
+            return evaluation.visibleAt(now) ? Verdict.APPROVED : evaluation.verdict();
+        }
+    }
+
+    /** A package's decisions in memory, and the next moment one of them changes by itself. */
+    private record PackageState(Map<String, Effective> byVersion, Instant nextChange) {
+    }
+
+    /**
+     * Decides a package's releases from a freshly parsed document that governs them (blocking:
+     * JDBC; call on a worker). Stores only what changed; tells the listener if anything did.
+     */
+    public void evaluate(String ecosystem, PackageMetadata parsed) {
+        if (!parsed.governsReleases()) {
+            return;
+        }
+        PackageState before = packages.getIfPresent(key(ecosystem, parsed.packageName()));
+        PackageState after = decide(ecosystem, parsed);
+        if (before != null && !before.equals(after)) {
+            onChange.accept(ecosystem, parsed.packageName());
+        }
+    }
+
+    /**
+     * The view a rendering of this document should use (blocking on a cold package: call on a
+     * worker). Documents that do not govern releases use what the governing one decided, if known.
+     */
+    public View view(String ecosystem, PackageMetadata metadata) {
+        if (!enforce) {
+            return View.ALL;
+        }
+        String key = key(ecosystem, metadata.packageName());
+        PackageState s = packages.getIfPresent(key);
+        if (s == null) {
+            s = metadata.governsReleases() ? decide(ecosystem, metadata) : load(ecosystem, metadata.packageName());
+        }
+        Instant now = clock.instant();
+        Map<String, Effective> byVersion = s.byVersion();
+        Predicate<String> visible = v -> {
+            Effective e = byVersion.get(v);
+            return e == null || e.visibleAt(now);
+        };
+        Map<String, String> held = new java.util.TreeMap<>();
+        for (Map.Entry<String, Effective> e : byVersion.entrySet()) {
+            if (!e.getValue().visibleAt(now)
+                    && access(ecosystem, metadata.packageName(), e.getKey(), s) instanceof Access.Blocked b) {
+                held.put(e.getKey(), b.block().summary() + " (" + b.block().howToRelease() + ")");
+            }
+        }
+        return new View(visible, s.nextChange(), held);
+    }
+
+    /** Non-blocking: whether a release's file may be served, if the package is in memory. */
+    public Access peek(String ecosystem, String packageName, String version) {
+        if (!enforce) {
+            return ALLOWED;
+        }
+        PackageState s = packages.getIfPresent(key(ecosystem, packageName));
+        if (s == null) {
+            return UNKNOWN;
+        }
+        return access(ecosystem, packageName, version, s);
+    }
+
+    /**
+     * Whether a release's file may be served (blocking). {@code metadata} is the governing
+     * document when the caller has it, else null: then what is stored decides, and a release
+     * never decided is allowed.
+     */
+    public Optional<Block> check(String ecosystem, String packageName, String version, PackageMetadata metadata) {
+        if (!enforce) {
+            return Optional.empty();
+        }
+        PackageState s = packages.getIfPresent(key(ecosystem, packageName));
+        if (s == null) {
+            s = metadata != null && metadata.governsReleases() ? decide(ecosystem, metadata) : load(ecosystem, packageName);
+        }
+        return access(ecosystem, packageName, version, s) instanceof Access.Blocked b ? Optional.of(b.block()) : Optional.empty();
+    }
+
+    private Access access(String ecosystem, String packageName, String version, PackageState s) {
+        Effective e = s.byVersion().get(version);
+        Instant now = clock.instant();
+        if (e == null || e.visibleAt(now)) {
+            return ALLOWED;
+        }
+        List<String> reasons = new ArrayList<>();
+        if (e.decision() != null && e.decision().action().equals("reject")) {
+            reasons.add("rejected by " + e.decision().actor() + ": " + e.decision().reason());
+        }
+        e.evaluation().findings().stream().filter(Finding::holds).forEach(f -> reasons.add(f.message()));
+        return new Access.Blocked(new Block(ecosystem, packageName, version, e.verdictAt(now), reasons, e.id()));
+    }
+
+    /**
+     * Picks up people's decisions made since the last look, also by other processes on the same
+     * data (the command line): the packages they concern are decided again on next use.
+     */
+    public void pollDecisions() {
+        List<DecisionRecord> news = state.decisionsAfter(lastDecision);
+        for (DecisionRecord d : news) {
+            lastDecision = Math.max(lastDecision, d.seq());
+            state.verdict(d.id()).ifPresent(v -> {
+                packages.invalidate(key(v.ecosystem(), v.packageName()));
+                onChange.accept(v.ecosystem(), v.packageName());
+            });
+        }
+    }
+
+    /** Runs the engine, stores what changed, and caches the result. */
+    private PackageState decide(String ecosystem, PackageMetadata metadata) {
+        String pkg = metadata.packageName();
+        Instant now = clock.instant();
+        List<Evaluation> evaluations = engine.evaluate(ecosystem, pkg, metadata.releaseFacts(), state.observedReleases(ecosystem, pkg), now);
+        Map<String, VerdictRecord> stored = state.verdicts(ecosystem, pkg);
+        List<VerdictRecord> changed = new ArrayList<>();
+        Map<String, Evaluation> byVersion = new HashMap<>();
+        for (Evaluation e : evaluations) {
+            byVersion.put(e.version(), e);
+            VerdictRecord old = stored.get(e.version());
+            if (old == null && e.verdict() == Verdict.APPROVED && e.findings().isEmpty()) {
+                continue; // nothing to say about it: not stored, so large packages cost few rows
+            }
+            if (old != null && old.factsDigest().equals(e.factsDigest()) && old.policyVersion().equals(engine.version())
+                    && old.verdict().equals(e.verdict().name()) && java.util.Objects.equals(old.heldUntil(), e.heldUntil())) {
+                continue;
+            }
+            Instant firstHeld = old != null && old.firstHeld() != null ? old.firstHeld() : e.verdict() == Verdict.APPROVED ? null : now;
+            changed.add(new VerdictRecord(PolicyEngine.releaseId(ecosystem, pkg, e.version()), ecosystem, pkg, e.version(),
+                    e.verdict().name(), e.heldUntil(), findingsJson(e.findings()), e.factsDigest(), engine.version(), firstHeld, now));
+        }
+        state.putVerdicts(changed);
+        for (VerdictRecord r : changed) {
+            if (!r.verdict().equals("APPROVED")) {
+                LOG.log(Level.INFO, r.verdict() + " " + ecosystem + " " + pkg + "@" + r.version() + " (release " + r.id() + ")");
+            }
+        }
+        PackageState s = build(ecosystem, pkg, byVersion);
+        packages.put(key(ecosystem, pkg), s);
+        return s;
+    }
+
+    /** A package's state from the store alone (no governing document at hand). */
+    private PackageState load(String ecosystem, String pkg) {
+        Map<String, Evaluation> byVersion = new HashMap<>();
+        for (VerdictRecord r : state.verdicts(ecosystem, pkg).values()) {
+            byVersion.put(r.version(), new Evaluation(r.version(), Verdict.valueOf(r.verdict()), findings(r.findings()), r.heldUntil(),
+                    r.factsDigest()));
+        }
+        PackageState s = build(ecosystem, pkg, byVersion);
+        packages.put(key(ecosystem, pkg), s);
+        return s;
+    }
+
+    private PackageState build(String ecosystem, String pkg, Map<String, Evaluation> evaluations) {
+        Map<String, Effective> byVersion = new HashMap<>();
+        Instant now = clock.instant();
+        Instant next = Instant.MAX;
+        for (Evaluation e : evaluations.values()) {
+            if (e.verdict() == Verdict.APPROVED) {
+                continue;
+            }
+            String id = PolicyEngine.releaseId(ecosystem, pkg, e.version());
+            DecisionRecord decision = null;
+            for (DecisionRecord d : state.decisions(id)) {
+                if (d.factsDigest().equals(e.factsDigest())) {
+                    decision = d; // the latest one made for these facts
+                }
+            }
+            byVersion.put(e.version(), new Effective(id, e, decision));
+            if (e.heldUntil() != null && e.heldUntil().isAfter(now) && e.heldUntil().isBefore(next)) {
+                next = e.heldUntil();
+            }
+            if (decision != null && decision.expiresAt() != null && decision.expiresAt().isAfter(now) && decision.expiresAt().isBefore(next)) {
+                next = decision.expiresAt();
+            }
+        }
+        return new PackageState(Map.copyOf(byVersion), next);
+    }
+
+    static String findingsJson(List<Finding> findings) {
+        try {
+            return JSON.writeValueAsString(findings);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<Finding> findings(String json) {
+        try {
+            return JSON.readValue(json, new TypeReference<List<Finding>>() { });
+        } catch (JsonProcessingException e) {
+            return List.of(new Finding("unknown", true, "stored findings are unreadable", Map.of()));
+        }
+    }
+
+    private static String key(String ecosystem, String pkg) {
+        return ecosystem + "\0" + pkg;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.airlock.core.policy;
+
+import dev.airlock.core.store.DecisionRecord;
+import dev.airlock.core.store.StateStore;
+import dev.airlock.core.store.VerdictRecord;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The security team's operations on held releases: the queue, one release's facts and findings,
+ * and people's decisions. Used by the command line against a data directory (a running server
+ * picks decisions up within seconds) and, later, by the admin API.
+ */
+public final class Quarantine {
+
+    private final StateStore state;
+    private final Clock clock;
+
+    public Quarantine(StateStore state, Clock clock) {
+        this.state = state;
+        this.clock = clock;
+    }
+
+    /**
+     * One held release as the team sees it.
+     *
+     * @param status    "held", "denied", "released" (by a person, until {@code decision.expiresAt}),
+     *                  "rejected", or "of age" (an age hold that has ended)
+     * @param decision  the person's decision in force, if any
+     */
+    public record Entry(VerdictRecord verdict, List<Finding> findings, String status, DecisionRecord decision) {
+
+        public List<String> reasons() {
+            return findings.stream().filter(Finding::holds).map(Finding::message).toList();
+        }
+    }
+
+    /** Held and denied releases, newest first; those an age hold no longer keeps are left out. */
+    public List<Entry> list(String ecosystem) {
+        List<Entry> out = new ArrayList<>();
+        for (VerdictRecord v : state.held(ecosystem)) {
+            Entry e = entry(v);
+            if (!e.status().equals("of age")) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    public Optional<Entry> show(String id) {
+        return state.verdict(id).map(this::entry);
+    }
+
+    /** Lets a held release through, for its current facts; {@code expires} null for good. */
+    public Entry release(String id, String reason, Duration expires, String actor) {
+        return decide(id, "release", reason, expires, actor);
+    }
+
+    /** Keeps a release out for good (for its current facts). */
+    public Entry reject(String id, String reason, String actor) {
+        return decide(id, "reject", reason, null, actor);
+    }
+
+    private Entry decide(String id, String action, String reason, Duration expires, String actor) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("a reason is required");
+        }
+        VerdictRecord v = state.verdict(id).orElseThrow(() -> new IllegalArgumentException("no release with id " + id));
+        Instant now = clock.instant();
+        state.addDecision(new DecisionRecord(0, id, action, reason.strip(), actor, v.factsDigest(),
+                expires == null ? null : now.plus(expires), now));
+        return entry(v);
+    }
+
+    private Entry entry(VerdictRecord v) {
+        Instant now = clock.instant();
+        DecisionRecord inForce = null;
+        for (DecisionRecord d : state.decisions(v.id())) {
+            if (d.factsDigest().equals(v.factsDigest()) && (d.expiresAt() == null || now.isBefore(d.expiresAt()))) {
+                inForce = d;
+            }
+        }
+        String status;
+        if (inForce != null) {
+            status = inForce.action().equals("release") ? "released" : "rejected";
+        } else if (v.verdict().equals("DENIED")) {
+            status = "denied";
+        } else if (v.verdict().equals("QUARANTINED") && v.heldUntil() != null && !now.isBefore(v.heldUntil())) {
+            status = "of age";
+        } else {
+            status = v.verdict().equals("APPROVED") ? "approved" : "held";
+        }
+        return new Entry(v, PolicyService.findings(v.findings()), status, inForce);
+    }
+}
