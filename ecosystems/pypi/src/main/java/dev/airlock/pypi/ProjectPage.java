@@ -213,6 +213,32 @@ final class ProjectPage implements PackageMetadata {
         return releases;
     }
 
+    /**
+     * A release with only sdists runs code at install: pip builds it, running {@code setup.py}
+     * or the build backend. That is its install hook, as far as the page can tell; what wheels
+     * contain ({@code .pth} files) only their content says.
+     */
+    @Override
+    public List<dev.airlock.core.ecosystem.ReleaseFacts> releaseFacts() {
+        Set<String> withWheel = new java.util.HashSet<>();
+        Map<String, String> sdist = new java.util.HashMap<>();
+        for (FileEntry f : files) {
+            if (f.filename().endsWith(".whl")) {
+                withWheel.add(f.version());
+            } else {
+                sdist.putIfAbsent(f.version(), f.filename());
+            }
+        }
+        List<dev.airlock.core.ecosystem.ReleaseFacts> out = new ArrayList<>(releases.size());
+        for (ReleaseInfo r : releases) {
+            Map<String, String> hooks = !withWheel.contains(r.version()) && sdist.containsKey(r.version())
+                    ? Map.of("build", "sdist only (" + sdist.get(r.version()) + "): pip builds it, running setup.py or its build backend")
+                    : Map.of();
+            out.add(new dev.airlock.core.ecosystem.ReleaseFacts(r.version(), r.publishedAt(), null, null, hooks, null));
+        }
+        return out;
+    }
+
     @Override
     public List<ListedFile> files() {
         List<ListedFile> out = new ArrayList<>(files.size());

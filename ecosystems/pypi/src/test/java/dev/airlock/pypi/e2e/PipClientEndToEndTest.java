@@ -107,6 +107,31 @@ class PipClientEndToEndTest {
     }
 
     @Test
+    void anSdistOnlyReleaseIsHeldUnderInstallHooksAll() throws Exception {
+        // installHooks: all holds a release whose only file is an sdist (pip would run its build); pip gets the
+        // previous version, which has a wheel, and the held one is not offered at all.
+        try (FixturePypiIndex fixture = FixturePypiIndex.builder()
+                .project("buildy", p -> p.release("1.0", r -> r.wheel().sdist()).release("1.1", r -> r.sdist())).start()) {
+            dev.airlock.config.AirlockConfig c = dev.airlock.config.ConfigLoader.parse("server: { port: 0 }\npolicy: { installHooks: all }\n"
+                    + "upstreams: { pypi: { url: '" + fixture.simpleUrl() + "' } }\n", "hooks.yaml").withStoragePath(tmp.resolve("data"));
+            try (RunningAirlock airlock = RunningAirlock.start(c)) {
+                String indexUrl = airlock.uri("/pypi/simple/").toString();
+                ClientProcess.Result r = pip(tmp, "install", "--index-url", indexUrl, "--target", tmp.resolve("t").toString(), "buildy");
+                assertEquals(0, r.exitCode(), r.both());
+                assertInstalled(tmp.resolve("t"), "buildy-1.0");
+                ClientProcess.Result pinned = pip(tmp, "download", "--index-url", indexUrl, "--no-deps", "-d", tmp.resolve("d").toString(),
+                        "buildy==1.1");
+                assertNotEquals(0, pinned.exitCode());
+                assertTrue(pinned.both().contains("No matching distribution found for buildy==1.1"), pinned.both());
+                String sdist = Dists.sdistFilename("buildy", "1.1");
+                java.net.http.HttpResponse<byte[]> file = airlock.get("/pypi/files/buildy/" + sdist);
+                assertEquals(403, file.statusCode());
+                assertTrue(new String(file.body(), java.nio.charset.StandardCharsets.UTF_8).contains("sdist only"));
+            }
+        }
+    }
+
+    @Test
     void downloadWithRequireHashes() throws Exception {
         // A hash-pinned requirements file downloads through Airlock; the hashes pip checks are the index's.
         try (FixturePypiIndex fixture = index().start();
