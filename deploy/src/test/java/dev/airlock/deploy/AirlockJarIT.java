@@ -115,6 +115,18 @@ class AirlockJarIT {
         // A clean stop flushes the access log: one line for the health request on standard output.
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(out.contains("\"GET /-/health\" 200 "), out);
+
+        // The quarantine commands work on the data directory the server made.
+        Done list = run("quarantine", "list", "--data", data.toString());
+        assertEquals(0, list.code(), list.err());
+        assertTrue(list.out().contains("nothing is held"), list.out());
+        Done unknown = run("quarantine", "release", "0123456789ab", "--reason", "x", "--data", data.toString());
+        assertEquals(1, unknown.code());
+        assertTrue(unknown.err().contains("no release with id 0123456789ab"), unknown.err());
+        assertEquals(2, run("quarantine", "release", "0123456789ab", "--data", data.toString()).code(), "--reason is required");
+        Done none = run("quarantine", "list", "--data", dir.resolve("nowhere").toString());
+        assertEquals(1, none.code());
+        assertTrue(none.err().contains("no Airlock data"), none.err());
     }
 
     @Test
