@@ -130,6 +130,15 @@ public final class Airlock implements AutoCloseable {
             MetadataService metadata = new MetadataService(state, data, clock, config.cache().metadataTtl(),
                     config.cache().metadataMaxBytes(), metrics, facts, policy);
             ArtifactService artifacts = new ArtifactService(state, blobs, metadata, facts, clock, metrics, workers, sidecars);
+            List<EcosystemRuntime> runtimes = List.copyOf(ecosystems);
+            policy.prefetcher((ecosystemId, route) -> {
+                EcosystemRuntime rt = runtimes.stream().filter(r -> r.id().equals(ecosystemId)).findFirst().orElseThrow();
+                if (route instanceof dev.airlock.core.ecosystem.Route.Artifact a) {
+                    artifacts.load(rt, a);
+                } else if (route instanceof dev.airlock.core.ecosystem.Route.File f) {
+                    artifacts.loadFile(rt, f.request());
+                }
+            });
             LOG.log(Level.INFO, "policy " + config.policy().mode().name().toLowerCase(java.util.Locale.ROOT) + ": minimumReleaseAge "
                     + config.policy().minimumReleaseAge() + ", installHooks " + config.policy().installHooks().name().toLowerCase(java.util.Locale.ROOT)
                     + ", publisherChange " + config.policy().publisherChange());

@@ -103,7 +103,31 @@ public final class MavenEcosystem implements Ecosystem {
     }
 
     private static FileRequest file(MavenPath.File f) {
-        return new FileRequest(f.packageName(), f.version(), f.path(), contentType(f.extension()), SIDECARS, DIGEST_HEADERS, SERVED);
+        return new FileRequest(f.packageName(), f.version(), f.path(), contentType(f.extension()), SIDECARS, DIGEST_HEADERS, SERVED,
+                governing(f.groupId(), f.artifactId()));
+    }
+
+    /** The artifact-level maven-metadata.xml the policy decides a file's release from. */
+    static MetadataRequest governing(String groupId, String artifactId) {
+        return metadata(new MavenPath.Metadata(groupId.replace('.', '/') + "/" + artifactId, null));
+    }
+
+    /** The POM and jar of a release, for inspection before it is listed. */
+    static List<Route> releaseFiles(String groupId, String artifactId, String version) {
+        String dir = groupId.replace('.', '/') + "/" + artifactId + "/" + version + "/" + artifactId + "-" + version;
+        List<Route> out = new java.util.ArrayList<>();
+        for (String ext : List.of("pom", "jar")) {
+            if (MavenPath.parse(dir + "." + ext) instanceof MavenPath.File f) {
+                out.add(new Route.File(file(f)));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public dev.airlock.core.ecosystem.ContentFacts inspect(PackageMetadata listing, String packageName, String version, String filename,
+                                                           java.nio.file.Path file) throws java.io.IOException {
+        return JarInspector.inspect(filename, file);
     }
 
     static String contentType(String extension) {

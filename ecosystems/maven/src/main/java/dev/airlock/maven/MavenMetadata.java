@@ -214,6 +214,15 @@ final class MavenMetadata implements PackageMetadata {
         return Optional.empty();
     }
 
+    /** A release's POM and jar, when this is an artifact's metadata (group and artifact known). */
+    @Override
+    public List<dev.airlock.core.ecosystem.Route> artifactsOf(String version) {
+        if (snapshot || groupId == null || artifactId == null || !versions.contains(version)) {
+            return List.of();
+        }
+        return MavenEcosystem.releaseFiles(groupId, artifactId, version);
+    }
+
     List<String> versions() {
         return versions;
     }

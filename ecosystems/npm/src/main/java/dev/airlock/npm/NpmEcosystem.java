@@ -152,4 +152,12 @@ public final class NpmEcosystem implements Ecosystem {
             throws MetadataException {
         return Packument.parse(request.packageName(), request.variant(), body, contentType);
     }
+
+    @Override
+    public dev.airlock.core.ecosystem.ContentFacts inspect(PackageMetadata listing, String packageName, String version, String filename,
+                                                           java.nio.file.Path file) throws java.io.IOException {
+        dev.airlock.core.ecosystem.ReleaseFacts registry = listing == null ? null : listing.releaseFacts().stream()
+                .filter(f -> f.version().equals(version)).findFirst().orElse(null);
+        return TarballInspector.inspect(filename, file, registry);
+    }
 }

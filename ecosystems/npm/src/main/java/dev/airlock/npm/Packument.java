@@ -404,6 +404,15 @@ final class Packument implements PackageMetadata {
         return name;
     }
 
+    /** A version's tarball, read before the version is listed (manifest confusion, links, binding.gyp). */
+    @Override
+    public List<dev.airlock.core.ecosystem.Route> artifactsOf(String version) {
+        String file = tarballName(name, version);
+        return artifacts.containsKey(file)
+                ? List.of(new dev.airlock.core.ecosystem.Route.Artifact(NpmEcosystem.metadataRequest(name, false), file))
+                : List.of();
+    }
+
     @Override
     public List<ReleaseFacts> releaseFacts() {
         return facts;

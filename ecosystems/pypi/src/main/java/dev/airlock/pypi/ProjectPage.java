@@ -249,6 +249,22 @@ final class ProjectPage implements PackageMetadata {
         return out;
     }
 
+    /**
+     * A release's pure-Python wheels, read before the release is listed (a .pth file holds it).
+     * Platform wheels and sdists are read when a client fetches them: a release may have
+     * dozens of large platform wheels.
+     */
+    @Override
+    public List<dev.airlock.core.ecosystem.Route> artifactsOf(String version) {
+        List<dev.airlock.core.ecosystem.Route> out = new ArrayList<>();
+        for (FileEntry f : byName.values()) {
+            if (f.version().equals(version) && f.filename().endsWith("-none-any.whl")) {
+                out.add(PypiEcosystem.file(normalized, f.filename()));
+            }
+        }
+        return out;
+    }
+
     /** Whether upstream offers this file's core metadata itself (then Airlock derives none). */
     boolean upstreamCoreMetadata(String filename) {
         FileEntry f = byName.get(filename);

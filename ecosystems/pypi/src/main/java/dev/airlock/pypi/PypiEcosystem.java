@@ -162,6 +162,17 @@ public final class PypiEcosystem implements Ecosystem {
     }
 
     @Override
+    public dev.airlock.core.ecosystem.ContentFacts inspect(PackageMetadata listing, String packageName, String version, String filename,
+                                                           Path file) throws IOException {
+        return WheelInspector.inspect(filename, file);
+    }
+
+    /** The route of a project's file, for inspecting a release before it is listed. */
+    static Route file(String normalized, String filename) {
+        return new Route.Artifact(metadata(normalized, SimpleFormat.JSON, normalized + "/"), filename);
+    }
+
+    @Override
     public PackageMetadata parse(MetadataRequest request, URI documentUrl, byte[] body, String contentType) throws MetadataException {
         if (request.variant().startsWith(JsonApiDocument.VARIANT)) {
             return JsonApiDocument.parse(request.packageName(), body);

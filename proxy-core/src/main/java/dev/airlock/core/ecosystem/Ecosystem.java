@@ -78,4 +78,18 @@ public interface Ecosystem {
             throws java.io.IOException {
         return java.util.List.of();
     }
+
+    /**
+     * Reads a verified, committed artifact for what it really contains (install hooks in the
+     * archive, contradictions with the registry manifest, unsafe entries). Runs on a worker once
+     * per file. Archives are hostile input: read with bounds, never unpacked to disk.
+     *
+     * @param listing the metadata the file was listed in, or null for path-addressed files
+     * @return what was found, {@link ContentFacts#NONE} when nothing (or not an archive this
+     *         ecosystem inspects)
+     */
+    default ContentFacts inspect(PackageMetadata listing, String packageName, String version, String filename, java.nio.file.Path file)
+            throws java.io.IOException {
+        return ContentFacts.NONE;
+    }
 }

@@ -21,9 +21,16 @@ import java.util.Objects;
  *                      algorithm), checked like sidecars; such a digest saves fetching that sidecar
  * @param served        digests to send with the file (response header name to algorithm), so that
  *                      clients can skip asking for the checksum files
+ * @param governing     the document the policy decides this file's release from (a Maven
+ *                      artifact's maven-metadata.xml), or null when there is none
  */
 public record FileRequest(String packageName, String version, String path, String contentType, List<Sidecar> sidecars,
-                          Map<String, String> digestHeaders, Map<String, String> served) {
+                          Map<String, String> digestHeaders, Map<String, String> served, MetadataRequest governing) {
+
+    public FileRequest(String packageName, String version, String path, String contentType, List<Sidecar> sidecars,
+                       Map<String, String> digestHeaders, Map<String, String> served) {
+        this(packageName, version, path, contentType, sidecars, digestHeaders, served, null);
+    }
 
     /**
      * A checksum file: {@code path + suffix} holds the hex digest of the file.
@@ -39,6 +46,7 @@ public record FileRequest(String packageName, String version, String path, Strin
 
     public FileRequest {
         Objects.requireNonNull(packageName, "packageName");
+        // governing may be null
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(contentType, "contentType");

@@ -41,6 +41,15 @@ public interface PackageMetadata {
         return releases().stream().map(ReleaseFacts::of).toList();
     }
 
+    /**
+     * The routes of a release's files worth inspecting before clients may have it (its tarball,
+     * wheels, jar): Airlock fetches and reads them in the background while the release is held
+     * for its age, so that what they contain is known when it comes of age.
+     */
+    default List<Route> artifactsOf(String version) {
+        return List.of();
+    }
+
     /** The artifact file with this name, if the document lists it. */
     Optional<ArtifactRef> artifact(String filename);
 

@@ -25,9 +25,11 @@ public record ReleaseFacts(String version, Instant publishedAt, String publisher
 
     public ReleaseFacts {
         Objects.requireNonNull(version, "version");
-        maintainers = maintainers == null ? null : Set.copyOf(new TreeSet<>(maintainers));
-        installHooks = installHooks == null ? null : Map.copyOf(new TreeMap<>(installHooks));
-        dependencies = dependencies == null ? null : Map.copyOf(new TreeMap<>(dependencies));
+        // Sorted, so that equal facts print (and so digest) the same in every JVM: people's
+        // decisions are kept against that digest.
+        maintainers = maintainers == null ? null : java.util.Collections.unmodifiableSortedSet(new TreeSet<>(maintainers));
+        installHooks = installHooks == null ? null : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(installHooks));
+        dependencies = dependencies == null ? null : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(dependencies));
     }
 
     /** Only the version and publish time known (documents that state nothing else). */

@@ -1,6 +1,7 @@
 package dev.airlock.core.policy;
 
 import dev.airlock.config.PolicyConfig;
+import dev.airlock.core.ecosystem.ContentFacts;
 import dev.airlock.core.ecosystem.ReleaseFacts;
 
 import java.nio.charset.StandardCharsets;
@@ -66,18 +67,28 @@ public final class PolicyEngine {
      */
     public List<Evaluation> evaluate(String ecosystem, String packageName, List<ReleaseFacts> history, Map<String, Instant> observed,
                                      Instant now) {
+        return evaluate(ecosystem, packageName, history, observed, Map.of(), now);
+    }
+
+    /**
+     * @param content what inspected files of each version contain (merged over its files); a
+     *                version absent from the map was not inspected
+     */
+    public List<Evaluation> evaluate(String ecosystem, String packageName, List<ReleaseFacts> history, Map<String, Instant> observed,
+                                     Map<String, ContentFacts> content, Instant now) {
         Instant packageFirstSeen = observed.values().stream().min(Instant::compareTo).orElse(now);
         List<Evaluation> out = new ArrayList<>(history.size());
         ReleaseFacts previous = null;
         for (ReleaseFacts release : history) {
-            out.add(evaluate(ecosystem, packageName, release, previous, observed.get(release.version()), packageFirstSeen, now));
+            out.add(evaluate(ecosystem, packageName, release, previous, observed.get(release.version()), packageFirstSeen,
+                    content.get(release.version()), previous == null ? null : content.get(previous.version()), now));
             previous = release;
         }
         return out;
     }
 
     private Evaluation evaluate(String ecosystem, String packageName, ReleaseFacts release, ReleaseFacts previous, Instant observedAt,
-                                Instant packageFirstSeen, Instant now) {
+                                Instant packageFirstSeen, ContentFacts content, ContentFacts previousContent, Instant now) {
         List<Finding> findings = new ArrayList<>();
         String coordinates = ecosystem + ":" + packageName + "@" + release.version();
         boolean denied = matches(deny, ecosystem, packageName, release.version());
@@ -91,6 +102,7 @@ public final class PolicyEngine {
         namespace(packageName, findings);
         installHooks(release, previous, findings);
         publisher(release, previous, findings);
+        content(release, previous, content, previousContent, findings);
         Instant comesOfAge = age(release, observedAt, packageFirstSeen, now, findings);
 
         Verdict verdict;
@@ -104,7 +116,51 @@ public final class PolicyEngine {
             boolean onlyAge = findings.stream().filter(Finding::holds).allMatch(f -> f.check().equals("age"));
             heldUntil = onlyAge ? comesOfAge : null;
         }
-        return new Evaluation(release.version(), verdict, findings, heldUntil, digest(release, previous));
+        return new Evaluation(release.version(), verdict, findings, heldUntil, digest(release, previous) + digest(content));
+    }
+
+    /**
+     * What the release's files contain. Unsafe archive entries and contradictions with the
+     * registry manifest always hold. A hook found in the content (a .pth file, an annotation
+     * processor, an undeclared binding.gyp) holds under {@code new} unless the previous version's
+     * files are known to have the same kind: content nobody read is no evidence that it was there.
+     */
+    private void content(ReleaseFacts release, ReleaseFacts previous, ContentFacts content, ContentFacts previousContent,
+                         List<Finding> findings) {
+        if (content == null) {
+            return;
+        }
+        for (String anomaly : content.anomalies()) {
+            findings.add(Finding.hold("archive", anomaly, Map.of("finding", anomaly)));
+        }
+        for (Map.Entry<String, String> m : content.mismatches().entrySet()) {
+            findings.add(Finding.hold("manifest-confusion", "the archive's manifest differs from the registry's: " + m.getKey() + " ("
+                    + m.getValue() + ")", Map.of("field", m.getKey(), "difference", m.getValue())));
+        }
+        for (Map.Entry<String, String> h : content.installHooks().entrySet()) {
+            boolean hadIt = previousContent != null && previousContent.installHooks().containsKey(h.getKey());
+            Map<String, String> evidence = new LinkedHashMap<>();
+            evidence.put("hook", h.getKey());
+            evidence.put("evidence", h.getValue());
+            if (previous != null) {
+                evidence.put("previousVersion", previous.version());
+                evidence.put("previousContent", previousContent == null ? "not inspected" : hadIt ? "has it" : "does not have it");
+            }
+            String what = hadIt ? "ships " + h.getKey() + " as " + previous.version() + " did: " + h.getValue()
+                    : "ships " + h.getKey() + " (" + h.getValue() + ")" + (previous == null ? ", in the first version"
+                    : previousContent == null ? ", which " + previous.version() + " is not known to have"
+                    : ", which " + previous.version() + " did not have");
+            boolean hold = switch (config.installHooks()) {
+                case ALL -> true;
+                case NEW -> !hadIt;
+                case OFF -> false;
+            };
+            findings.add(hold ? Finding.hold("install-hooks", what, evidence) : Finding.note("install-hooks", what, evidence));
+        }
+    }
+
+    private static String digest(ContentFacts content) {
+        return content == null ? "" : ":" + sha256(content.toString()).substring(0, 16);
     }
 
     /** Internal names must never come from a public upstream: that is dependency confusion. */
@@ -221,8 +277,10 @@ public final class PolicyEngine {
     private static Pattern[] releasePattern(String spec) {
         String eco = "*";
         String rest = spec;
-        java.util.regex.Matcher m = Pattern.compile("^([a-z][a-z0-9-]*):(.+)$").matcher(spec);
-        if (m.matches() && !m.group(1).contains(".")) {
+        // The ecosystem part is an id or '*'. A Maven name has a ':' of its own, so Maven
+        // patterns are written with their ecosystem: "maven:com.acme:*".
+        java.util.regex.Matcher m = Pattern.compile("^([a-z][a-z0-9-]*|\\*):(.+)$").matcher(spec);
+        if (m.matches()) {
             eco = m.group(1);
             rest = m.group(2);
         }

@@ -35,7 +35,9 @@ import java.util.function.Predicate;
 public final class PolicyService {
 
     private static final System.Logger LOG = System.getLogger("airlock.policy");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Stored JSON is read leniently: a reading written by a newer release may carry more fields. */
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     private final PolicyEngine engine;
     private final StateStore state;
@@ -43,6 +45,18 @@ public final class PolicyService {
     private final boolean enforce;
     private final Cache<String, PackageState> packages = Caffeine.newBuilder().maximumSize(50_000).build();
     private volatile BiConsumer<String, String> onChange = (eco, pkg) -> { };
+    private volatile Prefetcher prefetcher = (eco, route) -> { };
+    /** Releases whose files were fetched for inspection (or tried): never twice. */
+    private final Cache<String, Boolean> prefetched = Caffeine.newBuilder().maximumSize(100_000).build();
+
+    /** Fetches (and so inspects) a release's file through the artifact path; installed at start-up. */
+    public interface Prefetcher {
+        void fetch(String ecosystem, dev.airlock.core.ecosystem.Route route) throws Exception;
+    }
+
+    public void prefetcher(Prefetcher p) {
+        this.prefetcher = p;
+    }
     private volatile long lastDecision;
 
     public PolicyService(PolicyEngine engine, StateStore state, Clock clock, boolean enforce) {
@@ -144,6 +158,9 @@ public final class PolicyService {
             return View.ALL;
         }
         String key = key(ecosystem, metadata.packageName());
+        if (metadata.governsReleases()) {
+            inspectNewest(ecosystem, metadata);
+        }
         PackageState s = packages.getIfPresent(key);
         if (s == null) {
             s = metadata.governsReleases() ? decide(ecosystem, metadata) : load(ecosystem, metadata.packageName());
@@ -162,6 +179,89 @@ public final class PolicyService {
             }
         }
         return new View(visible, s.nextChange(), held);
+    }
+
+    /**
+     * Before the newest release is listed, its files are fetched and read once, so that what
+     * they contain (a .pth file, an annotation processor, a manifest that contradicts the
+     * registry's) can hold it before any client picks it. When it ships a hook, the release
+     * before it is read too: a long-standing hook is then recognised as such.
+     */
+    private void inspectNewest(String ecosystem, PackageMetadata metadata) {
+        List<dev.airlock.core.ecosystem.ReleaseFacts> releases = metadata.releaseFacts();
+        if (releases.isEmpty()) {
+            return;
+        }
+        String pkg = metadata.packageName();
+        String newest = releases.get(releases.size() - 1).version();
+        if (prefetch(ecosystem, metadata, newest) && releases.size() > 1) {
+            Map<String, ContentFactsHolder> read = contentFacts(ecosystem, pkg);
+            ContentFactsHolder n = read.get(newest);
+            if (n != null && !n.facts().installHooks().isEmpty()) {
+                prefetch(ecosystem, metadata, releases.get(releases.size() - 2).version());
+            }
+        }
+    }
+
+    /** Fetches a release's files for inspection unless done before; true when it fetched now. */
+    private boolean prefetch(String ecosystem, PackageMetadata metadata, String version) {
+        String k = key(ecosystem, metadata.packageName()) + "\0" + version;
+        if (prefetched.asMap().putIfAbsent(k, Boolean.TRUE) != null) {
+            return false;
+        }
+        if (state.contentFacts(ecosystem, metadata.packageName()).containsKey(version)) {
+            return false;
+        }
+        for (dev.airlock.core.ecosystem.Route r : metadata.artifactsOf(version)) {
+            try {
+                prefetcher.fetch(ecosystem, r);
+            } catch (Exception e) {
+                // Not readable now (upstream down, gone): decided without it; clients fetching it get it inspected then.
+                LOG.log(Level.DEBUG, "cannot fetch " + ecosystem + " " + metadata.packageName() + "@" + version + " for inspection: "
+                        + e.getMessage());
+            }
+        }
+        return true;
+    }
+
+    /** A content reading per version, merged over its files. */
+    private record ContentFactsHolder(dev.airlock.core.ecosystem.ContentFacts facts) {
+    }
+
+    private Map<String, ContentFactsHolder> contentFacts(String ecosystem, String pkg) {
+        Map<String, ContentFactsHolder> out = new HashMap<>();
+        for (Map.Entry<String, Map<String, String>> v : state.contentFacts(ecosystem, pkg).entrySet()) {
+            Map<String, String> hooks = new java.util.TreeMap<>();
+            Map<String, String> mismatches = new java.util.TreeMap<>();
+            List<String> anomalies = new ArrayList<>();
+            for (String json : v.getValue().values()) {
+                try {
+                    dev.airlock.core.ecosystem.ContentFacts f = JSON.readValue(json, dev.airlock.core.ecosystem.ContentFacts.class);
+                    hooks.putAll(f.installHooks());
+                    mismatches.putAll(f.mismatches());
+                    anomalies.addAll(f.anomalies());
+                } catch (JsonProcessingException e) {
+                    anomalies.add("the stored reading of a file is unreadable");
+                }
+            }
+            out.put(v.getKey(), new ContentFactsHolder(new dev.airlock.core.ecosystem.ContentFacts(hooks, mismatches, anomalies)));
+        }
+        return out;
+    }
+
+    /**
+     * Records what a release's file contains (blocking; called when the file is committed) and
+     * makes the package be decided again.
+     */
+    public void recordContent(String ecosystem, String packageName, String version, String filename, String sha256,
+                              dev.airlock.core.ecosystem.ContentFacts facts) {
+        try {
+            state.putContentFacts(ecosystem, packageName, version, filename, sha256, JSON.writeValueAsString(facts), clock.instant());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        packages.invalidate(key(ecosystem, packageName));
+        onChange.accept(ecosystem, packageName);
     }
 
     /** Non-blocking: whether a release's file may be served, if the package is in memory. */
@@ -225,7 +325,10 @@ public final class PolicyService {
     private PackageState decide(String ecosystem, PackageMetadata metadata) {
         String pkg = metadata.packageName();
         Instant now = clock.instant();
-        List<Evaluation> evaluations = engine.evaluate(ecosystem, pkg, metadata.releaseFacts(), state.observedReleases(ecosystem, pkg), now);
+        Map<String, dev.airlock.core.ecosystem.ContentFacts> content = new HashMap<>();
+        contentFacts(ecosystem, pkg).forEach((v, h) -> content.put(v, h.facts()));
+        List<Evaluation> evaluations = engine.evaluate(ecosystem, pkg, metadata.releaseFacts(), state.observedReleases(ecosystem, pkg),
+                content, now);
         Map<String, VerdictRecord> stored = state.verdicts(ecosystem, pkg);
         List<VerdictRecord> changed = new ArrayList<>();
         Map<String, Evaluation> byVersion = new HashMap<>();

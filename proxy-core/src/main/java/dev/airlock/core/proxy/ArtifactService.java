@@ -262,6 +262,7 @@ public final class ArtifactService {
                     derive(eco, meta.entry().metadata(), ref, r, i.file());
                     facts.changed(eco, route.metadata().packageName());
                 }
+                inspect(eco, meta.entry().metadata(), r, i.file());
                 return new Served(r, i.file(), CacheStatus.MISS, smallBytes(i));
             }
         } catch (UpstreamException e) {
@@ -419,6 +420,7 @@ public final class ArtifactService {
             Indexed i = new Indexed(r, blobs.pathOf(r.sha256()));
             index.put(key, i);
             notFound.invalidate(key);
+            inspect(eco, null, r, i.file());
             return new Served(r, i.file(), CacheStatus.MISS, smallBytes(i));
         }
     }
@@ -498,6 +500,23 @@ public final class ArtifactService {
                 LOG.log(Level.WARNING, "cannot store derived file " + d.filename() + ": " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * Reads what a just-committed file contains for the policy, before it is served: a file whose
+     * content holds its release is refused on this very request. A file that cannot be read as
+     * the archive it claims to be is itself a finding.
+     */
+    private void inspect(EcosystemRuntime eco, PackageMetadata listing, ArtifactRecord r, Path file) {
+        dev.airlock.core.ecosystem.ContentFacts found;
+        try {
+            found = eco.ecosystem().inspect(listing, r.packageName(), r.version(), r.filename(), file);
+        } catch (IOException | RuntimeException e) {
+            metrics.event("inspection_failure", eco.id());
+            found = new dev.airlock.core.ecosystem.ContentFacts(Map.of(), Map.of(),
+                    List.of(r.filename() + " could not be inspected: " + e.getMessage()));
+        }
+        metadata.policy().recordContent(eco.id(), r.packageName(), r.version(), r.filename(), r.sha256(), found);
     }
 
     /**

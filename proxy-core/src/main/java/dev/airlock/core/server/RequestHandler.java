@@ -269,7 +269,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 }
             }
             offload(ctx, ex, () -> {
-                java.util.Optional<PolicyService.Block> block = policy.check(eco.id(), f.request().packageName(), f.request().version(), null);
+                java.util.Optional<PolicyService.Block> block = policy.check(eco.id(), f.request().packageName(), f.request().version(),
+                        governing(eco, f.request()));
                 ArtifactService.Served served = block.isPresent() ? null : services.artifacts().loadFile(eco, f.request());
                 return () -> {
                     if (block.isPresent()) {
@@ -424,6 +425,18 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         doc.headers().forEach((name, value) -> res.headers().set(name, value));
         write(ctx, ex, res, 200, ex.head ? 0 : length);
+    }
+
+    /** The document a file's release is decided from, when it has one and upstream serves it. */
+    private dev.airlock.core.ecosystem.PackageMetadata governing(EcosystemRuntime eco, dev.airlock.core.ecosystem.FileRequest f) {
+        if (f.governing() == null) {
+            return null;
+        }
+        try {
+            return services.metadata().load(eco, f.governing()).entry().metadata();
+        } catch (ProxyException e) {
+            return null; // many artifacts have no maven-metadata.xml: what is stored decides
+        }
     }
 
     /** The digest headers a file route asks to send ({@code X-Checksum-SHA1} and the like), from the record. */

@@ -36,7 +36,7 @@ public final class SqliteStateStore implements StateStore {
 
     private static final String MIGRATIONS = "migrations/";
     /** Known migrations, in order. A new schema change adds a file and a line here. */
-    private static final String[] MIGRATION_FILES = {"V1__initial.sql", "V2__file_facts.sql", "V3__file_digests.sql", "V4__metadata_source.sql", "V5__policy.sql"};
+    private static final String[] MIGRATION_FILES = {"V1__initial.sql", "V2__file_facts.sql", "V3__file_digests.sql", "V4__metadata_source.sql", "V5__policy.sql", "V6__content_facts.sql"};
 
     private final Connection conn;
     private final ReentrantLock lock = new ReentrantLock();
@@ -505,6 +505,43 @@ public final class SqliteStateStore implements StateStore {
         } else {
             ps.setLong(column, value.toEpochMilli());
         }
+    }
+
+    @Override
+    public void putContentFacts(String ecosystem, String packageName, String version, String filename, String sha256, String factsJson,
+                                Instant at) {
+        locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement("INSERT OR REPLACE INTO content_facts (ecosystem, package, version, "
+                    + "filename, sha256, facts, read_at) VALUES (?,?,?,?,?,?,?)")) {
+                ps.setString(1, ecosystem);
+                ps.setString(2, packageName);
+                ps.setString(3, version);
+                ps.setString(4, filename);
+                ps.setString(5, sha256);
+                ps.setString(6, factsJson);
+                ps.setLong(7, at.toEpochMilli());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, Map<String, String>> contentFacts(String ecosystem, String packageName) {
+        return locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT version, filename, facts FROM content_facts WHERE ecosystem=? AND package=?")) {
+                ps.setString(1, ecosystem);
+                ps.setString(2, packageName);
+                Map<String, Map<String, String>> out = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.computeIfAbsent(rs.getString(1), k -> new java.util.TreeMap<>()).put(rs.getString(2), rs.getString(3));
+                    }
+                }
+                return out;
+            }
+        });
     }
 
     @Override

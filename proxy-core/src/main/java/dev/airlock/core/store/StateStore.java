@@ -72,6 +72,13 @@ public interface StateStore extends AutoCloseable {
     /** Decisions recorded after this sequence number, oldest first (for other processes' changes). */
     List<DecisionRecord> decisionsAfter(long seq);
 
+    /** Records what a file of a release contains (JSON), replacing an earlier reading of it. */
+    void putContentFacts(String ecosystem, String packageName, String version, String filename, String sha256, String factsJson,
+                         Instant at);
+
+    /** Every content reading of a package's files: version to (filename to JSON). */
+    Map<String, Map<String, String>> contentFacts(String ecosystem, String packageName);
+
     /** Cheap round trip for readiness checks. */
     void ping();
 

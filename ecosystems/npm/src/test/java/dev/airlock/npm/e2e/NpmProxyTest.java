@@ -69,11 +69,18 @@ class NpmProxyTest {
                         .distTag("next", "1.1.0").distTag("latest", "1.0.0"))
                 .pkg("@acme/util", p -> p.version("2.0.0", v -> v.file("big.bin", new byte[300_000])))
                 .start();
-        // Audit mode: these tests are about proxying, so the policy decides and records but serves everything
-        // (left-pad 1.1.0 adds a postinstall, which enforce mode would hold).
-        airlock = RunningAirlock.start(ConfigLoader.parse("server: { port: 0 }\npolicy: { mode: audit }\nupstreams: { npm: { url: '"
-                + registry.baseUrl() + "' } }\n", "audit.yaml").withStoragePath(tmp.resolve("data"))
-                .withCache(new dev.airlock.config.CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024)));
+        airlock = audited(tmp.resolve("data"), Duration.ofMinutes(5));
+    }
+
+    /**
+     * Audit mode: these tests are about proxying, so the policy decides and records but serves
+     * everything (left-pad 1.1.0 adds a postinstall, which enforce mode would hold) and fetches
+     * nothing for inspection on its own.
+     */
+    private RunningAirlock audited(Path data, Duration ttl) throws Exception {
+        return RunningAirlock.start(ConfigLoader.parse("server: { port: 0 }\npolicy: { mode: audit }\nupstreams: { npm: { url: '"
+                + registry.baseUrl() + "' } }\n", "audit.yaml").withStoragePath(data)
+                .withCache(new dev.airlock.config.CacheConfig(ttl, 64L * 1024 * 1024)));
     }
 
     @AfterEach
@@ -217,7 +224,7 @@ class NpmProxyTest {
     void revalidatesUpstreamAndServesStaleWhenItFails() throws Exception {
         // After the TTL Airlock asks upstream with If-None-Match; when upstream fails it serves the stale copy.
         airlock.close();
-        airlock = RunningAirlock.start(tmp.resolve("data2"), Duration.ZERO, Map.of("npm", URI.create(registry.baseUrl())));
+        airlock = audited(tmp.resolve("data2"), Duration.ZERO);
         assertEquals(200, airlock.get("/npm/left-pad").statusCode());
         HttpResponse<byte[]> again = airlock.get("/npm/left-pad");
         assertEquals(200, again.statusCode());

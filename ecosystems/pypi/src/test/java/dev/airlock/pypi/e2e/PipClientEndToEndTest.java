@@ -82,16 +82,17 @@ class PipClientEndToEndTest {
 
     @Test
     void aStaticIndexGainsPep658MetadataOnceAirlockHoldsTheWheels() throws Exception {
-        // A static tree (relative links, no data-* attributes) offers pip no metadata: the first install downloads
-        // wheels to resolve. Airlock extracts each wheel's METADATA as it caches it, so the next resolution uses the
-        // PEP 658 path (pip checks the advertised hash), even with the index stopped.
+        // A static tree (relative links, no data-* attributes) offers pip no metadata. Airlock extracts each wheel's
+        // METADATA as it caches it, so the next resolution uses the PEP 658 path (pip checks the advertised hash),
+        // even with the index stopped.
         try (FixturePypiIndex fixture = index().json(false).relativeLinks(true).coreMetadata(false).start();
              RunningAirlock airlock = RunningAirlock.start(tmp.resolve("data"), Duration.ofMinutes(5),
                      Map.of("pypi", URI.create(fixture.simpleUrl())))) {
             String indexUrl = airlock.uri("/pypi/simple/").toString();
             ClientProcess.Result first = pip(tmp, "install", "--index-url", indexUrl, "--target", tmp.resolve("t1").toString(), "fixture-a");
             assertEquals(0, first.exitCode(), first.both());
-            assertTrue(!first.both().contains("Obtaining dependency information"), "no metadata offered yet:\n" + first.both());
+            // (Airlock reads each project's newest pure wheel before listing it, for the policy, so its metadata may
+            // already be offered on this first resolution.)
             assertInstalled(tmp.resolve("t1"), "Fixture_A-1.0", "fixture_b-1.0", "fixture_c-3.0");
 
             fixture.stop();

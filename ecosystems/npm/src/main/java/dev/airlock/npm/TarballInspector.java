@@ -1,0 +1,226 @@
+package dev.airlock.npm;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.airlock.core.ecosystem.ContentFacts;
+import dev.airlock.core.ecosystem.ReleaseFacts;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads an npm tarball the way npm will unpack it, without unpacking it: the package.json npm
+ * actually uses (compared with the manifest the registry showed: "manifest confusion"), an
+ * implicit {@code node-gyp} build ({@code binding.gyp} and no install script), and entries no
+ * honest package needs (links, absolute or traversal paths). Bounded: the tarball is streamed
+ * through gunzip once, up to {@link #MAX_UNPACKED} bytes and {@link #MAX_ENTRIES} entries.
+ */
+final class TarballInspector {
+
+    static final long MAX_UNPACKED = 1L << 30;
+    static final int MAX_ENTRIES = 100_000;
+    private static final int MAX_MANIFEST = 1 << 20;
+    private static final Set<String> HOOKS = Set.of("preinstall", "install", "postinstall");
+
+    private TarballInspector() {
+    }
+
+    /** @param registry what the registry's document says about this version, or null if it does not list it */
+    static ContentFacts inspect(String filename, Path file, ReleaseFacts registry) throws IOException {
+        if (!filename.endsWith(".tgz")) {
+            return ContentFacts.NONE;
+        }
+        List<String> anomalies = new ArrayList<>();
+        byte[] manifest = null;
+        boolean bindingGyp = false;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 64 * 1024)) {
+            byte[] header = new byte[512];
+            long unpacked = 0;
+            int entries = 0;
+            String longName = null;
+            while (true) {
+                if (in.readNBytes(header, 0, 512) < 512 || isZero(header)) {
+                    break;
+                }
+                if (++entries > MAX_ENTRIES) {
+                    anomalies.add(filename + " has more than " + MAX_ENTRIES + " entries; not inspected further");
+                    break;
+                }
+                long size = octal(header, 124, 12);
+                char type = (char) header[156];
+                String name = longName != null ? longName : name(header);
+                longName = null;
+                unpacked += size;
+                if (size < 0 || unpacked > MAX_UNPACKED) {
+                    anomalies.add(filename + " unpacks to more than " + MAX_UNPACKED + " bytes; not inspected further");
+                    break;
+                }
+                long padded = (size + 511) / 512 * 512;
+                if (type == 'x' || type == 'L') {
+                    // PAX extended header or GNU long name: the real name of the next entry.
+                    byte[] data = in.readNBytes((int) Math.min(padded, 1 << 16));
+                    in.skipNBytes(padded - data.length);
+                    String text = new String(data, 0, (int) Math.min(size, data.length), StandardCharsets.UTF_8);
+                    longName = type == 'L' ? text.replace("\0", "") : paxPath(text);
+                    continue;
+                }
+                if (type == '1' || type == '2') {
+                    anomalies.add(filename + " holds a " + (type == '2' ? "symbolic" : "hard") + " link: " + name);
+                }
+                if (name.startsWith("/") || ("/" + name + "/").contains("/../")) {
+                    anomalies.add(filename + " holds an entry with an unsafe path: " + name);
+                }
+                // npm strips the first path component ("package/" by convention).
+                int slash = name.indexOf('/');
+                String inPackage = slash < 0 ? name : name.substring(slash + 1);
+                if ((type == '0' || type == 0) && inPackage.equals("package.json") && manifest == null && size <= MAX_MANIFEST) {
+                    manifest = in.readNBytes((int) size);
+                    in.skipNBytes(padded - size);
+                    continue;
+                }
+                if ((type == '0' || type == 0) && inPackage.equals("binding.gyp")) {
+                    bindingGyp = true;
+                }
+                in.skipNBytes(padded);
+            }
+        } catch (java.io.EOFException e) {
+            anomalies.add(filename + " ends in the middle of an entry");
+        }
+        Map<String, String> hooks = new TreeMap<>();
+        Map<String, String> mismatches = new TreeMap<>();
+        if (manifest == null) {
+            anomalies.add(filename + " has no package.json");
+            return new ContentFacts(hooks, mismatches, anomalies);
+        }
+        Map<String, String> scripts = new HashMap<>();
+        Map<String, String> dependencies = new TreeMap<>();
+        try {
+            readManifest(manifest, scripts, dependencies);
+        } catch (IOException e) {
+            anomalies.add(filename + ": its package.json is not valid JSON");
+            return new ContentFacts(hooks, mismatches, anomalies);
+        }
+        boolean implicitGyp = bindingGyp && !scripts.containsKey("install") && !scripts.containsKey("preinstall");
+        if (implicitGyp) {
+            // What npm runs (and what npm publish writes into the registry's manifest, not the tarball's).
+            scripts.put("install", "node-gyp rebuild");
+        }
+        Map<String, String> declared = registry == null ? null : registry.installHooks();
+        if (implicitGyp && (declared == null || !declared.containsKey("install") && !declared.containsKey("preinstall"))) {
+            hooks.put("binding.gyp", "npm runs node-gyp rebuild for the binding.gyp in the tarball");
+        }
+        if (registry != null) {
+            for (String hook : HOOKS) {
+                String inTarball = scripts.get(hook);
+                String inRegistry = declared == null ? null : declared.get(hook);
+                boolean bothGyp = inTarball != null && inRegistry != null && inTarball.startsWith("node-gyp rebuild")
+                        && inRegistry.startsWith("node-gyp rebuild");
+                if (declared != null && !bothGyp && !java.util.Objects.equals(inTarball, inRegistry)) {
+                    mismatches.put("scripts." + hook, "registry: " + (inRegistry == null ? "none" : inRegistry) + "; tarball: "
+                            + (inTarball == null ? "none" : inTarball));
+                }
+            }
+            if (registry.dependencies() != null && !registry.dependencies().equals(dependencies)) {
+                Set<String> names = new TreeSet<>(dependencies.keySet());
+                names.addAll(registry.dependencies().keySet());
+                List<String> diff = new ArrayList<>();
+                for (String n : names) {
+                    String a = registry.dependencies().get(n);
+                    String b = dependencies.get(n);
+                    if (!java.util.Objects.equals(a, b)) {
+                        diff.add(n + " registry " + (a == null ? "none" : a) + ", tarball " + (b == null ? "none" : b));
+                    }
+                }
+                mismatches.put("dependencies", String.join("; ", diff));
+            }
+        }
+        return new ContentFacts(hooks, mismatches, anomalies);
+    }
+
+    private static void readManifest(byte[] json, Map<String, String> scripts, Map<String, String> dependencies) throws IOException {
+        try (JsonParser p = Packument.JSON.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("not an object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String key = p.currentName();
+                JsonToken t = p.nextToken();
+                if ((key.equals("scripts") || key.equals("dependencies")) && t == JsonToken.START_OBJECT) {
+                    Map<String, String> into = key.equals("scripts") ? scripts : dependencies;
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String k = p.currentName();
+                        if (p.nextToken() == JsonToken.VALUE_STRING) {
+                            into.put(k, p.getText());
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        }
+    }
+
+    private static String name(byte[] h) {
+        String name = cString(h, 0, 100);
+        String prefix = new String(h, 257, 5, StandardCharsets.US_ASCII).equals("ustar") ? cString(h, 345, 155) : "";
+        return prefix.isEmpty() ? name : prefix + "/" + name;
+    }
+
+    private static String paxPath(String records) {
+        for (String line : records.split("\n")) {
+            int sp = line.indexOf(' ');
+            if (sp > 0 && line.startsWith("path=", sp + 1)) {
+                return line.substring(sp + 6);
+            }
+        }
+        return null;
+    }
+
+    private static String cString(byte[] b, int off, int len) {
+        int end = off;
+        while (end < off + len && b[end] != 0) {
+            end++;
+        }
+        return new String(b, off, end - off, StandardCharsets.UTF_8);
+    }
+
+    private static long octal(byte[] b, int off, int len) {
+        long v = 0;
+        for (int i = off; i < off + len; i++) {
+            byte c = b[i];
+            if (c == 0 || c == ' ') {
+                if (v > 0) {
+                    break;
+                }
+                continue;
+            }
+            if (c < '0' || c > '7') {
+                return -1;
+            }
+            v = v * 8 + (c - '0');
+        }
+        return v;
+    }
+
+    private static boolean isZero(byte[] b) {
+        for (byte x : b) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.airlock.pypi;
+
+import dev.airlock.core.ecosystem.ContentFacts;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * What a wheel makes Python run without being imported: {@code .pth} files installed into
+ * site-packages, whose {@code import} lines run at every interpreter start (the 2026 LiteLLM
+ * compromise shipped one). Read from the central directory with bounds; nothing is unpacked.
+ */
+final class WheelInspector {
+
+    private static final int MAX_ENTRIES = 200_000;
+
+    private WheelInspector() {
+    }
+
+    static ContentFacts inspect(String filename, Path file) throws IOException {
+        if (!filename.endsWith(".whl")) {
+            return ContentFacts.NONE;
+        }
+        List<String> pth = new ArrayList<>();
+        List<String> anomalies = new ArrayList<>();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            int n = 0;
+            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+                ZipEntry entry = e.nextElement();
+                if (++n > MAX_ENTRIES) {
+                    anomalies.add(filename + " has more than " + MAX_ENTRIES + " entries; not inspected further");
+                    break;
+                }
+                String name = entry.getName();
+                if (name.startsWith("/") || name.contains("\\") || ("/" + name + "/").contains("/../")) {
+                    anomalies.add(filename + " holds an entry with an unsafe path: " + name);
+                }
+                // Top level (purelib/platlib root) or a .data/purelib|platlib folder: both land in site-packages.
+                boolean siteRoot = !name.contains("/") || name.matches("[^/]+\\.data/(purelib|platlib)/[^/]+");
+                if (siteRoot && name.endsWith(".pth")) {
+                    pth.add(name);
+                }
+            }
+        }
+        Map<String, String> hooks = new TreeMap<>();
+        if (!pth.isEmpty()) {
+            hooks.put(".pth", String.join(", ", pth) + " (runs at every Python start)");
+        }
+        return new ContentFacts(hooks, Map.of(), anomalies);
+    }
+}
