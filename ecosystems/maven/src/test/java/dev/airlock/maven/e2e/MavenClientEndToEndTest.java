@@ -171,4 +171,29 @@ class MavenClientEndToEndTest {
             assertEquals(before + 1, up.gets(bad));
         }
     }
+
+    @Test
+    void aNewVersionShippingAnAnnotationProcessorIsHeldAndTheRangeTakesThePreviousOne() throws Exception {
+        // javac runs annotation processors found on the classpath while compiling the consumer. Airlock reads the
+        // newest jar before listing it: the range resolves to the previous version; the held jar answers 403.
+        Assumptions.assumeTrue(Files.isDirectory(localRepository().resolve("org/apache/maven/plugins/maven-compiler-plugin/3.14.1")),
+                "needs the Maven plugins this project's own build downloaded");
+        try (FixtureMavenRepository up = repository()
+                .jar("org.fixture", "lib-ap", "1.0", j -> j.javaClass("org.fixture.ap.Api",
+                        "package org.fixture.ap; public class Api { public static String v() { return \"1.0\"; } }"))
+                .jar("org.fixture", "lib-ap", "1.1", j -> j.javaClass("org.fixture.ap.Api",
+                        "package org.fixture.ap; public class Api { public static String v() { return \"1.1\"; } }")
+                        .resource("META-INF/services/javax.annotation.processing.Processor", "org.fixture.ap.Sneaky\n"))
+                .start();
+             RunningAirlock airlock = airlock(up)) {
+            Path project = project("ap", "<dependency><groupId>org.fixture</groupId><artifactId>lib-ap</artifactId><version>[1.0,2.0)</version></dependency>\n");
+            ClientProcess.Result r = mvn(project, airlock, tmp.resolve("repo"));
+            assertEquals(0, r.exitCode(), r.both());
+            assertTrue(Files.isRegularFile(tmp.resolve("repo/org/fixture/lib-ap/1.0/lib-ap-1.0.jar")), r.both());
+            assertFalse(Files.exists(tmp.resolve("repo/org/fixture/lib-ap/1.1/lib-ap-1.1.jar")));
+            java.net.http.HttpResponse<byte[]> held = airlock.get("/maven/" + FixtureMavenRepository.path("org.fixture", "lib-ap", "1.1", "jar"));
+            assertEquals(403, held.statusCode());
+            assertTrue(new String(held.body(), java.nio.charset.StandardCharsets.UTF_8).contains("org.fixture.ap.Sneaky"));
+        }
+    }
 }

@@ -202,6 +202,38 @@ class NpmPolicyEndToEndTest {
         }
     }
 
+    @Test
+    void whatTheTarballReallyContainsIsReadBeforeTheVersionIsListed() throws Exception {
+        // Manifest confusion: the registry's manifest shows no scripts, the tarball's package.json (which npm uses)
+        // runs a postinstall. A symlink in another package's tarball. Airlock reads the newest tarballs before
+        // listing them, so npm gets the previous versions and the files answer 403 with what was found.
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("conf-pkg", p -> p.version("1.0.0").version("1.1.0", v -> v.file("package.json",
+                        "{\"name\":\"conf-pkg\",\"version\":\"1.1.0\",\"scripts\":{\"postinstall\":\"node steal.js\"}}"))
+                        .distTag("latest", "1.1.0"))
+                .pkg("linky", p -> p.version("1.0.0").version("1.1.0", v -> v.tarball(List.of(
+                        dev.airlock.npm.fixture.TarGz.Entry.file("package/package.json",
+                                "{\"name\":\"linky\",\"version\":\"1.1.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        dev.airlock.npm.fixture.TarGz.Entry.symlink("package/id_rsa", "/root/.ssh/id_rsa"))))
+                        .distTag("latest", "1.1.0"))
+                .start();
+             RunningAirlock airlock = airlock(registry, Clock.systemUTC())) {
+            ClientProcess.Result r = install("a", airlock, "conf-pkg", "linky");
+            assertEquals(0, r.exitCode(), r.both());
+            assertEquals("1.0.0", installedVersion("a", "conf-pkg"));
+            assertEquals("1.0.0", installedVersion("a", "linky"));
+
+            HttpBody confused = HttpBody.of(airlock.get("/npm/conf-pkg/-/conf-pkg-1.1.0.tgz"));
+            assertEquals(403, confused.status());
+            String reasons = confused.json().get("reasons").toString();
+            assertTrue(reasons.contains("manifest differs") && reasons.contains("scripts.postinstall")
+                    && reasons.contains("tarball: node steal.js"), reasons);
+            HttpBody linked = HttpBody.of(airlock.get("/npm/linky/-/linky-1.1.0.tgz"));
+            assertEquals(403, linked.status());
+            assertTrue(linked.json().get("reasons").toString().contains("symbolic link: package/id_rsa"), linked.json().toString());
+        }
+    }
+
     /** A response's status and JSON body. */
     private record HttpBody(int status, JsonNode json) {
         static HttpBody of(java.net.http.HttpResponse<byte[]> r) throws Exception {

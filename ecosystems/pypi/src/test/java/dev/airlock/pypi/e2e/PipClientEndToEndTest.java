@@ -133,6 +133,26 @@ class PipClientEndToEndTest {
     }
 
     @Test
+    void aWheelShippingAPthFileIsHeldAndThePreviousVersionInstalled() throws Exception {
+        // LiteLLM (2026) shape: a new version's wheel ships a .pth file, code Python runs at every start. Airlock reads
+        // the newest wheel before listing it: pip installs the previous version, and the wheel answers 403 naming it.
+        try (FixturePypiIndex fixture = FixturePypiIndex.builder()
+                .project("litellm-x", p -> p.release("1.0", r -> r.wheel())
+                        .release("1.1", r -> r.wheel().extraFile("litellm_init.pth", "import os; exec('print(1)')\n"))).start();
+             RunningAirlock airlock = RunningAirlock.start(tmp.resolve("data"), Duration.ofMinutes(5),
+                     Map.of("pypi", URI.create(fixture.simpleUrl())))) {
+            String indexUrl = airlock.uri("/pypi/simple/").toString();
+            ClientProcess.Result r = pip(tmp, "install", "--index-url", indexUrl, "--target", tmp.resolve("t").toString(), "litellm-x");
+            assertEquals(0, r.exitCode(), r.both());
+            assertInstalled(tmp.resolve("t"), "litellm_x-1.0");
+            java.net.http.HttpResponse<byte[]> wheel = airlock.get("/pypi/files/litellm-x/" + Dists.wheelFilename("litellm-x", "1.1"));
+            assertEquals(403, wheel.statusCode());
+            String body = new String(wheel.body(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(body.contains("litellm_init.pth") && body.contains("every Python start"), body);
+        }
+    }
+
+    @Test
     void downloadWithRequireHashes() throws Exception {
         // A hash-pinned requirements file downloads through Airlock; the hashes pip checks are the index's.
         try (FixturePypiIndex fixture = index().start();
