@@ -131,6 +131,11 @@ public final class Airlock implements AutoCloseable {
                     config.cache().metadataMaxBytes(), metrics, facts, policy);
             ArtifactService artifacts = new ArtifactService(state, blobs, metadata, facts, clock, metrics, workers, sidecars);
             List<EcosystemRuntime> runtimes = List.copyOf(ecosystems);
+            policy.lookup((ecosystemId, packageName) -> {
+                EcosystemRuntime rt = runtimes.stream().filter(r -> r.id().equals(ecosystemId)).findFirst().orElseThrow();
+                dev.airlock.core.ecosystem.MetadataRequest request = rt.ecosystem().governingRequest(packageName);
+                return request == null ? null : metadata.load(rt, request).entry().metadata();
+            });
             policy.prefetcher((ecosystemId, route) -> {
                 EcosystemRuntime rt = runtimes.stream().filter(r -> r.id().equals(ecosystemId)).findFirst().orElseThrow();
                 if (route instanceof dev.airlock.core.ecosystem.Route.Artifact a) {

@@ -160,4 +160,9 @@ public final class NpmEcosystem implements Ecosystem {
                 .filter(f -> f.version().equals(version)).findFirst().orElse(null);
         return TarballInspector.inspect(filename, file, registry);
     }
+
+    @Override
+    public MetadataRequest governingRequest(String packageName) {
+        return NpmNames.validName(packageName) ? metadataRequest(packageName, false) : null;
+    }
 }

@@ -92,4 +92,12 @@ public interface Ecosystem {
             throws java.io.IOException {
         return ContentFacts.NONE;
     }
+
+    /**
+     * The document the policy decides a package's releases from, by package name (to look at a
+     * dependency a release adds), or null when the ecosystem cannot name it.
+     */
+    default MetadataRequest governingRequest(String packageName) {
+        return null;
+    }
 }

@@ -76,12 +76,39 @@ public final class PolicyEngine {
      */
     public List<Evaluation> evaluate(String ecosystem, String packageName, List<ReleaseFacts> history, Map<String, Instant> observed,
                                      Map<String, ContentFacts> content, Instant now) {
+        return evaluate(ecosystem, packageName, history, observed, content, dep -> null, now);
+    }
+
+    /** How a dependency stands: why its newest release is held, or null when it is not (or is unknown). */
+    public interface Dependencies {
+        String held(String dependency);
+    }
+
+    /** How far back a release is young enough for the dependencies it adds to be looked at. */
+    static final java.time.Duration DEPENDENCY_WINDOW = java.time.Duration.ofDays(30);
+
+    /**
+     * @param dependencies looks at a dependency a young release adds (the ecosystem's own policy
+     *                     decides that package); consulted only for releases within
+     *                     {@link #DEPENDENCY_WINDOW}
+     */
+    public List<Evaluation> evaluate(String ecosystem, String packageName, List<ReleaseFacts> history, Map<String, Instant> observed,
+                                     Map<String, ContentFacts> content, Dependencies dependencies, Instant now) {
         Instant packageFirstSeen = observed.values().stream().min(Instant::compareTo).orElse(now);
         List<Evaluation> out = new ArrayList<>(history.size());
         ReleaseFacts previous = null;
         for (ReleaseFacts release : history) {
-            out.add(evaluate(ecosystem, packageName, release, previous, observed.get(release.version()), packageFirstSeen,
-                    content.get(release.version()), previous == null ? null : content.get(previous.version()), now));
+            Evaluation e = evaluate(ecosystem, packageName, release, previous, observed.get(release.version()), packageFirstSeen,
+                    content.get(release.version()), previous == null ? null : content.get(previous.version()), now);
+            List<Finding> added = addedDependencies(release, previous, dependencies, now);
+            if (!added.isEmpty() && e.verdict() != Verdict.DENIED) {
+                List<Finding> all = new ArrayList<>(e.findings());
+                all.addAll(added);
+                boolean allowed = all.stream().anyMatch(f -> f.check().equals("allow"));
+                e = new Evaluation(e.version(), allowed ? Verdict.APPROVED : Verdict.QUARANTINED, all, null,
+                        e.factsDigest() + ":" + sha256(added.toString()).substring(0, 8));
+            }
+            out.add(e);
             previous = release;
         }
         return out;
@@ -117,6 +144,30 @@ public final class PolicyEngine {
             heldUntil = onlyAge ? comesOfAge : null;
         }
         return new Evaluation(release.version(), verdict, findings, heldUntil, digest(release, previous) + digest(content));
+    }
+
+    /**
+     * A young release that adds a dependency whose own newest release the policy holds (too
+     * young, an install hook): the axios 2026 shape, where the attack lived in a dependency
+     * published an hour before. Only dependencies absent from the previous version count.
+     */
+    private List<Finding> addedDependencies(ReleaseFacts release, ReleaseFacts previous, Dependencies dependencies, Instant now) {
+        if (previous == null || release.dependencies() == null || previous.dependencies() == null || release.publishedAt() == null
+                || release.publishedAt().isBefore(now.minus(DEPENDENCY_WINDOW))) {
+            return List.of();
+        }
+        List<Finding> out = new ArrayList<>();
+        for (String dep : release.dependencies().keySet()) {
+            if (previous.dependencies().containsKey(dep)) {
+                continue;
+            }
+            String why = dependencies.held(dep);
+            if (why != null) {
+                out.add(Finding.hold("new-dependency", "adds a dependency on " + dep + ", which Airlock holds: " + why,
+                        Map.of("dependency", dep, "range", release.dependencies().get(dep), "previousVersion", previous.version())));
+            }
+        }
+        return out;
     }
 
     /**

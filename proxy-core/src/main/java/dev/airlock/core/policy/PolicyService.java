@@ -49,6 +49,45 @@ public final class PolicyService {
     /** Releases whose files were fetched for inspection (or tried): never twice. */
     private final Cache<String, Boolean> prefetched = Caffeine.newBuilder().maximumSize(100_000).build();
 
+    /** The governing document of another package of an ecosystem (a dependency), or null; installed at start-up. */
+    public interface Lookup {
+        PackageMetadata governing(String ecosystem, String packageName) throws Exception;
+    }
+
+    private volatile Lookup lookup = (eco, pkg) -> null;
+    /** Set while a dependency is looked at: its own dependencies are not (one level, no cycles). */
+    private static final ThreadLocal<Boolean> LOOKING = ThreadLocal.withInitial(() -> false);
+
+    public void lookup(Lookup l) {
+        this.lookup = l;
+    }
+
+    /** Why a dependency's newest release is held, or null (not held, unknown, or not looked at now). */
+    private String dependencyHeld(String ecosystem, String dependency) {
+        if (LOOKING.get()) {
+            return null;
+        }
+        LOOKING.set(true);
+        try {
+            PackageMetadata md = lookup.governing(ecosystem, dependency);
+            if (md == null || md.releaseFacts().isEmpty()) {
+                return null;
+            }
+            PackageState s = packages.getIfPresent(key(ecosystem, dependency));
+            if (s == null) {
+                s = decide(ecosystem, md);
+            }
+            String newest = md.releaseFacts().get(md.releaseFacts().size() - 1).version();
+            Access a = access(ecosystem, dependency, newest, s);
+            return a instanceof Access.Blocked b ? newest + " " + String.join("; ", b.block().reasons()) : null;
+        } catch (Exception e) {
+            LOG.log(Level.DEBUG, "cannot look at dependency " + dependency + ": " + e.getMessage());
+            return null;
+        } finally {
+            LOOKING.set(false);
+        }
+    }
+
     /** Fetches (and so inspects) a release's file through the artifact path; installed at start-up. */
     public interface Prefetcher {
         void fetch(String ecosystem, dev.airlock.core.ecosystem.Route route) throws Exception;
@@ -131,8 +170,11 @@ public final class PolicyService {
     }
 
     /** A package's decisions in memory, and the next moment one of them changes by itself. */
-    private record PackageState(Map<String, Effective> byVersion, Instant nextChange) {
+    private record PackageState(Map<String, Effective> byVersion, Instant nextChange, Instant recheckAt) {
     }
+
+    /** A hold that rests on another package (a dependency) is looked at again this often. */
+    static final java.time.Duration RECHECK = java.time.Duration.ofHours(1);
 
     /**
      * Decides a package's releases from a freshly parsed document that governs them (blocking:
@@ -162,6 +204,9 @@ public final class PolicyService {
             inspectNewest(ecosystem, metadata);
         }
         PackageState s = packages.getIfPresent(key);
+        if (s != null && metadata.governsReleases() && !clock.instant().isBefore(s.recheckAt())) {
+            s = null; // it held a release for another package's sake: look again
+        }
         if (s == null) {
             s = metadata.governsReleases() ? decide(ecosystem, metadata) : load(ecosystem, metadata.packageName());
         }
@@ -328,7 +373,7 @@ public final class PolicyService {
         Map<String, dev.airlock.core.ecosystem.ContentFacts> content = new HashMap<>();
         contentFacts(ecosystem, pkg).forEach((v, h) -> content.put(v, h.facts()));
         List<Evaluation> evaluations = engine.evaluate(ecosystem, pkg, metadata.releaseFacts(), state.observedReleases(ecosystem, pkg),
-                content, now);
+                content, dep -> dependencyHeld(ecosystem, dep), now);
         Map<String, VerdictRecord> stored = state.verdicts(ecosystem, pkg);
         List<VerdictRecord> changed = new ArrayList<>();
         Map<String, Evaluation> byVersion = new HashMap<>();
@@ -373,6 +418,7 @@ public final class PolicyService {
         Map<String, Effective> byVersion = new HashMap<>();
         Instant now = clock.instant();
         Instant next = Instant.MAX;
+        Instant recheck = Instant.MAX;
         for (Evaluation e : evaluations.values()) {
             if (e.verdict() == Verdict.APPROVED) {
                 continue;
@@ -385,6 +431,10 @@ public final class PolicyService {
                 }
             }
             byVersion.put(e.version(), new Effective(id, e, decision));
+            if (e.findings().stream().anyMatch(f -> f.check().equals("new-dependency"))) {
+                recheck = now.plus(RECHECK);
+                next = next.isBefore(recheck) ? next : recheck;
+            }
             if (e.heldUntil() != null && e.heldUntil().isAfter(now) && e.heldUntil().isBefore(next)) {
                 next = e.heldUntil();
             }
@@ -392,7 +442,7 @@ public final class PolicyService {
                 next = decision.expiresAt();
             }
         }
-        return new PackageState(Map.copyOf(byVersion), next);
+        return new PackageState(Map.copyOf(byVersion), next, recheck);
     }
 
     static String findingsJson(List<Finding> findings) {

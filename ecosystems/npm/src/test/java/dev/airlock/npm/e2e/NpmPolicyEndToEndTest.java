@@ -234,6 +234,45 @@ class NpmPolicyEndToEndTest {
         }
     }
 
+    @Test
+    void aVersionAddingAFreshDependencyWithAnInstallHookIsHeld() throws Exception {
+        // axios (2026) shape: a four-day-old version of a trusted package adds a dependency published an hour ago
+        // that runs postinstall. The dependency is held by its own age and hook; the version adding it is held too.
+        MutableClock clock = new MutableClock(NOW);
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("plain-crypto", p -> p.version("4.2.1", v -> v.publishedAt(NOW.minus(Duration.ofHours(1)))
+                        .script("postinstall", "node setup.js")))
+                .pkg("axios-x", p -> p.version("1.7.0", v -> v.publishedAt(NOW.minus(Duration.ofDays(30))).dependency("form-data", "^4.0.0"))
+                        .version("1.7.1", v -> v.publishedAt(NOW.minus(Duration.ofDays(4))).dependency("form-data", "^4.0.0")
+                                .dependency("plain-crypto", "^4.2.0"))
+                        .distTag("latest", "1.7.1"))
+                .pkg("form-data", p -> p.version("4.0.0"))
+                .start();
+             RunningAirlock airlock = airlock(registry, clock)) {
+            ClientProcess.Result r = install("a", airlock, "axios-x");
+            assertEquals(0, r.exitCode(), r.both());
+            assertEquals("1.7.0", installedVersion("a", "axios-x"));
+            HttpBody held = HttpBody.of(airlock.get("/npm/axios-x/-/axios-x-1.7.1.tgz"));
+            assertEquals(403, held.status());
+            String reasons = held.json().get("reasons").toString();
+            assertTrue(reasons.contains("adds a dependency on plain-crypto") && reasons.contains("postinstall"), reasons);
+        }
+    }
+
+    @Test
+    void anInternalNameServedByThePublicUpstreamIsHeld() throws Exception {
+        // Dependency confusion: "@acme/*" is internal; the public upstream offering @acme/util is not believed.
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder().pkg("@acme/util", p -> p.version("99.0.0")).start()) {
+            AirlockConfig c = ConfigLoader.parse("server: { port: 0 }\npolicy: { internalNamespaces: ['@acme/*'] }\n"
+                    + "upstreams: { npm: { url: '" + registry.baseUrl() + "' } }\n", "internal.yaml").withStoragePath(tmp.resolve("data"));
+            try (RunningAirlock airlock = RunningAirlock.start(c)) {
+                ClientProcess.Result r = install("a", airlock, "@acme/util@99.0.0");
+                assertNotEquals(0, r.exitCode());
+                assertTrue(r.both().contains("internal name") && r.both().contains("dependency confusion"), r.both());
+            }
+        }
+    }
+
     /** A response's status and JSON body. */
     private record HttpBody(int status, JsonNode json) {
         static HttpBody of(java.net.http.HttpResponse<byte[]> r) throws Exception {
