@@ -55,7 +55,8 @@ public final class ConfigLoader {
     private static final List<String> CACHE_KEYS = List.of("metadataTtl", "metadataMaxSize");
     private static final List<String> AIRGAP_KEYS = List.of("trustedKeys");
     private static final List<String> POLICY_KEYS = List.of("mode", "minimumReleaseAge", "installHooks",
-            "publisherChange", "provenanceRegression", "internalNamespaces", "allow", "deny");
+            "publisherChange", "provenanceRegression", "internalNamespaces", "allow", "deny", "holdUnknownAge", "typosquats",
+            "knownMalicious");
 
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{(.*)}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -324,7 +325,22 @@ public final class ConfigLoader {
                 policy.field("provenanceRegression").bool(),
                 policy.field("internalNamespaces").strings(),
                 policy.field("allow").strings(),
-                policy.field("deny").strings());
+                policy.field("deny").strings(),
+                policy.field("holdUnknownAge").bool(),
+                policy.field("typosquats").bool(),
+                paths(policy.field("knownMalicious")));
+    }
+
+    private static List<java.nio.file.Path> paths(Node node) throws ConfigException {
+        List<java.nio.file.Path> out = new java.util.ArrayList<>();
+        for (String s : node.strings()) {
+            try {
+                out.add(java.nio.file.Path.of(s));
+            } catch (java.nio.file.InvalidPathException e) {
+                throw node.error("not a valid path", s, "a list of file or folder paths");
+            }
+        }
+        return out;
     }
 
     private static <T> T orElse(Node node, T fallback, Reader<T> reader) throws ConfigException {

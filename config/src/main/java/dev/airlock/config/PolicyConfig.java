@@ -16,12 +16,25 @@ import java.util.Objects;
  * @param internalNamespaces   names that must never come from a public upstream, e.g. {@code @acme/*}
  * @param allow                releases always let through, e.g. {@code npm:esbuild@*}
  * @param deny                 releases always kept out
+ * @param holdUnknownAge       hold a release whose age nothing tells (no publish time, present since
+ *                             Airlock first saw the package) while the age rule is on
+ * @param typosquats           hold a package whose name is one edit from a popular one of its ecosystem
+ * @param knownMalicious       OSV files (or folders of them) whose {@code MAL-} records deny releases,
+ *                             read at start-up; no network
  */
 public record PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallHooks installHooks,
         boolean publisherChange, boolean provenanceRegression, List<String> internalNamespaces,
-        List<String> allow, List<String> deny) {
+        List<String> allow, List<String> deny, boolean holdUnknownAge, boolean typosquats, List<java.nio.file.Path> knownMalicious) {
+
+    /** The rules without the unknown-age, typosquat and known-malicious settings (off, on, none). */
+    public PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallHooks installHooks, boolean publisherChange,
+                        boolean provenanceRegression, List<String> internalNamespaces, List<String> allow, List<String> deny) {
+        this(mode, minimumReleaseAge, installHooks, publisherChange, provenanceRegression, internalNamespaces, allow, deny, false, true,
+                List.of());
+    }
 
     public PolicyConfig {
+        knownMalicious = List.copyOf(knownMalicious);
         Objects.requireNonNull(mode, "mode");
         Checks.nonNegative("minimumReleaseAge", minimumReleaseAge);
         Objects.requireNonNull(installHooks, "installHooks");

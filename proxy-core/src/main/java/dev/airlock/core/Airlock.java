@@ -117,7 +117,14 @@ public final class Airlock implements AutoCloseable {
                         config.offline()));
             }
             FileFactsService facts = new FileFactsService(state, clock, metrics, probes);
-            PolicyService policy = new PolicyService(new PolicyEngine(config.policy(), false), state, clock,
+            java.util.Map<String, java.util.Set<String>> popular = new java.util.HashMap<>();
+            ecosystems.forEach(e -> popular.put(e.id(), e.ecosystem().popularNames()));
+            dev.airlock.core.policy.KnownMalicious malicious = dev.airlock.core.policy.KnownMalicious.load(config.policy().knownMalicious());
+            if (malicious.size() > 0) {
+                LOG.log(Level.INFO, "policy.knownMalicious: " + malicious.size() + " malicious releases or packages listed");
+            }
+            PolicyService policy = new PolicyService(new PolicyEngine(config.policy(), config.policy().holdUnknownAge(), malicious,
+                    new dev.airlock.core.policy.Typosquats(popular)), state, clock,
                     config.policy().mode() == dev.airlock.config.PolicyMode.ENFORCE);
             // People's decisions may come from another process on the same data (the command line).
             watchdog.scheduleWithFixedDelay(() -> {

@@ -100,4 +100,12 @@ public interface Ecosystem {
     default MetadataRequest governingRequest(String packageName) {
         return null;
     }
+
+    /**
+     * Popular package names of this ecosystem, for the typosquat check: a name one edit away
+     * from one of these (and not one itself) is held. Shipped with the module.
+     */
+    default java.util.Set<String> popularNames() {
+        return java.util.Set.of();
+    }
 }

@@ -41,12 +41,25 @@ public final class PolicyEngine {
      *                       since Airlock first saw the package) is held while the age rule is on
      */
     public PolicyEngine(PolicyConfig config, boolean holdUnknownAge) {
+        this(config, holdUnknownAge, KnownMalicious.none(), Typosquats.none());
+    }
+
+    private final KnownMalicious malicious;
+    private final Typosquats typosquats;
+
+    /**
+     * @param malicious  releases OSV lists as malicious (denied)
+     * @param typosquats each ecosystem's popular names, for {@code policy.typosquats}
+     */
+    public PolicyEngine(PolicyConfig config, boolean holdUnknownAge, KnownMalicious malicious, Typosquats typosquats) {
         this.config = config;
         this.holdUnknownAge = holdUnknownAge;
+        this.malicious = malicious;
+        this.typosquats = typosquats;
         this.allow = config.allow().stream().map(PolicyEngine::releasePattern).toList();
         this.deny = config.deny().stream().map(PolicyEngine::releasePattern).toList();
         this.internal = config.internalNamespaces().stream().map(PolicyEngine::glob).toList();
-        this.version = sha256(config + "|" + holdUnknownAge).substring(0, 16);
+        this.version = sha256(config + "|" + holdUnknownAge + "|" + malicious.size()).substring(0, 16);
     }
 
     /** Changes whenever a setting that decides verdicts changes; stored with each verdict. */
@@ -118,10 +131,22 @@ public final class PolicyEngine {
                                 Instant packageFirstSeen, ContentFacts content, ContentFacts previousContent, Instant now) {
         List<Finding> findings = new ArrayList<>();
         String coordinates = ecosystem + ":" + packageName + "@" + release.version();
-        boolean denied = matches(deny, ecosystem, packageName, release.version());
+        KnownMalicious.Entry mal = malicious.find(ecosystem, packageName, release.version());
+        boolean denied = matches(deny, ecosystem, packageName, release.version()) || mal != null;
+        if (mal != null) {
+            findings.add(Finding.hold("known-malicious", "listed as malicious by OSV " + mal.id() + (mal.summary().isEmpty() ? ""
+                    : ": " + mal.summary()), Map.of("osv", mal.id())));
+        }
         boolean allowed = !denied && matches(allow, ecosystem, packageName, release.version());
-        if (denied) {
+        if (denied && mal == null) {
             findings.add(Finding.hold("deny", "denied by policy.deny", Map.of("release", coordinates)));
+        }
+        if (config.typosquats()) {
+            String imitated = typosquats.imitates(ecosystem, packageName);
+            if (imitated != null) {
+                findings.add(Finding.hold("typosquat", packageName + " is one edit away from the popular package " + imitated
+                        + " (possible typosquat)", Map.of("popular", imitated)));
+            }
         }
         if (allowed) {
             findings.add(Finding.note("allow", "allowed by policy.allow", Map.of("release", coordinates)));

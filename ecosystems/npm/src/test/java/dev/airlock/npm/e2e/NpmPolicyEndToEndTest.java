@@ -273,6 +273,26 @@ class NpmPolicyEndToEndTest {
         }
     }
 
+    @Test
+    void knownMaliciousReleasesAndTyposquatsAreKeptOut() throws Exception {
+        // An offline OSV MAL- record denies a package; a name one edit from "express" is held as a typosquat.
+        Path osv = Files.writeString(tmp.resolve("MAL-2025-9999.json"), "{\"id\":\"MAL-2025-9999\",\"summary\":\"Malicious code in "
+                + "evil-pkg (npm)\",\"affected\":[{\"package\":{\"ecosystem\":\"npm\",\"name\":\"evil-pkg\"},\"versions\":[\"1.0.0\"]}]}");
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder().pkg("evil-pkg", p -> p.version("1.0.0"))
+                .pkg("expres", p -> p.version("4.18.2")).start()) {
+            AirlockConfig c = ConfigLoader.parse("server: { port: 0 }\npolicy: { knownMalicious: ['" + osv + "'] }\n"
+                    + "upstreams: { npm: { url: '" + registry.baseUrl() + "' } }\n", "mal.yaml").withStoragePath(tmp.resolve("data"));
+            try (RunningAirlock airlock = RunningAirlock.start(c)) {
+                ClientProcess.Result evil = install("a", airlock, "evil-pkg@1.0.0");
+                assertNotEquals(0, evil.exitCode());
+                assertTrue(evil.both().contains("MAL-2025-9999") && evil.both().contains("denied by Airlock"), evil.both());
+                ClientProcess.Result squat = install("b", airlock, "expres@4.18.2");
+                assertNotEquals(0, squat.exitCode());
+                assertTrue(squat.both().contains("one edit away from the popular package express"), squat.both());
+            }
+        }
+    }
+
     /** A response's status and JSON body. */
     private record HttpBody(int status, JsonNode json) {
         static HttpBody of(java.net.http.HttpResponse<byte[]> r) throws Exception {
