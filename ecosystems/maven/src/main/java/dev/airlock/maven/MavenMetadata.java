@@ -199,6 +199,11 @@ final class MavenMetadata implements PackageMetadata {
     }
 
     @Override
+    public java.util.Comparator<String> versionOrder() {
+        return MavenVersion.ORDER;
+    }
+
+    @Override
     public boolean governsReleases() {
         return !snapshot && !versions.isEmpty();
     }

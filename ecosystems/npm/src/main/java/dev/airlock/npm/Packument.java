@@ -419,6 +419,11 @@ final class Packument implements PackageMetadata {
     }
 
     @Override
+    public java.util.Comparator<String> versionOrder() {
+        return SemverOrder.INSTANCE;
+    }
+
+    @Override
     public boolean governsReleases() {
         return true;
     }

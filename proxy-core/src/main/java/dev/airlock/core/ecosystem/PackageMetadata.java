@@ -25,6 +25,15 @@ public interface PackageMetadata {
     }
 
     /**
+     * The ecosystem's version order, or null when it has none the core may use. With it, a
+     * release is compared with the last one published before it that is also lower (so a
+     * backport to an old line is not "the previous version" of the next release of a newer line).
+     */
+    default java.util.Comparator<String> versionOrder() {
+        return null;
+    }
+
+    /**
      * Whether this document is the one the policy decides the package's releases from (npm's
      * packument, a PyPI project page, an artifact's maven-metadata.xml). Other documents about
      * the package (a JSON API view, a project list) are rendered with what it decided.

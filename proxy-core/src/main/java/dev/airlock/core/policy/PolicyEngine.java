@@ -107,10 +107,21 @@ public final class PolicyEngine {
      */
     public List<Evaluation> evaluate(String ecosystem, String packageName, List<ReleaseFacts> history, Map<String, Instant> observed,
                                      Map<String, ContentFacts> content, Dependencies dependencies, Instant now) {
+        return evaluate(ecosystem, packageName, history, observed, content, dependencies, null, now);
+    }
+
+    /**
+     * @param order the ecosystem's version order, or null: with it, "previous" is the last release
+     *              published before this one that is also lower (backports to old lines are skipped)
+     */
+    public List<Evaluation> evaluate(String ecosystem, String packageName, List<ReleaseFacts> history, Map<String, Instant> observed,
+                                     Map<String, ContentFacts> content, Dependencies dependencies, java.util.Comparator<String> order,
+                                     Instant now) {
         Instant packageFirstSeen = observed.values().stream().min(Instant::compareTo).orElse(now);
         List<Evaluation> out = new ArrayList<>(history.size());
-        ReleaseFacts previous = null;
-        for (ReleaseFacts release : history) {
+        for (int i = 0; i < history.size(); i++) {
+            ReleaseFacts release = history.get(i);
+            ReleaseFacts previous = previous(history, i, order);
             Evaluation e = evaluate(ecosystem, packageName, release, previous, observed.get(release.version()), packageFirstSeen,
                     content.get(release.version()), previous == null ? null : content.get(previous.version()), now);
             List<Finding> added = addedDependencies(release, previous, dependencies, now);
@@ -122,9 +133,26 @@ public final class PolicyEngine {
                         e.factsDigest() + ":" + sha256(added.toString()).substring(0, 8));
             }
             out.add(e);
-            previous = release;
         }
         return out;
+    }
+
+    private static ReleaseFacts previous(List<ReleaseFacts> history, int i, java.util.Comparator<String> order) {
+        if (i == 0) {
+            return null;
+        }
+        if (order != null) {
+            for (int j = i - 1; j >= 0; j--) {
+                try {
+                    if (order.compare(history.get(j).version(), history.get(i).version()) < 0) {
+                        return history.get(j);
+                    }
+                } catch (RuntimeException unordered) {
+                    break; // a version the order cannot read: fall back to publish order
+                }
+            }
+        }
+        return history.get(i - 1);
     }
 
     private Evaluation evaluate(String ecosystem, String packageName, ReleaseFacts release, ReleaseFacts previous, Instant observedAt,
@@ -271,7 +299,8 @@ public final class PolicyEngine {
                 evidence.put("previousVersion", previous.version());
             }
             String what = previous == null ? "the first version runs " + h.getKey() + ": " + h.getValue()
-                    : isNew ? "adds a " + h.getKey() + " script, which " + previous.version() + " did not have: " + h.getValue()
+                    : isNew ? "adds " + (h.getKey().startsWith("i") ? "an " : "a ") + h.getKey() + " script, which " + previous.version()
+                    + " did not have: " + h.getValue()
                     : changed ? "changes its " + h.getKey() + " script from '" + was + "' to '" + h.getValue() + "'"
                     : before == null ? "runs " + h.getKey() + ": " + h.getValue() + " (the previous version's scripts are unknown)"
                     : "runs " + h.getKey() + " as " + previous.version() + " did: " + h.getValue();

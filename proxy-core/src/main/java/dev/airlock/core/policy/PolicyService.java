@@ -373,7 +373,7 @@ public final class PolicyService {
         Map<String, dev.airlock.core.ecosystem.ContentFacts> content = new HashMap<>();
         contentFacts(ecosystem, pkg).forEach((v, h) -> content.put(v, h.facts()));
         List<Evaluation> evaluations = engine.evaluate(ecosystem, pkg, metadata.releaseFacts(), state.observedReleases(ecosystem, pkg),
-                content, dep -> dependencyHeld(ecosystem, dep), now);
+                content, dep -> dependencyHeld(ecosystem, dep), metadata.versionOrder(), now);
         Map<String, VerdictRecord> stored = state.verdicts(ecosystem, pkg);
         List<VerdictRecord> changed = new ArrayList<>();
         Map<String, Evaluation> byVersion = new HashMap<>();
