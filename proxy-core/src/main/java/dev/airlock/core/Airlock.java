@@ -119,7 +119,10 @@ public final class Airlock implements AutoCloseable {
             FileFactsService facts = new FileFactsService(state, clock, metrics, probes);
             java.util.Map<String, java.util.Set<String>> popular = new java.util.HashMap<>();
             ecosystems.forEach(e -> popular.put(e.id(), e.ecosystem().popularNames()));
-            dev.airlock.core.policy.KnownMalicious malicious = dev.airlock.core.policy.KnownMalicious.load(config.policy().knownMalicious());
+            java.util.Map<String, java.util.function.UnaryOperator<String>> canonical = new java.util.HashMap<>();
+            ecosystems.forEach(e -> canonical.put(e.id(), e.ecosystem()::canonicalName));
+            dev.airlock.core.policy.KnownMalicious malicious = dev.airlock.core.policy.KnownMalicious.load(config.policy().knownMalicious(),
+                    canonical);
             if (malicious.size() > 0) {
                 LOG.log(Level.INFO, "policy.knownMalicious: " + malicious.size() + " malicious releases or packages listed");
             }

@@ -49,8 +49,21 @@ final class TarballInspector {
             long unpacked = 0;
             int entries = 0;
             String longName = null;
+            int manifests = 0;
             while (true) {
-                if (in.readNBytes(header, 0, 512) < 512 || isZero(header)) {
+                if (in.readNBytes(header, 0, 512) < 512) {
+                    break;
+                }
+                if (isZero(header)) {
+                    // The archive ends with two zero blocks; npm's tar reader skips a lone one and
+                    // goes on, so what follows one is read here too.
+                    if (in.readNBytes(header, 0, 512) < 512 || isZero(header)) {
+                        break;
+                    }
+                    anomalies.add(filename + " has entries after an end-of-archive block");
+                }
+                if (!checksumOk(header)) {
+                    anomalies.add(filename + " has a tar header whose checksum is wrong; not inspected further");
                     break;
                 }
                 if (++entries > MAX_ENTRIES) {
@@ -81,15 +94,24 @@ final class TarballInspector {
                 if (name.startsWith("/") || ("/" + name + "/").contains("/../")) {
                     anomalies.add(filename + " holds an entry with an unsafe path: " + name);
                 }
-                // npm strips the first path component ("package/" by convention).
-                int slash = name.indexOf('/');
-                String inPackage = slash < 0 ? name : name.substring(slash + 1);
-                if ((type == '0' || type == 0) && inPackage.equals("package.json") && manifest == null && size <= MAX_MANIFEST) {
-                    manifest = in.readNBytes((int) size);
-                    in.skipNBytes(padded - size);
-                    continue;
+                boolean regular = type == '0' || type == 0 || type == '7';
+                // npm strips the first path component ("package/" by convention); an entry with
+                // none is dropped, so only "<dir>/package.json" is the manifest npm uses.
+                String stripped = name.startsWith("./") ? name.substring(2) : name;
+                int slash = stripped.indexOf('/');
+                String inPackage = slash < 0 ? null : stripped.substring(slash + 1);
+                if (regular && "package.json".equals(inPackage)) {
+                    if (++manifests > 1) {
+                        anomalies.add(filename + " has more than one package.json (npm keeps the last, readers may take another)");
+                    }
+                    if (size <= MAX_MANIFEST) {
+                        manifest = in.readNBytes((int) size);
+                        in.skipNBytes(padded - size);
+                        continue;
+                    }
+                    anomalies.add(filename + ": its package.json is larger than " + MAX_MANIFEST + " bytes");
                 }
-                if ((type == '0' || type == 0) && inPackage.equals("binding.gyp")) {
+                if (regular && "binding.gyp".equals(inPackage)) {
                     bindingGyp = true;
                 }
                 in.skipNBytes(padded);
@@ -175,8 +197,20 @@ final class TarballInspector {
 
     private static String name(byte[] h) {
         String name = cString(h, 0, 100);
-        String prefix = new String(h, 257, 5, StandardCharsets.US_ASCII).equals("ustar") ? cString(h, 345, 155) : "";
+        // POSIX ustar ("ustar\0" "00") has a name prefix; old GNU headers ("ustar  ") use those bytes for times.
+        boolean posix = new String(h, 257, 8, StandardCharsets.ISO_8859_1).equals("ustar\u000000");
+        String prefix = posix ? cString(h, 345, 155) : "";
         return prefix.isEmpty() ? name : prefix + "/" + name;
+    }
+
+    /** The header's checksum: the byte sum with the checksum field counted as spaces. */
+    private static boolean checksumOk(byte[] h) {
+        long declared = octal(h, 148, 8);
+        long sum = 0;
+        for (int i = 0; i < 512; i++) {
+            sum += i >= 148 && i < 156 ? ' ' : h[i] & 0xff;
+        }
+        return declared == sum;
     }
 
     private static String paxPath(String records) {

@@ -167,6 +167,11 @@ public final class PypiEcosystem implements Ecosystem {
         return WheelInspector.inspect(filename, file);
     }
 
+    @Override
+    public String canonicalName(String name) {
+        return PypiNames.normalize(name);
+    }
+
     /** The route of a project's file, for inspecting a release before it is listed. */
     static Route file(String normalized, String filename) {
         return new Route.Artifact(metadata(normalized, SimpleFormat.JSON, normalized + "/"), filename);

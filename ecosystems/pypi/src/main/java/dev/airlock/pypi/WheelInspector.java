@@ -43,8 +43,11 @@ final class WheelInspector {
                     anomalies.add(filename + " holds an entry with an unsafe path: " + name);
                 }
                 // Top level (purelib/platlib root) or a .data/purelib|platlib folder: both land in site-packages.
-                boolean siteRoot = !name.contains("/") || name.matches("[^/]+\\.data/(purelib|platlib)/[^/]+");
-                if (siteRoot && name.endsWith(".pth")) {
+                boolean siteRoot = !name.contains("/") || name.matches("[^/]+\\.data/(purelib|platlib)/[^/]+")
+                        || name.matches("[^/]+\\.data/data/.*/site-packages/[^/]+");
+                String base = name.substring(name.lastIndexOf('/') + 1);
+                // .pth lines starting with "import" run at every start; so do these two modules.
+                if (siteRoot && (name.endsWith(".pth") || base.equals("sitecustomize.py") || base.equals("usercustomize.py"))) {
                     pth.add(name);
                 }
             }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -75,5 +76,22 @@ class WheelMetadataTest {
         byte[] wheel = zip("mine-1.0.dist-info/METADATA", "x".repeat(WheelMetadata.MAX_BYTES + 1));
         IOException e = assertThrows(IOException.class, () -> WheelMetadata.extract(write("a.whl", wheel), "mine-1.0-py3-none-any.whl"));
         assertTrue(e.getMessage().contains("larger than"), e.getMessage());
+    }
+
+    @Test
+    void startupCodeIsFoundWhereverAWheelInstallsIt() throws Exception {
+        // .pth files in site-packages (top level, purelib, or a data scheme path into site-packages), and the two modules
+        // Python imports at every start; a .pth deeper inside a package is not on the path and runs nothing.
+        byte[] wheel = zip("evil.pth", "import os", "x-1.0.data/purelib/b.pth", "import os",
+                "x-1.0.data/data/lib/python3.12/site-packages/c.pth", "import os", "sitecustomize.py", "print(1)",
+                "x/not-run.pth", "import os", "x-1.0.dist-info/METADATA", "Name: x\n");
+        dev.airlock.core.ecosystem.ContentFacts f = WheelInspector.inspect("x-1.0-py3-none-any.whl", write("w.whl", wheel));
+        String found = f.installHooks().get(".pth");
+        for (String expected : List.of("evil.pth", "x-1.0.data/purelib/b.pth", "site-packages/c.pth", "sitecustomize.py")) {
+            assertTrue(found.contains(expected), expected + " in " + found);
+        }
+        assertTrue(!found.contains("not-run.pth"), found);
+        byte[] clean = zip("x/__init__.py", "", "x-1.0.dist-info/METADATA", "Name: x\n");
+        assertTrue(WheelInspector.inspect("x-1.0-py3-none-any.whl", write("c.whl", clean)).installHooks().isEmpty());
     }
 }

@@ -83,7 +83,7 @@ final class QuarantineCommand implements Callable<Integer> {
                 err.println("airlock: no Airlock data in " + data.toAbsolutePath() + " (use --data DIR or --config FILE)");
                 return 1;
             }
-            try (SqliteStateStore store = new SqliteStateStore(data)) {
+            try (SqliteStateStore store = SqliteStateStore.openExisting(data)) {
                 return run(new Quarantine(store, Clock.systemUTC()), spec.commandLine().getOut());
             } catch (IllegalArgumentException e) {
                 err.println("airlock: " + e.getMessage());

@@ -108,4 +108,9 @@ public interface Ecosystem {
     default java.util.Set<String> popularNames() {
         return java.util.Set.of();
     }
+
+    /** The name Airlock keys a package by, from a name as published (PyPI normalises; most keep it). */
+    default String canonicalName(String name) {
+        return name;
+    }
 }

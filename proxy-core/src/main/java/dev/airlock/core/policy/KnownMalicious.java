@@ -42,6 +42,15 @@ public final class KnownMalicious {
      * @throws IOException naming the file that cannot be read or is not an OSV record
      */
     public static KnownMalicious load(List<Path> sources) throws IOException {
+        return load(sources, Map.of());
+    }
+
+    /**
+     * @param canonical each ecosystem's name normalisation (PyPI's PEP 503): OSV records carry
+     *                  names as published, Airlock keys packages by canonical name
+     */
+    public static KnownMalicious load(List<Path> sources, Map<String, java.util.function.UnaryOperator<String>> canonical)
+            throws IOException {
         Map<String, List<Entry>> out = new HashMap<>();
         for (Path source : sources) {
             List<Path> files;
@@ -60,13 +69,14 @@ public final class KnownMalicious {
                     throw new IOException("policy.knownMalicious: " + f + " is not valid JSON: " + e.getMessage(), e);
                 }
                 String id = record.path("id").asText("");
-                if (!id.startsWith("MAL-")) {
+                if (!id.startsWith("MAL-") || record.hasNonNull("withdrawn")) {
                     continue; // only malicious-package records deny; vulnerabilities are another matter
                 }
                 String summary = record.path("summary").asText(record.path("details").asText("")).lines().findFirst().orElse("");
                 for (JsonNode affected : record.path("affected")) {
                     String eco = affected.path("package").path("ecosystem").asText("").toLowerCase(Locale.ROOT);
-                    String name = affected.path("package").path("name").asText("");
+                    String name = canonical.getOrDefault(eco, java.util.function.UnaryOperator.identity())
+                            .apply(affected.path("package").path("name").asText(""));
                     if (eco.isEmpty() || name.isEmpty()) {
                         continue;
                     }

@@ -75,7 +75,7 @@ public final class PolicyService {
             }
             PackageState s = packages.getIfPresent(key(ecosystem, dependency));
             if (s == null) {
-                s = decide(ecosystem, md);
+                s = decide(ecosystem, md, false);
             }
             String newest = md.releaseFacts().get(md.releaseFacts().size() - 1).version();
             Access a = access(ecosystem, dependency, newest, s);
@@ -154,23 +154,33 @@ public final class PolicyService {
     /** One release's automatic decision and the person's decision in force, if any. */
     private record Effective(String id, Evaluation evaluation, DecisionRecord decision) {
 
+        private boolean inForce(Instant now) {
+            return decision != null && (decision.expiresAt() == null || now.isBefore(decision.expiresAt()));
+        }
+
+        /** A reject always keeps it out; a release lets it through unless the policy denies it (deny list, OSV). */
         boolean visibleAt(Instant now) {
-            if (decision != null && (decision.expiresAt() == null || now.isBefore(decision.expiresAt()))) {
-                return decision.action().equals("release");
+            if (inForce(now)) {
+                return decision.action().equals("release") && evaluation.verdict() != Verdict.DENIED;
             }
             return evaluation.visibleAt(now);
         }
 
         Verdict verdictAt(Instant now) {
-            if (decision != null && (decision.expiresAt() == null || now.isBefore(decision.expiresAt()))) {
-                return decision.action().equals("release") ? Verdict.APPROVED : Verdict.DENIED;
+            if (inForce(now) && decision.action().equals("reject")) {
+                return Verdict.DENIED;
             }
-            return evaluation.visibleAt(now) ? Verdict.APPROVED : evaluation.verdict();
+            return visibleAt(now) ? Verdict.APPROVED : evaluation.verdict();
         }
     }
 
     /** A package's decisions in memory, and the next moment one of them changes by itself. */
     private record PackageState(Map<String, Effective> byVersion, Instant nextChange, Instant recheckAt) {
+
+        /** Same decisions (the times they change next are not part of it). */
+        boolean sameAs(PackageState other) {
+            return other != null && byVersion.equals(other.byVersion);
+        }
     }
 
     /** A hold that rests on another package (a dependency) is looked at again this often. */
@@ -185,8 +195,11 @@ public final class PolicyService {
             return;
         }
         PackageState before = packages.getIfPresent(key(ecosystem, parsed.packageName()));
-        PackageState after = decide(ecosystem, parsed);
-        if (before != null && !before.equals(after)) {
+        // Called inside the metadata fetch's single flight: no other package's metadata is loaded
+        // from here (two packages depending on each other would wait on each other). Dependencies
+        // are looked at when the package is next rendered or served, outside the flight.
+        PackageState after = decide(ecosystem, parsed, false);
+        if (before != null && !before.sameAs(after)) {
             onChange.accept(ecosystem, parsed.packageName());
         }
     }
@@ -208,7 +221,7 @@ public final class PolicyService {
             s = null; // it held a release for another package's sake: look again
         }
         if (s == null) {
-            s = metadata.governsReleases() ? decide(ecosystem, metadata) : load(ecosystem, metadata.packageName());
+            s = metadata.governsReleases() ? decide(ecosystem, metadata, true) : load(ecosystem, metadata.packageName());
         }
         Instant now = clock.instant();
         Map<String, Effective> byVersion = s.byVersion();
@@ -330,12 +343,34 @@ public final class PolicyService {
         if (!enforce) {
             return Optional.empty();
         }
+        boolean governing = metadata != null && metadata.governsReleases();
         PackageState s = packages.getIfPresent(key(ecosystem, packageName));
-        if (s == null) {
-            s = metadata != null && metadata.governsReleases() ? decide(ecosystem, metadata) : load(ecosystem, packageName);
+        if (s != null && governing && (!clock.instant().isBefore(s.recheckAt()) || !s.byVersion().containsKey(version)
+                && metadata.releases().stream().anyMatch(r -> r.version().equals(version)))) {
+            s = null; // provisional, or decided from a document that did not list this version yet
         }
-        return access(ecosystem, packageName, version, s) instanceof Access.Blocked b ? Optional.of(b.block()) : Optional.empty();
+        if (s == null) {
+            s = governing ? decide(ecosystem, metadata, true) : load(ecosystem, packageName);
+        }
+        if (access(ecosystem, packageName, version, s) instanceof Access.Blocked b) {
+            return Optional.of(b.block());
+        }
+        if (!governing) {
+            // Nothing decides this release from metadata: the rules that need none still apply.
+            Evaluation alone = engine.evaluate(ecosystem, packageName, List.of(new dev.airlock.core.ecosystem.ReleaseFacts(version,
+                    null, null, null, null, null)), Map.of(), clock.instant()).get(0);
+            List<String> reasons = alone.findings().stream().filter(f -> f.holds() && METADATA_FREE.contains(f.check()))
+                    .map(Finding::message).toList();
+            if (!reasons.isEmpty()) {
+                return Optional.of(new Block(ecosystem, packageName, version, alone.verdict() == Verdict.DENIED ? Verdict.DENIED
+                        : Verdict.QUARANTINED, reasons, PolicyEngine.releaseId(ecosystem, packageName, version)));
+            }
+        }
+        return Optional.empty();
     }
+
+    /** Checks that decide on a name and version alone. */
+    private static final java.util.Set<String> METADATA_FREE = java.util.Set.of("deny", "known-malicious", "namespace", "typosquat");
 
     private Access access(String ecosystem, String packageName, String version, PackageState s) {
         Effective e = s.byVersion().get(version);
@@ -366,14 +401,20 @@ public final class PolicyService {
         }
     }
 
-    /** Runs the engine, stores what changed, and caches the result. */
-    private PackageState decide(String ecosystem, PackageMetadata metadata) {
+    /**
+     * Runs the engine, stores what changed, and caches the result.
+     *
+     * @param dependencies whether other packages may be loaded to look at added dependencies;
+     *                     without, the result is provisional and decided again on next use
+     */
+    private PackageState decide(String ecosystem, PackageMetadata metadata, boolean dependencies) {
+        boolean lookAtDependencies = dependencies && !LOOKING.get();
         String pkg = metadata.packageName();
         Instant now = clock.instant();
         Map<String, dev.airlock.core.ecosystem.ContentFacts> content = new HashMap<>();
         contentFacts(ecosystem, pkg).forEach((v, h) -> content.put(v, h.facts()));
         List<Evaluation> evaluations = engine.evaluate(ecosystem, pkg, metadata.releaseFacts(), state.observedReleases(ecosystem, pkg),
-                content, dep -> dependencyHeld(ecosystem, dep), metadata.versionOrder(), now);
+                content, dep -> lookAtDependencies && !dep.equals(pkg) ? dependencyHeld(ecosystem, dep) : null, metadata.versionOrder(), now);
         Map<String, VerdictRecord> stored = state.verdicts(ecosystem, pkg);
         List<VerdictRecord> changed = new ArrayList<>();
         Map<String, Evaluation> byVersion = new HashMap<>();
@@ -397,7 +438,10 @@ public final class PolicyService {
                 LOG.log(Level.INFO, r.verdict() + " " + ecosystem + " " + pkg + "@" + r.version() + " (release " + r.id() + ")");
             }
         }
-        PackageState s = build(ecosystem, pkg, byVersion);
+        PackageState s = build(ecosystem, pkg, byVersion, stored);
+        if (!lookAtDependencies) {
+            s = new PackageState(s.byVersion(), clock.instant(), clock.instant());
+        }
         packages.put(key(ecosystem, pkg), s);
         return s;
     }
@@ -409,26 +453,33 @@ public final class PolicyService {
             byVersion.put(r.version(), new Evaluation(r.version(), Verdict.valueOf(r.verdict()), findings(r.findings()), r.heldUntil(),
                     r.factsDigest()));
         }
-        PackageState s = build(ecosystem, pkg, byVersion);
+        PackageState s = build(ecosystem, pkg, byVersion, null);
         packages.put(key(ecosystem, pkg), s);
         return s;
     }
 
-    private PackageState build(String ecosystem, String pkg, Map<String, Evaluation> evaluations) {
+    /**
+     * @param stored the package's verdict rows (to find people's decisions on releases approved
+     *               now), or null to read them
+     */
+    private PackageState build(String ecosystem, String pkg, Map<String, Evaluation> evaluations, Map<String, VerdictRecord> stored) {
+        Map<String, List<DecisionRecord>> decisions = state.decisionsFor(ecosystem, pkg);
         Map<String, Effective> byVersion = new HashMap<>();
         Instant now = clock.instant();
         Instant next = Instant.MAX;
         Instant recheck = Instant.MAX;
         for (Evaluation e : evaluations.values()) {
-            if (e.verdict() == Verdict.APPROVED) {
-                continue;
-            }
             String id = PolicyEngine.releaseId(ecosystem, pkg, e.version());
             DecisionRecord decision = null;
-            for (DecisionRecord d : state.decisions(id)) {
-                if (d.factsDigest().equals(e.factsDigest())) {
-                    decision = d; // the latest one made for these facts
+            for (DecisionRecord d : decisions.getOrDefault(id, List.of())) {
+                // The latest decision that applies: a reject whatever changed since; a release
+                // only for the facts it was made for.
+                if (d.action().equals("reject") || d.factsDigest().equals(e.factsDigest())) {
+                    decision = d;
                 }
+            }
+            if (e.verdict() == Verdict.APPROVED && decision == null) {
+                continue;
             }
             byVersion.put(e.version(), new Effective(id, e, decision));
             if (e.findings().stream().anyMatch(f -> f.check().equals("new-dependency"))) {

@@ -71,6 +71,10 @@ public final class Quarantine {
             throw new IllegalArgumentException("a reason is required");
         }
         VerdictRecord v = state.verdict(id).orElseThrow(() -> new IllegalArgumentException("no release with id " + id));
+        if (action.equals("release") && v.verdict().equals("DENIED")) {
+            throw new IllegalArgumentException(v.packageName() + "@" + v.version() + " is denied by the policy (policy.deny or "
+                    + "policy.knownMalicious), not held: change the policy to let it through");
+        }
         Instant now = clock.instant();
         state.addDecision(new DecisionRecord(0, id, action, reason.strip(), actor, v.factsDigest(),
                 expires == null ? null : now.plus(expires), now));
@@ -81,7 +85,9 @@ public final class Quarantine {
         Instant now = clock.instant();
         DecisionRecord inForce = null;
         for (DecisionRecord d : state.decisions(v.id())) {
-            if (d.factsDigest().equals(v.factsDigest()) && (d.expiresAt() == null || now.isBefore(d.expiresAt()))) {
+            // As the server applies them: a reject whatever changed since, a release for its facts only.
+            if ((d.action().equals("reject") || d.factsDigest().equals(v.factsDigest()))
+                    && (d.expiresAt() == null || now.isBefore(d.expiresAt()))) {
                 inForce = d;
             }
         }

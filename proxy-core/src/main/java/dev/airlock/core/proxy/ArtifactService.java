@@ -254,15 +254,17 @@ public final class ArtifactService {
                             + ref.expected().sri() + " but the downloaded bytes are " + got + "; nothing was cached");
                 }
                 pending.commit();
-                ArtifactRecord r = keep(new ArtifactRecord(eco.id(), route.metadata().packageName(), route.filename(),
-                        ref.version(), pending.sha256Hex(), pending.size(), ref.contentType(), ref.expected().sri(), clock.instant()));
+                ArtifactRecord fresh = new ArtifactRecord(eco.id(), route.metadata().packageName(), route.filename(),
+                        ref.version(), pending.sha256Hex(), pending.size(), ref.contentType(), ref.expected().sri(), clock.instant());
+                // Read before it is indexed: no request finds the file until the policy knows what is in it.
+                inspect(eco, meta.entry().metadata(), fresh, blobs.pathOf(fresh.sha256()));
+                ArtifactRecord r = keep(fresh);
                 Indexed i = new Indexed(r, blobs.pathOf(r.sha256()));
                 index.put(key, i);
                 if (eco.ecosystem().rendersFileFacts()) {
                     derive(eco, meta.entry().metadata(), ref, r, i.file());
                     facts.changed(eco, route.metadata().packageName());
                 }
-                inspect(eco, meta.entry().metadata(), r, i.file());
                 return new Served(r, i.file(), CacheStatus.MISS, smallBytes(i));
             }
         } catch (UpstreamException e) {
@@ -414,13 +416,15 @@ public final class ArtifactService {
             Map<String, String> kept = new java.util.TreeMap<>(computed);
             kept.remove("SHA-256");
             String upstreamDigest = checks.isEmpty() ? null : checks.get(0).getKey() + "=" + checks.get(0).getValue();
-            ArtifactRecord r = keep(new ArtifactRecord(eco.id(), request.packageName(), request.path(),
+            ArtifactRecord fresh = new ArtifactRecord(eco.id(), request.packageName(), request.path(),
                     request.version(), pending.sha256Hex(), pending.size(), request.contentType(), upstreamDigest, clock.instant(),
-                    null, kept));
+                    null, kept);
+            // Read before it is indexed: no request finds the file until the policy knows what is in it.
+            inspect(eco, null, fresh, blobs.pathOf(fresh.sha256()));
+            ArtifactRecord r = keep(fresh);
             Indexed i = new Indexed(r, blobs.pathOf(r.sha256()));
             index.put(key, i);
             notFound.invalidate(key);
-            inspect(eco, null, r, i.file());
             return new Served(r, i.file(), CacheStatus.MISS, smallBytes(i));
         }
     }

@@ -269,13 +269,21 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 }
             }
             offload(ctx, ex, () -> {
+                // Decided again after the file is loaded: its first download is read (an annotation
+                // processor, a plugin) before anything is sent.
                 java.util.Optional<PolicyService.Block> block = policy.check(eco.id(), f.request().packageName(), f.request().version(),
                         governing(eco, f.request()));
-                ArtifactService.Served served = block.isPresent() ? null : services.artifacts().loadFile(eco, f.request());
+                ArtifactService.Served served = null;
+                if (block.isEmpty()) {
+                    served = services.artifacts().loadFile(eco, f.request());
+                    block = policy.check(eco.id(), f.request().packageName(), f.request().version(), governing(eco, f.request()));
+                }
+                java.util.Optional<PolicyService.Block> decided = block;
+                ArtifactService.Served file = served;
                 return () -> {
-                    if (block.isPresent()) {
-                        sendBlocked(ctx, ex, block.get());
-                    } else if (!sendFile(ctx, ex, request, served, servedDigests(f.request(), served))) {
+                    if (decided.isPresent()) {
+                        sendBlocked(ctx, ex, decided.get());
+                    } else if (!sendFile(ctx, ex, request, file, servedDigests(f.request(), file))) {
                         sendError(ctx, ex, ex.head, 500, "the cached file " + f.request().path() + " disappeared; retry", false);
                     }
                 };
@@ -284,7 +292,15 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             ex.routeKind = "checksum";
             offload(ctx, ex, () -> {
                 String hex = services.artifacts().fileDigest(eco, d.file(), d.algorithm());
-                return () -> sendBytes(ctx, ex, 200, "text/plain; charset=us-ascii", hex.getBytes(StandardCharsets.US_ASCII));
+                java.util.Optional<PolicyService.Block> block = services.metadata().policy().check(eco.id(), d.file().packageName(),
+                        d.file().version(), governing(eco, d.file()));
+                return () -> {
+                    if (block.isPresent()) {
+                        sendBlocked(ctx, ex, block.get());
+                    } else {
+                        sendBytes(ctx, ex, 200, "text/plain; charset=us-ascii", hex.getBytes(StandardCharsets.US_ASCII));
+                    }
+                };
             });
         } else if (route instanceof Route.MetadataDigest d) {
             ex.routeKind = "checksum";

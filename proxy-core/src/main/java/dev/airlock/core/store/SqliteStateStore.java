@@ -42,6 +42,19 @@ public final class SqliteStateStore implements StateStore {
     private final ReentrantLock lock = new ReentrantLock();
 
     public SqliteStateStore(Path dataDir) {
+        this(dataDir, true);
+    }
+
+    /**
+     * Opens the data of a server that may be running: the schema is used as it is, never
+     * migrated, so a command-line tool from another release cannot change a live store under
+     * its server. A schema other than this release's is refused.
+     */
+    public static SqliteStateStore openExisting(Path dataDir) {
+        return new SqliteStateStore(dataDir, false);
+    }
+
+    private SqliteStateStore(Path dataDir, boolean migrate) {
         try {
             Files.createDirectories(dataDir);
             conn = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("state.db").toAbsolutePath());
@@ -51,7 +64,20 @@ public final class SqliteStateStore implements StateStore {
                 st.execute("PRAGMA foreign_keys=ON");
                 st.execute("PRAGMA busy_timeout=5000");
             }
-            migrate();
+            if (migrate) {
+                migrate();
+            } else {
+                int version;
+                try (Statement st = conn.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT coalesce(max(version), 0) FROM schema_version")) {
+                    version = rs.getInt(1);
+                }
+                if (version != MIGRATION_FILES.length) {
+                    conn.close();
+                    throw new SQLException("the data has schema version " + version + " but this Airlock release uses "
+                            + MIGRATION_FILES.length + "; use the release the server runs");
+                }
+            }
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("cannot open the state store in " + dataDir + ": " + e.getMessage(), e);
         }
@@ -463,6 +489,20 @@ public final class SqliteStateStore implements StateStore {
     public List<DecisionRecord> decisions(String id) {
         return decisionQuery("SELECT seq, id, action, reason, actor, facts_digest, expires_at, decided_at FROM release_decisions "
                 + "WHERE id=? ORDER BY seq", (ps, unused) -> ps.setString(1, id));
+    }
+
+    @Override
+    public Map<String, List<DecisionRecord>> decisionsFor(String ecosystem, String packageName) {
+        Map<String, List<DecisionRecord>> out = new HashMap<>();
+        for (DecisionRecord d : decisionQuery("SELECT d.seq, d.id, d.action, d.reason, d.actor, d.facts_digest, d.expires_at, d.decided_at "
+                + "FROM release_decisions d JOIN release_verdicts v ON v.id = d.id WHERE v.ecosystem=? AND v.package=? ORDER BY d.seq",
+                (ps, unused) -> {
+                    ps.setString(1, ecosystem);
+                    ps.setString(2, packageName);
+                })) {
+            out.computeIfAbsent(d.id(), k -> new ArrayList<>()).add(d);
+        }
+        return out;
     }
 
     @Override

@@ -69,6 +69,9 @@ public interface StateStore extends AutoCloseable {
     /** Decisions about one release, oldest first. */
     List<DecisionRecord> decisions(String id);
 
+    /** Every decision about a package's releases, by release id, oldest first. */
+    Map<String, List<DecisionRecord>> decisionsFor(String ecosystem, String packageName);
+
     /** Decisions recorded after this sequence number, oldest first (for other processes' changes). */
     List<DecisionRecord> decisionsAfter(long seq);
 

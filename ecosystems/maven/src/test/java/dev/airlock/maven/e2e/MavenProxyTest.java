@@ -318,4 +318,22 @@ class MavenProxyTest {
             assertEquals(2, up.gets(path), "nothing was cached");
         }
     }
+
+    @Test
+    void aPinnedVersionIsReadBeforeItsFirstDownloadIsServed() throws Exception {
+        // A build pinning the version fetches the jar directly (no maven-metadata.xml): the jar is still read
+        // before anything is sent, and its annotation processor holds it on this very request.
+        try (FixtureMavenRepository up = FixtureMavenRepository.builder()
+                .jar("org.fixture", "lib-ap", "1.0")
+                .jar("org.fixture", "lib-ap", "1.1", j -> j.resource("META-INF/services/javax.annotation.processing.Processor", "org.fixture.Sneaky\n"))
+                .start();
+             RunningAirlock a = airlock("d", List.of(URI.create(up.baseUrl())), false)) {
+            String jar = FixtureMavenRepository.path("org.fixture", "lib-ap", "1.1", "jar");
+            HttpResponse<byte[]> first = a.get("/maven/" + jar);
+            assertEquals(403, first.statusCode(), text(first));
+            assertTrue(text(first).contains("org.fixture.Sneaky"), text(first));
+            assertEquals(403, a.get("/maven/" + jar + ".sha1").statusCode(), "its checksum is refused too");
+            assertEquals(200, a.get("/maven/" + FixtureMavenRepository.path("org.fixture", "lib-ap", "1.0", "jar")).statusCode());
+        }
+    }
 }

@@ -286,10 +286,56 @@ class NpmPolicyEndToEndTest {
                 ClientProcess.Result evil = install("a", airlock, "evil-pkg@1.0.0");
                 assertNotEquals(0, evil.exitCode());
                 assertTrue(evil.both().contains("MAL-2025-9999") && evil.both().contains("denied by Airlock"), evil.both());
+                // A person cannot release what the policy denies: the deny list or the OSV file has to change.
+                String id = HttpBody.of(airlock.get("/npm/evil-pkg/-/evil-pkg-1.0.0.tgz")).json().get("releaseId").asText();
+                String[] release = quarantine("release", id, "--reason", "looks fine", "--data", tmp.resolve("data").toString());
+                assertEquals("1", release[0]);
+                assertTrue(release[2].contains("denied by the policy"), release[2]);
                 ClientProcess.Result squat = install("b", airlock, "expres@4.18.2");
                 assertNotEquals(0, squat.exitCode());
                 assertTrue(squat.both().contains("one edit away from the popular package express"), squat.both());
             }
+        }
+    }
+
+    @Test
+    void aRejectOutlivesTheAgeHoldItWasMadeUnder() throws Exception {
+        // Rejected while held for its age: coming of age does not bring it back.
+        MutableClock clock = new MutableClock(NOW);
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("stealer", p -> p.version("1.0.0").version("1.0.1", v -> v.publishedAt(NOW.minus(Duration.ofHours(2)))))
+                .start();
+             RunningAirlock airlock = airlock(registry, clock)) {
+            HttpBody young = HttpBody.of(airlock.get("/npm/stealer/-/stealer-1.0.1.tgz"));
+            assertEquals(403, young.status());
+            String id = young.json().get("releaseId").asText();
+            assertEquals("0", quarantine("reject", id, "--reason", "credential stealer", "--data", tmp.resolve("data").toString())[0]);
+            waitUntil(() -> HttpBody.of(airlock.get("/npm/stealer/-/stealer-1.0.1.tgz")).json().get("verdict").asText().equals("DENIED"));
+            clock.advance(Duration.ofDays(10));
+            HttpBody later = HttpBody.of(airlock.get("/npm/stealer/-/stealer-1.0.1.tgz"));
+            assertEquals(403, later.status(), later.json().toString());
+            assertTrue(later.json().get("reasons").toString().contains("credential stealer"));
+            assertTrue(!M.readTree(airlock.get("/npm/stealer").body()).get("versions").has("1.0.1"), "still hidden");
+        }
+    }
+
+    @Test
+    void aPackageDependingOnItselfIsDecidedWithoutWaitingOnItself() throws Exception {
+        // A young release adding a dependency on its own package must not make Airlock wait for its own fetch.
+        MutableClock clock = new MutableClock(NOW);
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("selfish", p -> p.version("1.0.0").version("1.0.1", v -> v.publishedAt(NOW.minus(Duration.ofDays(4)))
+                        .dependency("selfish", "^1.0.0")))
+                .start();
+             RunningAirlock airlock = airlock(registry, clock)) {
+            java.util.concurrent.CompletableFuture<Integer> status = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return airlock.get("/npm/selfish/-/selfish-1.0.1.tgz").statusCode();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            assertEquals(200, status.get(30, java.util.concurrent.TimeUnit.SECONDS));
         }
     }
 

@@ -1,0 +1,113 @@
+package dev.airlock.npm;
+
+import dev.airlock.core.ecosystem.ContentFacts;
+import dev.airlock.core.ecosystem.ReleaseFacts;
+import dev.airlock.npm.fixture.TarGz;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Reading npm tarballs as npm unpacks them: decoys, duplicates, broken headers, links, native builds. */
+class TarballInspectorTest {
+
+    private static final ReleaseFacts NO_SCRIPTS = new ReleaseFacts("1.0.0", null, null, null, Map.of(), Map.of("dep", "^1.0.0"));
+
+    @TempDir
+    Path tmp;
+
+    private ContentFacts read(List<TarGz.Entry> entries, ReleaseFacts registry) throws Exception {
+        return TarballInspector.inspect("x-1.0.0.tgz", Files.write(tmp.resolve("x.tgz"), TarGz.tgz(entries)), registry);
+    }
+
+    private static TarGz.Entry file(String name, String content) {
+        return TarGz.Entry.file(name, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aMatchingManifestIsClean() throws Exception {
+        ContentFacts f = read(List.of(file("package/package.json", "{\"name\":\"x\",\"dependencies\":{\"dep\":\"^1.0.0\"}}"),
+                file("package/index.js", "module.exports = 1")), NO_SCRIPTS);
+        assertEquals(ContentFacts.NONE, f);
+    }
+
+    @Test
+    void aRootLevelDecoyIsNotTheManifestNpmUses() throws Exception {
+        // npm strips the first path component, so "package.json" at the root is dropped and "package/package.json" is used.
+        ContentFacts f = read(List.of(file("package.json", "{\"name\":\"x\",\"dependencies\":{\"dep\":\"^1.0.0\"}}"),
+                file("package/package.json", "{\"name\":\"x\",\"dependencies\":{\"dep\":\"^1.0.0\"},\"scripts\":{\"postinstall\":\"node x.js\"}}")),
+                NO_SCRIPTS);
+        assertEquals("registry: none; tarball: node x.js", f.mismatches().get("scripts.postinstall"), f.toString());
+    }
+
+    @Test
+    void twoManifestsAreAnAnomaly() throws Exception {
+        ContentFacts f = read(List.of(file("package/package.json", "{\"name\":\"x\",\"dependencies\":{\"dep\":\"^1.0.0\"}}"),
+                file("other/package.json", "{\"name\":\"x\"}")), NO_SCRIPTS);
+        assertTrue(f.anomalies().stream().anyMatch(a -> a.contains("more than one package.json")), f.toString());
+    }
+
+    @Test
+    void linksTraversalAndANativeBuildAreFound() throws Exception {
+        ContentFacts f = read(List.of(file("package/package.json", "{\"name\":\"x\",\"dependencies\":{\"dep\":\"^1.0.0\"}}"),
+                TarGz.Entry.symlink("package/key", "/etc/shadow"), file("package/../../evil", "x"), file("package/binding.gyp", "{}")),
+                NO_SCRIPTS);
+        assertTrue(f.anomalies().stream().anyMatch(a -> a.contains("symbolic link: package/key")), f.toString());
+        assertTrue(f.anomalies().stream().anyMatch(a -> a.contains("unsafe path")), f.toString());
+        assertTrue(f.installHooks().containsKey("binding.gyp"), f.toString());
+        // The registry manifest declaring npm's implicit node-gyp build is no contradiction.
+        ReleaseFacts declared = new ReleaseFacts("1.0.0", null, null, null, Map.of("install", "node-gyp rebuild"), Map.of("dep", "^1.0.0"));
+        ContentFacts g = read(List.of(file("package/package.json", "{\"name\":\"x\",\"dependencies\":{\"dep\":\"^1.0.0\"}}"),
+                file("package/binding.gyp", "{}")), declared);
+        assertTrue(g.mismatches().isEmpty() && g.installHooks().isEmpty(), g.toString());
+    }
+
+    @Test
+    void aBrokenHeaderChecksumStopsTheReadingAsAnAnomaly() throws Exception {
+        byte[] tar = gunzip(TarGz.tgz(List.of(file("package/package.json", "{\"name\":\"x\"}"))));
+        tar[0] ^= 1; // the name changes, the stored checksum no longer matches
+        Path f = Files.write(tmp.resolve("bad.tgz"), gzip(tar));
+        ContentFacts facts = TarballInspector.inspect("x-1.0.0.tgz", f, NO_SCRIPTS);
+        assertTrue(facts.anomalies().stream().anyMatch(a -> a.contains("checksum is wrong")), facts.toString());
+    }
+
+    @Test
+    void entriesAfterOneZeroBlockAreStillRead() throws Exception {
+        byte[] first = gunzip(TarGz.tgz(List.of(file("package/package.json", "{\"name\":\"x\",\"dependencies\":{\"dep\":\"^1.0.0\"}}"))));
+        byte[] second = gunzip(TarGz.tgz(List.of(TarGz.Entry.symlink("package/hidden", "/root"))));
+        // The first archive's entries, one zero block, then the second archive.
+        int firstEntries = 512 + 512;
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        joined.write(first, 0, firstEntries);
+        joined.write(new byte[512]);
+        joined.write(second);
+        ContentFacts facts = TarballInspector.inspect("x-1.0.0.tgz", Files.write(tmp.resolve("j.tgz"), gzip(joined.toByteArray())), NO_SCRIPTS);
+        assertTrue(facts.anomalies().stream().anyMatch(a -> a.contains("after an end-of-archive block")), facts.toString());
+        assertTrue(facts.anomalies().stream().anyMatch(a -> a.contains("symbolic link: package/hidden")), facts.toString());
+    }
+
+    private static byte[] gunzip(byte[] gz) throws Exception {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static byte[] gzip(byte[] raw) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream g = new GZIPOutputStream(out)) {
+            g.write(raw);
+        }
+        return out.toByteArray();
+    }
+}
