@@ -88,6 +88,11 @@ final class JsonApiDocument implements PackageMetadata {
             throw new IllegalStateException("the stored JSON API document no longer parses", e);
         }
         String files = context.mountUrl() + "files/" + normalized + "/";
+        String version = doc.path("info").path("version").asText(null);
+        if (version != null && !context.visible().test(version) && doc.path("urls").isArray()) {
+            // info describes a held release (the newest, or the one asked for): its files are not offered.
+            ((ArrayNode) doc.get("urls")).removeAll();
+        }
         rewrite(doc.path("urls"), files);
         if (doc.path("releases").isObject()) {
             ObjectNode rel = (ObjectNode) doc.get("releases");
