@@ -47,7 +47,7 @@ final class JarInspector {
                     break;
                 }
                 String name = entry.getName();
-                if (name.startsWith("/") || name.contains("\\") || ("/" + name + "/").contains("/../")) {
+                if (dev.airlock.core.ecosystem.Resources.unsafeArchivePath(name)) {
                     anomalies.add(filename + " holds an entry with an unsafe path: " + name);
                 }
             }

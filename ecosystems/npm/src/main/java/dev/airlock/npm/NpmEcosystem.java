@@ -166,20 +166,7 @@ public final class NpmEcosystem implements Ecosystem {
         return NpmNames.validName(packageName) ? metadataRequest(packageName, false) : null;
     }
 
-    private static final java.util.Set<String> POPULAR = popular();
-
-    /** The names in {@code popular.txt} beside this class (comments and blank lines skipped). */
-    private static java.util.Set<String> popular() {
-        try (java.io.InputStream in = NpmEcosystem.class.getResourceAsStream("popular.txt")) {
-            if (in == null) {
-                return java.util.Set.of();
-            }
-            return java.util.Set.copyOf(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
-                    .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
+    private static final java.util.Set<String> POPULAR = dev.airlock.core.ecosystem.Resources.lines(NpmEcosystem.class, "popular.txt");
 
     @Override
     public java.util.Set<String> popularNames() {

@@ -91,7 +91,7 @@ final class TarballInspector {
                 if (type == '1' || type == '2') {
                     anomalies.add(filename + " holds a " + (type == '2' ? "symbolic" : "hard") + " link: " + name);
                 }
-                if (name.startsWith("/") || ("/" + name + "/").contains("/../")) {
+                if (dev.airlock.core.ecosystem.Resources.unsafeArchivePath(name)) {
                     anomalies.add(filename + " holds an entry with an unsafe path: " + name);
                 }
                 boolean regular = type == '0' || type == 0 || type == '7';

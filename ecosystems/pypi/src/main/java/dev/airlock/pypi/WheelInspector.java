@@ -39,7 +39,7 @@ final class WheelInspector {
                     break;
                 }
                 String name = entry.getName();
-                if (name.startsWith("/") || name.contains("\\") || ("/" + name + "/").contains("/../")) {
+                if (dev.airlock.core.ecosystem.Resources.unsafeArchivePath(name)) {
                     anomalies.add(filename + " holds an entry with an unsafe path: " + name);
                 }
                 // Top level (purelib/platlib root) or a .data/purelib|platlib folder: both land in site-packages.
