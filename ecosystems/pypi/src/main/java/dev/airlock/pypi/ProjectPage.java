@@ -305,7 +305,7 @@ final class ProjectPage implements PackageMetadata {
     public Rendered render(byte[] document, RenderContext context) {
         List<FileEntry> visible = new ArrayList<>();
         for (FileEntry f : files) {
-            if (context.visible().test(f.version())) {
+            if (context.visible().test(f.version()) && context.files().test(f.filename())) {
                 visible.add(withFacts(f, context.factsOf(f.filename())));
             }
         }

@@ -14,19 +14,22 @@ import java.util.function.Predicate;
  *                 when nothing); filled only for ecosystems that {@linkplain Ecosystem#rendersFileFacts() ask}
  * @param held     for each version hidden by the policy, one line saying why and how to ask for
  *                 it: for protocols that can tell the client (npm prints {@code npm-notice})
+ * @param files    which files of visible versions may be listed (a file added to an old release
+ *                 is held until it comes of age itself)
  */
 public record RenderContext(String mountUrl, Predicate<String> visible, Function<String, FileFacts> facts,
-                            java.util.Map<String, String> held) {
+                            java.util.Map<String, String> held, Predicate<String> files) {
 
     public RenderContext {
         Objects.requireNonNull(mountUrl, "mountUrl");
         Objects.requireNonNull(visible, "visible");
         Objects.requireNonNull(facts, "facts");
         held = java.util.Map.copyOf(held);
+        Objects.requireNonNull(files, "files");
     }
 
     public RenderContext(String mountUrl, Predicate<String> visible, Function<String, FileFacts> facts) {
-        this(mountUrl, visible, facts, java.util.Map.of());
+        this(mountUrl, visible, facts, java.util.Map.of(), f -> true);
     }
 
     /** A context without file facts. */

@@ -117,8 +117,16 @@ public final class PolicyService {
     }
 
     /** Which versions a rendering may list, and until when that answer holds (an age hold ends). */
-    public record View(Predicate<String> visible, Instant validUntil, Map<String, String> held) {
-        static final View ALL = new View(v -> true, Instant.MAX, Map.of());
+    public record View(Predicate<String> visible, Instant validUntil, Map<String, String> held, Predicate<String> files) {
+        static final View ALL = new View(v -> true, Instant.MAX, Map.of(), f -> true);
+    }
+
+    /**
+     * A file added to a release after Airlock first saw the package (a new wheel uploaded to an
+     * old release, as a stolen token allows): young files are held even when their release is
+     * old, until the file itself comes of age.
+     */
+    private record FileHold(String version, Instant heldUntil, String reason) {
     }
 
     /** Why a file is refused: what the 403 body says. */
@@ -175,11 +183,16 @@ public final class PolicyService {
     }
 
     /** A package's decisions in memory, and the next moment one of them changes by itself. */
-    private record PackageState(Map<String, Effective> byVersion, Instant nextChange, Instant recheckAt) {
+    private record PackageState(Map<String, Effective> byVersion, Instant nextChange, Instant recheckAt, Map<String, FileHold> files) {
 
         /** Same decisions (the times they change next are not part of it). */
         boolean sameAs(PackageState other) {
-            return other != null && byVersion.equals(other.byVersion);
+            return other != null && byVersion.equals(other.byVersion) && files.equals(other.files);
+        }
+
+        boolean fileHeld(String filename, Instant now) {
+            FileHold h = files.get(filename);
+            return h != null && now.isBefore(h.heldUntil());
         }
     }
 
@@ -236,7 +249,8 @@ public final class PolicyService {
                 held.put(e.getKey(), b.block().summary() + " (" + b.block().howToRelease() + ")");
             }
         }
-        return new View(visible, s.nextChange(), held);
+        PackageState st = s;
+        return new View(visible, s.nextChange(), held, f -> !st.fileHeld(f, now));
     }
 
     /**
@@ -320,6 +334,35 @@ public final class PolicyService {
         }
         packages.invalidate(key(ecosystem, packageName));
         onChange.accept(ecosystem, packageName);
+    }
+
+    /** Non-blocking: whether this file of a release may be served, if the package is in memory. */
+    public Access peek(String ecosystem, String packageName, String version, String filename) {
+        Access a = peek(ecosystem, packageName, version);
+        if (a instanceof Access.Allowed && enforce) {
+            PackageState s = packages.getIfPresent(key(ecosystem, packageName));
+            if (s != null && s.fileHeld(filename, clock.instant())) {
+                return new Access.Blocked(fileBlock(ecosystem, packageName, filename, s));
+            }
+        }
+        return a;
+    }
+
+    /** Blocking: whether this file of a release may be served (the release's verdict, then the file's own age). */
+    public Optional<Block> check(String ecosystem, String packageName, String version, String filename, PackageMetadata metadata) {
+        Optional<Block> release = check(ecosystem, packageName, version, metadata);
+        if (release.isPresent() || !enforce) {
+            return release;
+        }
+        PackageState s = packages.getIfPresent(key(ecosystem, packageName));
+        return s != null && s.fileHeld(filename, clock.instant()) ? Optional.of(fileBlock(ecosystem, packageName, filename, s))
+                : Optional.empty();
+    }
+
+    private static Block fileBlock(String ecosystem, String packageName, String filename, PackageState s) {
+        FileHold h = s.files().get(filename);
+        return new Block(ecosystem, packageName, h.version(), Verdict.QUARANTINED, List.of(filename + ": " + h.reason()),
+                PolicyEngine.releaseId(ecosystem, packageName, h.version()));
     }
 
     /** Non-blocking: whether a release's file may be served, if the package is in memory. */
@@ -440,7 +483,7 @@ public final class PolicyService {
         }
         PackageState s = build(ecosystem, pkg, byVersion, stored);
         if (!lookAtDependencies) {
-            s = new PackageState(s.byVersion(), clock.instant(), clock.instant());
+            s = new PackageState(s.byVersion(), clock.instant(), clock.instant(), s.files());
         }
         packages.put(key(ecosystem, pkg), s);
         return s;
@@ -493,7 +536,45 @@ public final class PolicyService {
                 next = decision.expiresAt();
             }
         }
-        return new PackageState(Map.copyOf(byVersion), next, recheck);
+        Map<String, FileHold> files = fileHolds(ecosystem, pkg, now);
+        for (FileHold h : files.values()) {
+            if (h.heldUntil().isBefore(next)) {
+                next = h.heldUntil();
+            }
+        }
+        return new PackageState(Map.copyOf(byVersion), next, recheck, files);
+    }
+
+    /**
+     * Files first listed after the package was first seen, and younger than the minimum age:
+     * only ecosystems that record listed files (PyPI) have any.
+     */
+    private Map<String, FileHold> fileHolds(String ecosystem, String pkg, Instant now) {
+        java.time.Duration minimum = engine.config().minimumReleaseAge();
+        if (minimum.isZero()) {
+            return Map.of();
+        }
+        Map<String, dev.airlock.core.store.FileObservation> seen = state.observedFiles(ecosystem, pkg);
+        Instant first = seen.values().stream().map(dev.airlock.core.store.FileObservation::firstSeen).min(Instant::compareTo).orElse(null);
+        if (first == null) {
+            return Map.of();
+        }
+        Map<String, FileHold> out = new HashMap<>();
+        for (dev.airlock.core.store.FileObservation o : seen.values()) {
+            Instant until = o.firstSeen().plus(minimum);
+            // Later than the first sighting (a minute's slack for the first page's own writes) and still young.
+            if (o.firstSeen().isAfter(first.plusSeconds(60)) && now.isBefore(until)) {
+                out.put(o.filename(), new FileHold(versionOf(o.filename()), until, "added after Airlock first saw the project "
+                        + "(first seen " + o.firstSeen() + "), younger than policy.minimumReleaseAge; released at " + until));
+            }
+        }
+        return Map.copyOf(out);
+    }
+
+    /** The version part of a distribution file name ("name-1.2-py3-none-any.whl" to "1.2"), as far as it can tell. */
+    private static String versionOf(String filename) {
+        String[] parts = filename.split("-");
+        return parts.length > 1 ? parts[1].replaceAll("\\.(tar\\.gz|zip|whl)$", "") : filename;
     }
 
     static String findingsJson(List<Finding> findings) {

@@ -126,7 +126,7 @@ public final class MetadataEntry {
             throw new UncheckedIOException("cannot read the stored metadata of " + metadata.packageName(), e);
         }
         dev.airlock.core.policy.PolicyService.View view = policy.get();
-        d = Document.of(metadata.render(document, new RenderContext(mountUrl, view.visible(), facts.get(), view.held())), view.validUntil());
+        d = Document.of(metadata.render(document, new RenderContext(mountUrl, view.visible(), facts.get(), view.held(), view.files())), view.validUntil());
         return renderings.keep(mountUrl, d, generation);
     }
 

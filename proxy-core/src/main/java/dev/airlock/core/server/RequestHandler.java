@@ -231,7 +231,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             String pkg = a.metadata().packageName();
             ArtifactService.Served hit = services.artifacts().peek(eco, a);
             if (hit != null) {
-                PolicyService.Access access = policy.peek(eco.id(), pkg, hit.record().version());
+                PolicyService.Access access = policy.peek(eco.id(), pkg, hit.record().version(), a.filename());
                 if (access instanceof PolicyService.Access.Blocked b) {
                     sendBlocked(ctx, ex, b.block());
                     return;
@@ -243,7 +243,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             }
             offload(ctx, ex, () -> {
                 ArtifactService.Served served = services.artifacts().load(eco, a);
-                java.util.Optional<PolicyService.Block> block = policy.check(eco.id(), pkg, served.record().version(),
+                java.util.Optional<PolicyService.Block> block = policy.check(eco.id(), pkg, served.record().version(), a.filename(),
                         services.metadata().load(eco, a.metadata()).entry().metadata());
                 return () -> {
                     if (block.isPresent()) {

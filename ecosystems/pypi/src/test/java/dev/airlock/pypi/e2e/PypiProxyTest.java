@@ -318,4 +318,35 @@ class PypiProxyTest {
             }
         }
     }
+
+    @Test
+    void aFileAddedToAnOldReleaseIsHeldUntilItComesOfAge() throws Exception {
+        // PyPI lets a project add files to an existing release (what a stolen token allows): the release is old,
+        // the new file is not. Airlock holds the file by its own first sighting, not the release's upload time.
+        dev.airlock.core.testing.MutableClock clock = new dev.airlock.core.testing.MutableClock(java.time.Instant.parse("2026-11-20T12:00:00Z"));
+        String sdist = Dists.sdistFilename("old-proj", "1.0");
+        try (FixturePypiIndex before = FixturePypiIndex.builder().project("old-proj", p -> p.release("1.0", r -> r.wheel())).start();
+             FixturePypiIndex after = FixturePypiIndex.builder().project("old-proj", p -> p.release("1.0", r -> r.wheel().sdist())).start()) {
+            try (RunningAirlock a = RunningAirlock.start(pypiConfig(before, Duration.ZERO), clock)) {
+                assertEquals(200, get(a, "/pypi/simple/old-proj/", FixturePypiIndex.PIP_ACCEPT).statusCode());
+            }
+            clock.advance(Duration.ofHours(1));
+            try (RunningAirlock a = RunningAirlock.start(pypiConfig(after, Duration.ZERO), clock)) {
+                JsonNode page = M.readTree(get(a, "/pypi/simple/old-proj/", FixturePypiIndex.PIP_ACCEPT).body());
+                assertEquals(1, page.get("files").size(), page.toString());
+                HttpResponse<byte[]> held = get(a, "/pypi/files/old-proj/" + sdist, null);
+                assertEquals(403, held.statusCode());
+                assertTrue(new String(held.body(), StandardCharsets.UTF_8).contains("added after Airlock first saw the project"));
+                clock.advance(Duration.ofHours(73));
+                assertEquals(2, M.readTree(get(a, "/pypi/simple/old-proj/", FixturePypiIndex.PIP_ACCEPT).body()).get("files").size());
+                assertEquals(200, get(a, "/pypi/files/old-proj/" + sdist, null).statusCode());
+            }
+        }
+    }
+
+    private dev.airlock.config.AirlockConfig pypiConfig(FixturePypiIndex idx, Duration ttl) {
+        return dev.airlock.config.ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("restarted"))
+                .withCache(new dev.airlock.config.CacheConfig(ttl, 64L * 1024 * 1024))
+                .withUpstream("pypi", dev.airlock.config.UpstreamConfig.empty().withUrl(URI.create(idx.simpleUrl())));
+    }
 }
