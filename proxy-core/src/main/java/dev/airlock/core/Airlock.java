@@ -146,14 +146,8 @@ public final class Airlock implements AutoCloseable {
                 dev.airlock.core.ecosystem.MetadataRequest request = rt.ecosystem().governingRequest(packageName);
                 return request == null ? null : metadata.load(rt, request).entry().metadata();
             });
-            policy.prefetcher((ecosystemId, route) -> {
-                EcosystemRuntime rt = runtimes.stream().filter(r -> r.id().equals(ecosystemId)).findFirst().orElseThrow();
-                if (route instanceof dev.airlock.core.ecosystem.Route.Artifact a) {
-                    artifacts.load(rt, a);
-                } else if (route instanceof dev.airlock.core.ecosystem.Route.File f) {
-                    artifacts.loadFile(rt, f.request());
-                }
-            });
+            policy.prefetcher((ecosystemId, route) -> artifacts.prefetch(
+                    runtimes.stream().filter(r -> r.id().equals(ecosystemId)).findFirst().orElseThrow(), route));
             LOG.log(Level.INFO, "policy " + config.policy().mode().name().toLowerCase(java.util.Locale.ROOT) + ": minimumReleaseAge "
                     + config.policy().minimumReleaseAge() + ", installHooks " + config.policy().installHooks().name().toLowerCase(java.util.Locale.ROOT)
                     + ", publisherChange " + config.policy().publisherChange());

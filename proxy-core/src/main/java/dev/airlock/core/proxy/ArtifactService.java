@@ -274,6 +274,56 @@ public final class ArtifactService {
         }
     }
 
+    /** Files larger than this are not fetched just to be read before their release is listed. */
+    public static final long PREFETCH_MAX_BYTES = 64L * 1024 * 1024;
+
+    /**
+     * Fetches (and so reads) a release's file before clients may pick the release, unless it is
+     * cached or larger than {@link #PREFETCH_MAX_BYTES} by upstream's {@code HEAD}: a large file
+     * is read when a client first fetches it instead, and its release stays decided without it
+     * until then.
+     */
+    public void prefetch(EcosystemRuntime eco, Route route) throws ProxyException {
+        if (eco.offline() || !eco.upstream().settings().available()) {
+            return; // an offline Airlock reads files as they come in from its stores and bundles
+        }
+        java.net.URI url;
+        if (route instanceof Route.Artifact a) {
+            if (cached(eco, a.metadata().packageName(), a.filename(), key(eco, a)) != null) {
+                return;
+            }
+            java.util.Optional<ArtifactRef> ref = metadata.load(eco, a.metadata()).entry().metadata().artifact(a.filename());
+            if (ref.isEmpty()) {
+                return;
+            }
+            url = ref.get().upstreamUrl();
+        } else if (route instanceof Route.File f) {
+            if (cached(eco, f.request().packageName(), f.request().path(), fileKey(eco, f.request())) != null
+                    || eco.upstream().resolveAll(f.request().path()).isEmpty()) {
+                return;
+            }
+            url = eco.upstream().resolveAll(f.request().path()).get(0);
+        } else {
+            return;
+        }
+        if (!eco.upstream().allowed(url)) {
+            return;
+        }
+        try (UpstreamResponse head = eco.upstream().probe("HEAD", url, Map.of("Accept", "*/*"))) {
+            long length = parseLength(head.header("content-length"));
+            if (head.status() != 200 || length != Long.MAX_VALUE && length > PREFETCH_MAX_BYTES) {
+                return;
+            }
+        } catch (UpstreamException e) {
+            return;
+        }
+        if (route instanceof Route.Artifact a) {
+            load(eco, a);
+        } else {
+            loadFile(eco, ((Route.File) route).request());
+        }
+    }
+
     /** A path-addressed file if its index record is in memory; {@code null} otherwise. Non-blocking. */
     public Served peekFile(EcosystemRuntime eco, FileRequest request) {
         Indexed i = index.getIfPresent(fileKey(eco, request));
