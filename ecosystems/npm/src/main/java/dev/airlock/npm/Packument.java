@@ -199,7 +199,8 @@ final class Packument implements PackageMetadata {
                             Map<String, String> scripts = new HashMap<>();
                             readStringMap(p, t, scripts, "scripts");
                             scripts.forEach((k, v) -> {
-                                if (INSTALL_SCRIPTS.contains(k)) {
+                                // prepare runs only for git and local installs: recorded, never held (the engine notes it).
+                                if (INSTALL_SCRIPTS.contains(k) || k.equals("prepare")) {
                                     m.hooks.put(k, v);
                                 }
                             });

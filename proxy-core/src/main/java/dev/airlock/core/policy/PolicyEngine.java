@@ -286,6 +286,12 @@ public final class PolicyEngine {
         }
         Map<String, String> before = previous == null ? Map.of() : previous.installHooks();
         for (Map.Entry<String, String> h : hooks.entrySet()) {
+            if (h.getKey().equals("prepare")) {
+                // npm runs prepare only for git and local installs, never for a registry tarball: recorded, not held.
+                findings.add(Finding.note("install-hooks", "has a prepare script (runs for git and local installs only, not from "
+                        + "the registry): " + h.getValue(), Map.of("hook", "prepare", "script", h.getValue())));
+                continue;
+            }
             Map<String, String> evidence = new LinkedHashMap<>();
             evidence.put("hook", h.getKey());
             evidence.put("script", h.getValue());
