@@ -56,7 +56,7 @@ public final class ConfigLoader {
     private static final List<String> AIRGAP_KEYS = List.of("trustedKeys");
     private static final List<String> POLICY_KEYS = List.of("mode", "minimumReleaseAge", "installHooks",
             "publisherChange", "provenanceRegression", "internalNamespaces", "allow", "deny", "holdUnknownAge", "typosquats",
-            "knownMalicious");
+            "knownMalicious", "holdUnsigned", "registryKeys");
 
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{(.*)}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -328,7 +328,9 @@ public final class ConfigLoader {
                 policy.field("deny").strings(),
                 policy.field("holdUnknownAge").bool(),
                 policy.field("typosquats").bool(),
-                paths(policy.field("knownMalicious")));
+                paths(policy.field("knownMalicious")),
+                policy.field("holdUnsigned").bool(),
+                paths(policy.field("registryKeys")));
     }
 
     private static List<java.nio.file.Path> paths(Node node) throws ConfigException {

@@ -21,20 +21,34 @@ import java.util.Objects;
  * @param typosquats           hold a package whose name is one edit from a popular one of its ecosystem
  * @param knownMalicious       OSV files (or folders of them) whose {@code MAL-} records deny releases,
  *                             read at start-up; no network
+ * @param holdUnsigned         hold a release that carries no registry signature while its registry
+ *                             publishes signing keys
+ * @param registryKeys         registry key files (npm's keys.json format) for registries whose keys
+ *                             endpoint cannot be reached (air-gapped networks); pinned like fetched keys
  */
 public record PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallHooks installHooks,
         boolean publisherChange, boolean provenanceRegression, List<String> internalNamespaces,
-        List<String> allow, List<String> deny, boolean holdUnknownAge, boolean typosquats, List<java.nio.file.Path> knownMalicious) {
+        List<String> allow, List<String> deny, boolean holdUnknownAge, boolean typosquats, List<java.nio.file.Path> knownMalicious,
+        boolean holdUnsigned, List<java.nio.file.Path> registryKeys) {
+
+    /** The rules without the registry-signature settings (unsigned releases held, no key files). */
+    public PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallHooks installHooks, boolean publisherChange,
+                        boolean provenanceRegression, List<String> internalNamespaces, List<String> allow, List<String> deny,
+                        boolean holdUnknownAge, boolean typosquats, List<java.nio.file.Path> knownMalicious) {
+        this(mode, minimumReleaseAge, installHooks, publisherChange, provenanceRegression, internalNamespaces, allow, deny,
+                holdUnknownAge, typosquats, knownMalicious, true, List.of());
+    }
 
     /** The rules without the unknown-age, typosquat and known-malicious settings (off, on, none). */
     public PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallHooks installHooks, boolean publisherChange,
                         boolean provenanceRegression, List<String> internalNamespaces, List<String> allow, List<String> deny) {
         this(mode, minimumReleaseAge, installHooks, publisherChange, provenanceRegression, internalNamespaces, allow, deny, false, true,
-                List.of());
+                List.of(), true, List.of());
     }
 
     public PolicyConfig {
         knownMalicious = List.copyOf(knownMalicious);
+        registryKeys = List.copyOf(registryKeys);
         Objects.requireNonNull(mode, "mode");
         Checks.nonNegative("minimumReleaseAge", minimumReleaseAge);
         Objects.requireNonNull(installHooks, "installHooks");

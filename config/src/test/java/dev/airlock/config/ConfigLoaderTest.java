@@ -306,7 +306,7 @@ class ConfigLoaderTest {
             upstreams: { npm: { auth: { user: x } } }         | upstreams.npm.auth.user        | token, username, password
             cache: { metadataMaxBytes: 1 }                    | cache.metadataMaxBytes         | metadataTtl, metadataMaxSize
             airgap: { keys: [] }                              | airgap.keys                    | trustedKeys
-            policy: { minimumAge: 1d }                        | policy.minimumAge              | mode, minimumReleaseAge, installHooks, publisherChange, provenanceRegression, internalNamespaces, allow, deny, holdUnknownAge, typosquats, knownMalicious
+            policy: { minimumAge: 1d }                        | policy.minimumAge              | mode, minimumReleaseAge, installHooks, publisherChange, provenanceRegression, internalNamespaces, allow, deny, holdUnknownAge, typosquats, knownMalicious, holdUnsigned, registryKeys
             """)
     void unknownNestedKeyListsTheAllowedKeys(String yaml, String path, String allowed) {
         // Rule: an unknown key at any depth is refused with the keys allowed at that place.

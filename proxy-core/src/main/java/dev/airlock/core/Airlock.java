@@ -141,6 +141,29 @@ public final class Airlock implements AutoCloseable {
                     config.cache().metadataMaxBytes(), metrics, facts, policy);
             ArtifactService artifacts = new ArtifactService(state, blobs, metadata, facts, clock, metrics, workers, sidecars);
             List<EcosystemRuntime> runtimes = List.copyOf(ecosystems);
+            // Registry signing keys: operator files first (air-gapped), then each upstream's keys endpoint.
+            dev.airlock.core.policy.RegistryKeys registryKeys = new dev.airlock.core.policy.RegistryKeys(state, clock, ecosystemId -> {
+                EcosystemRuntime rt = runtimes.stream().filter(r -> r.id().equals(ecosystemId)).findFirst().orElseThrow();
+                String path = rt.ecosystem().registryKeysPath();
+                if (path == null || rt.offline() || !rt.upstream().settings().available()) {
+                    return null;
+                }
+                try (dev.airlock.core.upstream.UpstreamResponse r = rt.upstream().get(rt.upstream().resolve(path),
+                        java.util.Map.of("Accept", "application/json"))) {
+                    return r.status() == 200 ? r.readBody(1 << 20) : null;
+                }
+            }, (ecosystemId, document) -> runtimes.stream().filter(r -> r.id().equals(ecosystemId)).findFirst().orElseThrow()
+                    .ecosystem().registryKeys(document));
+            for (java.nio.file.Path file : config.policy().registryKeys()) {
+                byte[] doc = java.nio.file.Files.readAllBytes(file);
+                for (EcosystemRuntime rt : runtimes) {
+                    if (rt.ecosystem().registryKeysPath() != null) {
+                        registryKeys.load(rt.id(), doc);
+                    }
+                }
+            }
+            policy.engine().registryKeys(ecosystemId -> runtimes.stream().anyMatch(r -> r.id().equals(ecosystemId)
+                    && r.ecosystem().registryKeysPath() != null) ? registryKeys.of(ecosystemId) : java.util.Map.of());
             policy.lookup((ecosystemId, packageName) -> {
                 EcosystemRuntime rt = runtimes.stream().filter(r -> r.id().equals(ecosystemId)).findFirst().orElseThrow();
                 dev.airlock.core.ecosystem.MetadataRequest request = rt.ecosystem().governingRequest(packageName);

@@ -172,4 +172,30 @@ public final class NpmEcosystem implements Ecosystem {
     public java.util.Set<String> popularNames() {
         return POPULAR;
     }
+
+    @Override
+    public String registryKeysPath() {
+        return "-/npm/v1/keys";
+    }
+
+    /** {@code {"keys":[{"keyid","key" (base64 SPKI),"expires"}]}}, as the registry and its TUF target publish them. */
+    @Override
+    public java.util.List<dev.airlock.core.ecosystem.RegistryKey> registryKeys(byte[] document) throws MetadataException {
+        try {
+            com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(document);
+            java.util.List<dev.airlock.core.ecosystem.RegistryKey> out = new java.util.ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode k : doc.path("keys")) {
+                String keyid = k.path("keyid").asText(null);
+                String key = k.path("key").asText(null);
+                if (keyid == null || key == null) {
+                    continue;
+                }
+                java.time.Instant expires = k.path("expires").isTextual() ? java.time.Instant.parse(k.get("expires").asText()) : null;
+                out.add(new dev.airlock.core.ecosystem.RegistryKey(keyid, key, expires));
+            }
+            return out;
+        } catch (java.io.IOException | java.time.format.DateTimeParseException e) {
+            throw new MetadataException("not a registry keys document: " + e.getMessage(), e);
+        }
+    }
 }

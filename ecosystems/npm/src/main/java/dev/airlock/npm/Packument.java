@@ -145,8 +145,15 @@ final class Packument implements PackageMetadata {
         List<ReleaseFacts> facts = new ArrayList<>(releases.size());
         for (ReleaseInfo r : releases) {
             Manifest m = manifests.get(r.version());
+            // The registry signs "name@version:integrity" (npm's pacote verifies exactly this message).
+            List<ReleaseFacts.RegistrySignature> sigs = new ArrayList<>();
+            if (m.signatures != null && m.integrity != null) {
+                for (String[] s : m.signatures) {
+                    sigs.add(new ReleaseFacts.RegistrySignature(s[0], s[1], docName + "@" + r.version() + ":" + m.integrity));
+                }
+            }
             facts.add(new ReleaseFacts(r.version(), r.publishedAt(), m.publisher, m.maintainers, m.hooks(abbreviatedSource),
-                    m.dependencies));
+                    m.dependencies, sigs));
         }
         return new Packument(docName, variant, abbreviatedSource, Collections.unmodifiableList(releases),
                 Collections.unmodifiableList(facts), Map.copyOf(artifacts), Collections.unmodifiableMap(distTags), modified);
@@ -160,6 +167,9 @@ final class Packument implements PackageMetadata {
         Map<String, String> dependencies = new java.util.TreeMap<>();
         boolean gypfile;
         boolean hasInstallScript;
+        String integrity;
+        /** (keyid, sig) pairs from dist.signatures; null when the version has none listed. */
+        List<String[]> signatures;
 
         Map<String, String> hooks(boolean abbreviated) {
             Map<String, String> h = new java.util.TreeMap<>(hooks);
@@ -189,7 +199,7 @@ final class Packument implements PackageMetadata {
                 switch (key) {
                     case "dist" -> {
                         if (t == JsonToken.START_OBJECT) {
-                            readDist(p, name, version).ifPresent(a -> artifacts.putIfAbsent(a.filename(), a));
+                            readDist(p, name, version, m).ifPresent(a -> artifacts.putIfAbsent(a.filename(), a));
                         } else {
                             p.skipChildren();
                         }
@@ -270,17 +280,46 @@ final class Packument implements PackageMetadata {
         return null;
     }
 
-    private static Optional<ArtifactRef> readDist(JsonParser p, String name, String version) throws IOException {
+    private static Optional<ArtifactRef> readDist(JsonParser p, String name, String version, Manifest m) throws IOException {
         String tarball = null;
         String integrity = null;
         String shasum = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             JsonToken t = p.nextToken();
+            if (key.equals("signatures") && t == JsonToken.START_ARRAY) {
+                m.signatures = new ArrayList<>();
+                while (p.nextToken() == JsonToken.START_OBJECT) {
+                    String keyid = null;
+                    String sig = null;
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String k = p.currentName();
+                        if (p.nextToken() == JsonToken.VALUE_STRING) {
+                            if (k.equals("keyid")) {
+                                keyid = p.getText();
+                            } else if (k.equals("sig")) {
+                                sig = p.getText();
+                            }
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                    if (keyid != null && sig != null) {
+                        m.signatures.add(new String[]{keyid, sig});
+                    }
+                }
+                if (p.currentToken() != JsonToken.END_ARRAY) {
+                    p.skipChildren();
+                }
+                continue;
+            }
             if (t == JsonToken.VALUE_STRING) {
                 switch (key) {
                     case "tarball" -> tarball = p.getText();
-                    case "integrity" -> integrity = p.getText();
+                    case "integrity" -> {
+                        integrity = p.getText();
+                        m.integrity = integrity;
+                    }
                     case "shasum" -> shasum = p.getText();
                     default -> {
                     }

@@ -113,4 +113,17 @@ public interface Ecosystem {
     default String canonicalName(String name) {
         return name;
     }
+
+    /**
+     * Where the upstream publishes the keys it signs releases with (relative to its root, npm's
+     * {@code -/npm/v1/keys}), or null when its releases are not signed.
+     */
+    default String registryKeysPath() {
+        return null;
+    }
+
+    /** Reads a registry keys document (the endpoint above, or an operator's file for air-gapped use). */
+    default java.util.List<RegistryKey> registryKeys(byte[] document) throws MetadataException {
+        return java.util.List.of();
+    }
 }

@@ -19,9 +19,28 @@ import java.util.TreeSet;
  *                     "install", "postinstall", "node-gyp") with the command as evidence; empty when the
  *                     manifest declares none
  * @param dependencies what it depends on, name to version range
+ * @param signatures   the registry's signatures over this release (npm {@code dist.signatures}),
+ *                     empty when it has none, null when the ecosystem's registries do not sign
  */
 public record ReleaseFacts(String version, Instant publishedAt, String publisher, Set<String> maintainers,
-                           Map<String, String> installHooks, Map<String, String> dependencies) {
+                           Map<String, String> installHooks, Map<String, String> dependencies,
+                           java.util.List<RegistrySignature> signatures) {
+
+    /**
+     * One registry signature.
+     *
+     * @param keyid     which registry key made it
+     * @param signature the signature (base64 DER for npm's ECDSA)
+     * @param message   exactly the bytes signed (npm: {@code name@version:integrity})
+     */
+    public record RegistrySignature(String keyid, String signature, String message) {
+    }
+
+    /** Facts without registry signatures (ecosystems whose registries do not sign releases). */
+    public ReleaseFacts(String version, Instant publishedAt, String publisher, Set<String> maintainers,
+                        Map<String, String> installHooks, Map<String, String> dependencies) {
+        this(version, publishedAt, publisher, maintainers, installHooks, dependencies, null);
+    }
 
     public ReleaseFacts {
         Objects.requireNonNull(version, "version");
@@ -30,10 +49,11 @@ public record ReleaseFacts(String version, Instant publishedAt, String publisher
         maintainers = maintainers == null ? null : java.util.Collections.unmodifiableSortedSet(new TreeSet<>(maintainers));
         installHooks = installHooks == null ? null : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(installHooks));
         dependencies = dependencies == null ? null : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(dependencies));
+        signatures = signatures == null ? null : java.util.List.copyOf(signatures);
     }
 
     /** Only the version and publish time known (documents that state nothing else). */
     public static ReleaseFacts of(ReleaseInfo release) {
-        return new ReleaseFacts(release.version(), release.publishedAt(), null, null, null, null);
+        return new ReleaseFacts(release.version(), release.publishedAt(), null, null, null, null, null);
     }
 }

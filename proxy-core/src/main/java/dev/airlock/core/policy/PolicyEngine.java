@@ -62,6 +62,14 @@ public final class PolicyEngine {
         this.version = sha256(config + "|" + holdUnknownAge + "|" + malicious.size()).substring(0, 16);
     }
 
+    /** Each ecosystem's registry keys by keyid (pinned, fetched or from files); empty when its registry does not sign. */
+    private volatile java.util.function.Function<String, Map<String, dev.airlock.core.ecosystem.RegistryKey>> registryKeys =
+            eco -> Map.of();
+
+    public void registryKeys(java.util.function.Function<String, Map<String, dev.airlock.core.ecosystem.RegistryKey>> keys) {
+        this.registryKeys = keys;
+    }
+
     /** Changes whenever a setting that decides verdicts changes; stored with each verdict. */
     public String version() {
         return version;
@@ -161,12 +169,13 @@ public final class PolicyEngine {
         String coordinates = ecosystem + ":" + packageName + "@" + release.version();
         KnownMalicious.Entry mal = malicious.find(ecosystem, packageName, release.version());
         boolean denied = matches(deny, ecosystem, packageName, release.version()) || mal != null;
+        boolean denyRule = denied;
         if (mal != null) {
             findings.add(Finding.hold("known-malicious", "listed as malicious by OSV " + mal.id() + (mal.summary().isEmpty() ? ""
                     : ": " + mal.summary()), Map.of("osv", mal.id())));
         }
         boolean allowed = !denied && matches(allow, ecosystem, packageName, release.version());
-        if (denied && mal == null) {
+        if (denyRule && mal == null) {
             findings.add(Finding.hold("deny", "denied by policy.deny", Map.of("release", coordinates)));
         }
         if (config.typosquats()) {
@@ -178,6 +187,9 @@ public final class PolicyEngine {
         }
         if (allowed) {
             findings.add(Finding.note("allow", "allowed by policy.allow", Map.of("release", coordinates)));
+        }
+        if (registrySignature(ecosystem, release, findings)) {
+            denied = true;
         }
         namespace(packageName, findings);
         installHooks(release, previous, findings);
@@ -265,6 +277,54 @@ public final class PolicyEngine {
 
     private static String digest(ContentFacts content) {
         return content == null ? "" : ":" + sha256(content.toString()).substring(0, 16);
+    }
+
+    /**
+     * The registry's signature over the release: a signature by a known key that does not verify
+     * (or whose key had expired when the release was published) denies it; none at all, while
+     * the registry signs, holds it ({@code policy.holdUnsigned}); one only by keys Airlock does
+     * not know holds it.
+     *
+     * @return whether the release is denied
+     */
+    private boolean registrySignature(String ecosystem, ReleaseFacts release, List<Finding> findings) {
+        Map<String, dev.airlock.core.ecosystem.RegistryKey> keys = registryKeys.apply(ecosystem);
+        if (release.signatures() == null || keys.isEmpty()) {
+            return false;
+        }
+        if (release.signatures().isEmpty()) {
+            String what = "carries no registry signature, while the registry signs its releases";
+            findings.add(config.holdUnsigned() ? Finding.hold("registry-signature", what, Map.of())
+                    : Finding.note("registry-signature", what, Map.of()));
+            return false;
+        }
+        boolean verified = false;
+        List<String> unknown = new ArrayList<>();
+        for (ReleaseFacts.RegistrySignature sig : release.signatures()) {
+            dev.airlock.core.ecosystem.RegistryKey key = keys.get(sig.keyid());
+            if (key == null) {
+                unknown.add(sig.keyid());
+                continue;
+            }
+            if (key.expires() != null && release.publishedAt() != null && release.publishedAt().isAfter(key.expires())) {
+                findings.add(Finding.hold("registry-signature", "signed with registry key " + sig.keyid() + ", which expired on "
+                        + key.expires() + ", before the release was published", Map.of("keyid", sig.keyid(), "message", sig.message())));
+                return true;
+            }
+            if (!Signatures.verifyEcdsa(key.spki(), sig.signature(), sig.message())) {
+                findings.add(Finding.hold("registry-signature", "its registry signature by " + sig.keyid() + " does not verify over "
+                        + sig.message(), Map.of("keyid", sig.keyid(), "message", sig.message(), "signature", sig.signature())));
+                return true;
+            }
+            verified = true;
+        }
+        if (verified) {
+            findings.add(Finding.note("registry-signature", "registry signature verified", Map.of()));
+        } else {
+            findings.add(Finding.hold("registry-signature", "signed only by registry keys Airlock does not know: " + String.join(", ", unknown),
+                    Map.of("keyids", String.join(",", unknown))));
+        }
+        return false;
     }
 
     /** Internal names must never come from a public upstream: that is dependency confusion. */

@@ -36,7 +36,7 @@ public final class SqliteStateStore implements StateStore {
 
     private static final String MIGRATIONS = "migrations/";
     /** Known migrations, in order. A new schema change adds a file and a line here. */
-    private static final String[] MIGRATION_FILES = {"V1__initial.sql", "V2__file_facts.sql", "V3__file_digests.sql", "V4__metadata_source.sql", "V5__policy.sql", "V6__content_facts.sql"};
+    private static final String[] MIGRATION_FILES = {"V1__initial.sql", "V2__file_facts.sql", "V3__file_digests.sql", "V4__metadata_source.sql", "V5__policy.sql", "V6__content_facts.sql", "V7__registry_keys.sql"};
 
     private final Connection conn;
     private final ReentrantLock lock = new ReentrantLock();
@@ -582,6 +582,39 @@ public final class SqliteStateStore implements StateStore {
                 return out;
             }
         });
+    }
+
+    @Override
+    public List<dev.airlock.core.ecosystem.RegistryKey> pinnedKeys(String ecosystem) {
+        return locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement("SELECT keyid, spki, expires FROM registry_keys WHERE ecosystem=?")) {
+                ps.setString(1, ecosystem);
+                List<dev.airlock.core.ecosystem.RegistryKey> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new dev.airlock.core.ecosystem.RegistryKey(rs.getString(1), rs.getString(2), instant(rs, 3)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public dev.airlock.core.ecosystem.RegistryKey pinKey(String ecosystem, dev.airlock.core.ecosystem.RegistryKey key, Instant now) {
+        locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "INSERT OR IGNORE INTO registry_keys (ecosystem, keyid, spki, expires, first_seen) VALUES (?,?,?,?,?)")) {
+                ps.setString(1, ecosystem);
+                ps.setString(2, key.keyid());
+                ps.setString(3, key.spki());
+                setInstant(ps, 4, key.expires());
+                ps.setLong(5, now.toEpochMilli());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        return pinnedKeys(ecosystem).stream().filter(k -> k.keyid().equals(key.keyid())).findFirst().orElse(key);
     }
 
     @Override

@@ -82,6 +82,12 @@ public interface StateStore extends AutoCloseable {
     /** Every content reading of a package's files: version to (filename to JSON). */
     Map<String, Map<String, String>> contentFacts(String ecosystem, String packageName);
 
+    /** The registry keys pinned for an ecosystem. */
+    List<dev.airlock.core.ecosystem.RegistryKey> pinnedKeys(String ecosystem);
+
+    /** Pins a key unless its id is pinned already; returns the key pinned under that id. */
+    dev.airlock.core.ecosystem.RegistryKey pinKey(String ecosystem, dev.airlock.core.ecosystem.RegistryKey key, Instant now);
+
     /** Cheap round trip for readiness checks. */
     void ping();
 

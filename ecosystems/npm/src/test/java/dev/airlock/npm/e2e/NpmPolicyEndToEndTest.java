@@ -339,6 +339,70 @@ class NpmPolicyEndToEndTest {
         }
     }
 
+    /** A tarball made of these entries, and the registry signature over name@version:integrity with this key. */
+    private static String sign(java.security.PrivateKey key, String name, String version, byte[] tgz) throws Exception {
+        String integrity = "sha512-" + java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-512").digest(tgz));
+        java.security.Signature s = java.security.Signature.getInstance("SHA256withECDSA");
+        s.initSign(key);
+        s.update((name + "@" + version + ":" + integrity).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return java.util.Base64.getEncoder().encodeToString(s.sign());
+    }
+
+    private static List<dev.airlock.npm.fixture.TarGz.Entry> entries(String name, String version) {
+        return List.of(dev.airlock.npm.fixture.TarGz.Entry.file("package/package.json",
+                ("{\"name\":\"" + name + "\",\"version\":\"" + version + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void registrySignaturesAreVerifiedAgainstTheRegistrysKeys() throws Exception {
+        // The upstream publishes its signing key at /-/npm/v1/keys. A version whose signature does not verify is
+        // denied, one without a signature is held; npm gets the last properly signed version.
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair registryKey = g.generateKeyPair();
+        java.security.KeyPair otherKey = g.generateKeyPair();
+        String keyid = "SHA256:fixture-registry-key";
+        byte[] a100 = dev.airlock.npm.fixture.TarGz.tgz(entries("signed-pkg", "1.0.0"));
+        byte[] a110 = dev.airlock.npm.fixture.TarGz.tgz(entries("signed-pkg", "1.1.0"));
+        byte[] b100 = dev.airlock.npm.fixture.TarGz.tgz(entries("unsigned-pkg", "1.0.0"));
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("signed-pkg", p -> p.version("1.0.0", v -> v.tarball(entries("signed-pkg", "1.0.0")).signature(keyid, sign0(registryKey, "signed-pkg", "1.0.0", a100)))
+                        .version("1.1.0", v -> v.tarball(entries("signed-pkg", "1.1.0")).signature(keyid, sign0(otherKey, "signed-pkg", "1.1.0", a110)))
+                        .distTag("latest", "1.1.0"))
+                .pkg("unsigned-pkg", p -> p.version("1.0.0", v -> v.tarball(entries("unsigned-pkg", "1.0.0")).signature(keyid, sign0(registryKey, "unsigned-pkg", "1.0.0", b100)))
+                        .version("1.1.0", v -> v.tarball(entries("unsigned-pkg", "1.1.0")))
+                        .distTag("latest", "1.1.0"))
+                .start();
+             RunningAirlock airlock = airlock(registry, Clock.systemUTC())) {
+            registry.keys("{\"keys\":[{\"expires\":null,\"keyid\":\"" + keyid + "\",\"keytype\":\"ecdsa-sha2-nistp256\","
+                    + "\"scheme\":\"ecdsa-sha2-nistp256\",\"key\":\"" + java.util.Base64.getEncoder().encodeToString(registryKey.getPublic().getEncoded()) + "\"}]}");
+            ClientProcess.Result r = install("a", airlock, "signed-pkg", "unsigned-pkg");
+            assertEquals(0, r.exitCode(), r.both());
+            assertEquals("1.0.0", installedVersion("a", "signed-pkg"));
+            assertEquals("1.0.0", installedVersion("a", "unsigned-pkg"));
+
+            HttpBody forged = HttpBody.of(airlock.get("/npm/signed-pkg/-/signed-pkg-1.1.0.tgz"));
+            assertEquals(403, forged.status());
+            assertEquals("DENIED", forged.json().get("verdict").asText());
+            assertTrue(forged.json().get("reasons").toString().contains("does not verify"), forged.json().toString());
+            HttpBody unsigned = HttpBody.of(airlock.get("/npm/unsigned-pkg/-/unsigned-pkg-1.1.0.tgz"));
+            assertEquals(403, unsigned.status());
+            assertEquals("QUARANTINED", unsigned.json().get("verdict").asText());
+            assertTrue(unsigned.json().get("reasons").toString().contains("no registry signature"), unsigned.json().toString());
+            ClientProcess.Result pinned = install("b", airlock, "signed-pkg@1.1.0");
+            assertNotEquals(0, pinned.exitCode());
+            assertTrue(pinned.both().contains("does not verify"), pinned.both());
+        }
+    }
+
+    private static String sign0(java.security.KeyPair key, String name, String version, byte[] tgz) {
+        try {
+            return sign(key.getPrivate(), name, version, tgz);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A response's status and JSON body. */
     private record HttpBody(int status, JsonNode json) {
         static HttpBody of(java.net.http.HttpResponse<byte[]> r) throws Exception {

@@ -1,0 +1,35 @@
+package dev.airlock.core.policy;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+
+/** Signature checks the policy runs, with the JDK's providers. */
+final class Signatures {
+
+    private Signatures() {
+    }
+
+    /**
+     * ECDSA over SHA-256 (npm's registry signatures).
+     *
+     * @param spki      base64 DER SubjectPublicKeyInfo of the key
+     * @param signature base64 DER signature
+     * @return false for a signature that does not verify, and for anything malformed
+     */
+    static boolean verifyEcdsa(String spki, String signature, String message) {
+        try {
+            PublicKey key = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(spki)));
+            Signature s = Signature.getInstance("SHA256withECDSA");
+            s.initVerify(key);
+            s.update(message.getBytes(StandardCharsets.UTF_8));
+            return s.verify(Base64.getDecoder().decode(signature));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+}
