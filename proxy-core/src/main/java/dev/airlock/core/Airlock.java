@@ -137,6 +137,7 @@ public final class Airlock implements AutoCloseable {
                     LOG.log(Level.WARNING, "cannot read quarantine decisions: " + e.getMessage());
                 }
             }, 2, 2, TimeUnit.SECONDS);
+            policy.metrics(metrics);
             MetadataService metadata = new MetadataService(state, data, clock, config.cache().metadataTtl(),
                     config.cache().metadataMaxBytes(), metrics, facts, policy);
             ArtifactService artifacts = new ArtifactService(state, blobs, metadata, facts, clock, metrics, workers, sidecars);

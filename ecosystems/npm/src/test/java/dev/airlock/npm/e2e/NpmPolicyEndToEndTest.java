@@ -403,6 +403,31 @@ class NpmPolicyEndToEndTest {
         }
     }
 
+    @Test
+    void otherBytesForCoordinatesAirlockAlreadyHoldsAreDenied() throws Exception {
+        // First-seen content pinning: the registry later lists other bytes for left-pad@1.0.0 (a republish or a tampered
+        // mirror). Airlock denies the release, logs and counts it, and never serves the new bytes.
+        try (FixtureNpmRegistry first = FixtureNpmRegistry.builder().pkg("repub", p -> p.version("1.0.0", v -> v.file("index.js", "1"))).start();
+             FixtureNpmRegistry second = FixtureNpmRegistry.builder().pkg("repub", p -> p.version("1.0.0", v -> v.file("index.js", "2"))).start()) {
+            byte[] original;
+            MutableClock clock = new MutableClock(NOW);
+            try (RunningAirlock airlock = airlock(first, clock)) {
+                java.net.http.HttpResponse<byte[]> r = airlock.get("/npm/repub/-/repub-1.0.0.tgz");
+                assertEquals(200, r.statusCode());
+                original = r.body();
+            }
+            clock.advance(Duration.ofMinutes(10)); // past cache.metadataTtl: the packument is fetched again
+            try (RunningAirlock airlock = airlock(second, clock)) {
+                HttpBody denied = HttpBody.of(airlock.get("/npm/repub/-/repub-1.0.0.tgz"));
+                assertEquals(403, denied.status(), denied.json().toString());
+                assertEquals("DENIED", denied.json().get("verdict").asText());
+                assertTrue(denied.json().get("reasons").toString().contains("other bytes for repub-1.0.0.tgz"), denied.json().toString());
+                assertTrue(airlock.metrics().contains("event=\"content_pin_broken\""), "counted for alerting");
+                assertTrue(original.length > 0);
+            }
+        }
+    }
+
     /** A response's status and JSON body. */
     private record HttpBody(int status, JsonNode json) {
         static HttpBody of(java.net.http.HttpResponse<byte[]> r) throws Exception {
