@@ -1,0 +1,99 @@
+package dev.airlock.npm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.airlock.core.ecosystem.RegistryKey;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * The npm publish attestation ({@code https://github.com/npm/attestation/tree/main/specs/publish/v0.1}):
+ * an in-toto statement the registry signs with its own key (a DSSE envelope in a Sigstore bundle,
+ * no certificate) saying which tarball it accepted for {@code name@version}. Verified offline
+ * against the registry keys Airlock pins.
+ */
+final class PublishAttestation {
+
+    static final String PREDICATE = "https://github.com/npm/attestation/tree/main/specs/publish/v0.1";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the check concluded; {@code reason} says why it failed, or what was verified. */
+    record Result(boolean verified, String reason) {
+    }
+
+    private PublishAttestation() {
+    }
+
+    /**
+     * @param attestations the registry's attestations document for this version ({@code {"attestations":[...]}})
+     * @param sha512       the tarball's SHA-512, which the statement's subject must name
+     */
+    static Result verify(JsonNode attestations, String name, String version, byte[] sha512, Map<String, RegistryKey> keys) {
+        for (JsonNode a : attestations.path("attestations")) {
+            if (!PREDICATE.equals(a.path("predicateType").asText())) {
+                continue;
+            }
+            JsonNode bundle = a.path("bundle");
+            String keyid = bundle.path("verificationMaterial").path("publicKey").path("hint").asText(null);
+            JsonNode envelope = bundle.path("dsseEnvelope");
+            String payloadType = envelope.path("payloadType").asText(null);
+            String payload = envelope.path("payload").asText(null);
+            String sig = envelope.path("signatures").path(0).path("sig").asText(null);
+            if (keyid == null || payloadType == null || payload == null || sig == null) {
+                return new Result(false, "the publish attestation is incomplete");
+            }
+            RegistryKey key = keys.get(keyid);
+            if (key == null) {
+                return new Result(false, "the publish attestation is signed by " + keyid + ", a key Airlock does not know");
+            }
+            byte[] body;
+            try {
+                body = Base64.getDecoder().decode(payload);
+                Signature s = Signature.getInstance("SHA256withECDSA");
+                s.initVerify(KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(key.spki()))));
+                s.update(pae(payloadType, body));
+                if (!s.verify(Base64.getDecoder().decode(sig))) {
+                    return new Result(false, "the publish attestation's signature by " + keyid + " does not verify");
+                }
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                return new Result(false, "the publish attestation cannot be verified: " + e.getMessage());
+            }
+            try {
+                JsonNode statement = JSON.readTree(body);
+                JsonNode subject = statement.path("subject").path(0);
+                String expected = "pkg:npm/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("%2F", "/") + "@" + version;
+                if (!expected.equals(subject.path("name").asText())) {
+                    return new Result(false, "the publish attestation is about " + subject.path("name").asText() + ", not " + expected);
+                }
+                if (!HexFormat.of().formatHex(sha512).equals(subject.path("digest").path("sha512").asText())) {
+                    return new Result(false, "the publish attestation names other bytes than the tarball (sha512 "
+                            + subject.path("digest").path("sha512").asText() + ")");
+                }
+                return new Result(true, "the registry's publish attestation verifies (" + keyid + ")");
+            } catch (java.io.IOException e) {
+                return new Result(false, "the publish attestation's statement is not JSON");
+            }
+        }
+        return new Result(false, "no publish attestation");
+    }
+
+    /** DSSE's pre-authentication encoding: what the signature covers. */
+    static byte[] pae(String payloadType, byte[] payload) {
+        byte[] type = payloadType.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(("DSSEv1 " + type.length + " ").getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(type);
+        out.writeBytes((" " + payload.length + " ").getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(payload);
+        return out.toByteArray();
+    }
+}

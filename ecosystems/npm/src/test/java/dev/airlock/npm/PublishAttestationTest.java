@@ -1,0 +1,96 @@
+package dev.airlock.npm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.core.ecosystem.RegistryKey;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The npm publish attestation verified offline with real data: the registry's attestations for
+ * {@code @playwright/cli@0.1.1} (../shared/fixtures/real) and the registry keys that ship inside
+ * this machine's npm client (its {@code @sigstore/tuf} seeds).
+ */
+class PublishAttestationTest {
+
+    private static final ObjectMapper M = new ObjectMapper();
+
+    private static JsonNode realAttestations() throws Exception {
+        Path f = Path.of("../../../shared/fixtures/real/npm-playwright-cli-0.1.1-attestations.json");
+        Assumptions.assumeTrue(Files.isRegularFile(f), "the shared real fixtures are beside the project");
+        return M.readTree(f.toFile());
+    }
+
+    /** The registry keys from the npm client's TUF seeds: the target whose name ends in "/keys.json". */
+    private static Map<String, RegistryKey> npmShippedKeys() throws Exception {
+        Process p = new ProcessBuilder("npm", "root", "-g").redirectErrorStream(false).start();
+        String root = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        p.waitFor();
+        Path seeds = Path.of(root, "npm", "node_modules", "@sigstore", "tuf", "seeds.json");
+        Assumptions.assumeTrue(Files.isRegularFile(seeds), "the npm client ships its Sigstore TUF seeds");
+        Map<String, RegistryKey> keys = new HashMap<>();
+        for (JsonNode repo : M.readTree(seeds.toFile())) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = repo.path("targets").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> t = it.next();
+                if (t.getKey().endsWith("%2Fkeys.json")) {
+                    for (JsonNode k : M.readTree(Base64.getDecoder().decode(t.getValue().asText())).path("keys")) {
+                        keys.put(k.path("keyId").asText(), new RegistryKey(k.path("keyId").asText(), k.path("publicKey").path("rawBytes").asText(), null));
+                    }
+                }
+            }
+        }
+        Assumptions.assumeFalse(keys.isEmpty(), "registry keys in the seeds");
+        return keys;
+    }
+
+    private static byte[] subjectSha512(JsonNode attestations) throws Exception {
+        for (JsonNode a : attestations.path("attestations")) {
+            if (PublishAttestation.PREDICATE.equals(a.path("predicateType").asText())) {
+                JsonNode statement = M.readTree(Base64.getDecoder().decode(a.at("/bundle/dsseEnvelope/payload").asText()));
+                return HexFormat.of().parseHex(statement.at("/subject/0/digest/sha512").asText());
+            }
+        }
+        throw new AssertionError("no publish attestation");
+    }
+
+    @Test
+    void theRealPublishAttestationVerifiesWithTheRegistrysShippedKey() throws Exception {
+        JsonNode real = realAttestations();
+        Map<String, RegistryKey> keys = npmShippedKeys();
+        byte[] digest = subjectSha512(real);
+        PublishAttestation.Result ok = PublishAttestation.verify(real, "@playwright/cli", "0.1.1", digest, keys);
+        assertTrue(ok.verified(), ok.reason());
+        assertTrue(HexFormat.of().formatHex(digest).startsWith("f64d7565f0f001f3"), "the tarball the fixture names");
+
+        // Another package or version, other bytes, an unknown key, a tampered statement: each fails for its reason.
+        assertTrue(PublishAttestation.verify(real, "@playwright/cli", "0.1.2", digest, keys).reason().contains("not pkg:npm/%40playwright/cli@0.1.2"));
+        byte[] other = digest.clone();
+        other[0] ^= 1;
+        assertTrue(PublishAttestation.verify(real, "@playwright/cli", "0.1.1", other, keys).reason().contains("other bytes"));
+        assertTrue(PublishAttestation.verify(real, "@playwright/cli", "0.1.1", digest, Map.of()).reason().contains("does not know"));
+        JsonNode tampered = real.deepCopy();
+        for (JsonNode a : tampered.path("attestations")) {
+            if (PublishAttestation.PREDICATE.equals(a.path("predicateType").asText())) {
+                String statement = new String(Base64.getDecoder().decode(a.at("/bundle/dsseEnvelope/payload").asText()), StandardCharsets.UTF_8);
+                ((ObjectNode) a.path("bundle").path("dsseEnvelope")).put("payload", Base64.getEncoder().encodeToString(
+                        statement.replace("0.1.1", "0.1.9").getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        PublishAttestation.Result forged = PublishAttestation.verify(tampered, "@playwright/cli", "0.1.9", digest, keys);
+        assertFalse(forged.verified());
+        assertTrue(forged.reason().contains("does not verify"), forged.reason());
+    }
+}
