@@ -153,7 +153,7 @@ final class Packument implements PackageMetadata {
                 }
             }
             facts.add(new ReleaseFacts(r.version(), r.publishedAt(), m.publisher, m.maintainers, m.hooks(abbreviatedSource),
-                    m.dependencies, sigs));
+                    m.dependencies, sigs, m.provenance));
         }
         return new Packument(docName, variant, abbreviatedSource, Collections.unmodifiableList(releases),
                 Collections.unmodifiableList(facts), Map.copyOf(artifacts), Collections.unmodifiableMap(distTags), modified);
@@ -168,6 +168,8 @@ final class Packument implements PackageMetadata {
         boolean gypfile;
         boolean hasInstallScript;
         String integrity;
+        /** dist.attestations' provenance predicate type, "" when dist lists none. */
+        String provenance = "";
         /** (keyid, sig) pairs from dist.signatures; null when the version has none listed. */
         List<String[]> signatures;
 
@@ -235,6 +237,28 @@ final class Packument implements PackageMetadata {
         }
     }
 
+    /** {@code dist.attestations}: the provenance predicate type, or "attested" when it names none. */
+    private static String attestationType(JsonParser p) throws IOException {
+        String type = "attested";
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String k = p.currentName();
+            JsonToken t = p.nextToken();
+            if (k.equals("provenance") && t == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String pk = p.currentName();
+                    if (p.nextToken() == JsonToken.VALUE_STRING && pk.equals("predicateType")) {
+                        type = p.getText();
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        return type;
+    }
+
     /** {@code {"name": "..", "email": ".."}}: the name, or null. */
     private static String personName(JsonParser p) throws IOException {
         String name = null;
@@ -287,6 +311,10 @@ final class Packument implements PackageMetadata {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             JsonToken t = p.nextToken();
+            if (key.equals("attestations") && t == JsonToken.START_OBJECT) {
+                m.provenance = attestationType(p);
+                continue;
+            }
             if (key.equals("signatures") && t == JsonToken.START_ARRAY) {
                 m.signatures = new ArrayList<>();
                 while (p.nextToken() == JsonToken.START_OBJECT) {

@@ -21,10 +21,18 @@ import java.util.TreeSet;
  * @param dependencies what it depends on, name to version range
  * @param signatures   the registry's signatures over this release (npm {@code dist.signatures}),
  *                     empty when it has none, null when the ecosystem's registries do not sign
+ * @param provenance   the build provenance the registry lists for it (npm {@code dist.attestations}
+ *                     predicate type), "" when it lists none, null when unknown
  */
 public record ReleaseFacts(String version, Instant publishedAt, String publisher, Set<String> maintainers,
                            Map<String, String> installHooks, Map<String, String> dependencies,
-                           java.util.List<RegistrySignature> signatures) {
+                           java.util.List<RegistrySignature> signatures, String provenance) {
+
+    /** Facts without provenance (documents that say nothing about it). */
+    public ReleaseFacts(String version, Instant publishedAt, String publisher, Set<String> maintainers,
+                        Map<String, String> installHooks, Map<String, String> dependencies, java.util.List<RegistrySignature> signatures) {
+        this(version, publishedAt, publisher, maintainers, installHooks, dependencies, signatures, null);
+    }
 
     /**
      * One registry signature.
@@ -39,7 +47,7 @@ public record ReleaseFacts(String version, Instant publishedAt, String publisher
     /** Facts without registry signatures (ecosystems whose registries do not sign releases). */
     public ReleaseFacts(String version, Instant publishedAt, String publisher, Set<String> maintainers,
                         Map<String, String> installHooks, Map<String, String> dependencies) {
-        this(version, publishedAt, publisher, maintainers, installHooks, dependencies, null);
+        this(version, publishedAt, publisher, maintainers, installHooks, dependencies, null, null);
     }
 
     public ReleaseFacts {
@@ -54,6 +62,6 @@ public record ReleaseFacts(String version, Instant publishedAt, String publisher
 
     /** Only the version and publish time known (documents that state nothing else). */
     public static ReleaseFacts of(ReleaseInfo release) {
-        return new ReleaseFacts(release.version(), release.publishedAt(), null, null, null, null, null);
+        return new ReleaseFacts(release.version(), release.publishedAt(), null, null, null, null, null, null);
     }
 }

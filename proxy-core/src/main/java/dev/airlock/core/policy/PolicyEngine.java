@@ -194,6 +194,7 @@ public final class PolicyEngine {
         namespace(packageName, findings);
         installHooks(release, previous, findings);
         publisher(release, previous, findings);
+        provenance(release, previous, findings);
         content(release, previous, content, previousContent, findings);
         Instant comesOfAge = age(release, observedAt, packageFirstSeen, now, findings);
 
@@ -277,6 +278,22 @@ public final class PolicyEngine {
 
     private static String digest(ContentFacts content) {
         return content == null ? "" : ":" + sha256(content.toString()).substring(0, 16);
+    }
+
+    /**
+     * Provenance regression: the previous release was built with provenance (a CI workflow signed
+     * where it came from) and this one has none, the shape of a release pushed with a stolen token
+     * from a laptop. Unknown on either side is no change.
+     */
+    private void provenance(ReleaseFacts release, ReleaseFacts previous, List<Finding> findings) {
+        if (previous == null || release.provenance() == null || previous.provenance() == null) {
+            return;
+        }
+        if (!previous.provenance().isEmpty() && release.provenance().isEmpty()) {
+            String what = "published without the provenance " + previous.version() + " had (" + previous.provenance() + ")";
+            Map<String, String> evidence = Map.of("previousVersion", previous.version(), "previousProvenance", previous.provenance());
+            findings.add(config.provenanceRegression() ? Finding.hold("provenance", what, evidence) : Finding.note("provenance", what, evidence));
+        }
     }
 
     /**

@@ -428,6 +428,25 @@ class NpmPolicyEndToEndTest {
         }
     }
 
+    @Test
+    void aVersionPublishedWithoutTheProvenanceItsPredecessorHadIsHeld() throws Exception {
+        // Provenance regression: 2.0.0 was built by CI with SLSA provenance; 2.0.1 arrives without any (a token used
+        // from a laptop). npm gets 2.0.0; 2.0.1 is held with the reason.
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("prov-pkg", p -> p.version("2.0.0", v -> v.provenance("https://slsa.dev/provenance/v1")).version("2.0.1")
+                        .distTag("latest", "2.0.1"))
+                .start();
+             RunningAirlock airlock = airlock(registry, Clock.systemUTC())) {
+            ClientProcess.Result r = install("a", airlock, "prov-pkg");
+            assertEquals(0, r.exitCode(), r.both());
+            assertEquals("2.0.0", installedVersion("a", "prov-pkg"));
+            HttpBody held = HttpBody.of(airlock.get("/npm/prov-pkg/-/prov-pkg-2.0.1.tgz"));
+            assertEquals(403, held.status());
+            assertTrue(held.json().get("reasons").toString().contains("without the provenance 2.0.0 had (https://slsa.dev/provenance/v1)"),
+                    held.json().toString());
+        }
+    }
+
     /** A response's status and JSON body. */
     private record HttpBody(int status, JsonNode json) {
         static HttpBody of(java.net.http.HttpResponse<byte[]> r) throws Exception {
