@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,7 +22,6 @@ import java.util.zip.ZipFile;
 final class JarInspector {
 
     static final String PROCESSOR_SERVICE = "META-INF/services/javax.annotation.processing.Processor";
-    private static final int MAX_ENTRIES = 200_000;
     private static final int MAX_SERVICE_FILE = 64 * 1024;
 
     private JarInspector() {
@@ -39,18 +37,7 @@ final class JarInspector {
         Map<String, String> hooks = new TreeMap<>();
         List<String> anomalies = new ArrayList<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            int n = 0;
-            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
-                ZipEntry entry = e.nextElement();
-                if (++n > MAX_ENTRIES) {
-                    anomalies.add(filename + " has more than " + MAX_ENTRIES + " entries; not inspected further");
-                    break;
-                }
-                String name = entry.getName();
-                if (dev.airlock.core.ecosystem.Resources.unsafeArchivePath(name)) {
-                    anomalies.add(filename + " holds an entry with an unsafe path: " + name);
-                }
-            }
+            dev.airlock.core.ecosystem.Resources.zipEntries(zip, filename, name -> { }, anomalies);
             ZipEntry service = zip.getEntry(PROCESSOR_SERVICE);
             if (service != null) {
                 try (InputStream in = zip.getInputStream(service)) {

@@ -5,11 +5,9 @@ import dev.airlock.core.ecosystem.ContentFacts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
@@ -19,7 +17,6 @@ import java.util.zip.ZipFile;
  */
 final class WheelInspector {
 
-    private static final int MAX_ENTRIES = 200_000;
 
     private WheelInspector() {
     }
@@ -31,17 +28,7 @@ final class WheelInspector {
         List<String> pth = new ArrayList<>();
         List<String> anomalies = new ArrayList<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            int n = 0;
-            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
-                ZipEntry entry = e.nextElement();
-                if (++n > MAX_ENTRIES) {
-                    anomalies.add(filename + " has more than " + MAX_ENTRIES + " entries; not inspected further");
-                    break;
-                }
-                String name = entry.getName();
-                if (dev.airlock.core.ecosystem.Resources.unsafeArchivePath(name)) {
-                    anomalies.add(filename + " holds an entry with an unsafe path: " + name);
-                }
+            dev.airlock.core.ecosystem.Resources.zipEntries(zip, filename, name -> {
                 // Top level (purelib/platlib root) or a .data/purelib|platlib folder: both land in site-packages.
                 boolean siteRoot = !name.contains("/") || name.matches("[^/]+\\.data/(purelib|platlib)/[^/]+")
                         || name.matches("[^/]+\\.data/data/.*/site-packages/[^/]+");
@@ -50,7 +37,7 @@ final class WheelInspector {
                 if (siteRoot && (name.endsWith(".pth") || base.equals("sitecustomize.py") || base.equals("usercustomize.py"))) {
                     pth.add(name);
                 }
-            }
+            }, anomalies);
         }
         Map<String, String> hooks = new TreeMap<>();
         if (!pth.isEmpty()) {

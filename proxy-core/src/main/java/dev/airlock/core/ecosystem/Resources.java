@@ -32,4 +32,28 @@ public final class Resources {
     public static boolean unsafeArchivePath(String name) {
         return name.startsWith("/") || name.contains("\\") || ("/" + name + "/").contains("/../");
     }
+
+    /** Most entries a zip archive (jar, wheel) may have before it is not read further. */
+    public static final int MAX_ZIP_ENTRIES = 200_000;
+
+    /**
+     * Walks a zip archive's entry names from its central directory, bounded: each name goes to
+     * {@code visit}; unsafe paths and an entry count beyond {@link #MAX_ZIP_ENTRIES} become
+     * anomalies in {@code anomalies}.
+     */
+    public static void zipEntries(java.util.zip.ZipFile zip, String filename, java.util.function.Consumer<String> visit,
+                                  java.util.List<String> anomalies) {
+        int n = 0;
+        for (java.util.Enumeration<? extends java.util.zip.ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+            String name = e.nextElement().getName();
+            if (++n > MAX_ZIP_ENTRIES) {
+                anomalies.add(filename + " has more than " + MAX_ZIP_ENTRIES + " entries; not inspected further");
+                return;
+            }
+            if (unsafeArchivePath(name)) {
+                anomalies.add(filename + " holds an entry with an unsafe path: " + name);
+            }
+            visit.accept(name);
+        }
+    }
 }

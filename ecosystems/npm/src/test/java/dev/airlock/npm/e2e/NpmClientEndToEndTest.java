@@ -82,20 +82,7 @@ class NpmClientEndToEndTest {
     }
 
     private Map<String, String> npmEnv(Path home, RunningAirlock airlock) throws Exception {
-        Files.createDirectories(home);
-        Map<String, String> env = new HashMap<>();
-        env.put("HOME", home.toString());
-        // Only loopback: the user and global npmrc are replaced, so npm knows no other registry.
-        env.put("npm_config_userconfig", home.resolve(".npmrc").toString());
-        env.put("npm_config_globalconfig", home.resolve("global-npmrc").toString());
-        env.put("npm_config_cache", home.resolve("npm-cache").toString());
-        env.put("npm_config_update_notifier", "false");
-        env.put("npm_config_audit", "false");
-        env.put("npm_config_fund", "false");
-        env.put("npm_config_fetch_retries", "0");
-        env.put("NO_UPDATE_NOTIFIER", "1");
-        env.put("npm_config_registry", airlock.uri("/npm/").toString());
-        return env;
+        return NpmClient.env(home, airlock, false);
     }
 
     private void project(Path dir, RunningAirlock airlock, String dependencies) throws Exception {

@@ -59,20 +59,7 @@ class NpmPolicyEndToEndTest {
     }
 
     private Map<String, String> npmEnv(Path home, RunningAirlock airlock) throws Exception {
-        Files.createDirectories(home);
-        Map<String, String> env = new HashMap<>();
-        env.put("HOME", home.toString());
-        env.put("npm_config_userconfig", home.resolve(".npmrc").toString());
-        env.put("npm_config_globalconfig", home.resolve("global-npmrc").toString());
-        env.put("npm_config_cache", home.resolve("npm-cache").toString());
-        env.put("npm_config_update_notifier", "false");
-        env.put("npm_config_audit", "false");
-        env.put("npm_config_fund", "false");
-        env.put("npm_config_fetch_retries", "0");
-        env.put("npm_config_ignore_scripts", "true");
-        env.put("NO_UPDATE_NOTIFIER", "1");
-        env.put("npm_config_registry", airlock.uri("/npm/").toString());
-        return env;
+        return NpmClient.env(home, airlock, true);
     }
 
     private ClientProcess.Result install(String dirName, RunningAirlock airlock, String... specs) throws Exception {
