@@ -165,6 +165,17 @@ public final class Airlock implements AutoCloseable {
             }
             policy.engine().registryKeys(ecosystemId -> runtimes.stream().anyMatch(r -> r.id().equals(ecosystemId)
                     && r.ecosystem().registryKeysPath() != null) ? registryKeys.of(ecosystemId) : java.util.Map.of());
+            policy.attestations((ecosystemId, path) -> {
+                EcosystemRuntime rt = runtimes.stream().filter(r -> r.id().equals(ecosystemId)).findFirst().orElseThrow();
+                if (rt.offline() || !rt.upstream().settings().available()) {
+                    // Not "none served": nothing can be asked, so nothing is concluded (asked again later).
+                    throw new IllegalStateException("no upstream to ask for attestations");
+                }
+                try (dev.airlock.core.upstream.UpstreamResponse r = rt.upstream().get(rt.upstream().resolve(path),
+                        java.util.Map.of("Accept", "application/json"))) {
+                    return r.status() == 200 ? r.readBody(4 << 20) : null;
+                }
+            }, ecosystemId -> runtimes.stream().filter(r -> r.id().equals(ecosystemId)).findFirst().map(EcosystemRuntime::ecosystem).orElse(null));
             policy.lookup((ecosystemId, packageName) -> {
                 EcosystemRuntime rt = runtimes.stream().filter(r -> r.id().equals(ecosystemId)).findFirst().orElseThrow();
                 dev.airlock.core.ecosystem.MetadataRequest request = rt.ecosystem().governingRequest(packageName);

@@ -198,4 +198,28 @@ public final class NpmEcosystem implements Ecosystem {
             throw new MetadataException("not a registry keys document: " + e.getMessage(), e);
         }
     }
+
+    @Override
+    public String attestationsPath(PackageMetadata listing, String version) {
+        boolean attested = listing.releaseFacts().stream().anyMatch(f -> f.version().equals(version)
+                && f.provenance() != null && !f.provenance().isEmpty());
+        return attested ? "-/npm/v1/attestations/" + NpmNames.escape(listing.packageName()) + "@" + version : null;
+    }
+
+    /** The registry's publish attestation must verify with its key and name exactly this tarball. */
+    @Override
+    public String verifyAttestations(PackageMetadata listing, String version, byte[] document,
+                                     java.util.Map<String, dev.airlock.core.ecosystem.RegistryKey> keys) {
+        java.util.Optional<dev.airlock.core.ecosystem.ArtifactRef> tarball = listing.artifact(Packument.tarballName(listing.packageName(), version));
+        if (tarball.isEmpty() || !tarball.get().expected().algorithm().equals("SHA-512")) {
+            return "no sha512 integrity to compare the attestation with";
+        }
+        try {
+            PublishAttestation.Result r = PublishAttestation.verify(new com.fasterxml.jackson.databind.ObjectMapper().readTree(document),
+                    listing.packageName(), version, tarball.get().expected().value(), keys);
+            return r.verified() ? null : r.reason();
+        } catch (java.io.IOException e) {
+            return "the attestations document is not JSON";
+        }
+    }
 }

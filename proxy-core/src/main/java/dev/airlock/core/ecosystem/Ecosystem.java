@@ -126,4 +126,21 @@ public interface Ecosystem {
     default java.util.List<RegistryKey> registryKeys(byte[] document) throws MetadataException {
         return java.util.List.of();
     }
+
+    /**
+     * Where the upstream serves a release's attestations (relative to its root), or null when the
+     * release has none to fetch.
+     */
+    default String attestationsPath(PackageMetadata listing, String version) {
+        return null;
+    }
+
+    /**
+     * Verifies a release's attestations document offline with the registry's pinned keys.
+     *
+     * @return null when verified, else why not (the policy holds the release)
+     */
+    default String verifyAttestations(PackageMetadata listing, String version, byte[] document, java.util.Map<String, RegistryKey> keys) {
+        return null;
+    }
 }

@@ -70,6 +70,11 @@ public final class PolicyEngine {
         this.registryKeys = keys;
     }
 
+    /** The registry keys the engine checks an ecosystem's signatures with. */
+    public Map<String, dev.airlock.core.ecosystem.RegistryKey> registryKeysOf(String ecosystem) {
+        return registryKeys.apply(ecosystem);
+    }
+
     /** Changes whenever a setting that decides verdicts changes; stored with each verdict. */
     public String version() {
         return version;

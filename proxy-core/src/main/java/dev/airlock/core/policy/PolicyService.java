@@ -459,6 +459,7 @@ public final class PolicyService {
         List<Evaluation> evaluations = engine.evaluate(ecosystem, pkg, metadata.releaseFacts(), state.observedReleases(ecosystem, pkg),
                 content, dep -> lookAtDependencies && !dep.equals(pkg) ? dependencyHeld(ecosystem, dep) : null, metadata.versionOrder(), now);
         evaluations = pinned(ecosystem, metadata, evaluations);
+        evaluations = attested(ecosystem, metadata, evaluations, now);
         Map<String, VerdictRecord> stored = state.verdicts(ecosystem, pkg);
         List<VerdictRecord> changed = new ArrayList<>();
         Map<String, Evaluation> byVersion = new HashMap<>();
@@ -524,6 +525,64 @@ public final class PolicyService {
             List<Finding> findings = new ArrayList<>(e.findings());
             changes.forEach(c -> findings.add(new Finding("content-pin", true, c, Map.of())));
             out.add(new Evaluation(e.version(), Verdict.DENIED, findings, null, e.factsDigest() + ":pin"));
+        }
+        return out;
+    }
+
+    /** Fetches a release's attestations document (relative path on the ecosystem's upstream), null when absent. */
+    public interface AttestationSource {
+        byte[] fetch(String ecosystem, String path) throws Exception;
+    }
+
+    private volatile AttestationSource attestations = (eco, path) -> null;
+    private volatile java.util.function.BiFunction<String, PackageMetadata, dev.airlock.core.ecosystem.Ecosystem> ecosystems = (e, m) -> null;
+    /** Verification results, by release: a release's attestations are fetched and checked once. */
+    private final Cache<String, String> attestationResults = Caffeine.newBuilder().maximumSize(100_000).build();
+
+    public void attestations(AttestationSource source, java.util.function.Function<String, dev.airlock.core.ecosystem.Ecosystem> byId) {
+        this.attestations = source;
+        this.ecosystems = (id, md) -> byId.apply(id);
+    }
+
+    /**
+     * Young releases that list attestations get them verified offline (the npm publish
+     * attestation with the registry's pinned key): one that does not verify is held.
+     */
+    private List<Evaluation> attested(String ecosystem, PackageMetadata metadata, List<Evaluation> evaluations, Instant now) {
+        dev.airlock.core.ecosystem.Ecosystem eco = ecosystems.apply(ecosystem, metadata);
+        if (eco == null) {
+            return evaluations;
+        }
+        Map<String, dev.airlock.core.ecosystem.ReleaseFacts> facts = new HashMap<>();
+        metadata.releaseFacts().forEach(f -> facts.put(f.version(), f));
+        List<Evaluation> out = new ArrayList<>(evaluations.size());
+        for (Evaluation e : evaluations) {
+            dev.airlock.core.ecosystem.ReleaseFacts f = facts.get(e.version());
+            String path = eco.attestationsPath(metadata, e.version());
+            if (f == null || path == null || f.publishedAt() == null || f.publishedAt().isBefore(now.minus(PolicyEngine.DEPENDENCY_WINDOW))) {
+                out.add(e);
+                continue;
+            }
+            String key = key(ecosystem, metadata.packageName()) + "\0" + e.version();
+            String failure = attestationResults.get(key, k -> {
+                try {
+                    byte[] doc = attestations.fetch(ecosystem, path);
+                    return doc == null ? "the registry lists attestations but serves none"
+                            : java.util.Objects.requireNonNullElse(eco.verifyAttestations(metadata, e.version(), doc,
+                                    engine.registryKeysOf(ecosystem)), "");
+                } catch (Exception ex) {
+                    return null; // not cached: asked again at the next decision
+                }
+            });
+            if (failure == null || failure.isEmpty()) {
+                out.add(e);
+                continue;
+            }
+            List<Finding> findings = new ArrayList<>(e.findings());
+            findings.add(new Finding("attestation", true, failure, Map.of()));
+            boolean allowed = findings.stream().anyMatch(x -> x.check().equals("allow"));
+            out.add(new Evaluation(e.version(), e.verdict() == Verdict.DENIED ? Verdict.DENIED : allowed ? Verdict.APPROVED : Verdict.QUARANTINED,
+                    findings, null, e.factsDigest() + ":att"));
         }
         return out;
     }

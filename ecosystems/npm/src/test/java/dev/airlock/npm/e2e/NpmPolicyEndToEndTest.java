@@ -434,6 +434,59 @@ class NpmPolicyEndToEndTest {
         }
     }
 
+    /** A publish attestation for name@version naming this tarball, signed (DSSE) with this key under this key id. */
+    private static String publishAttestation(java.security.PrivateKey key, String keyid, String name, String version, byte[] tgz) throws Exception {
+        String sha512 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-512").digest(tgz));
+        String statement = "{\"_type\":\"https://in-toto.io/Statement/v0.1\",\"subject\":[{\"name\":\"pkg:npm/" + name + "@" + version
+                + "\",\"digest\":{\"sha512\":\"" + sha512 + "\"}}],\"predicateType\":\"https://github.com/npm/attestation/tree/main/specs/publish/v0.1\","
+                + "\"predicate\":{\"name\":\"" + name + "\",\"version\":\"" + version + "\"}}";
+        byte[] payload = statement.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String type = "application/vnd.in-toto+json";
+        java.io.ByteArrayOutputStream pae = new java.io.ByteArrayOutputStream();
+        pae.writeBytes(("DSSEv1 " + type.length() + " " + type + " " + payload.length + " ").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        pae.writeBytes(payload);
+        java.security.Signature s = java.security.Signature.getInstance("SHA256withECDSA");
+        s.initSign(key);
+        s.update(pae.toByteArray());
+        return "{\"attestations\":[{\"predicateType\":\"https://github.com/npm/attestation/tree/main/specs/publish/v0.1\",\"bundle\":{"
+                + "\"mediaType\":\"application/vnd.dev.sigstore.bundle+json;version=0.2\",\"verificationMaterial\":{\"publicKey\":{\"hint\":\""
+                + keyid + "\"}},\"dsseEnvelope\":{\"payload\":\"" + java.util.Base64.getEncoder().encodeToString(payload) + "\",\"payloadType\":\""
+                + type + "\",\"signatures\":[{\"sig\":\"" + java.util.Base64.getEncoder().encodeToString(s.sign()) + "\",\"keyid\":\"\"}]}}}]}";
+    }
+
+    @Test
+    void aPublishAttestationThatDoesNotVerifyHoldsTheRelease() throws Exception {
+        // A recent version lists attestations: Airlock fetches them and verifies the registry's publish attestation
+        // offline with the registry key it pinned. A forged one holds the version; a genuine one lets it through.
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair registryKey = g.generateKeyPair();
+        java.security.KeyPair forger = g.generateKeyPair();
+        String keyid = "SHA256:fixture-registry-key";
+        Instant recent = Instant.now().minus(Duration.ofDays(5));
+        byte[] good = dev.airlock.npm.fixture.TarGz.tgz(entries("att-good", "1.1.0"));
+        byte[] bad = dev.airlock.npm.fixture.TarGz.tgz(entries("att-bad", "1.1.0"));
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("att-good", p -> p.version("1.1.0", v -> v.publishedAt(recent).tarball(entries("att-good", "1.1.0"))
+                        .signature(keyid, sign0(registryKey, "att-good", "1.1.0", good)).provenance("https://slsa.dev/provenance/v1")))
+                .pkg("att-bad", p -> p.version("1.1.0", v -> v.publishedAt(recent).tarball(entries("att-bad", "1.1.0"))
+                        .signature(keyid, sign0(registryKey, "att-bad", "1.1.0", bad)).provenance("https://slsa.dev/provenance/v1")))
+                .start();
+             RunningAirlock airlock = airlock(registry, Clock.systemUTC())) {
+            registry.keys("{\"keys\":[{\"expires\":null,\"keyid\":\"" + keyid + "\",\"keytype\":\"ecdsa-sha2-nistp256\","
+                    + "\"scheme\":\"ecdsa-sha2-nistp256\",\"key\":\"" + java.util.Base64.getEncoder().encodeToString(registryKey.getPublic().getEncoded()) + "\"}]}");
+            registry.attestations("att-good", "1.1.0", publishAttestation(registryKey.getPrivate(), keyid, "att-good", "1.1.0", good));
+            registry.attestations("att-bad", "1.1.0", publishAttestation(forger.getPrivate(), keyid, "att-bad", "1.1.0", bad));
+
+            ClientProcess.Result ok = install("a", airlock, "att-good@1.1.0");
+            assertEquals(0, ok.exitCode(), ok.both());
+            HttpBody held = HttpBody.of(airlock.get("/npm/att-bad/-/att-bad-1.1.0.tgz"));
+            assertEquals(403, held.status(), held.json().toString());
+            assertTrue(held.json().get("reasons").toString().contains("publish attestation's signature by " + keyid + " does not verify"),
+                    held.json().toString());
+        }
+    }
+
     /** A response's status and JSON body. */
     private record HttpBody(int status, JsonNode json) {
         static HttpBody of(java.net.http.HttpResponse<byte[]> r) throws Exception {
