@@ -564,16 +564,23 @@ public final class PolicyService {
                 continue;
             }
             String key = key(ecosystem, metadata.packageName()) + "\0" + e.version();
-            String failure = attestationResults.get(key, k -> {
+            String failure = attestationResults.getIfPresent(key);
+            if (failure == null) {
                 try {
                     byte[] doc = attestations.fetch(ecosystem, path);
-                    return doc == null ? "the registry lists attestations but serves none"
-                            : java.util.Objects.requireNonNullElse(eco.verifyAttestations(metadata, e.version(), doc,
-                                    engine.registryKeysOf(ecosystem)), "");
+                    if (doc == null) {
+                        // Not remembered: a registry that lists attestations and does not serve them may be
+                        // having a bad minute; the release is held until it does.
+                        failure = "the registry lists attestations but serves none";
+                    } else {
+                        failure = java.util.Objects.requireNonNullElse(eco.verifyAttestations(metadata, e.version(), doc,
+                                engine.registryKeysOf(ecosystem)), "");
+                        attestationResults.put(key, failure);
+                    }
                 } catch (Exception ex) {
-                    return null; // not cached: asked again at the next decision
+                    failure = null; // nothing could be asked: nothing concluded, asked again at the next decision
                 }
-            });
+            }
             if (failure == null || failure.isEmpty()) {
                 out.add(e);
                 continue;
