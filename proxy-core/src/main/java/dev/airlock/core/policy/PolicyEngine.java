@@ -322,6 +322,7 @@ public final class PolicyEngine {
         }
         boolean verified = false;
         List<String> unknown = new ArrayList<>();
+        List<String> expired = new ArrayList<>();
         for (ReleaseFacts.RegistrySignature sig : release.signatures()) {
             dev.airlock.core.ecosystem.RegistryKey key = keys.get(sig.keyid());
             if (key == null) {
@@ -329,9 +330,8 @@ public final class PolicyEngine {
                 continue;
             }
             if (key.expires() != null && release.publishedAt() != null && release.publishedAt().isAfter(key.expires())) {
-                findings.add(Finding.hold("registry-signature", "signed with registry key " + sig.keyid() + ", which expired on "
-                        + key.expires() + ", before the release was published", Map.of("keyid", sig.keyid(), "message", sig.message())));
-                return true;
+                expired.add(sig.keyid() + " (expired " + key.expires() + ")");
+                continue;
             }
             if (!Signatures.verifyEcdsa(key.spki(), sig.signature(), sig.message())) {
                 findings.add(Finding.hold("registry-signature", "its registry signature by " + sig.keyid() + " does not verify over "
@@ -340,9 +340,12 @@ public final class PolicyEngine {
             }
             verified = true;
         }
-        if (verified) {
-            findings.add(Finding.note("registry-signature", "registry signature verified", Map.of()));
-        } else {
+        if (!verified && !expired.isEmpty()) {
+            findings.add(Finding.hold("registry-signature", "signed only with registry keys that had expired before it was published: "
+                    + String.join(", ", expired), Map.of("keys", String.join(",", expired))));
+            return true;
+        }
+        if (!verified) {
             findings.add(Finding.hold("registry-signature", "signed only by registry keys Airlock does not know: " + String.join(", ", unknown),
                     Map.of("keyids", String.join(",", unknown))));
         }

@@ -556,16 +556,29 @@ public final class PolicyService {
         Map<String, dev.airlock.core.ecosystem.ReleaseFacts> facts = new HashMap<>();
         metadata.releaseFacts().forEach(f -> facts.put(f.version(), f));
         List<Evaluation> out = new ArrayList<>(evaluations.size());
+        Map<String, Instant> observed = state.observedReleases(ecosystem, metadata.packageName());
+        Instant packageFirstSeen = observed.values().stream().min(Instant::compareTo).orElse(now);
+        int fetched = 0;
         for (Evaluation e : evaluations) {
             dev.airlock.core.ecosystem.ReleaseFacts f = facts.get(e.version());
+            // Young by the later of upstream's time and Airlock's own first sighting (a backdated time does not skip it).
+            Instant seen = observed.get(e.version());
+            Instant since = f == null ? null : seen != null && seen.isAfter(packageFirstSeen) ? latest(f.publishedAt(), seen) : f.publishedAt();
+            if (f == null || f.provenance() == null || f.provenance().isEmpty() || since == null
+                    || since.isBefore(now.minus(PolicyEngine.DEPENDENCY_WINDOW))) {
+                out.add(e);
+                continue;
+            }
             String path = eco.attestationsPath(metadata, e.version());
-            if (f == null || path == null || f.publishedAt() == null || f.publishedAt().isBefore(now.minus(PolicyEngine.DEPENDENCY_WINDOW))) {
+            if (path == null) {
                 out.add(e);
                 continue;
             }
             String key = key(ecosystem, metadata.packageName()) + "\0" + e.version();
             String failure = attestationResults.getIfPresent(key);
-            if (failure == null) {
+            if (failure == null && ++fetched > MAX_ATTESTATION_FETCHES) {
+                failure = "its attestations are not read yet; held until they are";
+            } else if (failure == null) {
                 try {
                     byte[] doc = attestations.fetch(ecosystem, path);
                     if (doc == null) {
@@ -578,7 +591,8 @@ public final class PolicyService {
                         attestationResults.put(key, failure);
                     }
                 } catch (Exception ex) {
-                    failure = null; // nothing could be asked: nothing concluded, asked again at the next decision
+                    // Fail closed: a stalled, oversized or refused answer holds the release (not remembered).
+                    failure = "its attestations could not be read (" + ex.getMessage() + "); held until they can";
                 }
             }
             if (failure == null || failure.isEmpty()) {
@@ -592,6 +606,13 @@ public final class PolicyService {
                     findings, null, e.factsDigest() + ":att"));
         }
         return out;
+    }
+
+    /** Attestation documents fetched in one decision at most; the rest wait for the next (held meanwhile). */
+    static final int MAX_ATTESTATION_FETCHES = 8;
+
+    private static Instant latest(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
     }
 
     /** "sha512-..." to "SHA-512". */

@@ -38,6 +38,9 @@ public final class RegistryKeys {
     private final Parser parser;
     private final Map<String, Map<String, RegistryKey>> keys = new ConcurrentHashMap<>();
     private final Map<String, Instant> fetchedAt = new ConcurrentHashMap<>();
+    /** Ecosystems whose keys an operator's files give: then only those are trusted, nothing is fetched. */
+    private final java.util.Set<String> fromFiles = ConcurrentHashMap.newKeySet();
+    static final Duration RETRY = Duration.ofMinutes(5);
 
     public RegistryKeys(StateStore state, Clock clock, Fetcher fetcher, Parser parser) {
         this.state = state;
@@ -48,20 +51,26 @@ public final class RegistryKeys {
 
     /** Pins keys from an operator's file (at start-up). */
     public void load(String ecosystem, byte[] document) throws Exception {
+        Map<String, RegistryKey> given = new HashMap<>(fromFiles.contains(ecosystem) ? keys.getOrDefault(ecosystem, Map.of()) : Map.of());
         for (RegistryKey k : parser.parse(ecosystem, document)) {
             pin(ecosystem, k);
+            given.put(k.keyid(), k);
         }
-        keys.remove(ecosystem);
+        fromFiles.add(ecosystem);
+        keys.put(ecosystem, Map.copyOf(given));
     }
 
     /**
      * An ecosystem's keys by id: pinned ones, refreshed from upstream at most every
      * {@link #REFRESH} (blocking: a worker calls this while deciding).
      */
-    public Map<String, RegistryKey> of(String ecosystem) {
+    public synchronized Map<String, RegistryKey> of(String ecosystem) {
+        if (fromFiles.contains(ecosystem)) {
+            return keys.getOrDefault(ecosystem, Map.of());
+        }
         Instant last = fetchedAt.get(ecosystem);
-        if (last == null || !clock.instant().isBefore(last.plus(REFRESH))) {
-            fetchedAt.put(ecosystem, clock.instant());
+        if (last == null || !clock.instant().isBefore(last)) {
+            Instant next = clock.instant().plus(REFRESH);
             try {
                 byte[] doc = fetcher.fetch(ecosystem);
                 if (doc != null) {
@@ -70,8 +79,11 @@ public final class RegistryKeys {
                     }
                 }
             } catch (Exception e) {
+                // Asked again soon, not in six hours: until then the keys pinned before still apply.
+                next = clock.instant().plus(RETRY);
                 LOG.log(Level.WARNING, "cannot read the " + ecosystem + " registry's signing keys: " + e.getMessage());
             }
+            fetchedAt.put(ecosystem, next);
             keys.remove(ecosystem);
         }
         return keys.computeIfAbsent(ecosystem, eco -> {

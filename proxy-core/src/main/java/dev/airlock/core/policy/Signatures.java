@@ -22,6 +22,14 @@ final class Signatures {
      * @return false for a signature that does not verify, and for anything malformed
      */
     static boolean verifyEcdsa(String spki, String signature, String message) {
+        // A package's thousands of releases are decided again on every change: each signature is checked once.
+        return VERIFIED.get(spki + "\0" + signature + "\0" + message, k -> check(spki, signature, message));
+    }
+
+    private static final com.github.benmanes.caffeine.cache.Cache<String, Boolean> VERIFIED =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(500_000).build();
+
+    private static boolean check(String spki, String signature, String message) {
         try {
             PublicKey key = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(spki)));
             Signature s = Signature.getInstance("SHA256withECDSA");

@@ -612,6 +612,18 @@ public final class SqliteStateStore implements StateStore {
                 ps.setLong(5, now.toEpochMilli());
                 ps.executeUpdate();
             }
+            if (key.expires() != null) {
+                // A registry sets a key's expiry when it rotates it: learn it, only ever earlier.
+                try (PreparedStatement ps = conn.prepareStatement("UPDATE registry_keys SET expires=? WHERE ecosystem=? AND keyid=? "
+                        + "AND spki=? AND (expires IS NULL OR expires > ?)")) {
+                    ps.setLong(1, key.expires().toEpochMilli());
+                    ps.setString(2, ecosystem);
+                    ps.setString(3, key.keyid());
+                    ps.setString(4, key.spki());
+                    ps.setLong(5, key.expires().toEpochMilli());
+                    ps.executeUpdate();
+                }
+            }
             return null;
         });
         return pinnedKeys(ecosystem).stream().filter(k -> k.keyid().equals(key.keyid())).findFirst().orElse(key);
