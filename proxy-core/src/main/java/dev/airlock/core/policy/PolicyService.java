@@ -535,13 +535,13 @@ public final class PolicyService {
     }
 
     private volatile AttestationSource attestations = (eco, path) -> null;
-    private volatile java.util.function.BiFunction<String, PackageMetadata, dev.airlock.core.ecosystem.Ecosystem> ecosystems = (e, m) -> null;
+    private volatile java.util.function.Function<String, dev.airlock.core.ecosystem.Ecosystem> ecosystems = id -> null;
     /** Verification results, by release: a release's attestations are fetched and checked once. */
     private final Cache<String, String> attestationResults = Caffeine.newBuilder().maximumSize(100_000).build();
 
     public void attestations(AttestationSource source, java.util.function.Function<String, dev.airlock.core.ecosystem.Ecosystem> byId) {
         this.attestations = source;
-        this.ecosystems = (id, md) -> byId.apply(id);
+        this.ecosystems = byId;
     }
 
     /**
@@ -549,7 +549,7 @@ public final class PolicyService {
      * attestation with the registry's pinned key): one that does not verify is held.
      */
     private List<Evaluation> attested(String ecosystem, PackageMetadata metadata, List<Evaluation> evaluations, Instant now) {
-        dev.airlock.core.ecosystem.Ecosystem eco = ecosystems.apply(ecosystem, metadata);
+        dev.airlock.core.ecosystem.Ecosystem eco = ecosystems.apply(ecosystem);
         if (eco == null) {
             return evaluations;
         }

@@ -271,12 +271,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             offload(ctx, ex, () -> {
                 // Decided again after the file is loaded: its first download is read (an annotation
                 // processor, a plugin) before anything is sent.
+                dev.airlock.core.ecosystem.PackageMetadata governing = governing(eco, f.request());
                 java.util.Optional<PolicyService.Block> block = policy.check(eco.id(), f.request().packageName(), f.request().version(),
-                        governing(eco, f.request()));
+                        governing);
                 ArtifactService.Served served = null;
                 if (block.isEmpty()) {
                     served = services.artifacts().loadFile(eco, f.request());
-                    block = policy.check(eco.id(), f.request().packageName(), f.request().version(), governing(eco, f.request()));
+                    block = policy.check(eco.id(), f.request().packageName(), f.request().version(), governing);
                 }
                 java.util.Optional<PolicyService.Block> decided = block;
                 ArtifactService.Served file = served;

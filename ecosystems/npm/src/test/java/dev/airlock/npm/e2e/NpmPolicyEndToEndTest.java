@@ -326,6 +326,18 @@ class NpmPolicyEndToEndTest {
         }
     }
 
+    private static java.security.KeyPair p256() throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        return g.generateKeyPair();
+    }
+
+    /** The registry's keys document ({@code /-/npm/v1/keys}) publishing this one key. */
+    private static String keysDocument(String keyid, java.security.KeyPair key) {
+        return "{\"keys\":[{\"expires\":null,\"keyid\":\"" + keyid + "\",\"keytype\":\"ecdsa-sha2-nistp256\","
+                + "\"scheme\":\"ecdsa-sha2-nistp256\",\"key\":\"" + java.util.Base64.getEncoder().encodeToString(key.getPublic().getEncoded()) + "\"}]}";
+    }
+
     /** A tarball made of these entries, and the registry signature over name@version:integrity with this key. */
     private static String sign(java.security.PrivateKey key, String name, String version, byte[] tgz) throws Exception {
         String integrity = "sha512-" + java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-512").digest(tgz));
@@ -344,10 +356,8 @@ class NpmPolicyEndToEndTest {
     void registrySignaturesAreVerifiedAgainstTheRegistrysKeys() throws Exception {
         // The upstream publishes its signing key at /-/npm/v1/keys. A version whose signature does not verify is
         // denied, one without a signature is held; npm gets the last properly signed version.
-        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
-        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
-        java.security.KeyPair registryKey = g.generateKeyPair();
-        java.security.KeyPair otherKey = g.generateKeyPair();
+        java.security.KeyPair registryKey = p256();
+        java.security.KeyPair otherKey = p256();
         String keyid = "SHA256:fixture-registry-key";
         byte[] a100 = dev.airlock.npm.fixture.TarGz.tgz(entries("signed-pkg", "1.0.0"));
         byte[] a110 = dev.airlock.npm.fixture.TarGz.tgz(entries("signed-pkg", "1.1.0"));
@@ -361,8 +371,7 @@ class NpmPolicyEndToEndTest {
                         .distTag("latest", "1.1.0"))
                 .start();
              RunningAirlock airlock = airlock(registry, Clock.systemUTC())) {
-            registry.keys("{\"keys\":[{\"expires\":null,\"keyid\":\"" + keyid + "\",\"keytype\":\"ecdsa-sha2-nistp256\","
-                    + "\"scheme\":\"ecdsa-sha2-nistp256\",\"key\":\"" + java.util.Base64.getEncoder().encodeToString(registryKey.getPublic().getEncoded()) + "\"}]}");
+            registry.keys(keysDocument(keyid, registryKey));
             ClientProcess.Result r = install("a", airlock, "signed-pkg", "unsigned-pkg");
             assertEquals(0, r.exitCode(), r.both());
             assertEquals("1.0.0", installedVersion("a", "signed-pkg"));
@@ -458,10 +467,8 @@ class NpmPolicyEndToEndTest {
     void aPublishAttestationThatDoesNotVerifyHoldsTheRelease() throws Exception {
         // A recent version lists attestations: Airlock fetches them and verifies the registry's publish attestation
         // offline with the registry key it pinned. A forged one holds the version; a genuine one lets it through.
-        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
-        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
-        java.security.KeyPair registryKey = g.generateKeyPair();
-        java.security.KeyPair forger = g.generateKeyPair();
+        java.security.KeyPair registryKey = p256();
+        java.security.KeyPair forger = p256();
         String keyid = "SHA256:fixture-registry-key";
         Instant recent = Instant.now().minus(Duration.ofDays(5));
         byte[] good = dev.airlock.npm.fixture.TarGz.tgz(entries("att-good", "1.1.0"));
@@ -473,8 +480,7 @@ class NpmPolicyEndToEndTest {
                         .signature(keyid, sign0(registryKey, "att-bad", "1.1.0", bad)).provenance("https://slsa.dev/provenance/v1")))
                 .start();
              RunningAirlock airlock = airlock(registry, Clock.systemUTC())) {
-            registry.keys("{\"keys\":[{\"expires\":null,\"keyid\":\"" + keyid + "\",\"keytype\":\"ecdsa-sha2-nistp256\","
-                    + "\"scheme\":\"ecdsa-sha2-nistp256\",\"key\":\"" + java.util.Base64.getEncoder().encodeToString(registryKey.getPublic().getEncoded()) + "\"}]}");
+            registry.keys(keysDocument(keyid, registryKey));
             registry.attestations("att-good", "1.1.0", publishAttestation(registryKey.getPrivate(), keyid, "att-good", "1.1.0", good));
             registry.attestations("att-bad", "1.1.0", publishAttestation(forger.getPrivate(), keyid, "att-bad", "1.1.0", bad));
 
