@@ -56,7 +56,8 @@ public final class ConfigLoader {
     private static final List<String> AIRGAP_KEYS = List.of("trustedKeys");
     private static final List<String> POLICY_KEYS = List.of("mode", "minimumReleaseAge", "installHooks",
             "publisherChange", "provenanceRegression", "internalNamespaces", "allow", "deny", "holdUnknownAge", "typosquats",
-            "knownMalicious", "holdUnsigned", "registryKeys");
+            "knownMalicious", "holdUnsigned", "registryKeys", "signerChange", "identities", "pgpKeyrings", "sigstoreTrustedRoot");
+    private static final List<String> IDENTITY_KEYS = List.of("packages", "repository", "workflow", "ref");
 
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{(.*)}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -330,7 +331,42 @@ public final class ConfigLoader {
                 policy.field("typosquats").bool(),
                 paths(policy.field("knownMalicious")),
                 policy.field("holdUnsigned").bool(),
-                paths(policy.field("registryKeys")));
+                paths(policy.field("registryKeys")),
+                policy.field("signerChange").bool(),
+                identities(policy.field("identities")),
+                paths(policy.field("pgpKeyrings")),
+                policy.field("sigstoreTrustedRoot").isSet() ? policy.field("sigstoreTrustedRoot").path() : null);
+    }
+
+    private static List<IdentityPin> identities(Node node) throws ConfigException {
+        List<IdentityPin> out = new java.util.ArrayList<>();
+        for (Node item : node.list("a list of maps with packages, repository, workflow, ref")) {
+            item.map(IDENTITY_KEYS);
+            String packages = item.field("packages").text();
+            if (!packages.contains(":")) {
+                throw item.field("packages").error("no ecosystem", packages, "ecosystem:name, e.g. npm:@acme/*");
+            }
+            String repository = optionalText(item.field("repository"));
+            String workflow = optionalText(item.field("workflow"));
+            java.util.regex.Pattern ref = null;
+            String refText = optionalText(item.field("ref"));
+            if (refText != null) {
+                try {
+                    ref = java.util.regex.Pattern.compile(refText);
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    throw item.field("ref").error("not a regular expression", refText, "a Java regular expression, e.g. refs/tags/v.*");
+                }
+            }
+            if (repository == null && workflow == null && ref == null) {
+                throw item.error("pins nothing", "at least one of repository, workflow, ref");
+            }
+            out.add(new IdentityPin(packages, repository, workflow, ref));
+        }
+        return out;
+    }
+
+    private static String optionalText(Node node) throws ConfigException {
+        return node.isSet() ? node.text() : null;
     }
 
     private static List<java.nio.file.Path> paths(Node node) throws ConfigException {

@@ -304,6 +304,11 @@ final class Node {
         return urls;
     }
 
+    /** The items of a list; {@code allowed} describes the list when this is none. */
+    List<Node> list(String allowed) throws ConfigException {
+        return items(allowed);
+    }
+
     private List<Node> items(String allowed) throws ConfigException {
         requireSet();
         if (!json.isArray()) {

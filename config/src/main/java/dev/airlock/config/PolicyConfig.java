@@ -25,11 +25,27 @@ import java.util.Objects;
  *                             publishes signing keys
  * @param registryKeys         registry key files (npm's keys.json format) for registries whose keys
  *                             endpoint cannot be reached (air-gapped networks); pinned like fetched keys
+ * @param signerChange         hold a release whose verified signer (provenance source repository or
+ *                             workflow, OpenPGP key) differs from the previous version's
+ * @param identities           per-package pinned build identities
+ * @param pgpKeyrings          OpenPGP public keyrings the operator trusts for detached {@code .asc}
+ *                             signatures (Maven); keys not in them are trusted on first use per group
+ * @param sigstoreTrustedRoot  a Sigstore {@code trusted_root.json} replacing the shipped one, or null
  */
 public record PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallHooks installHooks,
         boolean publisherChange, boolean provenanceRegression, List<String> internalNamespaces,
         List<String> allow, List<String> deny, boolean holdUnknownAge, boolean typosquats, List<java.nio.file.Path> knownMalicious,
-        boolean holdUnsigned, List<java.nio.file.Path> registryKeys) {
+        boolean holdUnsigned, List<java.nio.file.Path> registryKeys, boolean signerChange, List<IdentityPin> identities,
+        List<java.nio.file.Path> pgpKeyrings, java.nio.file.Path sigstoreTrustedRoot) {
+
+    /** The rules without the signer settings (changes held, no pins, no keyrings, the shipped Sigstore root). */
+    public PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallHooks installHooks, boolean publisherChange,
+                        boolean provenanceRegression, List<String> internalNamespaces, List<String> allow, List<String> deny,
+                        boolean holdUnknownAge, boolean typosquats, List<java.nio.file.Path> knownMalicious, boolean holdUnsigned,
+                        List<java.nio.file.Path> registryKeys) {
+        this(mode, minimumReleaseAge, installHooks, publisherChange, provenanceRegression, internalNamespaces, allow, deny,
+                holdUnknownAge, typosquats, knownMalicious, holdUnsigned, registryKeys, true, List.of(), List.of(), null);
+    }
 
     /** The rules without the registry-signature settings (unsigned releases held, no key files). */
     public PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallHooks installHooks, boolean publisherChange,
@@ -49,6 +65,8 @@ public record PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallH
     public PolicyConfig {
         knownMalicious = List.copyOf(knownMalicious);
         registryKeys = List.copyOf(registryKeys);
+        identities = List.copyOf(identities);
+        pgpKeyrings = List.copyOf(pgpKeyrings);
         Objects.requireNonNull(mode, "mode");
         Checks.nonNegative("minimumReleaseAge", minimumReleaseAge);
         Objects.requireNonNull(installHooks, "installHooks");

@@ -306,7 +306,7 @@ class ConfigLoaderTest {
             upstreams: { npm: { auth: { user: x } } }         | upstreams.npm.auth.user        | token, username, password
             cache: { metadataMaxBytes: 1 }                    | cache.metadataMaxBytes         | metadataTtl, metadataMaxSize
             airgap: { keys: [] }                              | airgap.keys                    | trustedKeys
-            policy: { minimumAge: 1d }                        | policy.minimumAge              | mode, minimumReleaseAge, installHooks, publisherChange, provenanceRegression, internalNamespaces, allow, deny, holdUnknownAge, typosquats, knownMalicious, holdUnsigned, registryKeys
+            policy: { minimumAge: 1d }                        | policy.minimumAge              | mode, minimumReleaseAge, installHooks, publisherChange, provenanceRegression, internalNamespaces, allow, deny, holdUnknownAge, typosquats, knownMalicious, holdUnsigned, registryKeys, signerChange, identities, pgpKeyrings, sigstoreTrustedRoot
             """)
     void unknownNestedKeyListsTheAllowedKeys(String yaml, String path, String allowed) {
         // Rule: an unknown key at any depth is refused with the keys allowed at that place.
@@ -696,5 +696,35 @@ class ConfigLoaderTest {
                   maven: { snapshots: maybe }
                 """), Map.of()));
         assertTrue(bad.getMessage().contains("upstreams.maven.snapshots"), bad.getMessage());
+    }
+
+    @Test
+    void identityPinsKeyringsAndTrustedRootAreRead() throws ConfigException {
+        AirlockConfig c = parse("""
+                policy:
+                  identities:
+                    - packages: "npm:@acme/*"
+                      repository: https://github.com/acme/tools
+                      workflow: .github/workflows/release.yml
+                      ref: refs/tags/v.*
+                  pgpKeyrings: [/etc/airlock/maven-keys.asc]
+                  sigstoreTrustedRoot: /etc/airlock/trusted_root.json
+                  signerChange: false
+                """);
+        IdentityPin pin = c.policy().identities().get(0);
+        assertEquals("npm:@acme/*", pin.packages());
+        assertEquals("https://github.com/acme/tools", pin.repository());
+        assertTrue(pin.ref().matcher("refs/tags/v1.2.0").matches());
+        assertEquals(java.nio.file.Path.of("/etc/airlock/maven-keys.asc"), c.policy().pgpKeyrings().get(0));
+        assertEquals(java.nio.file.Path.of("/etc/airlock/trusted_root.json"), c.policy().sigstoreTrustedRoot());
+        assertFalse(c.policy().signerChange());
+        assertTrue(ConfigLoader.defaults().policy().signerChange());
+        assertEquals(null, ConfigLoader.defaults().policy().sigstoreTrustedRoot());
+
+        assertTrue(error("policy: { identities: [ { packages: \"npm:x\", ref: \"refs/(\" } ] }").getMessage()
+                .contains("policy.identities[0].ref"));
+        assertTrue(error("policy: { identities: [ { packages: \"npm:x\" } ] }").getMessage().contains("pins nothing"));
+        assertTrue(error("policy: { identities: [ { packages: \"x\", workflow: w } ] }").getMessage().contains("policy.identities[0].packages"));
+        assertTrue(error("policy: { identities: [ { packages: \"npm:x\", branch: main } ] }").getMessage().contains("unknown key"));
     }
 }
