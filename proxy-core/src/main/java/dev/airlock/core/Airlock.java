@@ -95,9 +95,10 @@ public final class Airlock implements AutoCloseable {
             state = new SqliteStateStore(data);
             BlobStore blobs = new BlobStore(data);
             List<EcosystemRuntime> ecosystems = new ArrayList<>();
+            dev.airlock.core.ecosystem.SignatureTrust trust = signatureTrust(config.policy());
             for (Ecosystem e : ServiceLoader.load(Ecosystem.class)) {
                 var upstreamConfig = config.upstream(e.id());
-                e.configure(new EcosystemContext(upstreamConfig, environment, home, clock));
+                e.configure(new EcosystemContext(upstreamConfig, environment, home, clock, trust));
                 UpstreamSettings settings;
                 if (upstreamConfig.url() != null) {
                     settings = UpstreamSettings.of(upstreamConfig.url(), upstreamConfig.files(), "upstreams." + e.id() + ".url")
@@ -295,5 +296,23 @@ public final class Airlock implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /** The Sigstore root (the operator's file, else the shipped one) and OpenPGP keyrings signatures are verified against. */
+    private static dev.airlock.core.ecosystem.SignatureTrust signatureTrust(dev.airlock.config.PolicyConfig policy) throws java.io.IOException {
+        dev.airlock.core.trust.TrustedRoot root;
+        if (policy.sigstoreTrustedRoot() == null) {
+            root = dev.airlock.core.trust.TrustedRoot.shipped();
+        } else {
+            try {
+                root = dev.airlock.core.trust.TrustedRoot.parse(java.nio.file.Files.readAllBytes(policy.sigstoreTrustedRoot()),
+                        policy.sigstoreTrustedRoot().toString());
+            } catch (dev.airlock.core.trust.VerificationException e) {
+                throw new java.io.IOException("policy.sigstoreTrustedRoot: " + e.getMessage(), e);
+            }
+        }
+        LOG.log(Level.INFO, "Sigstore trusted root: " + root.source() + " (" + root.authorities().size() + " certificate authorities, "
+                + root.tlogs().size() + " transparency logs)");
+        return new dev.airlock.core.ecosystem.SignatureTrust(new dev.airlock.core.trust.SigstoreVerifier(root), policy.pgpKeyrings());
     }
 }

@@ -1,6 +1,7 @@
 package dev.airlock.maven;
 
 import org.bouncycastle.bcpg.ArmoredInputStream;
+import org.bouncycastle.bcpg.SignatureSubpacketTags;
 import org.bouncycastle.bcpg.sig.KeyFlags;
 import org.bouncycastle.bcpg.sig.RevocationReason;
 import org.bouncycastle.bcpg.sig.RevocationReasonTags;
@@ -47,10 +48,11 @@ import java.util.TreeMap;
  * signing subkey also the back-signature in which it claims the primary), expiry and key flags
  * are read from those verified signatures only.
  *
- * <p>Keys that must not be trusted (revoked, unbound, expired-and-signing-later is the verifier's
- * call) stay in the keyring with {@link Key#notTrustedBecause()} set, so a signature by them is
+ * <p>Keys that must not be trusted (revoked, subkeys not properly bound, keys not flagged for
+ * signing) stay in the keyring with {@link Key#notTrustedBecause()} set, so a signature by them is
  * refused with the reason instead of being reported as by an unknown key, which the policy would
- * treat as trust-on-first-use.
+ * answer with trust-on-first-use. Expiry is only reported here: a signature made before its key
+ * expired is still good, so {@link PgpSignature} compares the two dates.
  *
  * <p>Immutable and safe to share between threads.
  */
@@ -115,11 +117,11 @@ public final class PgpKeyring {
             try (InputStream in = Files.newInputStream(file)) {
                 bytes = in.readNBytes(MAX_FILE_BYTES + 1);
             } catch (NoSuchFileException e) {
-                throw new IllegalArgumentException("the OpenPGP keyring file " + source + " does not exist");
+                throw new FileProblem(source, "does not exist", null);
             } catch (AccessDeniedException e) {
-                throw new IllegalArgumentException("the OpenPGP keyring file " + source + " cannot be read: permission denied");
+                throw new FileProblem(source, "cannot be read: permission denied", null);
             } catch (IOException e) {
-                throw new IllegalArgumentException("the OpenPGP keyring file " + source + " cannot be read: " + e, e);
+                throw new FileProblem(source, "cannot be read: " + e, e);
             }
             readInto(source, bytes, rings);
         }
@@ -170,14 +172,21 @@ public final class PgpKeyring {
 
     // ------------------------------------------------------------------ reading
 
+    /** A keyring file that cannot be used; the message names the file. */
+    private static final class FileProblem extends IllegalArgumentException {
+        FileProblem(String source, String problem, Throwable cause) {
+            super("the OpenPGP keyring file " + source + " " + problem, cause);
+        }
+    }
+
     /** A primary key's ring and the file it (first) came from. */
     private record Ring(PGPPublicKeyRing ring, String source) {
     }
 
     private static void readInto(String source, byte[] bytes, Map<String, Ring> rings) {
         if (bytes.length > MAX_FILE_BYTES) {
-            throw new IllegalArgumentException("the OpenPGP keyring file " + source + " is larger than "
-                    + MAX_FILE_BYTES / (1024 * 1024) + " MiB; export only the release keys you trust");
+            throw new FileProblem(source, "is larger than " + MAX_FILE_BYTES / (1024 * 1024)
+                    + " MiB; export only the release keys you trust", null);
         }
         List<PGPPublicKeyRing> found = new ArrayList<>();
         try {
@@ -189,22 +198,25 @@ public final class PgpKeyring {
                 while (skipWhitespace(in)) {
                     ArmoredInputStream armored = new ArmoredInputStream(in);
                     String header = armored.getArmorHeaderLine();
+                    if ("-----BEGIN PGP PRIVATE KEY BLOCK-----".equals(header)) {
+                        throw secretKey(source);
+                    }
                     if (header == null || !header.equals("-----BEGIN PGP PUBLIC KEY BLOCK-----")) {
-                        throw new IllegalArgumentException("the OpenPGP keyring file " + source + " contains "
-                                + (header == null ? "text that is not an armored OpenPGP block" : "a block \"" + header + "\"")
-                                + " where only PGP PUBLIC KEY BLOCKs (gpg --export --armor) are accepted");
+                        throw new FileProblem(source, "contains "
+                                + (header == null ? "text that is not an armored OpenPGP block" : "a block \"" + printable(header) + "\"")
+                                + " where only PGP PUBLIC KEY BLOCKs (gpg --export --armor) are accepted", null);
                     }
                     readObjects(source, new BcPGPObjectFactory(armored), found);
                 }
             }
+        } catch (FileProblem e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            if (e instanceof IllegalArgumentException iae && iae.getMessage().startsWith("the OpenPGP keyring file")) {
-                throw iae;
-            }
-            throw new IllegalArgumentException("the OpenPGP keyring file " + source + " is not readable OpenPGP key data: " + e.getMessage(), e);
+            // Bouncy Castle reports damaged packets with assorted runtime exceptions as well as IOException.
+            throw new FileProblem(source, "is not readable OpenPGP key data: " + e.getMessage(), e);
         }
         if (found.isEmpty()) {
-            throw new IllegalArgumentException("the OpenPGP keyring file " + source + " contains no public key");
+            throw new FileProblem(source, "contains no public key", null);
         }
         for (PGPPublicKeyRing ring : found) {
             String fingerprint = hex(ring.getPublicKey().getFingerprint());
@@ -213,14 +225,48 @@ public final class PgpKeyring {
                 rings.put(fingerprint, new Ring(ring, source));
             } else {
                 // The same key twice (say, a fresh export beside an old one, or its revocation): keep what both say.
-                try {
-                    rings.put(fingerprint, new Ring(PGPPublicKeyRing.join(earlier.ring(), ring), earlier.source()));
-                } catch (PGPException e) {
-                    throw new IllegalArgumentException("the OpenPGP keyring file " + source + " has key " + fingerprint
-                            + " twice in forms that cannot be merged: " + e.getMessage(), e);
-                }
+                rings.put(fingerprint, new Ring(merge(earlier.ring(), ring), earlier.source()));
             }
         }
+    }
+
+    /**
+     * The union of two copies of one key: every subkey, user ID and signature either has. Not
+     * {@code PGPPublicKeyRing.join}: in bcpg 1.86 it rebuilds Ed25519 (algorithm 27) signatures
+     * without their signature bytes, and they no longer verify.
+     */
+    private static PGPPublicKeyRing merge(PGPPublicKeyRing into, PGPPublicKeyRing from) {
+        for (PGPPublicKey theirs : from) {
+            PGPPublicKey ours = into.getPublicKey(theirs.getFingerprint());
+            if (ours == null) {
+                into = PGPPublicKeyRing.insertPublicKey(into, theirs);
+                continue;
+            }
+            for (PGPSignature s : each(theirs.getKeySignatures())) {
+                if (!contains(ours.getKeySignatures(), s)) {
+                    ours = PGPPublicKey.addCertification(ours, s);
+                }
+            }
+            for (Iterator<byte[]> ids = theirs.getRawUserIDs(); ids.hasNext(); ) {
+                byte[] id = ids.next();
+                for (PGPSignature s : each(theirs.getSignaturesForID(id))) {
+                    if (!contains(ours.getSignaturesForID(id), s)) {
+                        ours = PGPPublicKey.addCertification(ours, id, s);
+                    }
+                }
+            }
+            into = PGPPublicKeyRing.insertPublicKey(into, ours);
+        }
+        return into;
+    }
+
+    private static boolean contains(Iterator<PGPSignature> signatures, PGPSignature wanted) {
+        for (PGPSignature s : each(signatures)) {
+            if (PGPSignature.isSignatureEncodingEqual(s, wanted)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void readObjects(String source, BcPGPObjectFactory factory, List<PGPPublicKeyRing> found) throws IOException {
@@ -229,16 +275,18 @@ public final class PgpKeyring {
             if (o instanceof PGPPublicKeyRing ring) {
                 found.add(ring);
             } else if (o instanceof PGPSecretKeyRing) {
-                throw new IllegalArgumentException("the OpenPGP keyring file " + source
-                        + " contains a secret key; give Airlock only public keys (gpg --export --armor KEYID)");
+                throw secretKey(source);
             } else if (o instanceof PGPSignatureList) {
-                throw new IllegalArgumentException("the OpenPGP keyring file " + source
-                        + " contains a signature outside any key (a revocation certificate?); import it into the key with gpg and export the key again");
+                throw new FileProblem(source, "contains a signature outside any key (a revocation certificate?);"
+                        + " import it into the key with gpg and export the key again", null);
             } else if (!(o instanceof PGPMarker)) {
-                throw new IllegalArgumentException("the OpenPGP keyring file " + source + " contains "
-                        + o.getClass().getSimpleName() + " data, which is not a public key");
+                throw new FileProblem(source, "contains " + o.getClass().getSimpleName() + " data, which is not a public key", null);
             }
         }
+    }
+
+    private static FileProblem secretKey(String source) {
+        return new FileProblem(source, "contains a secret key; give Airlock only public keys (gpg --export --armor KEYID)", null);
     }
 
     private static boolean isBinary(byte[] bytes) {
@@ -302,7 +350,7 @@ public final class PgpKeyring {
                 int type = s.getSignatureType();
                 boolean relevant = PGPSignature.isCertification(type) || type == PGPSignature.CERTIFICATION_REVOCATION;
                 if (relevant && issuedBy(s, primary) && newer(s, newest)
-                        && verifies(s, primary, () -> s.verifyCertification(id, primary))) {
+                        && verifies(s, primary, sig -> sig.verifyCertification(id, primary))) {
                     newest = s;
                 }
             }
@@ -313,7 +361,7 @@ public final class PgpKeyring {
             }
         }
         for (PGPSignature s : each(primary.getSignaturesOfType(PGPSignature.DIRECT_KEY))) {
-            if (issuedBy(s, primary) && newer(s, newestSelf) && verifies(s, primary, () -> s.verifyCertification(primary))) {
+            if (issuedBy(s, primary) && newer(s, newestSelf) && verifies(s, primary, sig -> sig.verifyCertification(primary))) {
                 newestSelf = s;
             }
         }
@@ -340,7 +388,7 @@ public final class PgpKeyring {
             String subId = keyIdHex(sub.getKeyID());
             PGPSignature binding = null;
             for (PGPSignature s : each(sub.getSignaturesOfType(PGPSignature.SUBKEY_BINDING))) {
-                if (issuedBy(s, primary) && newer(s, binding) && verifies(s, primary, () -> s.verifyCertification(primary, sub))) {
+                if (issuedBy(s, primary) && newer(s, binding) && verifies(s, primary, sig -> sig.verifyCertification(primary, sub))) {
                     binding = s;
                 }
             }
@@ -387,11 +435,9 @@ public final class PgpKeyring {
      */
     private static String revocation(PGPPublicKey key, PGPPublicKey primary, int type, Check check) {
         for (PGPSignature s : each(key.getSignaturesOfType(type))) {
-            if (issuedBy(s, primary) && verifies(s, primary, () -> check.verify(s))) {
+            if (issuedBy(s, primary) && verifies(s, primary, check)) {
                 StringBuilder clause = new StringBuilder();
-                if (s.getCreationTime() != null) {
-                    clause.append(" on ").append(s.getCreationTime().toInstant().toString(), 0, 10);
-                }
+                clause.append(" on ").append(createdAt(s).toString(), 0, 10);
                 PGPSignatureSubpacketVector hashed = s.getHashedSubPackets();
                 RevocationReason reason = hashed == null ? null : hashed.getRevocationReason();
                 if (reason != null) {
@@ -424,7 +470,7 @@ public final class PgpKeyring {
             }
             for (PGPSignature back : embedded) {
                 if (back.getSignatureType() == PGPSignature.PRIMARYKEY_BINDING
-                        && verifies(back, sub, () -> back.verifyCertification(primary, sub))) {
+                        && verifies(back, sub, sig -> sig.verifyCertification(primary, sub))) {
                     return true;
                 }
             }
@@ -435,7 +481,7 @@ public final class PgpKeyring {
     /** Key flags are optional (old keys lack them); when present they must allow signing data. */
     private static boolean canSign(PGPSignature selfOrBinding) {
         PGPSignatureSubpacketVector hashed = selfOrBinding == null ? null : selfOrBinding.getHashedSubPackets();
-        return hashed == null || !hashed.hasSubpacket(org.bouncycastle.bcpg.SignatureSubpacketTags.KEY_FLAGS)
+        return hashed == null || !hashed.hasSubpacket(SignatureSubpacketTags.KEY_FLAGS)
                 || (hashed.getKeyFlags() & KeyFlags.SIGN_DATA) != 0;
     }
 
@@ -451,7 +497,11 @@ public final class PgpKeyring {
     }
 
     private static boolean newer(PGPSignature candidate, PGPSignature current) {
-        return current == null || candidate.getCreationTime().after(current.getCreationTime());
+        return current == null || createdAt(candidate).isAfter(createdAt(current));
+    }
+
+    private static Instant createdAt(PGPSignature s) {
+        return s.getCreationTime() == null ? Instant.EPOCH : s.getCreationTime().toInstant();
     }
 
     @FunctionalInterface
@@ -459,16 +509,11 @@ public final class PgpKeyring {
         boolean verify(PGPSignature s) throws PGPException;
     }
 
-    @FunctionalInterface
-    private interface Verification {
-        boolean run() throws PGPException;
-    }
-
     /** Whether {@code s} verifies under {@code signer}; a signature Bouncy Castle cannot process does not. */
-    private static boolean verifies(PGPSignature s, PGPPublicKey signer, Verification verification) {
+    private static boolean verifies(PGPSignature s, PGPPublicKey signer, Check check) {
         try {
             s.init(new BcPGPContentVerifierBuilderProvider(), signer);
-            return verification.run();
+            return check.verify(s);
         } catch (PGPException | RuntimeException e) {
             return false;
         }

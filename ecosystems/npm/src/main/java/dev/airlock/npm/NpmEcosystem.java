@@ -206,20 +206,45 @@ public final class NpmEcosystem implements Ecosystem {
         return attested ? "-/npm/v1/attestations/" + NpmNames.escape(listing.packageName()) + "@" + version : null;
     }
 
-    /** The registry's publish attestation must verify with its key and name exactly this tarball. */
+    private volatile dev.airlock.core.trust.SigstoreVerifier sigstore;
+
     @Override
-    public String verifyAttestations(PackageMetadata listing, String version, byte[] document,
-                                     java.util.Map<String, dev.airlock.core.ecosystem.RegistryKey> keys) {
+    public void configure(dev.airlock.core.ecosystem.EcosystemContext context) {
+        this.sigstore = context.trust().sigstore();
+    }
+
+    private dev.airlock.core.trust.SigstoreVerifier sigstore() {
+        dev.airlock.core.trust.SigstoreVerifier v = sigstore;
+        if (v == null) {
+            v = dev.airlock.core.ecosystem.SignatureTrust.defaults().sigstore();
+            sigstore = v;
+        }
+        return v;
+    }
+
+    /**
+     * The registry's publish attestation must verify with its key and name exactly this tarball;
+     * SLSA provenance must verify against the Sigstore root and name it too. Who built it (the
+     * signing certificate's repository, workflow and ref) is what the policy compares.
+     */
+    @Override
+    public dev.airlock.core.ecosystem.AttestationCheck verifyAttestations(PackageMetadata listing, String version, byte[] document,
+                                                                         java.util.Map<String, dev.airlock.core.ecosystem.RegistryKey> keys) {
         java.util.Optional<dev.airlock.core.ecosystem.ArtifactRef> tarball = listing.artifact(Packument.tarballName(listing.packageName(), version));
         if (tarball.isEmpty() || !tarball.get().expected().algorithm().equals("SHA-512")) {
-            return "no sha512 integrity to compare the attestation with";
+            return dev.airlock.core.ecosystem.AttestationCheck.failed("no sha512 integrity to compare the attestation with");
         }
+        com.fasterxml.jackson.databind.JsonNode doc;
         try {
-            PublishAttestation.Result r = PublishAttestation.verify(new com.fasterxml.jackson.databind.ObjectMapper().readTree(document),
-                    listing.packageName(), version, tarball.get().expected().value(), keys);
-            return r.verified() ? null : r.reason();
+            doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(document);
         } catch (java.io.IOException e) {
-            return "the attestations document is not JSON";
+            return dev.airlock.core.ecosystem.AttestationCheck.failed("the attestations document is not JSON");
         }
+        byte[] sha512 = tarball.get().expected().value();
+        PublishAttestation.Result r = PublishAttestation.verify(doc, listing.packageName(), version, sha512, keys);
+        if (!r.verified()) {
+            return dev.airlock.core.ecosystem.AttestationCheck.failed(r.reason());
+        }
+        return Provenance.verify(doc, listing.packageName(), version, sha512, sigstore());
     }
 }

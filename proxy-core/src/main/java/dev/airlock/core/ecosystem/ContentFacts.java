@@ -15,12 +15,48 @@ import java.util.TreeMap;
  *                     "scripts.postinstall" to "registry: none; tarball: node x.js")
  * @param anomalies    what no honest archive needs and no client should unpack: symlinks, absolute
  *                     or traversal paths, entries or sizes beyond the inspection bounds
+ * @param signer       who verifiably signed or built it (keys below); a key with value "" means
+ *                     checked and absent (no {@code .asc}, no provenance), a missing key means
+ *                     not checked
+ * @param signatureFailures signatures over these bytes that do not verify (a tampered file or a
+ *                     forged signature): each one denies the release
  */
-public record ContentFacts(Map<String, String> installHooks, Map<String, String> mismatches, List<String> anomalies) {
+public record ContentFacts(Map<String, String> installHooks, Map<String, String> mismatches, List<String> anomalies,
+                           Map<String, String> signer, List<String> signatureFailures) {
 
     public static final ContentFacts NONE = new ContentFacts(Map.of(), Map.of(), List.of());
 
+    /** OpenPGP: the signing key's primary fingerprint, or "key id X" when the key is not in the operator's keyrings. */
+    public static final String PGP_KEY = "pgp-key";
+    /**
+     * Set by the core when the OpenPGP key differs from the first key seen in the package's signer
+     * scope (a Maven groupId): that first key, and the scope.
+     */
+    public static final String PGP_KEY_FIRST = "pgp-key-first-in-scope";
+    /** Provenance (Sigstore, PEP 740, npm SLSA): "" when the release has none; the signer's identity otherwise. */
+    public static final String PROVENANCE = "provenance";
+    /** The source repository the build ran for, from the verified signing certificate. */
+    public static final String REPOSITORY = "repository";
+    /** The workflow path that signed, from the verified signing certificate. */
+    public static final String WORKFLOW = "workflow";
+    /** The git ref the build ran at. */
+    public static final String REF = "ref";
+    /** The builder the provenance names. */
+    public static final String BUILDER = "builder";
+
+    public ContentFacts(Map<String, String> installHooks, Map<String, String> mismatches, List<String> anomalies) {
+        this(installHooks, mismatches, anomalies, Map.of(), List.of());
+    }
+
+    /** Only who signed it (a signature checked beside the file, no archive read). */
+    public static ContentFacts signed(Map<String, String> signer, List<String> failures) {
+        return new ContentFacts(Map.of(), Map.of(), List.of(), signer, failures);
+    }
+
     public ContentFacts {
+        // Readings stored before these fields existed have none.
+        signer = signer == null ? Map.of() : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(signer));
+        signatureFailures = signatureFailures == null ? List.of() : List.copyOf(signatureFailures);
         // Sorted: equal facts print the same in every JVM (the policy digests them).
         installHooks = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(installHooks));
         mismatches = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(mismatches));

@@ -136,11 +136,42 @@ public interface Ecosystem {
     }
 
     /**
-     * Verifies a release's attestations document offline with the registry's pinned keys.
-     *
-     * @return null when verified, else why not (the policy holds the release)
+     * Verifies a release's attestations document offline, with the registry's pinned keys and the
+     * Sigstore root given at {@link #configure}.
      */
-    default String verifyAttestations(PackageMetadata listing, String version, byte[] document, java.util.Map<String, RegistryKey> keys) {
+    default AttestationCheck verifyAttestations(PackageMetadata listing, String version, byte[] document,
+                                                java.util.Map<String, RegistryKey> keys) {
+        return AttestationCheck.verified(java.util.Map.of());
+    }
+
+    /**
+     * Signatures to fetch and verify over a file before it is served (Maven's {@code .asc} and
+     * {@code .sigstore.json}, PyPI's PEP 740 provenance).
+     *
+     * @param listing the metadata the file was listed in, or null for path-addressed files
+     * @param path    the file's name (listed) or path (path-addressed)
+     */
+    default java.util.List<SignatureRef> signaturesOf(PackageMetadata listing, String path) {
+        return java.util.List.of();
+    }
+
+    /**
+     * Verifies the signatures fetched for a committed file. Runs on a worker, before the file is
+     * served.
+     *
+     * @param found by {@link SignatureRef#kind()}: the bytes, or null when upstream has none (404)
+     * @return who signed it ({@link ContentFacts#signer()}) and what failed to verify
+     */
+    default ContentFacts verifySignatures(PackageMetadata listing, String packageName, String version, String path,
+                                          java.nio.file.Path file, java.util.Map<String, byte[]> found) {
+        return ContentFacts.NONE;
+    }
+
+    /**
+     * The scope a signing key is trusted in on first use: the first OpenPGP key seen in it is
+     * pinned for all its packages (Maven: the groupId). Null for no such pinning.
+     */
+    default String signerScope(String packageName) {
         return null;
     }
 }

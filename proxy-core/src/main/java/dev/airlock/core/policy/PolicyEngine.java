@@ -33,6 +33,7 @@ public final class PolicyEngine {
     private final boolean holdUnknownAge;
     private final List<Pattern[]> allow;
     private final List<Pattern[]> deny;
+    private final List<Pin> pins;
     private final List<Pattern> internal;
     private final String version;
 
@@ -59,6 +60,10 @@ public final class PolicyEngine {
         this.allow = config.allow().stream().map(PolicyEngine::releasePattern).toList();
         this.deny = config.deny().stream().map(PolicyEngine::releasePattern).toList();
         this.internal = config.internalNamespaces().stream().map(PolicyEngine::glob).toList();
+        this.pins = config.identities().stream().map(p -> {
+            Pattern[] r = releasePattern(p.packages() + "@*");
+            return new Pin(new Pattern[]{r[0], r[1]}, p);
+        }).toList();
         this.version = sha256(config + "|" + holdUnknownAge + "|" + malicious.size()).substring(0, 16);
     }
 
@@ -150,7 +155,8 @@ public final class PolicyEngine {
         return out;
     }
 
-    private static ReleaseFacts previous(List<ReleaseFacts> history, int i, java.util.Comparator<String> order) {
+    /** The release a release is compared with: the last one published before it that is also lower. */
+    static ReleaseFacts previous(List<ReleaseFacts> history, int i, java.util.Comparator<String> order) {
         if (i == 0) {
             return null;
         }
@@ -201,6 +207,9 @@ public final class PolicyEngine {
         publisher(release, previous, findings);
         provenance(release, previous, findings);
         content(release, previous, content, previousContent, findings);
+        if (signer(ecosystem, packageName, release, previous, content, previousContent, now, findings)) {
+            denied = true;
+        }
         Instant comesOfAge = age(release, observedAt, packageFirstSeen, now, findings);
 
         Verdict verdict;
@@ -282,7 +291,135 @@ public final class PolicyEngine {
     }
 
     private static String digest(ContentFacts content) {
-        return content == null ? "" : ":" + sha256(content.toString()).substring(0, 16);
+        if (content == null) {
+            return "";
+        }
+        // The reading as it printed before signers were recorded: a person's decision on a
+        // release is kept against this digest, so an upgrade alone must not change it.
+        String base = "ContentFacts[installHooks=" + content.installHooks() + ", mismatches=" + content.mismatches()
+                + ", anomalies=" + content.anomalies() + "]";
+        if (!content.signer().isEmpty() || !content.signatureFailures().isEmpty()) {
+            base += content.signer() + "" + content.signatureFailures();
+        }
+        return ":" + sha256(base).substring(0, 16);
+    }
+
+    /**
+     * Who signed a release, against the previous release and the operator's pins: a signature
+     * over the bytes that does not verify denies it; a different source repository, workflow or
+     * OpenPGP key than the previous release's holds it ({@code policy.signerChange}), as does a
+     * signature or provenance the previous release had and this one lacks
+     * ({@code policy.provenanceRegression}); a pinned package built elsewhere is held.
+     *
+     * @return whether the release is denied
+     */
+    private boolean signer(String ecosystem, String packageName, ReleaseFacts release, ReleaseFacts previous, ContentFacts content,
+                           ContentFacts previousContent, Instant now, List<Finding> findings) {
+        boolean denied = false;
+        if (content != null) {
+            for (String f : content.signatureFailures()) {
+                findings.add(Finding.hold("signature", f, Map.of()));
+                denied = true;
+            }
+        }
+        Map<String, String> cur = content == null ? Map.of() : content.signer();
+        Map<String, String> prev = previousContent == null ? Map.of() : previousContent.signer();
+        if (config.signerChange() && nonEmpty(cur.get(ContentFacts.PGP_KEY_FIRST))) {
+            findings.add(Finding.hold("signer", "signing key changed: signed by " + cur.get(ContentFacts.PGP_KEY) + ", but "
+                    + cur.get(ContentFacts.PGP_KEY_FIRST), Map.of("now", cur.get(ContentFacts.PGP_KEY), "first",
+                    cur.get(ContentFacts.PGP_KEY_FIRST))));
+        }
+        if (previous != null) {
+            Map<String, String> evidence = new java.util.TreeMap<>();
+            evidence.put("previousVersion", previous.version());
+            if (config.signerChange()) {
+                for (String key : List.of(ContentFacts.REPOSITORY, ContentFacts.WORKFLOW, ContentFacts.PGP_KEY)) {
+                    String a = prev.get(key);
+                    String b = cur.get(key);
+                    if (a != null && b != null && !a.isEmpty() && !b.isEmpty() && !a.equals(b)) {
+                        Map<String, String> ev = new java.util.TreeMap<>(evidence);
+                        ev.put("previous", a);
+                        ev.put("now", b);
+                        String what = switch (key) {
+                            case ContentFacts.PGP_KEY -> "signing key changed: signed by " + b + ", " + previous.version() + " by " + a;
+                            case ContentFacts.REPOSITORY -> "built from another source repository: " + b + ", " + previous.version()
+                                    + " from " + a;
+                            default -> "built by another workflow: " + b + ", " + previous.version() + " by " + a;
+                        };
+                        findings.add(Finding.hold("signer", what, ev));
+                    }
+                }
+            }
+            if (config.provenanceRegression()) {
+                if (nonEmpty(prev.get(ContentFacts.PGP_KEY)) && "".equals(cur.get(ContentFacts.PGP_KEY))) {
+                    findings.add(Finding.hold("signer", "published without the .asc signature " + previous.version() + " had (by "
+                            + prev.get(ContentFacts.PGP_KEY) + ")", evidence));
+                }
+                // Registries that list provenance in metadata (npm) are checked from the listing instead.
+                if (release.provenance() == null && nonEmpty(prev.get(ContentFacts.PROVENANCE)) && "".equals(cur.get(ContentFacts.PROVENANCE))) {
+                    findings.add(Finding.hold("provenance", "published without the provenance " + previous.version() + " had ("
+                            + prev.get(ContentFacts.PROVENANCE) + ")", evidence));
+                }
+            }
+        }
+        for (Pin pin : pins) {
+            if (!pin.packages()[0].matcher(ecosystem).matches() || !pin.packages()[1].matcher(packageName).matches()) {
+                continue;
+            }
+            String why = pin.mismatch(cur, release);
+            boolean young = release.publishedAt() == null || release.publishedAt().isAfter(now.minus(DEPENDENCY_WINDOW));
+            if (why != null && (cur.containsKey(ContentFacts.PROVENANCE) || young || "".equals(release.provenance()) && young)) {
+                findings.add(Finding.hold("identity", why, pin.evidence()));
+            }
+        }
+        return denied;
+    }
+
+    private static boolean nonEmpty(String s) {
+        return s != null && !s.isEmpty();
+    }
+
+    /** A pinned identity from {@code policy.identities}, compiled. */
+    private record Pin(Pattern[] packages, dev.airlock.config.IdentityPin pin) {
+        /** Why a release's verified signer is not the pinned one, or null when it is. */
+        String mismatch(Map<String, String> signer, ReleaseFacts release) {
+            String p = signer.get(ContentFacts.PROVENANCE);
+            if (p == null && "".equals(release.provenance())) {
+                p = ""; // the registry lists none
+            }
+            if (p == null) {
+                return "its provenance is not verified yet, and policy.identities pins who builds " + pin.packages();
+            }
+            if (p.isEmpty()) {
+                return "it has no provenance, but policy.identities pins who builds " + pin.packages();
+            }
+            if (pin.repository() != null && !pin.repository().equals(signer.get(ContentFacts.REPOSITORY))) {
+                return "built from " + signer.get(ContentFacts.REPOSITORY) + ", not the pinned repository " + pin.repository();
+            }
+            if (pin.workflow() != null && !pin.workflow().equals(signer.get(ContentFacts.WORKFLOW))) {
+                return "built by " + signer.get(ContentFacts.WORKFLOW) + ", not the pinned workflow " + pin.workflow();
+            }
+            String ref = signer.get(ContentFacts.REF);
+            if (pin.ref() != null && (ref == null || !pin.ref().matcher(ref).matches())) {
+                return "built at " + ref + ", which the pinned ref pattern " + pin.ref() + " does not match";
+            }
+            return null;
+        }
+
+        Map<String, String> evidence() {
+            Map<String, String> e = new java.util.TreeMap<>();
+            e.put("pin", pin.packages());
+            if (pin.repository() != null) {
+                e.put("repository", pin.repository());
+            }
+            if (pin.workflow() != null) {
+                e.put("workflow", pin.workflow());
+            }
+            if (pin.ref() != null) {
+                e.put("ref", pin.ref().pattern());
+            }
+            return e;
+        }
     }
 
     /**

@@ -306,17 +306,24 @@ public final class PolicyService {
             Map<String, String> hooks = new java.util.TreeMap<>();
             Map<String, String> mismatches = new java.util.TreeMap<>();
             List<String> anomalies = new ArrayList<>();
+            Map<String, String> signer = new java.util.TreeMap<>();
+            List<String> failures = new ArrayList<>();
             for (String json : v.getValue().values()) {
                 try {
                     dev.airlock.core.ecosystem.ContentFacts f = JSON.readValue(json, dev.airlock.core.ecosystem.ContentFacts.class);
                     hooks.putAll(f.installHooks());
                     mismatches.putAll(f.mismatches());
                     anomalies.addAll(f.anomalies());
+                    // A file found unsigned does not erase its sibling's signer; both are kept apart
+                    // only by the regression check, which looks for an empty value alone.
+                    f.signer().forEach((k, val) -> signer.merge(k, val, (a, b) -> a.isEmpty() ? b : a));
+                    failures.addAll(f.signatureFailures());
                 } catch (JsonProcessingException e) {
                     anomalies.add("the stored reading of a file is unreadable");
                 }
             }
-            out.put(v.getKey(), new ContentFactsHolder(new dev.airlock.core.ecosystem.ContentFacts(hooks, mismatches, anomalies)));
+            out.put(v.getKey(), new ContentFactsHolder(new dev.airlock.core.ecosystem.ContentFacts(hooks, mismatches, anomalies, signer,
+                    failures)));
         }
         return out;
     }
@@ -327,6 +334,7 @@ public final class PolicyService {
      */
     public void recordContent(String ecosystem, String packageName, String version, String filename, String sha256,
                               dev.airlock.core.ecosystem.ContentFacts facts) {
+        facts = scopePinned(ecosystem, packageName, facts);
         try {
             state.putContentFacts(ecosystem, packageName, version, filename, sha256, JSON.writeValueAsString(facts), clock.instant());
         } catch (JsonProcessingException e) {
@@ -334,6 +342,31 @@ public final class PolicyService {
         }
         packages.invalidate(key(ecosystem, packageName));
         onChange.accept(ecosystem, packageName);
+    }
+
+    /**
+     * Trust on first use per signer scope: the first OpenPGP key seen in a scope (a Maven groupId)
+     * is pinned; a file signed by another key carries the pinned one, for the engine to hold.
+     */
+    private dev.airlock.core.ecosystem.ContentFacts scopePinned(String ecosystem, String packageName,
+                                                                dev.airlock.core.ecosystem.ContentFacts facts) {
+        String key = facts.signer().get(dev.airlock.core.ecosystem.ContentFacts.PGP_KEY);
+        dev.airlock.core.ecosystem.Ecosystem eco = ecosystems.apply(ecosystem);
+        String scope = eco == null || key == null || key.isEmpty() ? null : eco.signerScope(packageName);
+        if (scope == null) {
+            return facts;
+        }
+        String pinned = state.pinSigner(ecosystem, scope, "pgp", key, clock.instant());
+        if (pinned.equals(key)) {
+            return facts;
+        }
+        LOG.log(Level.WARNING, "signing key changed: " + ecosystem + " " + packageName + " signed by " + key + "; " + scope
+                + " was first signed by " + pinned);
+        metrics.event("signing_key_changed", ecosystem);
+        Map<String, String> signer = new java.util.TreeMap<>(facts.signer());
+        signer.put(dev.airlock.core.ecosystem.ContentFacts.PGP_KEY_FIRST, pinned + " (first seen for " + scope + ")");
+        return new dev.airlock.core.ecosystem.ContentFacts(facts.installHooks(), facts.mismatches(), facts.anomalies(), signer,
+                facts.signatureFailures());
     }
 
     /** Non-blocking: whether this file of a release may be served, if the package is in memory. */
@@ -454,12 +487,13 @@ public final class PolicyService {
         boolean lookAtDependencies = dependencies && !LOOKING.get();
         String pkg = metadata.packageName();
         Instant now = clock.instant();
+        Map<String, String> attestationFailures = attest(ecosystem, metadata, now);
         Map<String, dev.airlock.core.ecosystem.ContentFacts> content = new HashMap<>();
         contentFacts(ecosystem, pkg).forEach((v, h) -> content.put(v, h.facts()));
         List<Evaluation> evaluations = engine.evaluate(ecosystem, pkg, metadata.releaseFacts(), state.observedReleases(ecosystem, pkg),
                 content, dep -> lookAtDependencies && !dep.equals(pkg) ? dependencyHeld(ecosystem, dep) : null, metadata.versionOrder(), now);
         evaluations = pinned(ecosystem, metadata, evaluations);
-        evaluations = attested(ecosystem, metadata, evaluations, now);
+        evaluations = attested(evaluations, attestationFailures);
         Map<String, VerdictRecord> stored = state.verdicts(ecosystem, pkg);
         List<VerdictRecord> changed = new ArrayList<>();
         Map<String, Evaluation> byVersion = new HashMap<>();
@@ -546,38 +580,60 @@ public final class PolicyService {
 
     /**
      * Young releases that list attestations get them verified offline (the npm publish
-     * attestation with the registry's pinned key): one that does not verify is held.
+     * attestation with the registry's pinned key, SLSA provenance against the Sigstore root), and
+     * so does the release before each, to compare who built them. Who verifiably built a release
+     * is stored with its content facts (it never changes for those bytes); failures are kept in
+     * memory and asked again after a restart.
+     *
+     * @return why a release's attestations fail, by version
      */
-    private List<Evaluation> attested(String ecosystem, PackageMetadata metadata, List<Evaluation> evaluations, Instant now) {
+    private Map<String, String> attest(String ecosystem, PackageMetadata metadata, Instant now) {
         dev.airlock.core.ecosystem.Ecosystem eco = ecosystems.apply(ecosystem);
         if (eco == null) {
-            return evaluations;
+            return Map.of();
         }
-        Map<String, dev.airlock.core.ecosystem.ReleaseFacts> facts = new HashMap<>();
-        metadata.releaseFacts().forEach(f -> facts.put(f.version(), f));
-        List<Evaluation> out = new ArrayList<>(evaluations.size());
+        List<dev.airlock.core.ecosystem.ReleaseFacts> history = metadata.releaseFacts();
         Map<String, Instant> observed = state.observedReleases(ecosystem, metadata.packageName());
         Instant packageFirstSeen = observed.values().stream().min(Instant::compareTo).orElse(now);
-        int fetched = 0;
-        for (Evaluation e : evaluations) {
-            dev.airlock.core.ecosystem.ReleaseFacts f = facts.get(e.version());
+        // Young ones first (their failures hold them), then the ones before them (for comparison).
+        java.util.LinkedHashSet<String> young = new java.util.LinkedHashSet<>();
+        java.util.LinkedHashSet<String> before = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < history.size(); i++) {
+            dev.airlock.core.ecosystem.ReleaseFacts f = history.get(i);
             // Young by the later of upstream's time and Airlock's own first sighting (a backdated time does not skip it).
-            Instant seen = observed.get(e.version());
-            Instant since = f == null ? null : seen != null && seen.isAfter(packageFirstSeen) ? latest(f.publishedAt(), seen) : f.publishedAt();
-            if (f == null || f.provenance() == null || f.provenance().isEmpty() || since == null
+            Instant seen = observed.get(f.version());
+            Instant since = seen != null && seen.isAfter(packageFirstSeen) ? latest(f.publishedAt(), seen) : f.publishedAt();
+            if (f.provenance() == null || f.provenance().isEmpty() || since == null
                     || since.isBefore(now.minus(PolicyEngine.DEPENDENCY_WINDOW))) {
-                out.add(e);
                 continue;
             }
-            String path = eco.attestationsPath(metadata, e.version());
+            young.add(f.version());
+            dev.airlock.core.ecosystem.ReleaseFacts previous = PolicyEngine.previous(history, i, metadata.versionOrder());
+            if (previous != null && previous.provenance() != null && !previous.provenance().isEmpty()) {
+                before.add(previous.version());
+            }
+        }
+        before.removeAll(young);
+        if (young.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Map<String, String>> stored = state.contentFacts(ecosystem, metadata.packageName());
+        Map<String, String> failures = new HashMap<>();
+        int fetched = 0;
+        List<String> all = new ArrayList<>(young);
+        all.addAll(before);
+        for (String version : all) {
+            if (stored.getOrDefault(version, Map.of()).containsKey(ATTESTATIONS)) {
+                continue; // verified before: who built it is on record
+            }
+            String path = eco.attestationsPath(metadata, version);
             if (path == null) {
-                out.add(e);
                 continue;
             }
-            String key = key(ecosystem, metadata.packageName()) + "\0" + e.version();
+            String key = key(ecosystem, metadata.packageName()) + "\0" + version;
             String failure = attestationResults.getIfPresent(key);
             if (failure == null && ++fetched > MAX_ATTESTATION_FETCHES) {
-                failure = "its attestations are not read yet; held until they are";
+                failure = young.contains(version) ? "its attestations are not read yet; held until they are" : null;
             } else if (failure == null) {
                 try {
                     byte[] doc = attestations.fetch(ecosystem, path);
@@ -586,16 +642,40 @@ public final class PolicyService {
                         // having a bad minute; the release is held until it does.
                         failure = "the registry lists attestations but serves none";
                     } else {
-                        failure = java.util.Objects.requireNonNullElse(eco.verifyAttestations(metadata, e.version(), doc,
-                                engine.registryKeysOf(ecosystem)), "");
+                        dev.airlock.core.ecosystem.AttestationCheck check = eco.verifyAttestations(metadata, version, doc,
+                                engine.registryKeysOf(ecosystem));
+                        failure = check.failure() == null ? "" : check.failure();
                         attestationResults.put(key, failure);
+                        if (check.failure() == null) {
+                            state.putContentFacts(ecosystem, metadata.packageName(), version, ATTESTATIONS,
+                                    java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(doc)),
+                                    JSON.writeValueAsString(dev.airlock.core.ecosystem.ContentFacts.signed(check.signer(), List.of())), now);
+                        }
                     }
                 } catch (Exception ex) {
                     // Fail closed: a stalled, oversized or refused answer holds the release (not remembered).
                     failure = "its attestations could not be read (" + ex.getMessage() + "); held until they can";
                 }
             }
-            if (failure == null || failure.isEmpty()) {
+            if (failure != null && !failure.isEmpty()) {
+                failures.put(version, failure);
+            }
+        }
+        return failures;
+    }
+
+    /** The content-facts "file" under which a release's verified attestation signer is kept. */
+    static final String ATTESTATIONS = "(attestations)";
+
+    /** A release whose attestations do not verify is held (or stays denied). */
+    private static List<Evaluation> attested(List<Evaluation> evaluations, Map<String, String> failures) {
+        if (failures.isEmpty()) {
+            return evaluations;
+        }
+        List<Evaluation> out = new ArrayList<>(evaluations.size());
+        for (Evaluation e : evaluations) {
+            String failure = failures.get(e.version());
+            if (failure == null) {
                 out.add(e);
                 continue;
             }

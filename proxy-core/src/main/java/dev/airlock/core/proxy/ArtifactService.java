@@ -257,7 +257,7 @@ public final class ArtifactService {
                 ArtifactRecord fresh = new ArtifactRecord(eco.id(), route.metadata().packageName(), route.filename(),
                         ref.version(), pending.sha256Hex(), pending.size(), ref.contentType(), ref.expected().sri(), clock.instant());
                 // Read before it is indexed: no request finds the file until the policy knows what is in it.
-                inspect(eco, meta.entry().metadata(), fresh, blobs.pathOf(fresh.sha256()));
+                inspect(eco, meta.entry().metadata(), fresh, blobs.pathOf(fresh.sha256()), ref.upstreamUrl());
                 ArtifactRecord r = keep(fresh);
                 Indexed i = new Indexed(r, blobs.pathOf(r.sha256()));
                 index.put(key, i);
@@ -470,7 +470,7 @@ public final class ArtifactService {
                     request.version(), pending.sha256Hex(), pending.size(), request.contentType(), upstreamDigest, clock.instant(),
                     null, kept);
             // Read before it is indexed: no request finds the file until the policy knows what is in it.
-            inspect(eco, null, fresh, blobs.pathOf(fresh.sha256()));
+            inspect(eco, null, fresh, blobs.pathOf(fresh.sha256()), url);
             ArtifactRecord r = keep(fresh);
             Indexed i = new Indexed(r, blobs.pathOf(r.sha256()));
             index.put(key, i);
@@ -561,7 +561,7 @@ public final class ArtifactService {
      * content holds its release is refused on this very request. A file that cannot be read as
      * the archive it claims to be is itself a finding.
      */
-    private void inspect(EcosystemRuntime eco, PackageMetadata listing, ArtifactRecord r, Path file) {
+    private void inspect(EcosystemRuntime eco, PackageMetadata listing, ArtifactRecord r, Path file, java.net.URI url) {
         dev.airlock.core.ecosystem.ContentFacts found;
         try {
             found = eco.ecosystem().inspect(listing, r.packageName(), r.version(), r.filename(), file);
@@ -570,7 +570,54 @@ public final class ArtifactService {
             found = new dev.airlock.core.ecosystem.ContentFacts(Map.of(), Map.of(),
                     List.of(r.filename() + " could not be inspected: " + e.getMessage()));
         }
+        dev.airlock.core.ecosystem.ContentFacts signed = signatures(eco, listing, r, file, url);
+        if (signed != dev.airlock.core.ecosystem.ContentFacts.NONE) {
+            List<String> anomalies = new java.util.ArrayList<>(found.anomalies());
+            anomalies.addAll(signed.anomalies());
+            found = new dev.airlock.core.ecosystem.ContentFacts(found.installHooks(), found.mismatches(), anomalies,
+                    signed.signer(), signed.signatureFailures());
+        }
         metadata.policy().recordContent(eco.id(), r.packageName(), r.version(), r.filename(), r.sha256(), found);
+    }
+
+    /** Signatures at most this large are read; a real one is a few kilobytes. */
+    private static final int MAX_SIGNATURE = 1 << 20;
+
+    /**
+     * Fetches the signatures the ecosystem names for a committed file from the upstream it came
+     * from, and has them verified over the bytes Airlock holds. A signature upstream does not
+     * have (404) is passed as absent; one that cannot be fetched now is left out (not checked).
+     */
+    private dev.airlock.core.ecosystem.ContentFacts signatures(EcosystemRuntime eco, PackageMetadata listing, ArtifactRecord r, Path file,
+                                                               java.net.URI url) {
+        List<dev.airlock.core.ecosystem.SignatureRef> refs = eco.ecosystem().signaturesOf(listing, r.filename());
+        if (refs.isEmpty()) {
+            return dev.airlock.core.ecosystem.ContentFacts.NONE;
+        }
+        Map<String, byte[]> found = new java.util.HashMap<>();
+        for (dev.airlock.core.ecosystem.SignatureRef ref : refs) {
+            java.net.URI at = ref.url() != null ? ref.url() : java.net.URI.create(url + ref.suffix());
+            if (!eco.upstream().allowed(at)) {
+                continue;
+            }
+            try (UpstreamResponse resp = eco.upstream().get(at, Map.of("Accept", ref.accept()))) {
+                if (resp.status() == 404 || resp.status() == 410) {
+                    found.put(ref.kind(), null);
+                } else if (resp.status() == 200) {
+                    found.put(ref.kind(), resp.readBody(MAX_SIGNATURE));
+                }
+            } catch (UpstreamException | RuntimeException e) {
+                LOG.log(Level.DEBUG, "cannot fetch " + ref.kind() + " for " + r.filename() + ": " + e.getMessage());
+            }
+        }
+        try {
+            return eco.ecosystem().verifySignatures(listing, r.packageName(), r.version(), r.filename(), file, found);
+        } catch (RuntimeException e) {
+            metrics.event("inspection_failure", eco.id());
+            // Held for a person to look at (an anomaly), not denied: nothing shows the signature is bad.
+            return new dev.airlock.core.ecosystem.ContentFacts(Map.of(), Map.of(), List.of("the signatures of " + r.filename()
+                    + " could not be checked: " + e.getMessage()), Map.of(), List.of());
+        }
     }
 
     /**

@@ -36,7 +36,7 @@ public final class SqliteStateStore implements StateStore {
 
     private static final String MIGRATIONS = "migrations/";
     /** Known migrations, in order. A new schema change adds a file and a line here. */
-    private static final String[] MIGRATION_FILES = {"V1__initial.sql", "V2__file_facts.sql", "V3__file_digests.sql", "V4__metadata_source.sql", "V5__policy.sql", "V6__content_facts.sql", "V7__registry_keys.sql"};
+    private static final String[] MIGRATION_FILES = {"V1__initial.sql", "V2__file_facts.sql", "V3__file_digests.sql", "V4__metadata_source.sql", "V5__policy.sql", "V6__content_facts.sql", "V7__registry_keys.sql", "V8__signer_pins.sql"};
 
     private final Connection conn;
     private final ReentrantLock lock = new ReentrantLock();
@@ -627,6 +627,29 @@ public final class SqliteStateStore implements StateStore {
             return null;
         });
         return pinnedKeys(ecosystem).stream().filter(k -> k.keyid().equals(key.keyid())).findFirst().orElse(key);
+    }
+
+    @Override
+    public String pinSigner(String ecosystem, String scope, String kind, String signer, Instant now) {
+        return locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "INSERT OR IGNORE INTO signer_pins (ecosystem, scope, kind, signer, first_seen) VALUES (?,?,?,?,?)")) {
+                ps.setString(1, ecosystem);
+                ps.setString(2, scope);
+                ps.setString(3, kind);
+                ps.setString(4, signer);
+                ps.setLong(5, now.toEpochMilli());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = conn.prepareStatement("SELECT signer FROM signer_pins WHERE ecosystem=? AND scope=? AND kind=?")) {
+                ps.setString(1, ecosystem);
+                ps.setString(2, scope);
+                ps.setString(3, kind);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : signer;
+                }
+            }
+        });
     }
 
     @Override

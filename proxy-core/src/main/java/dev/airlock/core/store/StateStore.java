@@ -88,6 +88,9 @@ public interface StateStore extends AutoCloseable {
     /** Pins a key unless its id is pinned already; returns the key pinned under that id. */
     dev.airlock.core.ecosystem.RegistryKey pinKey(String ecosystem, dev.airlock.core.ecosystem.RegistryKey key, Instant now);
 
+    /** Pins a signer for a scope unless one is pinned already; returns the one pinned. */
+    String pinSigner(String ecosystem, String scope, String kind, String signer, Instant now);
+
     /** Cheap round trip for readiness checks. */
     void ping();
 
