@@ -60,6 +60,10 @@ public record AirlockConfig(ServerConfig server, StorageConfig storage, boolean 
         return new AirlockConfig(server, storage, offline, changed, cache, airgap, policy);
     }
 
+    public AirlockConfig withPolicy(PolicyConfig policy) {
+        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy);
+    }
+
     public AirlockConfig withCache(CacheConfig cache) {
         return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy);
     }

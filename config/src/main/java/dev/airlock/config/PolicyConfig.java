@@ -74,4 +74,12 @@ public record PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallH
         allow = List.copyOf(allow);
         deny = List.copyOf(deny);
     }
+
+    /** These rules with other signer settings. */
+    public PolicyConfig withSigners(boolean signerChange, List<IdentityPin> identities, List<java.nio.file.Path> pgpKeyrings,
+                                    java.nio.file.Path sigstoreTrustedRoot) {
+        return new PolicyConfig(mode, minimumReleaseAge, installHooks, publisherChange, provenanceRegression, internalNamespaces, allow,
+                deny, holdUnknownAge, typosquats, knownMalicious, holdUnsigned, registryKeys, signerChange, identities, pgpKeyrings,
+                sigstoreTrustedRoot);
+    }
 }

@@ -29,12 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,6 +44,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Date;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -348,8 +351,8 @@ class PgpSignatureTest {
     void signaturesMadeByGnuPgVerifyWithTheKeyItExports(@TempDir Path dir) throws Exception {
         Path gpg = Path.of("/usr/bin/gpg");
         assumeTrue(Files.isExecutable(gpg), "GnuPG is not installed");
-        Path home = Files.createDirectory(dir.resolve("gnupg"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        Path home = Files.createDirectory(dir.resolve("gnupg"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
         try {
             List<String> gpgBatch = List.of(gpg.toString(), "--homedir", home.toString(), "--batch", "--no-tty",
                     "--passphrase", "", "--pinentry-mode", "loopback");
@@ -440,7 +443,7 @@ class PgpSignatureTest {
         Path err = Files.createTempFile(dir, "gpg", ".err");
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectError(err.toFile());
         pb.redirectOutput(stdout == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(stdout.toFile()));
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process p = pb.start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -542,7 +545,7 @@ class PgpSignatureTest {
                     PGPKeyPair primary = pair(algorithm);
                     PGPKeyPair sub = pair(algorithm);
                     PGPSignatureSubpacketGenerator self = new PGPSignatureSubpacketGenerator();
-                    self.setSignatureCreationTime(false, java.util.Date.from(KEY_CREATED));
+                    self.setSignatureCreationTime(false, Date.from(KEY_CREATED));
                     self.setKeyFlags(false, KeyFlags.CERTIFY_OTHER | (primaryCanSign ? KeyFlags.SIGN_DATA : 0));
                     self.setIssuerFingerprint(false, primary.getPublicKey());
                     if (expiry != null) {
@@ -552,7 +555,7 @@ class PgpSignatureTest {
                             new BcPGPDigestCalculatorProvider().get(HashAlgorithmTags.SHA1), self.generate(), null,
                             new BcPGPContentSignerBuilder(algorithm, HashAlgorithmTags.SHA512), null);
                     PGPSignatureSubpacketGenerator binding = new PGPSignatureSubpacketGenerator();
-                    binding.setSignatureCreationTime(false, java.util.Date.from(KEY_CREATED));
+                    binding.setSignatureCreationTime(false, Date.from(KEY_CREATED));
                     binding.setKeyFlags(false, KeyFlags.SIGN_DATA);
                     if (expiry != null && !subkeyNeverExpires) {
                         binding.setKeyExpirationTime(false, expiry.toSeconds());
@@ -580,7 +583,7 @@ class PgpSignatureTest {
                     ed.init(new Ed25519KeyGenerationParameters(random));
                     pair = ed.generateKeyPair();
                 }
-                return new BcPGPKeyPair(PublicKeyPacket.VERSION_4, algorithm, pair, java.util.Date.from(KEY_CREATED));
+                return new BcPGPKeyPair(PublicKeyPacket.VERSION_4, algorithm, pair, Date.from(KEY_CREATED));
             }
         }
 
@@ -678,7 +681,7 @@ class PgpSignatureTest {
             try {
                 PGPSignatureGenerator gen = new PGPSignatureGenerator(new BcPGPContentSignerBuilder(algorithm, hash), signer.getPublicKey());
                 PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
-                hashed.setSignatureCreationTime(false, java.util.Date.from(when));
+                hashed.setSignatureCreationTime(false, Date.from(when));
                 if (withFingerprint) {
                     hashed.setIssuerFingerprint(false, signer.getPublicKey());
                 }
@@ -701,7 +704,7 @@ class PgpSignatureTest {
         PGPPublicKeyRing revokePrimary(String why) throws PGPException {
             PGPSignatureGenerator gen = new PGPSignatureGenerator(new BcPGPContentSignerBuilder(algorithm, HashAlgorithmTags.SHA512), primary.getPublicKey());
             PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
-            hashed.setSignatureCreationTime(false, java.util.Date.from(NOW));
+            hashed.setSignatureCreationTime(false, Date.from(NOW));
             hashed.setRevocationReason(false, RevocationReasonTags.KEY_COMPROMISED, why);
             hashed.setIssuerFingerprint(false, primary.getPublicKey());
             gen.setHashedSubpackets(hashed.generate());
@@ -713,7 +716,7 @@ class PgpSignatureTest {
         PGPPublicKeyRing revokeSubkey() throws PGPException {
             PGPSignatureGenerator gen = new PGPSignatureGenerator(new BcPGPContentSignerBuilder(algorithm, HashAlgorithmTags.SHA512), primary.getPublicKey());
             PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
-            hashed.setSignatureCreationTime(false, java.util.Date.from(NOW));
+            hashed.setSignatureCreationTime(false, Date.from(NOW));
             hashed.setRevocationReason(false, RevocationReasonTags.KEY_RETIRED, "");
             hashed.setIssuerFingerprint(false, primary.getPublicKey());
             gen.setHashedSubpackets(hashed.generate());

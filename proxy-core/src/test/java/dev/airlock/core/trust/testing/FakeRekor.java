@@ -251,7 +251,7 @@ public final class FakeRekor {
     private static List<byte[]> nextLevel(List<byte[]> level) {
         List<byte[]> next = new ArrayList<>((level.size() + 1) / 2);
         for (int i = 0; i < level.size(); i += 2) {
-            next.add(i + 1 < level.size() ? nodeHash(level.get(i), level.get(i + 1)) : level.get(i));
+            next.add(i + 1 < level.size() ? nodeHash(level.get(i), level.get(i + 1)) : nodeHash(level.get(i), level.get(i)));
         }
         return next;
     }

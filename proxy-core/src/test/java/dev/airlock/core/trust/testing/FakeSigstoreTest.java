@@ -18,7 +18,6 @@ import dev.airlock.core.trust.testing.FakeSigstore.Identity;
 import dev.airlock.core.trust.testing.FakeSigstore.Leaf;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +41,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -817,8 +815,7 @@ class FakeSigstoreTest {
 
     private static void collect(JsonNode n, String prefix, Set<String> out) {
         if (n.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
                 String p = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
                 out.add(p);
                 collect(e.getValue(), p, out);
@@ -866,10 +863,5 @@ class FakeSigstoreTest {
         } catch (IOException e) {
             return new Run(-1, e.toString());
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static BigInteger unused() {
-        return BigInteger.ZERO;
     }
 }
