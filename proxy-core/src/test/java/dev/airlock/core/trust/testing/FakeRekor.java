@@ -196,7 +196,7 @@ public final class FakeRekor {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("body", Crypto.b64(entry.canonicalizedBody()));
         o.put("integratedTime", entry.integratedTime());
-        o.put("logID", HexFormat.of().formatHex(logId));
+        o.put("logID", Crypto.b64(logId));
         o.put("logIndex", entry.logIndex());
         return Crypto.canonicalJson(o);
     }
@@ -251,7 +251,7 @@ public final class FakeRekor {
     private static List<byte[]> nextLevel(List<byte[]> level) {
         List<byte[]> next = new ArrayList<>((level.size() + 1) / 2);
         for (int i = 0; i < level.size(); i += 2) {
-            next.add(i + 1 < level.size() ? nodeHash(level.get(i), level.get(i + 1)) : nodeHash(level.get(i), level.get(i)));
+            next.add(i + 1 < level.size() ? nodeHash(level.get(i), level.get(i + 1)) : level.get(i));
         }
         return next;
     }
