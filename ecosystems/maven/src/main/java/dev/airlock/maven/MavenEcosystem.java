@@ -49,6 +49,45 @@ public final class MavenEcosystem implements Ecosystem {
     @Override
     public void configure(EcosystemContext context) {
         this.snapshots = context.upstream().snapshots();
+        this.sigstore = context.trust().sigstore();
+        try {
+            this.keyring = PgpKeyring.load(context.trust().pgpKeyrings());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("policy.pgpKeyrings: " + e.getMessage(), e);
+        }
+    }
+
+    private volatile PgpKeyring keyring = PgpKeyring.EMPTY;
+    private volatile dev.airlock.core.trust.SigstoreVerifier sigstore;
+
+    /** Files whose signatures are checked: what a build consumes, not the signatures or checksums themselves. */
+    private static final java.util.Set<String> SIGNED = java.util.Set.of("jar", "pom", "war", "aar", "module", "zip", "tar.gz");
+
+    @Override
+    public List<dev.airlock.core.ecosystem.SignatureRef> signaturesOf(PackageMetadata listing, String path) {
+        if (MavenPath.parse(path) instanceof MavenPath.File f && SIGNED.contains(f.extension()) && !MavenPath.isSnapshot(f.version())) {
+            return List.of(dev.airlock.core.ecosystem.SignatureRef.beside(MavenSignatures.ASC, ".asc"),
+                    dev.airlock.core.ecosystem.SignatureRef.beside(MavenSignatures.SIGSTORE, ".sigstore.json"));
+        }
+        return List.of();
+    }
+
+    @Override
+    public dev.airlock.core.ecosystem.ContentFacts verifySignatures(PackageMetadata listing, String packageName, String version, String path,
+                                                                    java.nio.file.Path file, Map<String, byte[]> found) {
+        dev.airlock.core.trust.SigstoreVerifier v = sigstore != null ? sigstore : dev.airlock.core.ecosystem.SignatureTrust.defaults().sigstore();
+        try {
+            return MavenSignatures.verify(path.substring(path.lastIndexOf('/') + 1), file, found, keyring, v);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** OpenPGP keys are trusted on first use per groupId: one project's releases are signed by one key. */
+    @Override
+    public String signerScope(String packageName) {
+        int colon = packageName.indexOf(':');
+        return colon > 0 ? packageName.substring(0, colon) : null;
     }
 
     @Override

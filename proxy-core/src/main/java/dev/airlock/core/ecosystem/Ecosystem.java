@@ -157,7 +157,8 @@ public interface Ecosystem {
 
     /**
      * Verifies the signatures fetched for a committed file. Runs on a worker, before the file is
-     * served.
+     * served; called for every committed file, also when {@link #signaturesOf} named none (so
+     * that "this file carries no provenance" can be recorded).
      *
      * @param found by {@link SignatureRef#kind()}: the bytes, or null when upstream has none (404)
      * @return who signed it ({@link ContentFacts#signer()}) and what failed to verify

@@ -590,10 +590,8 @@ public final class ArtifactService {
      */
     private dev.airlock.core.ecosystem.ContentFacts signatures(EcosystemRuntime eco, PackageMetadata listing, ArtifactRecord r, Path file,
                                                                java.net.URI url) {
+        // Called even when there is nothing to fetch: "this file has no signature" is a fact too.
         List<dev.airlock.core.ecosystem.SignatureRef> refs = eco.ecosystem().signaturesOf(listing, r.filename());
-        if (refs.isEmpty()) {
-            return dev.airlock.core.ecosystem.ContentFacts.NONE;
-        }
         Map<String, byte[]> found = new java.util.HashMap<>();
         for (dev.airlock.core.ecosystem.SignatureRef ref : refs) {
             java.net.URI at = ref.url() != null ? ref.url() : java.net.URI.create(url + ref.suffix());

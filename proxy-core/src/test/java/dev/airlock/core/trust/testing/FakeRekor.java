@@ -196,7 +196,7 @@ public final class FakeRekor {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("body", Crypto.b64(entry.canonicalizedBody()));
         o.put("integratedTime", entry.integratedTime());
-        o.put("logID", Crypto.b64(logId));
+        o.put("logID", HexFormat.of().formatHex(logId));
         o.put("logIndex", entry.logIndex());
         return Crypto.canonicalJson(o);
     }

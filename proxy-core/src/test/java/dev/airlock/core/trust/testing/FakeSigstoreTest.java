@@ -192,8 +192,9 @@ class FakeSigstoreTest {
 
         Run text = run(dir, "openssl", "x509", "-noout", "-text", "-in", leafPem.toString());
         assertEquals(0, text.exitCode, text.output);
-        assertTrue(text.output.contains("1.3.6.1.4.1.57264.1.1: \n                " + FakeSigstore.GITHUB_ACTIONS_ISSUER),
-                text.output);
+        assertTrue(Pattern.compile("1\\.3\\.6\\.1\\.4\\.1\\.57264\\.1\\.1: ?\n\\s+"
+                + Pattern.quote(FakeSigstore.GITHUB_ACTIONS_ISSUER) + "\n").matcher(text.output).find(),
+                "the legacy issuer prints as plain text: " + text.output);
         for (String oid : List.of(".1.8", ".1.9", ".1.10", ".1.11", ".1.12", ".1.13", ".1.14", ".1.18", ".1.20",
                 ".1.21")) {
             assertTrue(text.output.contains("1.3.6.1.4.1.57264" + oid + ": "), oid);
@@ -499,8 +500,8 @@ class FakeSigstoreTest {
         assertEquals(Set.of(), missing, "fields the real trusted root does not have");
         assertEquals(real.get("mediaType"), JSON.readTree(FakeSigstore.create().trustedRootJson()).get("mediaType"));
         assertEquals("PKIX_ECDSA_P256_SHA_256", real.at("/tlogs/0/publicKey/keyDetails").asText());
-        assertEquals(sha256(b64(real.at("/tlogs/0/publicKey/rawBytes").asText()))[0],
-                b64(real.at("/tlogs/0/logId/keyId").asText())[0], "logId = SHA-256(SPKI) in the real root too");
+        assertArrayEquals(sha256(b64(real.at("/tlogs/0/publicKey/rawBytes").asText())),
+                b64(real.at("/tlogs/0/logId/keyId").asText()), "logId = SHA-256(SPKI) in the real root too");
     }
 
     @Test
