@@ -49,7 +49,7 @@ class MavenProxyTest {
                 .jar("org.fixture", "lib-a", "1.0")
                 .jar("org.fixture", "lib-a", "2.0-beta-1")
                 .jar("org.fixture", "lib-a", "1.1", j -> j.sign().classifier("sources").module())
-                .jar("org.fixture", "lib-a", "1.10");
+                .jar("org.fixture", "lib-a", "1.10", j -> j.sign()); // signed like 1.1: a release that drops it is held
     }
 
     private RunningAirlock airlock(String name, List<URI> upstreams, boolean snapshots) throws Exception {
