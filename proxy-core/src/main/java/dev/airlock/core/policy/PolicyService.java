@@ -623,7 +623,7 @@ public final class PolicyService {
         List<String> all = new ArrayList<>(young);
         all.addAll(before);
         for (String version : all) {
-            if (stored.getOrDefault(version, Map.of()).containsKey(ATTESTATIONS)) {
+            if (stored.getOrDefault(version, Map.of()).containsKey(attestationsFile(version))) {
                 continue; // verified before: who built it is on record
             }
             String path = eco.attestationsPath(metadata, version);
@@ -647,7 +647,7 @@ public final class PolicyService {
                         failure = check.failure() == null ? "" : check.failure();
                         attestationResults.put(key, failure);
                         if (check.failure() == null) {
-                            state.putContentFacts(ecosystem, metadata.packageName(), version, ATTESTATIONS,
+                            state.putContentFacts(ecosystem, metadata.packageName(), version, attestationsFile(version),
                                     java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(doc)),
                                     JSON.writeValueAsString(dev.airlock.core.ecosystem.ContentFacts.signed(check.signer(), List.of())), now);
                         }
@@ -664,8 +664,13 @@ public final class PolicyService {
         return failures;
     }
 
-    /** The content-facts "file" under which a release's verified attestation signer is kept. */
-    static final String ATTESTATIONS = "(attestations)";
+    /**
+     * The content-facts "file" under which a release's verified attestation signer is kept (file
+     * names are unique per package, so it names the version).
+     */
+    static String attestationsFile(String version) {
+        return "(attestations of " + version + ")";
+    }
 
     /** A release whose attestations do not verify is held (or stays denied). */
     private static List<Evaluation> attested(List<Evaluation> evaluations, Map<String, String> failures) {

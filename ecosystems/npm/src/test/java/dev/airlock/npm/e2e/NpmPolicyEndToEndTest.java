@@ -493,6 +493,101 @@ class NpmPolicyEndToEndTest {
         }
     }
 
+    /** The attestations document npm serves: the registry's publish attestation plus SLSA provenance built by {@code built}. */
+    private static String attestationsWithProvenance(java.security.KeyPair registryKey, String keyid, String name, String version, byte[] tgz,
+                                                     dev.airlock.core.trust.testing.FakeSigstore sigstore,
+                                                     dev.airlock.core.trust.testing.FakeSigstore.Identity built, byte[] subjectBytes,
+                                                     Instant signedAt) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode doc = (com.fasterxml.jackson.databind.node.ObjectNode) M.readTree(
+                publishAttestation(registryKey.getPrivate(), keyid, name, version, tgz));
+        String sha512 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-512").digest(subjectBytes));
+        byte[] statement = dev.airlock.core.trust.testing.FakeSigstore.inTotoStatement("pkg:npm/" + name + "@" + version,
+                Map.of("sha512", sha512), dev.airlock.core.trust.testing.FakeSigstore.SLSA_PROVENANCE_V1,
+                dev.airlock.core.trust.testing.FakeSigstore.slsaProvenanceV1(built));
+        var leaf = sigstore.issue(built, signedAt);
+        com.fasterxml.jackson.databind.node.ObjectNode slsa = ((com.fasterxml.jackson.databind.node.ArrayNode) doc.path("attestations")).addObject();
+        slsa.put("predicateType", "https://slsa.dev/provenance/v1");
+        slsa.set("bundle", sigstore.dsseBundleV03(leaf, "application/vnd.in-toto+json", statement, signedAt.getEpochSecond() + 20));
+        return doc.toString();
+    }
+
+    @Test
+    void provenanceFromAnotherRepositoryOrWorkflowThanPinnedIsHeld() throws Exception {
+        // SLSA provenance verified offline against the tests' own Sigstore (fake Fulcio, CT log and Rekor): the
+        // first release was built by acme/prov's release workflow, the next by a fork; a pinned package built at a
+        // branch instead of a tag; a provenance vouching for other bytes. Real npm installs what verifies.
+        var sigstore = dev.airlock.core.trust.testing.FakeSigstore.create("npm-e2e");
+        Path root = tmp.resolve("trusted_root.json");
+        Files.writeString(root, sigstore.trustedRootJson());
+        java.security.KeyPair registryKey = p256();
+        String keyid = "SHA256:fixture-registry-key";
+        Instant older = Instant.now().minus(Duration.ofDays(10));
+        Instant recent = Instant.now().minus(Duration.ofDays(3));
+        var acme = dev.airlock.core.trust.testing.FakeSigstore.Identity.github("acme/prov", ".github/workflows/release.yml", "refs/tags/v1.0.0");
+        var fork = dev.airlock.core.trust.testing.FakeSigstore.Identity.github("evil/prov", ".github/workflows/release.yml", "refs/tags/v1.1.0");
+        var branch = dev.airlock.core.trust.testing.FakeSigstore.Identity.github("acme/pinned", ".github/workflows/release.yml", "refs/heads/main");
+        var tagged = dev.airlock.core.trust.testing.FakeSigstore.Identity.github("acme/pinned", ".github/workflows/release.yml", "refs/tags/v1.0.0");
+        byte[] prov10 = dev.airlock.npm.fixture.TarGz.tgz(entries("prov", "1.0.0"));
+        byte[] prov11 = dev.airlock.npm.fixture.TarGz.tgz(entries("prov", "1.1.0"));
+        byte[] pinned10 = dev.airlock.npm.fixture.TarGz.tgz(entries("pinned-tool", "1.0.0"));
+        byte[] pinned11 = dev.airlock.npm.fixture.TarGz.tgz(entries("pinned-tool", "1.1.0"));
+        byte[] other = dev.airlock.npm.fixture.TarGz.tgz(entries("vouched", "1.0.0"));
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("prov", p -> p
+                        .version("1.0.0", v -> v.publishedAt(older).tarball(entries("prov", "1.0.0"))
+                                .signature(keyid, sign0(registryKey, "prov", "1.0.0", prov10)).provenance("https://slsa.dev/provenance/v1"))
+                        .version("1.1.0", v -> v.publishedAt(recent).tarball(entries("prov", "1.1.0"))
+                                .signature(keyid, sign0(registryKey, "prov", "1.1.0", prov11)).provenance("https://slsa.dev/provenance/v1")))
+                .pkg("pinned-tool", p -> p
+                        .version("1.0.0", v -> v.publishedAt(older).tarball(entries("pinned-tool", "1.0.0"))
+                                .signature(keyid, sign0(registryKey, "pinned-tool", "1.0.0", pinned10)).provenance("https://slsa.dev/provenance/v1"))
+                        .version("1.1.0", v -> v.publishedAt(recent).tarball(entries("pinned-tool", "1.1.0"))
+                                .signature(keyid, sign0(registryKey, "pinned-tool", "1.1.0", pinned11)).provenance("https://slsa.dev/provenance/v1")))
+                .pkg("vouched", p -> p.version("1.0.0", v -> v.publishedAt(recent).tarball(entries("vouched", "1.0.0"))
+                        .signature(keyid, sign0(registryKey, "vouched", "1.0.0", other)).provenance("https://slsa.dev/provenance/v1")))
+                .start()) {
+            registry.keys(keysDocument(keyid, registryKey));
+            registry.attestations("prov", "1.0.0", attestationsWithProvenance(registryKey, keyid, "prov", "1.0.0", prov10, sigstore, acme, prov10, older));
+            registry.attestations("prov", "1.1.0", attestationsWithProvenance(registryKey, keyid, "prov", "1.1.0", prov11, sigstore, fork, prov11, recent));
+            registry.attestations("pinned-tool", "1.0.0", attestationsWithProvenance(registryKey, keyid, "pinned-tool", "1.0.0", pinned10,
+                    sigstore, tagged, pinned10, older));
+            registry.attestations("pinned-tool", "1.1.0", attestationsWithProvenance(registryKey, keyid, "pinned-tool", "1.1.0", pinned11,
+                    sigstore, branch, pinned11, recent));
+            registry.attestations("vouched", "1.0.0", attestationsWithProvenance(registryKey, keyid, "vouched", "1.0.0", other, sigstore, acme,
+                    "other bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8), recent));
+            dev.airlock.config.IdentityPin pin = new dev.airlock.config.IdentityPin("npm:pinned-*", "https://github.com/acme/pinned",
+                    ".github/workflows/release.yml", java.util.regex.Pattern.compile("refs/tags/v.*"));
+            AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("data"))
+                    .withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024))
+                    .withUpstream("npm", UpstreamConfig.empty().withUrl(URI.create(registry.baseUrl())));
+            c = c.withPolicy(c.policy().withSigners(true, List.of(pin), List.of(), root));
+            try (RunningAirlock airlock = RunningAirlock.start(c, Clock.systemUTC())) {
+                ClientProcess.Result latest = install("a", airlock, "prov", "pinned-tool");
+                assertEquals(0, latest.exitCode(), latest.both());
+                assertEquals("1.0.0", installedVersion("a", "prov"), "the fork-built 1.1.0 is not offered");
+                assertEquals("1.0.0", installedVersion("a", "pinned-tool"), "the branch-built 1.1.0 is not offered");
+
+                HttpBody forked = HttpBody.of(airlock.get("/npm/prov/-/prov-1.1.0.tgz"));
+                assertEquals(403, forked.status(), forked.json().toString());
+                assertTrue(forked.json().get("reasons").toString().contains(
+                        "built from another source repository: https://github.com/evil/prov, 1.0.0 from https://github.com/acme/prov"),
+                        forked.json().toString());
+                HttpBody unpinned = HttpBody.of(airlock.get("/npm/pinned-tool/-/pinned-tool-1.1.0.tgz"));
+                assertEquals(403, unpinned.status());
+                assertTrue(unpinned.json().get("reasons").toString().contains("built at refs/heads/main, which the pinned ref pattern"),
+                        unpinned.json().toString());
+                HttpBody vouched = HttpBody.of(airlock.get("/npm/vouched/-/vouched-1.0.0.tgz"));
+                assertEquals(403, vouched.status());
+                assertTrue(vouched.json().get("reasons").toString().contains("the provenance does not vouch for this tarball"),
+                        vouched.json().toString());
+
+                // The security team sees who built each release in the queue.
+                String shown = held().toString();
+                assertTrue(shown.contains("evil/prov") && shown.contains("refs/heads/main"), shown);
+            }
+        }
+    }
+
     /** A response's status and JSON body. */
     private record HttpBody(int status, JsonNode json) {
         static HttpBody of(java.net.http.HttpResponse<byte[]> r) throws Exception {
