@@ -44,7 +44,11 @@ import java.util.Set;
  */
 final class ProjectPage implements PackageMetadata {
 
-    /** What the page says about one file. {@code yanked}: null when not yanked, else the reason (may be empty). */
+    /**
+     * What the page says about one file. {@code yanked}: null when not yanked, else the reason (may
+     * be empty). {@code provenance}: the PEP 740 provenance URL resolved against the page, null when
+     * the file advertises none (or one that is not an http(s) URL).
+     */
     record FileEntry(String filename, String version, URI url, String sha256, String requiresPython, String yanked,
                      String coreMetadataSha256, boolean coreMetadata, Long size, String uploadTime, String provenance) {
     }
@@ -117,7 +121,7 @@ final class ProjectPage implements PackageMetadata {
             String provenance = f.path("provenance").isTextual() ? f.get("provenance").asText() : null;
             String rp = f.path("requires-python").isTextual() ? f.get("requires-python").asText() : null;
             add(files, normalized, filename, url, f.path("hashes").path("sha256").asText(null), rp, yankedReason, cmSha, hasCm,
-                    size, uploadTime, provenance);
+                    size, uploadTime, provenance == null ? null : resolve(base, provenance));
         }
         List<String> versions = new ArrayList<>();
         doc.path("versions").forEach(v -> versions.add(v.asText()));
@@ -142,15 +146,16 @@ final class ProjectPage implements PackageMetadata {
             String cm = a.attributes().containsKey("data-core-metadata") ? a.attributes().get("data-core-metadata")
                     : a.attributes().get("data-dist-info-metadata");
             String cmSha = cm != null && cm.startsWith("sha256=") ? cm.substring(7) : null;
+            String provenance = a.attributes().get("data-provenance");
             add(files, normalized, filename, url, sha, a.attributes().get("data-requires-python"), a.attributes().get("data-yanked"),
-                    cmSha, cm != null && !cm.equals("false"), null, null, a.attributes().get("data-provenance"));
+                    cmSha, cm != null && !cm.equals("false"), null, null, provenance == null ? null : resolve(base, provenance));
         }
         Map<String, String> metas = SimpleHtml.metas(html);
         return new ProjectPage(normalized, normalized, format, List.copyOf(files), List.of(), metas.get("pypi:project-status"));
     }
 
     private static void add(List<FileEntry> files, String normalized, String filename, URI url, String sha256, String requiresPython,
-                            String yanked, String cmSha, boolean hasCm, Long size, String uploadTime, String provenance) {
+                            String yanked, String cmSha, boolean hasCm, Long size, String uploadTime, URI provenance) {
         if (url == null || !PypiNames.validFile(filename) || !PypiNames.belongsTo(filename, normalized)
                 || sha256 == null || !sha256.matches("[0-9a-fA-F]{64}")) {
             return;
@@ -161,7 +166,7 @@ final class ProjectPage implements PackageMetadata {
         }
         String cm = cmSha != null && cmSha.matches("[0-9a-fA-F]{64}") ? cmSha.toLowerCase(java.util.Locale.ROOT) : null;
         files.add(new FileEntry(filename, version, url, sha256.toLowerCase(java.util.Locale.ROOT), requiresPython, yanked, cm,
-                hasCm, size, uploadTime, provenance));
+                hasCm, size, uploadTime, provenance == null ? null : provenance.toString()));
     }
 
     private static URI resolve(URI base, String href) {
@@ -269,6 +274,17 @@ final class ProjectPage implements PackageMetadata {
     boolean upstreamCoreMetadata(String filename) {
         FileEntry f = byName.get(filename);
         return f != null && f.coreMetadataSha256() != null;
+    }
+
+    /** Whether the page lists this distribution file (not a {@code .metadata} name). */
+    boolean lists(String filename) {
+        return byName.containsKey(filename);
+    }
+
+    /** Where upstream serves the file's PEP 740 provenance (absolute), or null when the page advertises none. */
+    URI provenance(String filename) {
+        FileEntry f = byName.get(filename);
+        return f == null || f.provenance() == null ? null : URI.create(f.provenance());
     }
 
     @Override

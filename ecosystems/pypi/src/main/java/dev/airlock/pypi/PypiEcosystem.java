@@ -1,6 +1,7 @@
 package dev.airlock.pypi;
 
 import dev.airlock.core.ecosystem.ArtifactRef;
+import dev.airlock.core.ecosystem.ContentFacts;
 import dev.airlock.core.ecosystem.DerivedFile;
 import dev.airlock.core.ecosystem.Ecosystem;
 import dev.airlock.core.ecosystem.EcosystemContext;
@@ -9,7 +10,11 @@ import dev.airlock.core.ecosystem.MetadataRequest;
 import dev.airlock.core.ecosystem.PackageMetadata;
 import dev.airlock.core.ecosystem.Request;
 import dev.airlock.core.ecosystem.Route;
+import dev.airlock.core.ecosystem.SignatureRef;
+import dev.airlock.core.ecosystem.SignatureTrust;
 import dev.airlock.core.ecosystem.UpstreamSettings;
+import dev.airlock.core.trust.SigstoreVerifier;
+import dev.airlock.core.trust.VerificationException;
 
 import java.io.IOException;
 import java.net.URI;
@@ -23,6 +28,9 @@ import java.util.Map;
  * plus PEP 658 {@code <file>.metadata}) and PyPI's JSON API ({@code /pypi/<project>/json}, with
  * URLs rewritten). Any PEP 503 index works as the upstream, a static file
  * tree with relative links included; files may live on the configured files hosts.
+ *
+ * <p>pip ignores PEP 740 provenance; Airlock verifies it for each file it serves ({@link Pep740})
+ * and records who built the file, so that the policy sees a release built elsewhere than the last.
  */
 public final class PypiEcosystem implements Ecosystem {
 
@@ -162,9 +170,84 @@ public final class PypiEcosystem implements Ecosystem {
     }
 
     @Override
-    public dev.airlock.core.ecosystem.ContentFacts inspect(PackageMetadata listing, String packageName, String version, String filename,
-                                                           Path file) throws IOException {
+    public ContentFacts inspect(PackageMetadata listing, String packageName, String version, String filename, Path file)
+            throws IOException {
         return WheelInspector.inspect(filename, file);
+    }
+
+    private volatile SigstoreVerifier sigstore;
+
+    @Override
+    public void configure(EcosystemContext context) {
+        this.sigstore = context.trust().sigstore();
+    }
+
+    private SigstoreVerifier sigstore() {
+        SigstoreVerifier v = sigstore;
+        if (v == null) {
+            v = SignatureTrust.defaults().sigstore();
+            sigstore = v;
+        }
+        return v;
+    }
+
+    /** The key under which a file's PEP 740 provenance object is fetched. */
+    static final String PROVENANCE = "pep740";
+
+    /**
+     * A file's PEP 740 provenance, at the URL its listing advertises (resolved against the page).
+     * Files that advertise none have nothing to fetch; {@link #verifySignatures} still records that.
+     */
+    @Override
+    public List<SignatureRef> signaturesOf(PackageMetadata listing, String path) {
+        URI at = listing instanceof ProjectPage page ? page.provenance(path) : null;
+        return at == null ? List.of() : List.of(SignatureRef.at(PROVENANCE, at, Pep740.MEDIA_TYPE));
+    }
+
+    /**
+     * Who built a listed distribution file, from its verified provenance: the certificate's SAN,
+     * repository, workflow and ref. A file the listing gives no provenance, or whose provenance
+     * upstream does not have (404), is recorded as having none ({@code provenance: ""}), so that
+     * a release dropping the provenance its predecessor had is seen. Provenance that does not
+     * verify, names other bytes or another publisher is a failure (the release is denied); one
+     * that could not be fetched now is left unchecked. {@code .metadata} files are not checked.
+     */
+    @Override
+    public ContentFacts verifySignatures(PackageMetadata listing, String packageName, String version, String path, Path file,
+                                         Map<String, byte[]> found) {
+        if (!(listing instanceof ProjectPage page) || !page.lists(path)) {
+            return ContentFacts.NONE;
+        }
+        if (page.provenance(path) == null) {
+            return ContentFacts.signed(Map.of(ContentFacts.PROVENANCE, ""), List.of());
+        }
+        if (!found.containsKey(PROVENANCE)) {
+            return ContentFacts.NONE;
+        }
+        byte[] doc = found.get(PROVENANCE);
+        if (doc == null) {
+            return ContentFacts.signed(Map.of(ContentFacts.PROVENANCE, ""), List.of());
+        }
+        try {
+            return ContentFacts.signed(Pep740.verify(doc, path, sha256(file), sigstore()), List.of());
+        } catch (VerificationException e) {
+            return ContentFacts.signed(Map.of(), List.of("the PEP 740 provenance of " + path + " does not verify: " + e.getMessage()));
+        }
+    }
+
+    private static String sha256(Path file) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                d.update(buf, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(d.digest());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

@@ -258,6 +258,11 @@ public final class PolicyService {
      * they contain (a .pth file, an annotation processor, a manifest that contradicts the
      * registry's) can hold it before any client picks it. When it ships a hook, the release
      * before it is read too: a long-standing hook is then recognised as such.
+     *
+     * <p>Where signing keys are trusted on first use per scope (a Maven groupId), the release
+     * before the newest is read first: the key pinned for the scope is then the established one,
+     * not the newest release's (the one under suspicion), and the newest is compared with its
+     * predecessor's signer.
      */
     private void inspectNewest(String ecosystem, PackageMetadata metadata) {
         List<dev.airlock.core.ecosystem.ReleaseFacts> releases = metadata.releaseFacts();
@@ -266,10 +271,15 @@ public final class PolicyService {
         }
         String pkg = metadata.packageName();
         String newest = releases.get(releases.size() - 1).version();
+        dev.airlock.core.ecosystem.Ecosystem eco = ecosystems.apply(ecosystem);
+        if (releases.size() > 1 && eco != null && eco.signerScope(pkg) != null) {
+            prefetch(ecosystem, metadata, releases.get(releases.size() - 2).version());
+        }
         if (prefetch(ecosystem, metadata, newest) && releases.size() > 1) {
             Map<String, ContentFactsHolder> read = contentFacts(ecosystem, pkg);
             ContentFactsHolder n = read.get(newest);
-            if (n != null && !n.facts().installHooks().isEmpty()) {
+            // A hook, or who built it (or that nobody signed it), is judged against the release before it.
+            if (n != null && (!n.facts().installHooks().isEmpty() || !n.facts().signer().isEmpty())) {
                 prefetch(ecosystem, metadata, releases.get(releases.size() - 2).version());
             }
         }

@@ -119,8 +119,10 @@ class PypiProxyTest {
         // learns sizes with one HEAD per file in the background, and once it holds a wheel offers its METADATA
         // (PEP 658) with the hash of exactly the bytes it serves; the cached page is rendered again each time.
         try (FixturePypiIndex idx = FixturePypiIndex.builder().json(false).relativeLinks(true).coreMetadata(false)
+                // Three releases: the newest and the one before it are read for the policy before they are listed;
+                // 1.0 is fetched only when a client asks.
                 .project("static-pkg", p -> p.release("1.0", r -> r.dependency("dep>=2").wheel().sdist())
-                        .release("1.1", r -> r.wheel()))
+                        .release("1.1", r -> r.wheel()).release("1.2", r -> r.wheel()))
                 .start();
              RunningAirlock a = RunningAirlock.start(tmp.resolve("d"), Duration.ofMinutes(5), Map.of("pypi", URI.create(idx.simpleUrl())))) {
             java.time.Instant before = java.time.Instant.now();
@@ -138,11 +140,11 @@ class PypiProxyTest {
                 page = M.readTree(get(a, "/pypi/simple/static-pkg/", FixturePypiIndex.PIP_ACCEPT).body());
             }
             assertEquals("1.1", page.at("/meta/api-version").asText(), page.toString());
-            assertEquals(3, page.get("files").size());
+            assertEquals(4, page.get("files").size());
             for (JsonNode f : page.get("files")) {
                 assertEquals(idx.file(f.get("filename").asText()).length, f.get("size").asLong(), f.toString());
             }
-            assertEquals("[\"1.0\",\"1.1\"]", page.get("versions").toString());
+            assertEquals("[\"1.0\",\"1.1\",\"1.2\"]", page.get("versions").toString());
             long heads = idx.log().stream().filter(r -> r.method().equals("HEAD")).count();
             for (JsonNode f : page.get("files")) {
                 String path = "/files/" + f.get("filename").asText();
