@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.core.ecosystem.RegistryKey;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -88,12 +87,6 @@ final class PublishAttestation {
 
     /** DSSE's pre-authentication encoding: what the signature covers. */
     static byte[] pae(String payloadType, byte[] payload) {
-        byte[] type = payloadType.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(("DSSEv1 " + type.length + " ").getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(type);
-        out.writeBytes((" " + payload.length + " ").getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(payload);
-        return out.toByteArray();
+        return dev.airlock.core.trust.SigstoreVerifier.pae(payloadType, payload);
     }
 }
