@@ -187,7 +187,10 @@ public final class Airlock implements AutoCloseable {
             LOG.log(Level.INFO, "policy " + config.policy().mode().name().toLowerCase(java.util.Locale.ROOT) + ": minimumReleaseAge "
                     + config.policy().minimumReleaseAge() + ", installHooks " + config.policy().installHooks().name().toLowerCase(java.util.Locale.ROOT)
                     + ", publisherChange " + config.policy().publisherChange());
-            Services services = new Services(ecosystems, metadata, artifacts, state, blobs, metrics, workers, admin, viaToken);
+            dev.airlock.core.admin.Tokens tokens = new dev.airlock.core.admin.Tokens(state, clock);
+            tokens.bootstrap(data);
+            dev.airlock.core.admin.AdminApi adminApi = new dev.airlock.core.admin.AdminApi(state, policy, tokens, clock);
+            Services services = new Services(ecosystems, metadata, artifacts, state, blobs, metrics, workers, admin, viaToken, adminApi);
             AirlockServer server = AirlockServer.start(config.server(), services, accessLog);
             InetSocketAddress a = server.address();
             LOG.log(Level.INFO, "Airlock listening on http://" + a.getHostString() + ":" + a.getPort() + "/ with data in "

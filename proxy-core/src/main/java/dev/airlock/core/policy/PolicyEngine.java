@@ -35,7 +35,13 @@ public final class PolicyEngine {
     private final List<Pattern[]> deny;
     private final List<Pin> pins;
     private final List<Pattern> internal;
-    private final String version;
+    private final String baseVersion;
+    private volatile String version;
+    /** Rules added at run time (admin API), beside the configured ones; replaced whole. */
+    private volatile RuntimeRules runtime = new RuntimeRules(List.of(), List.of(), List.of());
+
+    private record RuntimeRules(List<Pattern[]> allow, List<Pattern[]> deny, List<String> described) {
+    }
 
     /**
      * @param holdUnknownAge whether a release whose age nothing tells (no publish time, present
@@ -64,7 +70,35 @@ public final class PolicyEngine {
             Pattern[] r = releasePattern(p.packages() + "@*");
             return new Pin(new Pattern[]{r[0], r[1]}, p);
         }).toList();
-        this.version = sha256(config + "|" + holdUnknownAge + "|" + malicious.size()).substring(0, 16);
+        this.baseVersion = sha256(config + "|" + holdUnknownAge + "|" + malicious.size()).substring(0, 16);
+        this.version = baseVersion;
+    }
+
+    /**
+     * Replaces the rules added at run time. The engine's version changes with them, so every
+     * stored verdict is decided again when its package is next used.
+     *
+     * @param rules "allow" or "deny" to a pattern in the {@code policy.allow} form, with an id for the findings
+     */
+    public void runtimeRules(List<Map.Entry<String, String>> rules) {
+        List<Pattern[]> a = new ArrayList<>();
+        List<Pattern[]> d = new ArrayList<>();
+        List<String> described = new ArrayList<>();
+        for (Map.Entry<String, String> r : rules) {
+            (r.getKey().equals("deny") ? d : a).add(releasePattern(r.getValue()));
+            described.add(r.getKey() + " " + r.getValue());
+        }
+        runtime = new RuntimeRules(List.copyOf(a), List.copyOf(d), List.copyOf(described));
+        version = described.isEmpty() ? baseVersion : sha256(baseVersion + "|" + described).substring(0, 16);
+    }
+
+    /** Checks a pattern in the {@code policy.allow} form; throws IllegalArgumentException naming what is wrong. */
+    public static void checkRulePattern(String pattern) {
+        if (pattern == null || pattern.isBlank() || pattern.length() > 300 || pattern.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("a rule pattern is ecosystem:name@version with * globs, e.g. npm:esbuild@*, "
+                    + "without spaces, at most 300 characters");
+        }
+        releasePattern(pattern);
     }
 
     /** Each ecosystem's registry keys by keyid (pinned, fetched or from files); empty when its registry does not sign. */
@@ -179,15 +213,19 @@ public final class PolicyEngine {
         List<Finding> findings = new ArrayList<>();
         String coordinates = ecosystem + ":" + packageName + "@" + release.version();
         KnownMalicious.Entry mal = malicious.find(ecosystem, packageName, release.version());
-        boolean denied = matches(deny, ecosystem, packageName, release.version()) || mal != null;
+        RuntimeRules rt = runtime;
+        boolean runtimeDeny = matches(rt.deny(), ecosystem, packageName, release.version());
+        boolean denied = matches(deny, ecosystem, packageName, release.version()) || runtimeDeny || mal != null;
         boolean denyRule = denied;
         if (mal != null) {
             findings.add(Finding.hold("known-malicious", "listed as malicious by OSV " + mal.id() + (mal.summary().isEmpty() ? ""
                     : ": " + mal.summary()), Map.of("osv", mal.id())));
         }
-        boolean allowed = !denied && matches(allow, ecosystem, packageName, release.version());
+        boolean runtimeAllow = !denied && matches(rt.allow(), ecosystem, packageName, release.version());
+        boolean allowed = !denied && (matches(allow, ecosystem, packageName, release.version()) || runtimeAllow);
         if (denyRule && mal == null) {
-            findings.add(Finding.hold("deny", "denied by policy.deny", Map.of("release", coordinates)));
+            findings.add(Finding.hold("deny", runtimeDeny ? "denied by a rule added by the security team" : "denied by policy.deny",
+                    Map.of("release", coordinates)));
         }
         if (config.typosquats()) {
             String imitated = typosquats.imitates(ecosystem, packageName);
@@ -197,7 +235,8 @@ public final class PolicyEngine {
             }
         }
         if (allowed) {
-            findings.add(Finding.note("allow", "allowed by policy.allow", Map.of("release", coordinates)));
+            findings.add(Finding.note("allow", runtimeAllow && !matches(allow, ecosystem, packageName, release.version())
+                    ? "allowed by a rule added by the security team" : "allowed by policy.allow", Map.of("release", coordinates)));
         }
         if (registrySignature(ecosystem, release, findings)) {
             denied = true;

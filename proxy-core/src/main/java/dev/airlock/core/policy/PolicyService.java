@@ -526,6 +526,11 @@ public final class PolicyService {
             if (!r.verdict().equals("APPROVED")) {
                 LOG.log(Level.INFO, r.verdict() + " " + ecosystem + " " + pkg + "@" + r.version() + " (release " + r.id() + ")");
             }
+            VerdictRecord old = stored.get(r.version());
+            String before = old == null ? "APPROVED" : old.verdict();
+            if (!before.equals(r.verdict())) {
+                audited(r, before, now);
+            }
         }
         PackageState s = build(ecosystem, pkg, byVersion, stored);
         if (!lookAtDependencies) {
@@ -701,6 +706,77 @@ public final class PolicyService {
                     findings, null, e.factsDigest() + ":att"));
         }
         return out;
+    }
+
+    private volatile java.util.function.Consumer<ReleaseEvent> events = e -> { };
+
+    /** Who hears about releases held, denied, released and rejected (notifications); never blocks. */
+    public void events(java.util.function.Consumer<ReleaseEvent> listener) {
+        this.events = listener;
+    }
+
+    /** Tells the listener about a decision made elsewhere (a person's, through {@link Quarantine}). */
+    public void publish(ReleaseEvent e) {
+        try {
+            events.accept(e);
+        } catch (RuntimeException ex) {
+            LOG.log(Level.WARNING, "cannot hand on a release event: " + ex.getMessage());
+        }
+    }
+
+    /** An automatic verdict that changed goes into the audit log and to the listeners. */
+    private void audited(VerdictRecord r, String before, Instant now) {
+        List<String> reasons = findings(r.findings()).stream().filter(Finding::holds).map(Finding::message).toList();
+        com.fasterxml.jackson.databind.node.ObjectNode details = JSON.createObjectNode().put("ecosystem", r.ecosystem())
+                .put("package", r.packageName()).put("version", r.version()).put("verdict", r.verdict()).put("previous", before);
+        reasons.forEach(details.putArray("reasons")::add);
+        try {
+            state.appendAudit(now, "airlock", "verdict", r.id(), String.join("; ", reasons), details.toString());
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "cannot append to the audit log: " + e.getMessage());
+        }
+        String type = switch (r.verdict()) {
+            case "DENIED" -> "denied";
+            case "QUARANTINED" -> "held";
+            default -> null;
+        };
+        if (type != null) {
+            publish(new ReleaseEvent(type, r.ecosystem(), r.packageName(), r.version(), r.id(), reasons, "airlock", null, now));
+        }
+    }
+
+    /** The run-time rules changed: every package is decided and rendered again on next use. */
+    public void rulesChanged() {
+        packages.invalidateAll();
+        onChange.accept(null, null);
+    }
+
+    /**
+     * Decides a package's releases again now, from its governing document (blocking): after a
+     * person asks to, or a rule changed. Attestation results kept in memory are asked again.
+     *
+     * @return false when the document cannot be had now (decided again on next use)
+     */
+    public boolean reevaluate(String ecosystem, String packageName) {
+        attestationResults.asMap().keySet().removeIf(k -> k.startsWith(key(ecosystem, packageName) + "\0"));
+        forget(ecosystem, packageName);
+        try {
+            PackageMetadata m = lookup.governing(ecosystem, packageName);
+            if (m == null) {
+                return false;
+            }
+            decide(ecosystem, m, true);
+            return true;
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "cannot re-evaluate " + ecosystem + " " + packageName + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** Forgets what is known in memory about a package, so that it is decided again on next use. */
+    public void forget(String ecosystem, String packageName) {
+        packages.invalidate(key(ecosystem, packageName));
+        onChange.accept(ecosystem, packageName);
     }
 
     /** Attestation documents fetched in one decision at most; the rest wait for the next (held meanwhile). */

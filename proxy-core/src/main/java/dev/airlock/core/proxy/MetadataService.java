@@ -160,6 +160,11 @@ public final class MetadataService {
     }
 
     void invalidateRenderings(String ecosystem, String packageName) {
+        if (ecosystem == null) {
+            // Everything (a policy rule changed): each package renders again on next use.
+            cache.asMap().values().forEach(MetadataEntry::clearRenderings);
+            return;
+        }
         String prefix = ecosystem + "\0";
         cache.asMap().forEach((k, e) -> {
             if (k.startsWith(prefix) && e.metadata().packageName().equals(packageName)) {

@@ -189,6 +189,27 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 byte[] text = services.metrics().scrape().getBytes(StandardCharsets.UTF_8);
                 return () -> sendBytes(ctx, ex, 200, "text/plain; version=0.0.4; charset=utf-8", text);
             });
+        } else if (target instanceof Router.Target.Admin a) {
+            ex.routeKind = "admin";
+            if (services.adminApi() == null) {
+                sendError(ctx, ex, ex.head, 404, "the admin API is not enabled", false);
+                return;
+            }
+            dev.airlock.core.admin.AdminRequest ar = new dev.airlock.core.admin.AdminRequest(request.method(), a.path(), queryMap(query),
+                    request.header("authorization"), body);
+            offload(ctx, ex, services.admin(), () -> {
+                dev.airlock.core.admin.AdminResponse r = services.adminApi().handle(ar);
+                return () -> sendAdmin(ctx, ex, r);
+            });
+        } else if (target instanceof Router.Target.Console c) {
+            ex.routeKind = "console";
+            if (c.path() == null) {
+                FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY);
+                res.headers().set(HttpHeaderNames.LOCATION, "/-/console/").set(HttpHeaderNames.CONTENT_LENGTH, 0);
+                write(ctx, ex, res, 301, 0);
+                return;
+            }
+            sendAdmin(ctx, ex, dev.airlock.core.admin.Console.serve(c.path()));
         } else if (target instanceof Router.Target.NotFound nf) {
             sendError(ctx, ex, ex.head, 404, nf.message(), false);
         } else if (target instanceof Router.Target.Ecosystem e) {
@@ -513,6 +534,36 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         ctx.write(new DefaultFileRegion(file, 0, size));
         finish(ctx, ex, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), 200, size);
         return true;
+    }
+
+    /** The admin API's and console's answers, with their own headers; never cached by intermediaries. */
+    private void sendAdmin(ChannelHandlerContext ctx, Exchange ex, dev.airlock.core.admin.AdminResponse r) {
+        byte[] body = r.body();
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
+                ex.head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType()).set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store").set("X-Content-Type-Options", "nosniff");
+        r.headers().forEach((k, v) -> res.headers().set(k, v));
+        write(ctx, ex, res, r.status(), ex.head ? 0 : body.length);
+    }
+
+    /** Query parameters, decoded; the first value of each. */
+    private static Map<String, String> queryMap(String query) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (query == null || query.isEmpty()) {
+            return out;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            try {
+                String k = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String v = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                out.putIfAbsent(k, v);
+            } catch (IllegalArgumentException malformed) {
+                // a malformed escape: the parameter is left out
+            }
+        }
+        return out;
     }
 
     private void sendJson(ChannelHandlerContext ctx, Exchange ex, int status, String json) {

@@ -33,6 +33,14 @@ final class Router {
 
         record NotFound(String message) implements Target {
         }
+
+        /** @param path below {@code /-/admin/api/} */
+        record Admin(String path) implements Target {
+        }
+
+        /** @param path below {@code /-/console/}; null for {@code /-/console} itself (redirected) */
+        record Console(String path) implements Target {
+        }
     }
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]{1,253}(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]{2,45}](:[0-9]{1,5})?");
@@ -70,8 +78,17 @@ final class Router {
             case "/-/metrics" -> {
                 return new Target.Metrics();
             }
+            case "/-/console" -> {
+                return new Target.Console(null);
+            }
             default -> {
             }
+        }
+        if (path.startsWith("/-/admin/api/")) {
+            return new Target.Admin(path.substring("/-/admin/api/".length()));
+        }
+        if (path.startsWith("/-/console/")) {
+            return new Target.Console(path.substring("/-/console/".length()));
         }
         int second = path.indexOf('/', 1);
         String mount = second < 0 ? path : path.substring(0, second);

@@ -19,9 +19,15 @@ import java.util.concurrent.ExecutorService;
  */
 public record Services(List<EcosystemRuntime> ecosystems, MetadataService metadata, ArtifactService artifacts,
                        StateStore state, BlobStore blobs, AirlockMetrics metrics, ExecutorService workers,
-                       ExecutorService admin, String viaToken) {
+                       ExecutorService admin, String viaToken, dev.airlock.core.admin.AdminApi adminApi) {
 
     public Services {
         ecosystems = List.copyOf(ecosystems);
+    }
+
+    /** Without the admin API (tests of the proxy alone). */
+    public Services(List<EcosystemRuntime> ecosystems, MetadataService metadata, ArtifactService artifacts, StateStore state, BlobStore blobs,
+                    AirlockMetrics metrics, ExecutorService workers, ExecutorService admin, String viaToken) {
+        this(ecosystems, metadata, artifacts, state, blobs, metrics, workers, admin, viaToken, null);
     }
 }

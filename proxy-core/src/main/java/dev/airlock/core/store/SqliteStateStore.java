@@ -36,7 +36,7 @@ public final class SqliteStateStore implements StateStore {
 
     private static final String MIGRATIONS = "migrations/";
     /** Known migrations, in order. A new schema change adds a file and a line here. */
-    private static final String[] MIGRATION_FILES = {"V1__initial.sql", "V2__file_facts.sql", "V3__file_digests.sql", "V4__metadata_source.sql", "V5__policy.sql", "V6__content_facts.sql", "V7__registry_keys.sql", "V8__signer_pins.sql"};
+    private static final String[] MIGRATION_FILES = {"V1__initial.sql", "V2__file_facts.sql", "V3__file_digests.sql", "V4__metadata_source.sql", "V5__policy.sql", "V6__content_facts.sql", "V7__registry_keys.sql", "V8__signer_pins.sql", "V9__admin.sql"};
 
     private final Connection conn;
     private final ReentrantLock lock = new ReentrantLock();
@@ -648,6 +648,216 @@ public final class SqliteStateStore implements StateStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? rs.getString(1) : signer;
                 }
+            }
+        });
+    }
+
+    // ---- admin: tokens, audit log, run-time rules ----
+
+    @Override
+    public void putToken(TokenRecord t) {
+        locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO admin_tokens (name, role, token_hash, created_at, expires_at, "
+                    + "revoked_at) VALUES (?,?,?,?,?,NULL)")) {
+                ps.setString(1, t.name());
+                ps.setString(2, t.role());
+                ps.setString(3, t.tokenHash());
+                ps.setLong(4, t.createdAt().toEpochMilli());
+                setInstant(ps, 5, t.expiresAt());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<TokenRecord> tokens() {
+        return locked(() -> {
+            List<TokenRecord> out = new ArrayList<>();
+            try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(
+                    "SELECT name, role, token_hash, created_at, expires_at, revoked_at FROM admin_tokens ORDER BY created_at, name")) {
+                while (rs.next()) {
+                    out.add(new TokenRecord(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)),
+                            instant(rs, 5), instant(rs, 6)));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public boolean revokeToken(String name, Instant at) {
+        return locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement("UPDATE admin_tokens SET revoked_at=? WHERE name=? AND revoked_at IS NULL")) {
+                ps.setLong(1, at.toEpochMilli());
+                ps.setString(2, name);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public AuditRecord appendAudit(Instant at, String actor, String action, String target, String reason, String details) {
+        return locked(() -> {
+            // IMMEDIATE: another process (the command line) appending at the same moment waits
+            // for this one, so both never chain onto the same previous entry.
+            try (Statement st = conn.createStatement()) {
+                st.execute("BEGIN IMMEDIATE");
+            }
+            try {
+                long seq = 1;
+                String prev = AuditChain.GENESIS;
+                try (Statement st = conn.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")) {
+                    if (rs.next()) {
+                        seq = rs.getLong(1) + 1;
+                        prev = rs.getString(2);
+                    }
+                }
+                String hash = AuditChain.hash(prev, seq, at, actor, action, target, reason, details);
+                try (PreparedStatement ps = conn.prepareStatement("INSERT INTO audit_log (seq, at, actor, action, target, reason, details, "
+                        + "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)")) {
+                    ps.setLong(1, seq);
+                    ps.setLong(2, at.toEpochMilli());
+                    ps.setString(3, actor);
+                    ps.setString(4, action);
+                    ps.setString(5, target);
+                    ps.setString(6, reason);
+                    ps.setString(7, details);
+                    ps.setString(8, prev);
+                    ps.setString(9, hash);
+                    ps.executeUpdate();
+                }
+                try (Statement st = conn.createStatement()) {
+                    st.execute("COMMIT");
+                }
+                return new AuditRecord(seq, at, actor, action, target, reason, details, prev, hash);
+            } catch (SQLException | RuntimeException e) {
+                try (Statement st = conn.createStatement()) {
+                    st.execute("ROLLBACK");
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public List<AuditRecord> audit(AuditQuery q) {
+        return locked(() -> {
+            StringBuilder sql = new StringBuilder("SELECT seq, at, actor, action, target, reason, details, prev_hash, hash FROM audit_log");
+            List<Object> args = auditWhere(q, sql);
+            sql.append(q.oldestFirst() ? " ORDER BY seq" : " ORDER BY seq DESC").append(" LIMIT ? OFFSET ?");
+            args.add((long) q.limit());
+            args.add((long) q.offset());
+            List<AuditRecord> out = new ArrayList<>();
+            try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
+                bind(ps, args);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new AuditRecord(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public long auditCount(AuditQuery q) {
+        return locked(() -> {
+            StringBuilder sql = new StringBuilder("SELECT count(*) FROM audit_log");
+            List<Object> args = auditWhere(q, sql);
+            try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
+                bind(ps, args);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    private static List<Object> auditWhere(AuditQuery q, StringBuilder sql) {
+        List<Object> args = new ArrayList<>();
+        List<String> where = new ArrayList<>();
+        if (q.actor() != null) {
+            where.add("actor=?");
+            args.add(q.actor());
+        }
+        if (q.action() != null) {
+            where.add("action=?");
+            args.add(q.action());
+        }
+        if (q.target() != null) {
+            where.add("target=?");
+            args.add(q.target());
+        }
+        if (q.since() != null) {
+            where.add("at>=?");
+            args.add(q.since().toEpochMilli());
+        }
+        if (q.afterSeq() > 0) {
+            where.add("seq>?");
+            args.add(q.afterSeq());
+        }
+        if (!where.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", where));
+        }
+        return args;
+    }
+
+    private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            Object a = args.get(i);
+            if (a instanceof Long l) {
+                ps.setLong(i + 1, l);
+            } else {
+                ps.setString(i + 1, (String) a);
+            }
+        }
+    }
+
+    @Override
+    public RuleRecord addRule(String kind, String pattern, String reason, String addedBy, Instant at) {
+        return locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO policy_rules (kind, pattern, reason, added_by, added_at) "
+                    + "VALUES (?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, kind);
+                ps.setString(2, pattern);
+                ps.setString(3, reason);
+                ps.setString(4, addedBy);
+                ps.setLong(5, at.toEpochMilli());
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return new RuleRecord(keys.getLong(1), kind, pattern, reason, addedBy, at, null);
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<RuleRecord> rules() {
+        return locked(() -> {
+            List<RuleRecord> out = new ArrayList<>();
+            try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(
+                    "SELECT id, kind, pattern, reason, added_by, added_at FROM policy_rules WHERE removed_at IS NULL ORDER BY id")) {
+                while (rs.next()) {
+                    out.add(new RuleRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            Instant.ofEpochMilli(rs.getLong(6)), null));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public boolean removeRule(long id, Instant at) {
+        return locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement("UPDATE policy_rules SET removed_at=? WHERE id=? AND removed_at IS NULL")) {
+                ps.setLong(1, at.toEpochMilli());
+                ps.setLong(2, id);
+                return ps.executeUpdate() == 1;
             }
         });
     }

@@ -91,6 +91,32 @@ public interface StateStore extends AutoCloseable {
     /** Pins a signer for a scope unless one is pinned already; returns the one pinned. */
     String pinSigner(String ecosystem, String scope, String kind, String signer, Instant now);
 
+    /** Stores a new admin token (by hash). A name in use is an error. */
+    void putToken(TokenRecord token);
+
+    /** Every admin token, revoked ones included. */
+    List<TokenRecord> tokens();
+
+    /** Revokes a token; false when there is no valid token of that name. */
+    boolean revokeToken(String name, Instant at);
+
+    /** Appends an audit entry, chained onto the last one (safe across processes on one store). */
+    AuditRecord appendAudit(Instant at, String actor, String action, String target, String reason, String details);
+
+    /** Audit entries matching a query. */
+    List<AuditRecord> audit(AuditQuery query);
+
+    long auditCount(AuditQuery query);
+
+    /** Adds a run-time allow or deny rule. */
+    RuleRecord addRule(String kind, String pattern, String reason, String addedBy, Instant at);
+
+    /** The run-time rules in force. */
+    List<RuleRecord> rules();
+
+    /** Removes a run-time rule; false when there is none in force with that id. */
+    boolean removeRule(long id, Instant at);
+
     /** Cheap round trip for readiness checks. */
     void ping();
 

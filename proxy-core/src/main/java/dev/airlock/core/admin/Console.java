@@ -1,0 +1,49 @@
+package dev.airlock.core.admin;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+
+/**
+ * The security team's web console: three static files from the jar, served with a strict
+ * Content-Security-Policy. The page holds no data of its own; it calls the admin API with the
+ * token the user signs in with (kept in the tab's session storage, sent as a bearer header, so
+ * there is no cookie for another site to ride on).
+ */
+public final class Console {
+
+    private static final String ROOT = "/dev/airlock/core/console/";
+    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+            + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    private static final Map<String, String> FILES = Map.of(
+            "", "index.html",
+            "index.html", "index.html",
+            "console.js", "console.js",
+            "console.css", "console.css");
+
+    private Console() {
+    }
+
+    /** @param path below {@code /-/console/} */
+    public static AdminResponse serve(String path) {
+        String file = FILES.get(path);
+        if (file == null) {
+            return AdminResponse.json(404, "{\"error\":\"no console file " + path.replaceAll("[^A-Za-z0-9._-]", "?") + "\",\"status\":404}");
+        }
+        try (InputStream in = Console.class.getResourceAsStream(ROOT + file)) {
+            if (in == null) {
+                return AdminResponse.json(404, "{\"error\":\"the console is not in this build\",\"status\":404}");
+            }
+            String type = file.endsWith(".html") ? "text/html; charset=utf-8" : file.endsWith(".js") ? "text/javascript; charset=utf-8"
+                    : "text/css; charset=utf-8";
+            return new AdminResponse(200, type, in.readAllBytes(), Map.of(
+                    "Content-Security-Policy", CSP,
+                    "X-Content-Type-Options", "nosniff",
+                    "X-Frame-Options", "DENY",
+                    "Referrer-Policy", "no-referrer",
+                    "Cache-Control", "no-cache"));
+        } catch (IOException e) {
+            return AdminResponse.json(500, "{\"error\":\"cannot read the console\",\"status\":500}");
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.airlock.core.admin;
+
+import dev.airlock.core.store.StateStore;
+import dev.airlock.core.store.TokenRecord;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Admin API tokens. A token is 32 random bytes, shown once; only its SHA-256 is stored, and a
+ * presented token is compared against every stored hash in constant time. Tokens may expire and
+ * be revoked; every change is in the audit log.
+ */
+public final class Tokens {
+
+    private static final System.Logger LOG = System.getLogger("airlock.admin");
+    /** Recognisable in logs and secret scanners, like other services' tokens. */
+    static final String PREFIX = "alk_";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** The file an operator reads the first admin token from. */
+    public static final String BOOTSTRAP_FILE = "admin-token";
+
+    private final StateStore state;
+    private final Clock clock;
+    private volatile List<TokenRecord> cached;
+
+    public Tokens(StateStore state, Clock clock) {
+        this.state = state;
+        this.clock = clock;
+    }
+
+    /** A new token and its record; the caller shows the token once. */
+    public record Created(String token, TokenRecord record) {
+    }
+
+    public Created create(String name, Role role, Duration expires, String actor) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("a token name is 1 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit");
+        }
+        if (state.tokens().stream().anyMatch(t -> t.name().equals(name))) {
+            throw new IllegalArgumentException("a token named " + name + " exists already (names are never reused, so the audit log stays clear)");
+        }
+        if (expires != null && (expires.isNegative() || expires.isZero())) {
+            throw new IllegalArgumentException("expires must be a positive duration, e.g. P90D");
+        }
+        byte[] raw = new byte[32];
+        RANDOM.nextBytes(raw);
+        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        Instant now = clock.instant();
+        TokenRecord r = new TokenRecord(name, role.id(), hash(token), now, expires == null ? null : now.plus(expires), null);
+        state.putToken(r);
+        cached = null;
+        state.appendAudit(now, actor, "token.create", name, null, "{\"role\":\"" + role.id() + "\",\"expiresAt\":"
+                + (r.expiresAt() == null ? "null" : "\"" + r.expiresAt() + "\"") + "}");
+        return new Created(token, r);
+    }
+
+    public List<TokenRecord> list() {
+        return state.tokens();
+    }
+
+    public boolean revoke(String name, String actor) {
+        boolean done = state.revokeToken(name, clock.instant());
+        cached = null;
+        if (done) {
+            state.appendAudit(clock.instant(), actor, "token.revoke", name, null, "{}");
+        }
+        return done;
+    }
+
+    /** Who a presented token belongs to, if it is valid now (not expired, not revoked). */
+    public Optional<Principal> authenticate(String token) {
+        if (token == null || !token.startsWith(PREFIX) || token.length() > 200) {
+            return Optional.empty();
+        }
+        byte[] presented = HexFormat.of().parseHex(hash(token));
+        List<TokenRecord> all = cached;
+        if (all == null) {
+            all = state.tokens();
+            cached = all;
+        }
+        Instant now = clock.instant();
+        TokenRecord match = null;
+        // Every stored hash is compared, each in constant time: how long this takes says nothing
+        // about which token (if any) came close.
+        for (TokenRecord t : all) {
+            if (MessageDigest.isEqual(presented, HexFormat.of().parseHex(t.tokenHash()))) {
+                match = t;
+            }
+        }
+        if (match == null || match.revokedAt() != null || (match.expiresAt() != null && !now.isBefore(match.expiresAt()))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Principal(match.name(), Role.of(match.role())));
+    }
+
+    /** Forgets the cached token list (another process may have changed it). */
+    public void refresh() {
+        cached = null;
+    }
+
+    /**
+     * On a first start with no valid admin token, makes one and writes it to
+     * {@code <data>/admin-token}, readable by the owner only, and logs where it is.
+     *
+     * @return the file written, or null when an admin token exists already
+     */
+    public Path bootstrap(Path dataDir) throws IOException {
+        Instant now = clock.instant();
+        boolean anyAdmin = state.tokens().stream().anyMatch(t -> t.role().equals(Role.ADMIN.id()) && t.revokedAt() == null
+                && (t.expiresAt() == null || now.isBefore(t.expiresAt())));
+        if (anyAdmin) {
+            return null;
+        }
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        state.tokens().forEach(t -> taken.add(t.name()));
+        String name = "admin";
+        for (int i = 2; taken.contains(name); i++) {
+            name = "admin-" + i; // an earlier admin token was revoked or expired: names are never reused
+        }
+        Created c = create(name, Role.ADMIN, null, "airlock");
+        Path file = dataDir.resolve(BOOTSTRAP_FILE);
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, c.token() + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+        LOG.log(System.Logger.Level.WARNING, "no admin token existed: created token '" + name + "' and wrote it to "
+                + file.toAbsolutePath() + " (owner-only); use it to create named tokens, then delete the file");
+        return file;
+    }
+
+    static String hash(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
