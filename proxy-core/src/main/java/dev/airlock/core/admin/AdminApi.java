@@ -146,10 +146,12 @@ public final class AdminApi {
                 require(who, Role.APPROVER, req);
                 String id = p[1];
                 entry(id);
-                JsonNode b = body(req);
                 return switch (p[2]) {
-                    case "release" -> ok(detail(quarantine.release(id, reason(b), expires(b), who.name())));
-                    case "reject" -> ok(detail(quarantine.reject(id, reason(b), who.name())));
+                    case "release" -> {
+                        JsonNode b = body(req);
+                        yield ok(detail(quarantine.release(id, reason(b), expires(b), who.name())));
+                    }
+                    case "reject" -> ok(detail(quarantine.reject(id, reason(body(req)), who.name())));
                     case "reevaluate" -> ok(reevaluate(id, who));
                     default -> throw new Refused(404, "no such action: " + p[2]);
                 };

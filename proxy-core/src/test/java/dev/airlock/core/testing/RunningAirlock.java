@@ -78,6 +78,24 @@ public final class RunningAirlock implements AutoCloseable {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    /** The admin token Airlock wrote on its first start ({@code <data>/admin-token}). */
+    public String adminToken() throws Exception {
+        return java.nio.file.Files.readString(data.resolve("admin-token")).strip();
+    }
+
+    /** Calls the admin API ({@code path} below {@code /-/admin/api/}) with a bearer token (null for none) and a JSON body (null for none). */
+    public HttpResponse<String> admin(String method, String path, String token, String json) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri("/-/admin/api/" + path)).timeout(Duration.ofSeconds(60))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public String metrics() throws Exception {
         return new String(get("/-/metrics").body());
     }
