@@ -149,9 +149,9 @@ public final class AdminApi {
                 return switch (p[2]) {
                     case "release" -> {
                         JsonNode b = body(req);
-                        yield ok(detail(quarantine.release(id, reason(b), expires(b), who.name())));
+                        yield ok(detail(applied(quarantine.release(id, reason(b), expires(b), who.name()))));
                     }
-                    case "reject" -> ok(detail(quarantine.reject(id, reason(body(req)), who.name())));
+                    case "reject" -> ok(detail(applied(quarantine.reject(id, reason(body(req)), who.name()))));
                     case "reevaluate" -> ok(reevaluate(id, who));
                     default -> throw new Refused(404, "no such action: " + p[2]);
                 };
@@ -327,17 +327,20 @@ public final class AdminApi {
             ObjectNode r = results.addObject().put("id", id);
             try {
                 entry(id);
-                if (action.equals("release")) {
-                    quarantine.release(id, reason, expires, who.name());
-                } else {
-                    quarantine.reject(id, reason, who.name());
-                }
+                applied(action.equals("release") ? quarantine.release(id, reason, expires, who.name())
+                        : quarantine.reject(id, reason, who.name()));
                 r.put("ok", true);
             } catch (Refused | IllegalArgumentException e) {
                 r.put("ok", false).put("error", e.getMessage());
             }
         }
         return o;
+    }
+
+    /** A person's decision takes effect at once in this process (other processes poll for it). */
+    private Quarantine.Entry applied(Quarantine.Entry e) {
+        policy.forget(e.verdict().ecosystem(), e.verdict().packageName());
+        return e;
     }
 
     private ObjectNode reevaluate(String id, Principal who) {

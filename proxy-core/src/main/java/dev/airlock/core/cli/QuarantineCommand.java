@@ -23,9 +23,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * {@code quarantine list|show|release|reject}: the held releases in a data directory. Works
- * beside a running server on the same data (SQLite in WAL mode); the server applies decisions
- * within a few seconds.
+ * {@code quarantine list|show|release|reject}: the held releases, through a running server's admin
+ * API ({@code --server URL --token T}) or, on the server's own machine, straight in its data
+ * directory ({@code --data}; SQLite in WAL mode, the server applies decisions within seconds).
  */
 @Command(name = "quarantine", mixinStandardHelpOptions = true, description = "Review releases the policy holds.",
         subcommands = {QuarantineCommand.List.class, QuarantineCommand.Show.class, QuarantineCommand.Release.class,
@@ -67,11 +67,28 @@ final class QuarantineCommand implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        @CommandLine.Mixin
+        Remote.Options server;
+
         abstract int run(Quarantine q, PrintWriter out) throws Exception;
+
+        /** The same through the admin API. */
+        abstract int run(Remote api, PrintWriter out) throws Exception;
 
         @Override
         public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
+            if (server.remote()) {
+                try {
+                    return run(server.connect(), spec.commandLine().getOut());
+                } catch (Remote.Failed f) {
+                    err.println("airlock: " + f.getMessage());
+                    return f.code;
+                } catch (Exception e) {
+                    err.println("airlock: " + e.getMessage());
+                    return 1;
+                }
+            }
             Path data;
             try {
                 data = where.options.resolve();
@@ -130,6 +147,38 @@ final class QuarantineCommand implements Callable<Integer> {
             }
             return 0;
         }
+
+        @Override
+        int run(Remote api, PrintWriter out) throws Exception {
+            ArrayNode items = JSON.createArrayNode();
+            int offset = 0;
+            while (true) {
+                com.fasterxml.jackson.databind.JsonNode page = api.get("quarantine?status=all&limit=500&offset=" + offset
+                        + (ecosystem == null ? "" : "&ecosystem=" + Remote.encode(ecosystem)));
+                page.path("items").forEach(items::add);
+                offset += page.path("items").size();
+                if (page.path("items").isEmpty() || offset >= page.path("total").asInt()) {
+                    break;
+                }
+            }
+            if (json) {
+                out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(items));
+                return 0;
+            }
+            if (items.isEmpty()) {
+                out.println("nothing is held");
+                return 0;
+            }
+            out.printf("%-12s  %-6s  %-40s  %-9s  %-20s  %s%n", "ID", "ECO", "PACKAGE@VERSION", "STATUS", "SINCE", "REASONS");
+            for (com.fasterxml.jackson.databind.JsonNode e : items) {
+                java.util.List<String> reasons = new java.util.ArrayList<>();
+                e.path("reasons").forEach(r -> reasons.add(r.asText()));
+                out.printf("%-12s  %-6s  %-40s  %-9s  %-20s  %s%n", e.path("id").asText(), e.path("ecosystem").asText(),
+                        e.path("package").asText() + "@" + e.path("version").asText(), e.path("status").asText(),
+                        e.path("since").asText().replaceAll("\\.\\d+Z$", "Z"), String.join("; ", reasons));
+            }
+            return 0;
+        }
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "All facts and findings for one release.")
@@ -145,6 +194,12 @@ final class QuarantineCommand implements Callable<Integer> {
                 return 1;
             }
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node(e.get(), true)));
+            return 0;
+        }
+
+        @Override
+        int run(Remote api, PrintWriter out) throws Exception {
+            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(api.get("quarantine/" + Remote.encode(id))));
             return 0;
         }
     }
@@ -167,6 +222,18 @@ final class QuarantineCommand implements Callable<Integer> {
                     + (expires == null ? "" : " for " + expires));
             return 0;
         }
+
+        @Override
+        int run(Remote api, PrintWriter out) {
+            ObjectNode body = JSON.createObjectNode().put("reason", reason);
+            if (expires != null) {
+                body.put("expires", duration(expires).toString());
+            }
+            com.fasterxml.jackson.databind.JsonNode e = api.post("quarantine/" + Remote.encode(id) + "/release", body);
+            out.println("released " + e.path("ecosystem").asText() + " " + e.path("package").asText() + "@" + e.path("version").asText()
+                    + " (" + id + ")" + (expires == null ? "" : " for " + expires));
+            return 0;
+        }
     }
 
     @Command(name = "reject", mixinStandardHelpOptions = true, description = "Keep a release out for good.")
@@ -181,6 +248,15 @@ final class QuarantineCommand implements Callable<Integer> {
         int run(Quarantine q, PrintWriter out) {
             Quarantine.Entry e = q.reject(id, reason, actor());
             out.println("rejected " + e.verdict().ecosystem() + " " + e.verdict().packageName() + "@" + e.verdict().version() + " (" + id + ")");
+            return 0;
+        }
+
+        @Override
+        int run(Remote api, PrintWriter out) {
+            com.fasterxml.jackson.databind.JsonNode e = api.post("quarantine/" + Remote.encode(id) + "/reject",
+                    JSON.createObjectNode().put("reason", reason));
+            out.println("rejected " + e.path("ecosystem").asText() + " " + e.path("package").asText() + "@" + e.path("version").asText()
+                    + " (" + id + ")");
             return 0;
         }
     }

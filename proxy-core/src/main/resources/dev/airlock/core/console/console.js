@@ -433,7 +433,8 @@
     const eco = select('f-ecosystem', [['', 'all'], ...ECOSYSTEMS.map((e) => [e, e])], filters.ecosystem, 'filter-ecosystem');
     const pkg = el('input', {id: 'f-package', type: 'search', value: filters.package, testid: 'filter-package'});
     const reason = el('input', {id: 'f-reason', type: 'search', value: filters.reason, testid: 'filter-reason'});
-    const status = select('f-status', [...STATUSES.map((s) => [s, s]), ['', 'any']], filters.status, 'filter-status');
+    const status = select('f-status', [...STATUSES.map((s) => [s, s]), ['', 'any']],
+      filters.status === 'any' ? '' : filters.status, 'filter-status');
     const older = el('input', {id: 'f-older', type: 'text', value: filters.olderThan, placeholder: 'P1D',
       testid: 'filter-older', pattern: DURATION.source});
     const size = select('f-limit', PAGE_SIZES.map((n) => [String(n), String(n)]), String(limit), 'filter-limit');

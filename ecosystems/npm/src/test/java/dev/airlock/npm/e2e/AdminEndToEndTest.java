@@ -1,0 +1,127 @@
+package dev.airlock.npm.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.airlock.config.AirlockConfig;
+import dev.airlock.config.CacheConfig;
+import dev.airlock.config.ConfigLoader;
+import dev.airlock.config.UpstreamConfig;
+import dev.airlock.core.cli.Main;
+import dev.airlock.core.testing.ClientProcess;
+import dev.airlock.core.testing.RunningAirlock;
+import dev.airlock.npm.fixture.FixtureNpmRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The security team's workflow with the real npm client and the command line talking to the
+ * running server: a held package is released with `airlock quarantine release --server`, then
+ * installs; the audit log verifies; an edited row makes `airlock audit verify` fail naming it.
+ */
+class AdminEndToEndTest {
+
+    private static final ObjectMapper M = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    /** Runs the command line in-process, as an operator would, with a token in the environment's place. */
+    private static String[] airlock(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        return new String[]{Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    private ClientProcess.Result install(RunningAirlock airlock, String dirName, String spec) throws Exception {
+        Path dir = tmp.resolve(dirName);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("package.json"), "{\"name\":\"app\",\"version\":\"1.0.0\",\"private\":true}");
+        return ClientProcess.run(dir, NpmClient.env(tmp.resolve("home-" + dirName), airlock, true), 300,
+                List.of("npm", "install", "--no-save", spec));
+    }
+
+    @Test
+    void aHeldPackageReleasedThroughTheCommandLineInstallsAndTheAuditLogProvesWhoDidIt() throws Exception {
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("tinted-box", p -> p.version("1.0.0", v -> v.npmUser("ann", "ann@example.test"))
+                        .version("1.1.0", v -> v.npmUser("ann", "ann@example.test").script("postinstall", "node collect.js")))
+                .start()) {
+            AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("data"))
+                    .withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024))
+                    .withUpstream("npm", UpstreamConfig.empty().withUrl(URI.create(registry.baseUrl())));
+            try (RunningAirlock airlock = RunningAirlock.start(c)) {
+                String server = "http://127.0.0.1:" + airlock.port();
+                String admin = airlock.adminToken();
+                String[] created = airlock("token", "create", "--name", "sec-team", "--role", "approver", "--server", server, "--token", admin);
+                assertEquals("0", created[0], created[2]);
+                String approver = created[1].lines().findFirst().orElseThrow();
+
+                ClientProcess.Result refused = install(airlock, "a", "tinted-box@1.1.0");
+                assertNotEquals(0, refused.exitCode(), refused.both());
+
+                String[] list = airlock("quarantine", "list", "--json", "--server", server, "--token", approver);
+                assertEquals("0", list[0], list[2]);
+                JsonNode queue = M.readTree(list[1]);
+                assertEquals(1, queue.size(), list[1]);
+                String id = queue.get(0).get("id").asText();
+                assertTrue(queue.get(0).get("reasons").toString().contains("postinstall"), list[1]);
+
+                String[] viewerTry = airlock("quarantine", "release", id, "--reason", "x", "--server", server, "--token",
+                        airlock("token", "create", "--name", "watcher", "--role", "viewer", "--server", server, "--token", admin)[1]
+                                .lines().findFirst().orElseThrow());
+                assertEquals("1", viewerTry[0]);
+                assertTrue(viewerTry[2].contains("not allowed"), viewerTry[2]);
+
+                String[] released = airlock("quarantine", "release", id, "--reason", "postinstall reviewed: builds a native addon",
+                        "--server", server, "--token", approver);
+                assertEquals("0", released[0], released[2]);
+                assertTrue(released[1].contains("released npm tinted-box@1.1.0"), released[1]);
+                ClientProcess.Result ok = install(airlock, "b", "tinted-box@1.1.0");
+                assertEquals(0, ok.exitCode(), ok.both());
+
+                String[] verify = airlock("audit", "verify", "--server", server, "--token", approver);
+                assertEquals("0", verify[0], verify[2]);
+                String[] export = airlock("audit", "export", "--server", server, "--token", approver);
+                List<JsonNode> entries = new ArrayList<>();
+                for (String line : export[1].split("\n")) {
+                    entries.add(M.readTree(line));
+                }
+                JsonNode release = entries.stream().filter(e -> e.get("action").asText().equals("release")).findFirst().orElseThrow();
+                assertEquals("sec-team", release.get("actor").asText());
+                assertEquals(id, release.get("target").asText());
+                assertTrue(entries.stream().anyMatch(e -> e.get("action").asText().equals("verdict") && e.get("target").asText().equals(id)),
+                        "the automatic hold is in the log too");
+                assertTrue(entries.stream().anyMatch(e -> e.get("action").asText().equals("auth.denied")
+                        && e.get("actor").asText().equals("watcher")), "the viewer's refused release is in the log");
+
+                try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("data/state.db"));
+                     Statement st = db.createStatement()) {
+                    st.executeUpdate("UPDATE audit_log SET actor='someone-else' WHERE seq=" + release.get("seq").asLong());
+                }
+                String[] broken = airlock("audit", "verify", "--server", server, "--token", approver);
+                assertEquals("1", broken[0], broken[1]);
+                assertTrue(broken[2].contains("broken at entry " + release.get("seq").asLong()), broken[2]);
+                String[] local = airlock("audit", "verify", "--data", tmp.resolve("data").toString());
+                assertEquals("1", local[0], "the same from the data directory");
+            }
+        }
+    }
+}
