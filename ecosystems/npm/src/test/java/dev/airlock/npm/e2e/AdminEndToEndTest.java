@@ -124,4 +124,31 @@ class AdminEndToEndTest {
             }
         }
     }
+
+    @Test
+    void aRuleAddedAtRunTimeDeniesAtOnceAndItsRemovalLetsThrough() throws Exception {
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("plain-box", p -> p.version("1.0.0", v -> v.npmUser("ann", "ann@example.test")))
+                .start()) {
+            AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("data"))
+                    .withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024))
+                    .withUpstream("npm", UpstreamConfig.empty().withUrl(URI.create(registry.baseUrl())));
+            try (RunningAirlock airlock = RunningAirlock.start(c)) {
+                String admin = airlock.adminToken();
+                assertEquals(0, install(airlock, "a", "plain-box@1.0.0").exitCode());
+                var added = airlock.admin("POST", "rules", admin, "{\"kind\":\"deny\",\"pattern\":\"npm:plain-box@*\",\"reason\":\"maintainer account taken over\"}");
+                assertEquals(201, added.statusCode(), added.body());
+                long ruleId = M.readTree(added.body()).get("id").asLong();
+                var denied = airlock.get("/npm/plain-box/-/plain-box-1.0.0.tgz");
+                assertEquals(403, denied.statusCode());
+                assertTrue(new String(denied.body()).contains("denied by a rule added by the security team"), new String(denied.body()));
+                assertNotEquals(0, install(airlock, "b", "plain-box@1.0.0").exitCode(), "npm cannot install it any more");
+
+                assertEquals(200, airlock.admin("DELETE", "rules/" + ruleId, admin, "{\"reason\":\"account recovered\"}").statusCode());
+                assertEquals(200, airlock.get("/npm/plain-box/-/plain-box-1.0.0.tgz").statusCode());
+                JsonNode log = M.readTree(airlock.admin("GET", "audit?target=rule:" + ruleId, admin, null).body());
+                assertEquals(2, log.get("total").asInt(), log.toString());
+            }
+        }
+    }
 }
