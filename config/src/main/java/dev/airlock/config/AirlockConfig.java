@@ -18,9 +18,11 @@ import java.util.Objects;
  * @param cache     metadata caching
  * @param airgap    export/import to an air-gapped mirror
  * @param policy    the rules releases must pass
+ * @param notifications who is told about releases held, denied, released and rejected
  */
 public record AirlockConfig(ServerConfig server, StorageConfig storage, boolean offline,
-        Map<String, UpstreamConfig> upstreams, CacheConfig cache, AirgapConfig airgap, PolicyConfig policy) {
+        Map<String, UpstreamConfig> upstreams, CacheConfig cache, AirgapConfig airgap, PolicyConfig policy,
+        NotificationsConfig notifications) {
 
     public AirlockConfig {
         Objects.requireNonNull(server, "server");
@@ -31,6 +33,13 @@ public record AirlockConfig(ServerConfig server, StorageConfig storage, boolean 
         Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(airgap, "airgap");
         Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(notifications, "notifications");
+    }
+
+    /** A configuration without notifications. */
+    public AirlockConfig(ServerConfig server, StorageConfig storage, boolean offline,
+            Map<String, UpstreamConfig> upstreams, CacheConfig cache, AirgapConfig airgap, PolicyConfig policy) {
+        this(server, storage, offline, upstreams, cache, airgap, policy, NotificationsConfig.none());
     }
 
     public AirlockConfig withHost(String host) {
@@ -46,26 +55,30 @@ public record AirlockConfig(ServerConfig server, StorageConfig storage, boolean 
     }
 
     public AirlockConfig withStoragePath(Path path) {
-        return new AirlockConfig(server, new StorageConfig(path), offline, upstreams, cache, airgap, policy);
+        return new AirlockConfig(server, new StorageConfig(path), offline, upstreams, cache, airgap, policy, notifications);
     }
 
     public AirlockConfig withOffline(boolean offline) {
-        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy);
+        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy, notifications);
     }
 
     /** This configuration with {@code ecosystem}'s upstream added or replaced. */
     public AirlockConfig withUpstream(String ecosystem, UpstreamConfig upstream) {
         Map<String, UpstreamConfig> changed = new LinkedHashMap<>(upstreams);
         changed.put(ecosystem, upstream);
-        return new AirlockConfig(server, storage, offline, changed, cache, airgap, policy);
+        return new AirlockConfig(server, storage, offline, changed, cache, airgap, policy, notifications);
     }
 
     public AirlockConfig withPolicy(PolicyConfig policy) {
-        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy);
+        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy, notifications);
     }
 
     public AirlockConfig withCache(CacheConfig cache) {
-        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy);
+        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy, notifications);
+    }
+
+    public AirlockConfig withNotifications(NotificationsConfig notifications) {
+        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy, notifications);
     }
 
     /** The upstream configured for {@code ecosystemId}, or {@link UpstreamConfig#empty()} if there is none. */
@@ -74,6 +87,6 @@ public record AirlockConfig(ServerConfig server, StorageConfig storage, boolean 
     }
 
     private AirlockConfig withServer(ServerConfig server) {
-        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy);
+        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy, notifications);
     }
 }

@@ -23,6 +23,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Map;
 import java.util.Map.Entry;
@@ -45,7 +46,7 @@ public final class ConfigLoader {
     private static final String DEFAULTS_RESOURCE = "airlock-default.yaml";
 
     private static final List<String> TOP_KEYS =
-            List.of("server", "storage", "offline", "upstreams", "cache", "airgap", "policy");
+            List.of("server", "storage", "offline", "upstreams", "cache", "airgap", "policy", "notifications");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "publicUrl", "workerThreads",
             "maxRequestBodySize", "idleTimeout", "maxInitialLineLength", "maxHeaderSize", "accessLog");
     private static final List<String> STORAGE_KEYS = List.of("path");
@@ -58,6 +59,8 @@ public final class ConfigLoader {
             "publisherChange", "provenanceRegression", "internalNamespaces", "allow", "deny", "holdUnknownAge", "typosquats",
             "knownMalicious", "holdUnsigned", "registryKeys", "signerChange", "identities", "pgpKeyrings", "sigstoreTrustedRoot");
     private static final List<String> IDENTITY_KEYS = List.of("packages", "repository", "workflow", "ref");
+    private static final List<String> NOTIFICATIONS_KEYS = List.of("webhooks");
+    private static final List<String> WEBHOOK_KEYS = List.of("url", "format", "events", "secret");
 
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{(.*)}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -219,7 +222,8 @@ public final class ConfigLoader {
                 upstreams(root.field("upstreams"), env),
                 cache(root.field("cache")),
                 airgap(root.field("airgap")),
-                policy(root.field("policy")));
+                policy(root.field("policy")),
+                notifications(root.field("notifications"), env));
     }
 
     private static ServerConfig server(Node node) throws ConfigException {
@@ -363,6 +367,59 @@ public final class ConfigLoader {
             out.add(new IdentityPin(packages, repository, workflow, ref));
         }
         return out;
+    }
+
+    private static NotificationsConfig notifications(Node node, Map<String, String> env) throws ConfigException {
+        List<WebhookConfig> webhooks = new java.util.ArrayList<>();
+        for (Node item : node.map(NOTIFICATIONS_KEYS).field("webhooks").list("a list of maps with url, format, events, secret")) {
+            webhooks.add(webhook(item.map(WEBHOOK_KEYS), env));
+        }
+        return new NotificationsConfig(webhooks);
+    }
+
+    private static WebhookConfig webhook(Node webhook, Map<String, String> env) throws ConfigException {
+        Node urlNode = webhook.field("url");
+        if (!urlNode.isSet()) {
+            throw urlNode.error("missing", null, WebhookConfig.URL_ALLOWED);
+        }
+        URI url = webhookUrl(urlNode, env);
+        WebhookConfig.Format format = orElse(webhook.field("format"), WebhookConfig.Format.JSON,
+                f -> f.oneOf(WebhookConfig.Format.class));
+        java.util.Set<WebhookConfig.EventType> events = java.util.EnumSet.allOf(WebhookConfig.EventType.class);
+        Node eventsNode = webhook.field("events");
+        if (eventsNode.isSet()) {
+            List<Node> items = eventsNode.list("a list of events: held, denied, released, rejected");
+            if (items.isEmpty()) {
+                throw eventsNode.error("an empty list", "one or more of held, denied, released, rejected; leave the key out for all");
+            }
+            events.clear();
+            for (Node event : items) {
+                events.add(event.oneOf(WebhookConfig.EventType.class));
+            }
+        }
+        String secret = orElse(webhook.field("secret").secret(), null, s -> credential(s, env));
+        return new WebhookConfig(url, format, events, secret);
+    }
+
+    /**
+     * A webhook URL, written out or as {@code ${NAME}}: chat webhook URLs carry their credential,
+     * so a URL read from the environment is never shown in messages.
+     */
+    private static URI webhookUrl(Node node, Map<String, String> env) throws ConfigException {
+        String text = node.nonEmptyText().strip();
+        boolean fromEnv = ENV_REFERENCE.matcher(text).matches();
+        String value = fromEnv ? credential(node, env).strip() : text;
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw node.error("not a URL", fromEnv ? text : value, WebhookConfig.URL_ALLOWED);
+        }
+        String problem = WebhookConfig.urlProblem(uri);
+        if (problem != null) {
+            throw node.error(problem, fromEnv ? text : value, WebhookConfig.URL_ALLOWED);
+        }
+        return uri;
     }
 
     private static String optionalText(Node node) throws ConfigException {

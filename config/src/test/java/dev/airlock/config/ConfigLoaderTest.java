@@ -293,7 +293,7 @@ class ConfigLoaderTest {
     void unknownTopLevelKeyListsTheAllowedKeys() {
         // Rule: a misspelt section is refused with the list of real ones, even when it is empty.
         String expected = "airlock.yaml: polcy: unknown key: got 'polcy'; "
-                + "allowed: server, storage, offline, upstreams, cache, airgap, policy";
+                + "allowed: server, storage, offline, upstreams, cache, airgap, policy, notifications";
         assertError(error("polcy:\n  mode: audit\n"), "polcy", "polcy", expected);
         assertError(error("polcy:\n"), "polcy", "polcy", expected);
     }
@@ -365,7 +365,7 @@ class ConfigLoaderTest {
         // Rule: a file whose document is not a map is refused without a key path.
         ConfigException e = error("- server\n- policy\n");
         assertError(e, "", "[\"server\",\"policy\"]", "airlock.yaml: not a map: got '[\"server\",\"policy\"]'; "
-                + "allowed: a map with keys server, storage, offline, upstreams, cache, airgap, policy");
+                + "allowed: a map with keys server, storage, offline, upstreams, cache, airgap, policy, notifications");
     }
 
     @Test

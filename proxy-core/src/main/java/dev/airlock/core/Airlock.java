@@ -53,10 +53,12 @@ public final class Airlock implements AutoCloseable {
     private final ScheduledExecutorService watchdog;
     private final AirlockMetrics metrics;
     private final List<EcosystemRuntime> ecosystems;
+    private final dev.airlock.core.notify.Notifier notifier;
 
     private Airlock(AirlockServer server, StateStore state, ThreadPoolExecutor workers, ExecutorService admin, ThreadPoolExecutor probes,
                     ThreadPoolExecutor sidecars,
-                    ScheduledExecutorService watchdog, AirlockMetrics metrics, List<EcosystemRuntime> ecosystems) {
+                    ScheduledExecutorService watchdog, AirlockMetrics metrics, List<EcosystemRuntime> ecosystems,
+                    dev.airlock.core.notify.Notifier notifier) {
         this.server = server;
         this.state = state;
         this.workers = workers;
@@ -66,6 +68,7 @@ public final class Airlock implements AutoCloseable {
         this.watchdog = watchdog;
         this.metrics = metrics;
         this.ecosystems = ecosystems;
+        this.notifier = notifier;
     }
 
     /**
@@ -91,6 +94,7 @@ public final class Airlock implements AutoCloseable {
                 daemon("airlock-sidecar"), new ThreadPoolExecutor.AbortPolicy());
         sidecars.allowCoreThreadTimeOut(true);
         StateStore state = null;
+        dev.airlock.core.notify.Notifier notifier = null;
         try {
             state = new SqliteStateStore(data);
             BlobStore blobs = new BlobStore(data);
@@ -187,6 +191,14 @@ public final class Airlock implements AutoCloseable {
             LOG.log(Level.INFO, "policy " + config.policy().mode().name().toLowerCase(java.util.Locale.ROOT) + ": minimumReleaseAge "
                     + config.policy().minimumReleaseAge() + ", installHooks " + config.policy().installHooks().name().toLowerCase(java.util.Locale.ROOT)
                     + ", publisherChange " + config.policy().publisherChange());
+            // Held, denied, released and rejected releases go to the configured webhooks, never blocking a decision.
+            notifier = new dev.airlock.core.notify.Notifier(config.notifications(), clock, metrics);
+            dev.airlock.core.notify.Notifier events = notifier;
+            String consoleBase = config.server().publicUrl() == null ? null
+                    : config.server().publicUrl().toString().replaceAll("/+$", "") + "/-/console/#/release/";
+            policy.events(e -> events.publish(new dev.airlock.core.notify.Event(e.type(), e.ecosystem(), e.packageName(), e.version(),
+                    e.releaseId(), e.reasons(), e.actor(), e.reason(), e.at(),
+                    consoleBase == null ? null : consoleBase + java.net.URLEncoder.encode(e.releaseId(), java.nio.charset.StandardCharsets.UTF_8))));
             dev.airlock.core.admin.Tokens tokens = new dev.airlock.core.admin.Tokens(state, clock);
             tokens.bootstrap(data);
             dev.airlock.core.admin.AdminApi adminApi = new dev.airlock.core.admin.AdminApi(state, policy, tokens, clock);
@@ -195,7 +207,7 @@ public final class Airlock implements AutoCloseable {
             InetSocketAddress a = server.address();
             LOG.log(Level.INFO, "Airlock listening on http://" + a.getHostString() + ":" + a.getPort() + "/ with data in "
                     + data.toAbsolutePath().normalize());
-            return new Airlock(server, state, workers, admin, probes, sidecars, watchdog, metrics, List.copyOf(ecosystems));
+            return new Airlock(server, state, workers, admin, probes, sidecars, watchdog, metrics, List.copyOf(ecosystems), notifier);
         } catch (Exception e) {
             // Also Netty's bind failure, a checked exception thrown without being declared.
             workers.shutdownNow();
@@ -203,6 +215,9 @@ public final class Airlock implements AutoCloseable {
             probes.shutdownNow();
             sidecars.shutdownNow();
             watchdog.shutdownNow();
+            if (notifier != null) {
+                notifier.close();
+            }
             if (state != null) {
                 state.close();
             }
@@ -253,6 +268,7 @@ public final class Airlock implements AutoCloseable {
         }
         server.close();
         watchdog.shutdownNow();
+        notifier.close();
         state.close();
     }
 

@@ -105,7 +105,8 @@ public final class Notifier implements AutoCloseable {
         this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("airlock-webhooks"));
         scheduler.setRemoveOnCancelPolicy(true);
         this.httpExecutor = Executors.newFixedThreadPool(2, daemon("airlock-webhooks-http"));
-        this.client = HttpClient.newBuilder()
+        // The client starts a selector thread at once; with no webhook it is never used.
+        this.client = hooks.isEmpty() ? null : HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -181,6 +182,8 @@ public final class Notifier implements AutoCloseable {
         private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
         // Guarded by this: whether a delivery is under way (sending, or waiting to retry).
         private boolean busy;
+        // Guarded by this: events this webhook dropped, for logging the first and every thousandth.
+        private long hookDrops;
 
         Hook(WebhookConfig config) {
             this.config = config;
@@ -189,10 +192,12 @@ public final class Notifier implements AutoCloseable {
 
         void offer(Event event) {
             Delivery dropping = null;
+            long drops = 0;
             boolean start;
             synchronized (this) {
                 if (queue.size() >= capacity) {
                     dropping = queue.pollFirst();
+                    drops = ++hookDrops;
                 }
                 queue.addLast(new Delivery(event, clock.instant()));
                 start = !busy;
@@ -201,8 +206,10 @@ public final class Notifier implements AutoCloseable {
             if (dropping != null) {
                 dropped.incrementAndGet();
                 count("webhook_dropped", dropping.event.ecosystem());
-                LOG.log(System.Logger.Level.WARNING, "webhook " + shown + " is " + capacity
-                        + " events behind: dropped the oldest waiting one");
+                if (drops == 1 || drops % 1000 == 0) {
+                    LOG.log(System.Logger.Level.WARNING, "webhook " + shown + " is " + capacity
+                            + " events behind: dropping the oldest waiting ones (" + drops + " so far)");
+                }
             }
             if (start) {
                 run(this::next);
