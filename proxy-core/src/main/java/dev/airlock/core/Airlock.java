@@ -198,7 +198,8 @@ public final class Airlock implements AutoCloseable {
                     : config.server().publicUrl().toString().replaceAll("/+$", "") + "/-/console/#/release/";
             policy.events(e -> events.publish(new dev.airlock.core.notify.Event(e.type(), e.ecosystem(), e.packageName(), e.version(),
                     e.releaseId(), e.reasons(), e.actor(), e.reason(), e.at(),
-                    consoleBase == null ? null : consoleBase + java.net.URLEncoder.encode(e.releaseId(), java.nio.charset.StandardCharsets.UTF_8))));
+                    consoleBase == null ? null : java.net.URI.create(consoleBase + java.net.URLEncoder.encode(e.releaseId(),
+                            java.nio.charset.StandardCharsets.UTF_8)))));
             dev.airlock.core.admin.Tokens tokens = new dev.airlock.core.admin.Tokens(state, clock);
             tokens.bootstrap(data);
             dev.airlock.core.admin.AdminApi adminApi = new dev.airlock.core.admin.AdminApi(state, policy, tokens, clock);
