@@ -48,7 +48,7 @@ public final class ConfigLoader {
     private static final List<String> TOP_KEYS =
             List.of("server", "storage", "offline", "upstreams", "cache", "airgap", "policy", "notifications");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "publicUrl", "workerThreads",
-            "maxRequestBodySize", "idleTimeout", "maxInitialLineLength", "maxHeaderSize", "accessLog");
+            "maxRequestBodySize", "idleTimeout", "maxInitialLineLength", "maxHeaderSize", "accessLog", "requireToken");
     private static final List<String> STORAGE_KEYS = List.of("path");
     private static final List<String> UPSTREAM_KEYS = List.of("url", "files", "auth", "connectTimeout",
             "readTimeout", "totalTimeout", "failureThreshold", "coolDown", "notFoundTtl", "snapshots");
@@ -237,7 +237,8 @@ public final class ConfigLoader {
                 server.field("idleTimeout").duration(),
                 server.field("maxInitialLineLength").integer(ServerConfig.INITIAL_LINE_LENGTH),
                 server.field("maxHeaderSize").integer(ServerConfig.HEADER_SIZE),
-                server.field("accessLog").bool());
+                server.field("accessLog").bool(),
+                server.field("requireToken").bool());
     }
 
     private static StorageConfig storage(Node node) throws ConfigException {

@@ -17,9 +17,17 @@ import java.util.Objects;
  * @param maxInitialLineLength longest request line (method, URL, version) accepted, 256 to 65536
  * @param maxHeaderSize        largest block of request headers accepted, 1024 to 1048576
  * @param accessLog            write one line per request to standard output
+ * @param requireToken         package routes (npm, PyPI, Maven) need an admin API token too, of any
+ *                             role: as a bearer token (npm) or as the password of basic auth (pip, Maven)
  */
 public record ServerConfig(String host, int port, URI publicUrl, int workerThreads, long maxRequestBodyBytes,
-        Duration idleTimeout, int maxInitialLineLength, int maxHeaderSize, boolean accessLog) {
+        Duration idleTimeout, int maxInitialLineLength, int maxHeaderSize, boolean accessLog, boolean requireToken) {
+
+    /** Package routes open to anyone who reaches the listener. */
+    public ServerConfig(String host, int port, URI publicUrl, int workerThreads, long maxRequestBodyBytes, Duration idleTimeout,
+                        int maxInitialLineLength, int maxHeaderSize, boolean accessLog) {
+        this(host, port, publicUrl, workerThreads, maxRequestBodyBytes, idleTimeout, maxInitialLineLength, maxHeaderSize, accessLog, false);
+    }
 
     static final IntRange PORT = new IntRange(0, 65535);
     static final IntRange WORKER_THREADS = new IntRange(1, 1024);

@@ -300,7 +300,7 @@ class ConfigLoaderTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-            server: { prot: 1 }                               | server.prot                    | host, port, publicUrl, workerThreads, maxRequestBodySize, idleTimeout, maxInitialLineLength, maxHeaderSize, accessLog
+            server: { prot: 1 }                               | server.prot                    | host, port, publicUrl, workerThreads, maxRequestBodySize, idleTimeout, maxInitialLineLength, maxHeaderSize, accessLog, requireToken
             storage: { dir: x }                               | storage.dir                    | path
             upstreams: { npm: { uri: x } }                    | upstreams.npm.uri              | url, files, auth, connectTimeout, readTimeout, totalTimeout, failureThreshold, coolDown, notFoundTtl, snapshots
             upstreams: { npm: { auth: { user: x } } }         | upstreams.npm.auth.user        | token, username, password
@@ -337,7 +337,7 @@ class ConfigLoaderTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-            server: [1]                               | server                       | [1]       | not a map     | a map with keys host, port, publicUrl, workerThreads, maxRequestBodySize, idleTimeout, maxInitialLineLength, maxHeaderSize, accessLog
+            server: [1]                               | server                       | [1]       | not a map     | a map with keys host, port, publicUrl, workerThreads, maxRequestBodySize, idleTimeout, maxInitialLineLength, maxHeaderSize, accessLog, requireToken
             upstreams: [npm]                          | upstreams                    | ["npm"]   | not a map     | a map from ecosystem id (such as npm, pypi, maven) to upstream settings
             upstreams: { npm: x }                     | upstreams.npm                | x         | not a map     | a map with keys url, files, auth, connectTimeout, readTimeout, totalTimeout, failureThreshold, coolDown, notFoundTtl, snapshots
             offline: 'true'                           | offline                      | true      | not a boolean | true or false

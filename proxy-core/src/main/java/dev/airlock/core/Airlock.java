@@ -203,6 +203,14 @@ public final class Airlock implements AutoCloseable {
             dev.airlock.core.admin.Tokens tokens = new dev.airlock.core.admin.Tokens(state, clock);
             tokens.bootstrap(data);
             dev.airlock.core.admin.AdminApi adminApi = new dev.airlock.core.admin.AdminApi(state, policy, tokens, clock);
+            // Tokens made or revoked from the command line on the data directory take effect within seconds.
+            watchdog.scheduleWithFixedDelay(() -> {
+                try {
+                    tokens.reload();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "cannot read admin tokens: " + e.getMessage());
+                }
+            }, 5, 5, TimeUnit.SECONDS);
             Services services = new Services(ecosystems, metadata, artifacts, state, blobs, metrics, workers, admin, viaToken, adminApi);
             AirlockServer server = AirlockServer.start(config.server(), services, accessLog);
             InetSocketAddress a = server.address();

@@ -72,6 +72,11 @@ public final class AdminApi {
         }
     }
 
+    /** The tokens this API checks, for the package routes when they need one too. */
+    public Tokens tokens() {
+        return tokens;
+    }
+
     public AdminResponse handle(AdminRequest req) {
         try {
             if (req.path().equals("openapi.json") && req.method().equals("GET")) {

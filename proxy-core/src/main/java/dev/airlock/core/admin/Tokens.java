@@ -38,11 +38,13 @@ public final class Tokens {
 
     private final StateStore state;
     private final Clock clock;
+    /** Every token, in memory: checking a token never touches the store (the event loop checks package requests). */
     private volatile List<TokenRecord> cached;
 
     public Tokens(StateStore state, Clock clock) {
         this.state = state;
         this.clock = clock;
+        this.cached = state.tokens();
     }
 
     /** A new token and its record; the caller shows the token once. */
@@ -65,7 +67,7 @@ public final class Tokens {
         Instant now = clock.instant();
         TokenRecord r = new TokenRecord(name, role.id(), hash(token), now, expires == null ? null : now.plus(expires), null);
         state.putToken(r);
-        cached = null;
+        reload();
         state.appendAudit(now, actor, "token.create", name, null, "{\"role\":\"" + role.id() + "\",\"expiresAt\":"
                 + (r.expiresAt() == null ? "null" : "\"" + r.expiresAt() + "\"") + "}");
         return new Created(token, r);
@@ -77,7 +79,7 @@ public final class Tokens {
 
     public boolean revoke(String name, String actor) {
         boolean done = state.revokeToken(name, clock.instant());
-        cached = null;
+        reload();
         if (done) {
             state.appendAudit(clock.instant(), actor, "token.revoke", name, null, "{}");
         }
@@ -91,10 +93,6 @@ public final class Tokens {
         }
         byte[] presented = HexFormat.of().parseHex(hash(token));
         List<TokenRecord> all = cached;
-        if (all == null) {
-            all = state.tokens();
-            cached = all;
-        }
         Instant now = clock.instant();
         TokenRecord match = null;
         // Every stored hash is compared, each in constant time: how long this takes says nothing
@@ -110,9 +108,32 @@ public final class Tokens {
         return Optional.of(new Principal(match.name(), Role.of(match.role())));
     }
 
-    /** Forgets the cached token list (another process may have changed it). */
-    public void refresh() {
-        cached = null;
+    /** Reads the tokens again (blocking): another process (the command line) may have changed them. */
+    public void reload() {
+        cached = state.tokens();
+    }
+
+    /**
+     * The token a package client presents: npm's bearer token, or the password of basic auth
+     * (pip's index URL credentials, Maven's server credentials). Null when there is none.
+     */
+    public static String presented(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return authorization.substring(7).strip();
+        }
+        if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String userPass = new String(Base64.getDecoder().decode(authorization.substring(6).strip()), StandardCharsets.UTF_8);
+                int colon = userPass.indexOf(':');
+                return colon < 0 ? null : userPass.substring(colon + 1);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /**

@@ -213,6 +213,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         } else if (target instanceof Router.Target.NotFound nf) {
             sendError(ctx, ex, ex.head, 404, nf.message(), false);
         } else if (target instanceof Router.Target.Ecosystem e) {
+            if (router.requireToken() && !tokenPresented(request)) {
+                ex.ecosystem = e.runtime().id();
+                sendUnauthorized(ctx, ex);
+                return;
+            }
             dispatch(ctx, ex, e.runtime(), e.route(), e.request());
         }
     }
@@ -534,6 +539,27 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         ctx.write(new DefaultFileRegion(file, 0, size));
         finish(ctx, ex, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), 200, size);
         return true;
+    }
+
+    /** Whether a package request carries a valid token (in memory: safe on the event loop). */
+    private boolean tokenPresented(Request request) {
+        return services.adminApi() != null && services.adminApi().tokens()
+                .authenticate(dev.airlock.core.admin.Tokens.presented(request.header("authorization"))).isPresent();
+    }
+
+    /**
+     * 401 with both challenges: pip and Maven send their credentials when asked with Basic; npm
+     * sends its bearer token unasked.
+     */
+    private void sendUnauthorized(ChannelHandlerContext ctx, Exchange ex) {
+        byte[] body = ("{\"error\":\"this Airlock needs a token for package requests (server.requireToken): npm _authToken, "
+                + "or the password of pip's index URL or Maven's server credentials\",\"status\":401}\n").getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED,
+                ex.head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON_TYPE).set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store").add(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"airlock\"")
+                .add(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"airlock\"");
+        write(ctx, ex, res, 401, ex.head ? 0 : body.length);
     }
 
     /** The admin API's and console's answers, with their own headers; never cached by intermediaries. */

@@ -48,6 +48,12 @@ final class Router {
     private final Map<String, EcosystemRuntime> byMount = new LinkedHashMap<>();
     private final List<EcosystemRuntime> ecosystems;
     private final String publicUrl;
+    private final boolean requireToken;
+
+    /** Whether package routes need a token ({@code server.requireToken}). */
+    boolean requireToken() {
+        return requireToken;
+    }
     /** host:port actually bound (set once listening; the configured port may be 0). */
     private volatile String fallbackHost;
 
@@ -57,6 +63,7 @@ final class Router {
             byMount.put("/" + e.id(), e);
         }
         this.publicUrl = config.publicUrl() == null ? null : config.publicUrl().toString().replaceAll("/+$", "");
+        this.requireToken = config.requireToken();
         this.fallbackHost = config.host() + ":" + config.port();
     }
 

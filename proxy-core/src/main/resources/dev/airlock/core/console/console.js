@@ -135,7 +135,7 @@
   }
 
   function badge(status) {
-    const known = STATUSES.includes(status) ? status : 'other';
+    const known = STATUSES.includes(status) || status === 'approved' ? status : 'other';
     return el('span', {class: 'badge badge-' + known, testid: 'status-badge'}, text(status));
   }
 
@@ -433,8 +433,7 @@
     const eco = select('f-ecosystem', [['', 'all'], ...ECOSYSTEMS.map((e) => [e, e])], filters.ecosystem, 'filter-ecosystem');
     const pkg = el('input', {id: 'f-package', type: 'search', value: filters.package, testid: 'filter-package'});
     const reason = el('input', {id: 'f-reason', type: 'search', value: filters.reason, testid: 'filter-reason'});
-    const status = select('f-status', [...STATUSES.map((s) => [s, s]), ['', 'any']],
-      filters.status === 'any' ? '' : filters.status, 'filter-status');
+    const status = select('f-status', [...STATUSES.map((s) => [s, s]), ['all', 'all']], filters.status, 'filter-status');
     const older = el('input', {id: 'f-older', type: 'text', value: filters.olderThan, placeholder: 'P1D',
       testid: 'filter-older', pattern: DURATION.source});
     const size = select('f-limit', PAGE_SIZES.map((n) => [String(n), String(n)]), String(limit), 'filter-limit');
@@ -445,7 +444,7 @@
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       location.hash = routes.queue({
-        ecosystem: eco.value, package: pkg.value.trim(), reason: reason.value.trim(), status: status.value || 'any',
+        ecosystem: eco.value, package: pkg.value.trim(), reason: reason.value.trim(), status: status.value,
         olderThan: older.value.trim().toUpperCase(), limit: size.value === '50' ? '' : size.value,
       });
     });
@@ -455,7 +454,7 @@
     const data = await api('GET', 'quarantine', {
       query: {
         ecosystem: filters.ecosystem, package: filters.package, reason: filters.reason,
-        status: filters.status === 'any' ? '' : filters.status, olderThan: filters.olderThan, limit, offset,
+        status: filters.status, olderThan: filters.olderThan, limit, offset,
       },
     });
     if (!ctx.live()) {
@@ -535,12 +534,12 @@
         link(routes.pkg(d.ecosystem, d.package), 'every version of this package', {testid: 'package-link'})),
       result,
       section('Why', 'reasons', reasonList(d.reasons, d.checks)),
-      decisionPanel(d, holder),
       scriptsPanel(ev.installScripts),
       identityPanel(ev.publisher, ev.signer),
-      agesPanel(ev),
+      agesPanel(ev, d.findings),
       dependenciesPanel(ev.dependencies),
       findingsPanel(d.findings),
+      decisionPanel(d, holder),
       historyPanel(d.decisions),
     ]);
   }
@@ -564,7 +563,8 @@
   function actForms(d, holder) {
     const done = (after, verb) => {
       const banner = el('div', {class: 'result', role: 'status', testid: 'action-result', tabindex: '-1'},
-        el('p', {}, `${verb} ${text(after.package)}@${text(after.version)}: its status is now `, badge(after.status), '.'),
+        el('p', {}, `${verb} ${text(after.package)}@${text(after.version)}: its status is now `, badge(after.status), '.',
+          after.reevaluated === false ? ' The policy had nothing new to decide.' : null),
         el('p', {}, link(routes.queue(), '← Back to the queue', {testid: 'back-to-queue'})));
       showDetail(holder, after, banner);
       banner.focus();
@@ -707,12 +707,19 @@
       el('td', {}, text(before)), el('td', {}, text(now)));
   }
 
-  function agesPanel(ev) {
+  function agesPanel(ev, findings) {
+    // The age check's own evidence fills in what the summary lacks.
+    const age = (Array.isArray(findings) ? findings : []).find((f) => f.check === 'age');
+    const fromAge = (age && age.evidence) || {};
+    const published = ev.publishedAt || (fromAge.publishedAt !== 'unknown' ? fromAge.publishedAt : null);
+    const firstSeen = ev.firstSeen || fromAge.firstSeenByAirlock;
+    const when = (iso, testid) => el('dd', {testid}, time(iso),
+      iso && !Number.isNaN(new Date(iso).getTime()) ? el('span', {class: 'muted'}, ' (' + ago(new Date(iso)) + ')') : null);
     return section('Ages', 'ages', el('dl', {class: 'kv'},
-      el('dt', {}, 'published'), el('dd', {testid: 'published-at'}, time(ev.publishedAt),
-        ev.publishedAt ? el('span', {class: 'muted'}, ' (' + ago(new Date(ev.publishedAt)) + ')') : null),
-      el('dt', {}, 'first seen by Airlock'), el('dd', {testid: 'first-seen'}, time(ev.firstSeen),
-        ev.firstSeen ? el('span', {class: 'muted'}, ' (' + ago(new Date(ev.firstSeen)) + ')') : null)));
+      el('dt', {}, 'published'), when(published, 'published-at'),
+      el('dt', {}, 'first seen by Airlock'), when(firstSeen, 'first-seen'),
+      ev.heldUntil ? [el('dt', {}, 'held until'), when(ev.heldUntil, 'held-until')] : null,
+      fromAge.minimumReleaseAge ? [el('dt', {}, 'minimum age'), el('dd', {}, text(fromAge.minimumReleaseAge))] : null));
   }
 
   function dependenciesPanel(deps) {
@@ -883,7 +890,7 @@
     ctx.main.append(el('p', {class: 'crumbs'}, link(routes.queue(), '← Queue')),
       el('h1', {tabindex: '-1', testid: 'package-title'}, el('span', {class: 'pkg'}, name), ' ',
         el('span', {class: 'tag'}, ecosystem)), loading);
-    const data = await api('GET', 'packages/' + seg(ecosystem) + '/' + seg(name));
+    const data = await api('GET', 'packages/' + seg(ecosystem) + '/' + name.split('/').map(seg).join('/'));
     if (!ctx.live()) {
       return;
     }
