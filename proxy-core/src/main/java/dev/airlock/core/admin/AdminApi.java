@@ -162,9 +162,10 @@ public final class AdminApi {
                 };
             }
         }
-        if (p.length == 3 && p[0].equals("packages") && m.equals("GET")) {
+        if (p.length >= 3 && p[0].equals("packages") && m.equals("GET")) {
             require(who, Role.VIEWER, req);
-            return ok(packageView(p[1], p[2]));
+            // A scoped npm name keeps its slash: packages/npm/@scope/name.
+            return ok(packageView(p[1], String.join("/", java.util.Arrays.copyOfRange(p, 2, p.length))));
         }
         if (p.length >= 1 && p[0].equals("rules")) {
             if (p.length == 1 && m.equals("GET")) {

@@ -204,4 +204,39 @@ class AdminEndToEndTest {
             }
         }
     }
+
+    @Test
+    void withRequireTokenNpmNeedsItsAuthTokenAndARevokedOneStopsWorking() throws Exception {
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("closed-box", p -> p.version("1.0.0", v -> v.npmUser("ann", "ann@example.test")))
+                .start()) {
+            AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("data"))
+                    .withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024))
+                    .withUpstream("npm", UpstreamConfig.empty().withUrl(URI.create(registry.baseUrl())))
+                    .withRequireToken(true);
+            try (RunningAirlock airlock = RunningAirlock.start(c)) {
+                var anonymous = airlock.get("/npm/closed-box");
+                assertEquals(401, anonymous.statusCode());
+                assertTrue(anonymous.headers().allValues("www-authenticate").contains("Basic realm=\"airlock\""));
+                assertNotEquals(0, install(airlock, "a", "closed-box@1.0.0").exitCode(), "npm without a token is refused");
+
+                String token = M.readTree(airlock.admin("POST", "tokens", airlock.adminToken(),
+                        "{\"name\":\"ci\",\"role\":\"viewer\"}").body()).get("token").asText();
+                Path dir = tmp.resolve("b");
+                Files.createDirectories(dir);
+                Files.writeString(dir.resolve("package.json"), "{\"name\":\"app\",\"version\":\"1.0.0\",\"private\":true}");
+                java.util.Map<String, String> env = new java.util.HashMap<>(NpmClient.env(tmp.resolve("home-b"), airlock, true));
+                // What a developer writes in .npmrc: the registry's auth token, keyed by its host and path.
+                Files.writeString(tmp.resolve("home-b/.npmrc"), "//127.0.0.1:" + airlock.port() + "/npm/:_authToken=" + token + "\n");
+                ClientProcess.Result ok = ClientProcess.run(dir, env, 300, List.of("npm", "install", "--no-save", "closed-box@1.0.0"));
+                assertEquals(0, ok.exitCode(), ok.both());
+
+                assertEquals(200, airlock.admin("DELETE", "tokens/ci", airlock.adminToken(), null).statusCode());
+                ClientProcess.Result revoked = ClientProcess.run(dir, env, 300,
+                        List.of("npm", "install", "--no-save", "--prefer-online", "closed-box@1.0.0"));
+                assertNotEquals(0, revoked.exitCode(), revoked.both());
+                assertEquals(401, airlock.get("/npm/closed-box", "Authorization", "Bearer " + token).statusCode());
+            }
+        }
+    }
 }
