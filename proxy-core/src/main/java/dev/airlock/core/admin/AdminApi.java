@@ -305,7 +305,7 @@ public final class AdminApi {
         ArrayNode history = o.putArray("decisions");
         state.decisions(e.verdict().id()).forEach(d -> history.add(decision(d)));
         o.set("evidence", Evidence.of(e, state.observedReleases(e.verdict().ecosystem(), e.verdict().packageName())
-                .get(e.verdict().version())));
+                .get(e.verdict().version()), policy.context(e.verdict().ecosystem(), e.verdict().packageName(), e.verdict().version())));
         return o;
     }
 

@@ -23,6 +23,93 @@ final class Evidence {
     private Evidence() {
     }
 
+    /**
+     * @param context the release's and its predecessor's facts from the governing document, or
+     *                null when it cannot be had (then only what the findings carry is shown)
+     */
+    static ObjectNode of(Quarantine.Entry e, Instant firstSeen, dev.airlock.core.policy.PolicyService.ReleaseContext context) {
+        ObjectNode o = of(e, firstSeen);
+        if (context == null) {
+            return o;
+        }
+        dev.airlock.core.ecosystem.ReleaseFacts now = context.release();
+        dev.airlock.core.ecosystem.ReleaseFacts before = context.previous();
+        o.put("previousVersion", before == null ? null : before.version());
+        o.put("publishedAt", now.publishedAt() == null ? null : now.publishedAt().toString());
+        o.put("previousPublishedAt", before == null || before.publishedAt() == null ? null : before.publishedAt().toString());
+        if (now.publisher() != null || (before != null && before.publisher() != null)) {
+            o.putObject("publisher").put("now", now.publisher()).put("previous", before == null ? null : before.publisher());
+        }
+        // Who signed or built it: the verified facts of both releases, side by side.
+        java.util.Map<String, String> signerNow = context.content() == null ? java.util.Map.of() : context.content().signer();
+        java.util.Map<String, String> signerBefore = context.previousContent() == null ? java.util.Map.of() : context.previousContent().signer();
+        if (!signerNow.isEmpty() || !signerBefore.isEmpty()) {
+            ObjectNode s = o.putObject("signer");
+            ObjectNode sn = s.putObject("now");
+            new TreeMap<>(signerNow).forEach(sn::put);
+            ObjectNode sb = s.putObject("previous");
+            new TreeMap<>(signerBefore).forEach(sb::put);
+        }
+        if (now.installHooks() != null) {
+            // The registry's manifest scripts, all of them, now and before: the diff is between those.
+            ObjectNode scripts = JSON.createObjectNode();
+            ObjectNode n = scripts.putObject("now");
+            now.installHooks().forEach(n::put);
+            if (before != null && before.installHooks() != null) {
+                ObjectNode b = scripts.putObject("previous");
+                before.installHooks().forEach(b::put);
+            } else {
+                scripts.putNull("previous");
+            }
+            scripts.put("previousVersion", before == null ? null : before.version());
+            scripts.set("diff", diff(before == null ? null : before.installHooks(), now.installHooks()));
+            o.set("installScripts", scripts);
+        }
+        if (now.dependencies() != null && before != null && before.dependencies() != null) {
+            ObjectNode deps = o.putObject("dependencies");
+            ObjectNode added = deps.putObject("added");
+            ArrayNode removed = deps.putArray("removed");
+            ObjectNode changed = deps.putObject("changed");
+            now.dependencies().forEach((k, v) -> {
+                String was = before.dependencies().get(k);
+                if (was == null) {
+                    added.put(k, v);
+                } else if (!was.equals(v)) {
+                    changed.put(k, was + " -> " + v);
+                }
+            });
+            before.dependencies().keySet().stream().filter(k -> !now.dependencies().containsKey(k)).forEach(removed::add);
+        }
+        return o;
+    }
+
+    private static ArrayNode diff(java.util.Map<String, String> before, java.util.Map<String, String> now) {
+        ArrayNode diff = JSON.createArrayNode();
+        java.util.Set<String> hooks = new java.util.TreeSet<>(now.keySet());
+        if (before != null) {
+            hooks.addAll(before.keySet());
+        }
+        for (String h : hooks) {
+            String a = before == null ? null : before.get(h);
+            String b = now.get(h);
+            if (a != null && a.equals(b)) {
+                line(diff, " ", h + ": " + b);
+                continue;
+            }
+            if (a != null) {
+                for (String l : a.split("\n", -1)) {
+                    line(diff, "-", h + ": " + l);
+                }
+            }
+            if (b != null) {
+                for (String l : b.split("\n", -1)) {
+                    line(diff, "+", h + ": " + l);
+                }
+            }
+        }
+        return diff;
+    }
+
     static ObjectNode of(Quarantine.Entry e, Instant firstSeen) {
         ObjectNode o = JSON.createObjectNode();
         Map<String, String> now = new TreeMap<>();

@@ -773,6 +773,41 @@ public final class PolicyService {
         }
     }
 
+    /**
+     * What a reviewer compares: a release's facts and what its files were found to contain, and
+     * the same for the release it is compared with (either side may be null when unknown).
+     */
+    public record ReleaseContext(dev.airlock.core.ecosystem.ReleaseFacts release, dev.airlock.core.ecosystem.ReleaseFacts previous,
+                                 dev.airlock.core.ecosystem.ContentFacts content, dev.airlock.core.ecosystem.ContentFacts previousContent) {
+    }
+
+    /**
+     * A release's context from its governing document (blocking; may ask upstream when the
+     * document is not cached), or null when the document cannot be had now.
+     */
+    public ReleaseContext context(String ecosystem, String packageName, String version) {
+        PackageMetadata m;
+        try {
+            m = lookup.governing(ecosystem, packageName);
+        } catch (Exception e) {
+            return null;
+        }
+        if (m == null) {
+            return null;
+        }
+        List<dev.airlock.core.ecosystem.ReleaseFacts> history = m.releaseFacts();
+        for (int i = 0; i < history.size(); i++) {
+            if (history.get(i).version().equals(version)) {
+                dev.airlock.core.ecosystem.ReleaseFacts previous = PolicyEngine.previous(history, i, m.versionOrder());
+                Map<String, ContentFactsHolder> content = contentFacts(ecosystem, packageName);
+                ContentFactsHolder now = content.get(version);
+                ContentFactsHolder before = previous == null ? null : content.get(previous.version());
+                return new ReleaseContext(history.get(i), previous, now == null ? null : now.facts(), before == null ? null : before.facts());
+            }
+        }
+        return null;
+    }
+
     /** Forgets what is known in memory about a package, so that it is decided again on next use. */
     public void forget(String ecosystem, String packageName) {
         packages.invalidate(key(ecosystem, packageName));

@@ -83,6 +83,13 @@ class AdminEndToEndTest {
                 assertEquals(1, queue.size(), list[1]);
                 String id = queue.get(0).get("id").asText();
                 assertTrue(queue.get(0).get("reasons").toString().contains("postinstall"), list[1]);
+                // The evidence in one look, from the registry's own documents: both releases side by side.
+                JsonNode evidence = M.readTree(airlock.admin("GET", "quarantine/" + id, approver, null).body()).get("evidence");
+                assertEquals("ann", evidence.at("/publisher/now").asText(), evidence.toString());
+                assertEquals("ann", evidence.at("/publisher/previous").asText());
+                assertEquals("1.0.0", evidence.get("previousVersion").asText());
+                assertTrue(evidence.hasNonNull("publishedAt"), evidence.toString());
+                assertEquals("[{\"op\":\"+\",\"line\":\"postinstall: node collect.js\"}]", evidence.at("/installScripts/diff").toString());
 
                 String[] viewerTry = airlock("quarantine", "release", id, "--reason", "x", "--server", server, "--token",
                         airlock("token", "create", "--name", "watcher", "--role", "viewer", "--server", server, "--token", admin)[1]
