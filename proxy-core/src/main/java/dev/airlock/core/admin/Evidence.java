@@ -178,27 +178,7 @@ final class Evidence {
             scripts.putNull("previous");
         }
         scripts.put("previousVersion", previousVersion);
-        ArrayNode diff = scripts.putArray("diff");
-        java.util.Set<String> hooks = new java.util.TreeSet<>(now.keySet());
-        hooks.addAll(before.keySet());
-        for (String h : hooks) {
-            String a = before.get(h);
-            String b = now.get(h);
-            if (a != null && a.equals(b)) {
-                line(diff, " ", h + ": " + b);
-                continue;
-            }
-            if (a != null) {
-                for (String l : a.split("\n", -1)) {
-                    line(diff, "-", h + ": " + l);
-                }
-            }
-            if (b != null) {
-                for (String l : b.split("\n", -1)) {
-                    line(diff, "+", h + ": " + l);
-                }
-            }
-        }
+        scripts.set("diff", diff(previousKnown ? before : null, now));
         if (publisher != null) {
             o.set("publisher", publisher);
         }

@@ -31,43 +31,13 @@ final class AuditCommand implements Callable<Integer> {
         return 2;
     }
 
-    abstract static class Action implements Callable<Integer> {
-        @CommandLine.Mixin
-        Remote.Options server;
-
-        @CommandLine.Mixin
-        QuarantineCommand.DataOptionsMixin where;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        abstract int remote(Remote api, PrintWriter out, PrintWriter err) throws Exception;
-
+    /** The same action through a server or on the data directory, with the audit log. */
+    abstract static class Action extends StoreOrServer {
         abstract int local(AuditLog log, PrintWriter out, PrintWriter err) throws Exception;
 
         @Override
-        public Integer call() {
-            PrintWriter err = spec.commandLine().getErr();
-            PrintWriter out = spec.commandLine().getOut();
-            try {
-                if (server.remote()) {
-                    return remote(server.connect(), out, err);
-                }
-                Path data = where.options.resolve();
-                if (!Files.isRegularFile(data.resolve("state.db"))) {
-                    err.println("airlock: no Airlock data in " + data.toAbsolutePath() + " (use --server URL, --data DIR or --config FILE)");
-                    return 1;
-                }
-                try (SqliteStateStore store = SqliteStateStore.openExisting(data)) {
-                    return local(new AuditLog(store), out, err);
-                }
-            } catch (Remote.Failed f) {
-                err.println("airlock: " + f.getMessage());
-                return f.code;
-            } catch (Exception e) {
-                err.println("airlock: " + e.getMessage());
-                return 1;
-            }
+        int local(SqliteStateStore store, PrintWriter out, PrintWriter err) throws Exception {
+            return local(new AuditLog(store), out, err);
         }
     }
 

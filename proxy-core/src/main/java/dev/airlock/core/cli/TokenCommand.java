@@ -12,8 +12,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 
@@ -37,46 +35,20 @@ final class TokenCommand implements Callable<Integer> {
         return 2;
     }
 
-    abstract static class Action implements Callable<Integer> {
-        @CommandLine.Mixin
-        Remote.Options server;
-
-        @CommandLine.Mixin
-        QuarantineCommand.DataOptionsMixin where;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    /** The same action through a server or on the data directory, with the token store. */
+    abstract static class Action extends StoreOrServer {
         abstract int remote(Remote api, PrintWriter out) throws Exception;
 
         abstract int local(Tokens tokens, PrintWriter out) throws Exception;
 
         @Override
-        public Integer call() {
-            PrintWriter err = spec.commandLine().getErr();
-            PrintWriter out = spec.commandLine().getOut();
-            try {
-                if (server.remote()) {
-                    return remote(server.connect(), out);
-                }
-                Path data = where.options.resolve();
-                if (!Files.isRegularFile(data.resolve("state.db"))) {
-                    err.println("airlock: no Airlock data in " + data.toAbsolutePath() + " (use --server URL, --data DIR or --config FILE)");
-                    return 1;
-                }
-                try (SqliteStateStore store = SqliteStateStore.openExisting(data)) {
-                    return local(new Tokens(store, Clock.systemUTC()), out);
-                }
-            } catch (Remote.Failed f) {
-                err.println("airlock: " + f.getMessage());
-                return f.code;
-            } catch (IllegalArgumentException e) {
-                err.println("airlock: " + e.getMessage());
-                return 2;
-            } catch (Exception e) {
-                err.println("airlock: " + e.getMessage());
-                return 1;
-            }
+        int remote(Remote api, PrintWriter out, PrintWriter err) throws Exception {
+            return remote(api, out);
+        }
+
+        @Override
+        int local(SqliteStateStore store, PrintWriter out, PrintWriter err) throws Exception {
+            return local(new Tokens(store, Clock.systemUTC()), out);
         }
     }
 
