@@ -140,7 +140,8 @@ public final class MetadataService {
             return known;
         }
         MetadataEntry.Document made = entry.rendering(mountUrl, clock.instant(), () -> facts.factsOf(eco, entry.metadata().packageName()),
-                () -> policy.view(eco.id(), entry.metadata()));
+                () -> eco.offline() ? mirrorOnly(eco, entry.metadata(), policy.view(eco.id(), entry.metadata()))
+                        : policy.view(eco.id(), entry.metadata()));
         cache.asMap().replace(key(eco, request), entry, entry);
         return made;
     }
@@ -150,6 +151,25 @@ public final class MetadataService {
      * with the package's current file facts. Scans the cache: called only when facts change (an
      * artifact committed, sizes learned), which is rare next to requests.
      */
+    /**
+     * An offline mirror lists exactly what it can serve: versions the policy lets through and of
+     * which it holds a file, and (where files are listed one by one) only the files it holds. A
+     * client then never picks a version that would answer "not in this mirror".
+     */
+    private dev.airlock.core.policy.PolicyService.View mirrorOnly(EcosystemRuntime eco, dev.airlock.core.ecosystem.PackageMetadata metadata,
+                                                                  dev.airlock.core.policy.PolicyService.View view) {
+        java.util.Set<String> versions = new java.util.HashSet<>();
+        java.util.Set<String> files = new java.util.HashSet<>();
+        for (dev.airlock.core.store.ArtifactRecord r : state.artifacts(eco.id(), metadata.packageName())) {
+            if (r.derivedFrom() == null) {
+                versions.add(r.version());
+                files.add(r.filename());
+            }
+        }
+        return new dev.airlock.core.policy.PolicyService.View(v -> view.visible().test(v) && versions.contains(v), view.validUntil(),
+                view.held(), f -> view.files().test(f) && files.contains(f));
+    }
+
     /** The cached rendering for this mount if it is still good; non-blocking. */
     public MetadataEntry.Document peekRendering(MetadataEntry entry, String mountUrl) {
         return entry.peekRendering(mountUrl, clock.instant());
