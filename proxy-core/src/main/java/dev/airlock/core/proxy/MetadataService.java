@@ -361,8 +361,15 @@ public final class MetadataService {
     }
 
     private Path bodyFile(EcosystemRuntime eco, MetadataRequest request) {
-        // The name is a digest of the key: no request text ever becomes a path.
-        return bodies.resolve(sha256((eco.id() + "\0" + request.cacheKey()).getBytes(StandardCharsets.UTF_8)));
+        return bodies.resolve(bodyName(eco.id(), request.cacheKey()));
+    }
+
+    /**
+     * The file name of a stored metadata document under {@code <data>/metadata/}: a digest of its
+     * key, so no request text ever becomes a path (an import names files the same way).
+     */
+    public static String bodyName(String ecosystem, String cacheKey) {
+        return sha256((ecosystem + "\0" + cacheKey).getBytes(StandardCharsets.UTF_8));
     }
 
     private static String key(EcosystemRuntime eco, MetadataRequest request) {

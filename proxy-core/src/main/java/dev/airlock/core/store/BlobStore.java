@@ -33,11 +33,26 @@ public final class BlobStore {
     private final Path tmp;
 
     public BlobStore(Path dataDir) {
+        this(dataDir, true);
+    }
+
+    /**
+     * The blob store of data a server may be using (the command line's import): its temporary
+     * files are left alone, they may be that server's downloads in progress.
+     */
+    public static BlobStore shared(Path dataDir) {
+        return new BlobStore(dataDir, false);
+    }
+
+    private BlobStore(Path dataDir, boolean cleanTemp) {
         this.blobs = dataDir.resolve("blobs");
         this.tmp = dataDir.resolve("tmp");
         try {
             Files.createDirectories(blobs);
             Files.createDirectories(tmp);
+            if (!cleanTemp) {
+                return;
+            }
             try (var stale = Files.newDirectoryStream(tmp)) {
                 for (Path p : stale) {
                     Files.deleteIfExists(p);
@@ -54,6 +69,22 @@ public final class BlobStore {
             throw new IllegalArgumentException("not a sha256 hex digest: " + sha256Hex);
         }
         return blobs.resolve(sha256Hex.substring(0, 2)).resolve(sha256Hex.substring(2, 4)).resolve(sha256Hex);
+    }
+
+    /**
+     * Moves a file whose SHA-256 the caller has verified into the store (an imported bundle's
+     * blob). The file must be on the data directory's file system; an identical blob already
+     * there wins and the file is dropped.
+     */
+    public void adopt(Path verified, String sha256Hex) throws IOException {
+        Path target = pathOf(sha256Hex);
+        Files.createDirectories(target.getParent());
+        try {
+            Files.move(verified, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            Files.deleteIfExists(verified);
+        }
+        fsyncDirectory(target.getParent());
     }
 
     public boolean contains(String sha256Hex) {

@@ -258,6 +258,41 @@ public final class SqliteStateStore implements StateStore {
     }
 
     @Override
+    public List<MetadataState> metadataOf(String ecosystem, String packageName) {
+        return locked(() -> {
+            List<MetadataState> out = new ArrayList<>();
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT cache_key, body_sha256, content_type, etag, last_modified, fetched_at, first_seen, requested_url, document_url "
+                            + "FROM metadata_state WHERE ecosystem=? AND package=? ORDER BY cache_key")) {
+                ps.setString(1, ecosystem);
+                ps.setString(2, packageName);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new MetadataState(ecosystem, rs.getString(1), packageName, rs.getString(2), rs.getString(3),
+                                rs.getString(4), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)),
+                                uri(rs.getString(8)), uri(rs.getString(9))));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<Map.Entry<String, String>> cachedPackages() {
+        return locked(() -> {
+            List<Map.Entry<String, String>> out = new ArrayList<>();
+            try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(
+                    "SELECT DISTINCT ecosystem, package FROM artifacts ORDER BY ecosystem, package")) {
+                while (rs.next()) {
+                    out.add(Map.entry(rs.getString(1), rs.getString(2)));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
     public void putMetadata(MetadataState s) {
         locked(() -> {
             try (PreparedStatement ps = conn.prepareStatement(

@@ -29,6 +29,12 @@ public interface StateStore extends AutoCloseable {
 
     void putMetadata(MetadataState state);
 
+    /** Every stored metadata document's state of a package (an export takes them along). */
+    List<MetadataState> metadataOf(String ecosystem, String packageName);
+
+    /** Every package with at least one cached file, as (ecosystem, package). */
+    List<Map.Entry<String, String>> cachedPackages();
+
     /**
      * Records that these versions of a package were present in upstream metadata at {@code now},
      * keeping the earliest observation of each.
