@@ -195,4 +195,19 @@ public final class MavenEcosystem implements Ecosystem {
     public java.util.Set<String> popularNames() {
         return POPULAR;
     }
+
+    /**
+     * The output of {@code mvn dependency:list} (see {@link DependencyList}). A {@code pom.xml}
+     * is refused with what to run instead: resolving its graph takes Maven's own resolver.
+     */
+    @Override
+    public java.util.Optional<List<dev.airlock.core.ecosystem.LockedArtifact>> lockfile(java.nio.file.Path file, byte[] content)
+            throws MetadataException {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        if (name.equals("pom.xml") || name.endsWith(".pom")) {
+            throw new MetadataException("a POM's dependency graph is not resolved by prefetch yet; run "
+                    + "`mvn dependency:list -DoutputFile=deps.txt` in the project and prefetch deps.txt");
+        }
+        return DependencyList.claims(file, content) ? java.util.Optional.of(DependencyList.parse(content)) : java.util.Optional.empty();
+    }
 }

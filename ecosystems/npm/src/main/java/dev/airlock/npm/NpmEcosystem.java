@@ -247,4 +247,11 @@ public final class NpmEcosystem implements Ecosystem {
         }
         return Provenance.verify(doc, listing.packageName(), version, sha512, sigstore());
     }
+
+    /** {@code package-lock.json} and {@code npm-shrinkwrap.json}, lockfile versions 2 and 3 (see {@link PackageLock}). */
+    @Override
+    public Optional<java.util.List<dev.airlock.core.ecosystem.LockedArtifact>> lockfile(java.nio.file.Path file, byte[] content)
+            throws MetadataException {
+        return PackageLock.claims(file, content) ? Optional.of(PackageLock.parse(content)) : Optional.empty();
+    }
 }

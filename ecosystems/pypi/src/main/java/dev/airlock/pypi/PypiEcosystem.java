@@ -278,4 +278,24 @@ public final class PypiEcosystem implements Ecosystem {
     public java.util.Set<String> popularNames() {
         return POPULAR;
     }
+
+    /**
+     * {@code pylock.toml} (PEP 751, see {@link PyLock}) and requirements files pinned with
+     * {@code ==} (see {@link Requirements}).
+     */
+    @Override
+    public java.util.Optional<List<dev.airlock.core.ecosystem.LockedArtifact>> lockfile(Path file, byte[] content)
+            throws MetadataException {
+        if (PyLock.claims(file)) {
+            return java.util.Optional.of(PyLock.parse(content));
+        }
+        return Requirements.claims(file, content) ? java.util.Optional.of(Requirements.parse(file, content)) : java.util.Optional.empty();
+    }
+
+    /** A pinned version's files, from the PEP 691 page Airlock rendered (see {@link Requirements#files}). */
+    @Override
+    public List<dev.airlock.core.ecosystem.LockedArtifact> lockedFiles(dev.airlock.core.ecosystem.LockedArtifact locked, byte[] metadata)
+            throws MetadataException {
+        return Requirements.files(locked, metadata);
+    }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "airlock", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A supply-chain gate: a caching proxy for npm, pip and Maven that inspects every release.",
         subcommands = {ServeCommand.class, QuarantineCommand.class, TokenCommand.class, AuditCommand.class, ExportCommand.class, ImportCommand.class,
-                CommandLine.HelpCommand.class})
+                PrefetchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec

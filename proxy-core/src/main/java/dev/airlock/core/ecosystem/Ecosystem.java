@@ -175,4 +175,33 @@ public interface Ecosystem {
     default String signerScope(String packageName) {
         return null;
     }
+
+    /**
+     * Reads a lockfile this ecosystem's clients write, for {@code prefetch}: every file it pins,
+     * in the order it lists them. Called on an unconfigured instance (the command runs beside a
+     * server, not in it), so it must need nothing from {@link #configure}. The content is hostile
+     * input, at most {@link LockedArtifact#MAX_LOCKFILE_BYTES}: names are validated before they
+     * become paths.
+     *
+     * @param file    where it was read from: its name tells the format, and files it includes
+     *                resolve against it
+     * @return empty when the file is not a lockfile of this ecosystem
+     * @throws MetadataException when it is one but cannot be used; the message names the line or
+     *                           entry and what to do (the caller adds the file name)
+     */
+    default java.util.Optional<java.util.List<LockedArtifact>> lockfile(java.nio.file.Path file, byte[] content)
+            throws MetadataException {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The files of a locked version whose lockfile did not name them
+     * ({@link LockedArtifact#artifactPath()} null), from the metadata document Airlock served at
+     * its {@link LockedArtifact#metadataPath()}: each with its path and the digest the document
+     * (or the lock's own, when it pinned one) gives. Empty when the document lists no such file,
+     * as when Airlock filtered a held version out.
+     */
+    default java.util.List<LockedArtifact> lockedFiles(LockedArtifact locked, byte[] metadata) throws MetadataException {
+        return java.util.List.of();
+    }
 }
