@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The air-gap procedure with the real npm client: an outside Airlock fed by the fixture
- * registry exports a signed bundle; an inside Airlock, offline, imports it and `npm ci` installs
+ * registry is filled with `airlock prefetch` from the lock npm wrote, and exports a signed bundle; an inside Airlock, offline, imports it and `npm ci` installs
  * the locked project from it with no registry running. Tampered bundles are refused and leave
  * the inside unchanged.
  */
@@ -96,8 +96,13 @@ class AirgapEndToEndTest {
                 .start();
              RunningAirlock out = RunningAirlock.start(base.withStoragePath(outside)
                      .withUpstream("npm", UpstreamConfig.empty().withUrl(URI.create(registry.baseUrl()))))) {
-            ClientProcess.Result locked = npm(out, project, "home-out", "install");
+            // The project's lock, as npm writes it (metadata only); then prefetch fills the outside from it.
+            ClientProcess.Result locked = npm(out, project, "home-out", "install", "--package-lock-only");
             assertEquals(0, locked.exitCode(), locked.both());
+            String[] fetched = airlock("prefetch", project.resolve("package-lock.json").toString(), "--server",
+                    "http://127.0.0.1:" + out.port());
+            assertEquals("0", fetched[0], fetched[1] + fetched[2]);
+            assertTrue(fetched[1].contains("prefetch: 2 cached, 0 held, 0 failed"), fetched[1]);
         }
         String lock = Files.readString(project.resolve("package-lock.json"));
         assertTrue(lock.contains("\"lockfileVersion\": 3") && lock.contains("right-box-2.1.0.tgz"), lock);
