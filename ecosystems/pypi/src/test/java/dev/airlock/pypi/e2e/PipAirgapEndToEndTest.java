@@ -82,10 +82,21 @@ class PipAirgapEndToEndTest {
     void aStaticIndexsDerivedMetadataTravelsWithTheBundle() throws Exception {
         // A static index serves no metadata: the outside made each wheel's .metadata (derived files) and the
         // inside must offer and serve them too, or pip would fall back to downloading wheels to resolve.
-        carry(index().json(false).relativeLinks(true).coreMetadata(false), true);
+        carry(index().json(false).relativeLinks(true).coreMetadata(false), true, false);
+    }
+
+    @Test
+    void prefetchFromAHashPinnedRequirementsFileFillsTheOutside() throws Exception {
+        // No client outside at all: `airlock prefetch requirements.txt` fetches the pinned files through the
+        // outside Airlock (the same checks as pip's traffic), and the bundle carries them in.
+        carry(index().json(false).relativeLinks(true).coreMetadata(false), true, true);
     }
 
     private void carry(FixturePypiIndex.Builder fixtureBuilder, boolean derivedMetadata) throws Exception {
+        carry(fixtureBuilder, derivedMetadata, false);
+    }
+
+    private void carry(FixturePypiIndex.Builder fixtureBuilder, boolean derivedMetadata, boolean viaPrefetch) throws Exception {
         Path outside = tmp.resolve("outside");
         Path inside = tmp.resolve("inside");
         Path downloads = tmp.resolve("downloads");
@@ -94,12 +105,26 @@ class PipAirgapEndToEndTest {
         try (FixturePypiIndex fixture = fixtureBuilder.start();
              RunningAirlock out = RunningAirlock.start(base.withStoragePath(outside)
                      .withUpstream("pypi", UpstreamConfig.empty().withUrl(URI.create(fixture.simpleUrl()))))) {
-            ClientProcess.Result dl = pip(tmp, "download", "--index-url", out.uri("/pypi/simple/").toString(),
-                    "--only-binary", ":all:", "-d", downloads.toString(), "fixture-a");
-            assertEquals(0, dl.exitCode(), dl.both());
             for (String f : List.of(Dists.wheelFilename("Fixture.A", "1.0"), Dists.wheelFilename("fixture-b", "1.0"),
                     Dists.wheelFilename("fixture_c", "3.0"))) {
                 fixtureHashes.put(f, fixture.sha256(f));
+            }
+            if (viaPrefetch) {
+                Path locked = Files.createDirectories(tmp.resolve("locked")).resolve("requirements.txt");
+                Files.writeString(locked, "fixture-a==1.0 --hash=sha256:" + fixtureHashes.get(Dists.wheelFilename("Fixture.A", "1.0")) + "\n"
+                        + "fixture-b==1.0 --hash=sha256:" + fixtureHashes.get(Dists.wheelFilename("fixture-b", "1.0")) + "\n"
+                        + "fixture-c==3.0 --hash=sha256:" + fixtureHashes.get(Dists.wheelFilename("fixture_c", "3.0")) + "\n");
+                String[] fetched = airlock("prefetch", locked.toString(), "--server", "http://127.0.0.1:" + out.port());
+                assertEquals("0", fetched[0], fetched[1] + fetched[2]);
+                assertTrue(fetched[1].contains("prefetch: 3 cached, 0 held, 0 failed"), fetched[1]);
+                Files.createDirectories(downloads);
+                for (String f : fixtureHashes.keySet()) {
+                    Files.write(downloads.resolve(f), fixture.file(f));
+                }
+            } else {
+                ClientProcess.Result dl = pip(tmp, "download", "--index-url", out.uri("/pypi/simple/").toString(),
+                        "--only-binary", ":all:", "-d", downloads.toString(), "fixture-a");
+                assertEquals(0, dl.exitCode(), dl.both());
             }
         }
         // The hashes pinned are those of the files pip downloaded, and they are the index's own.
