@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  * reads first) and its file, under the artifact's {@code maven-metadata.xml}.
  *
  * <p>Skipped: {@code system} scope (a file on the build machine) and snapshots (they change
- * under one name; a build's own modules usually are). A {@code pom.xml} is refused with what to
- * run instead: its graph would need Maven's own resolver.
+ * under one name; a build's own modules usually are). A {@code pom.xml} is not read here: its
+ * graph is resolved by Maven's own resolver ({@link PomPrefetch}), which also fetches the parent
+ * POMs and BOM imports a dependency list does not name.
  */
 final class DependencyList {
 

@@ -196,18 +196,37 @@ public final class MavenEcosystem implements Ecosystem {
         return POPULAR;
     }
 
-    /**
-     * The output of {@code mvn dependency:list} (see {@link DependencyList}). A {@code pom.xml}
-     * is refused with what to run instead: resolving its graph takes Maven's own resolver.
-     */
+    /** The output of {@code mvn dependency:list} (see {@link DependencyList}); a POM is {@link #prefetchProject}'s. */
     @Override
     public java.util.Optional<List<dev.airlock.core.ecosystem.LockedArtifact>> lockfile(java.nio.file.Path file, byte[] content)
             throws MetadataException {
-        String name = file.getFileName() == null ? "" : file.getFileName().toString();
-        if (name.equals("pom.xml") || name.endsWith(".pom")) {
-            throw new MetadataException("a POM's dependency graph is not resolved by prefetch yet; run "
-                    + "`mvn dependency:list -DoutputFile=deps.txt` in the project and prefetch deps.txt");
+        if (PomPrefetch.claims(file)) {
+            return java.util.Optional.empty();
         }
         return DependencyList.claims(file, content) ? java.util.Optional.of(DependencyList.parse(content)) : java.util.Optional.empty();
+    }
+
+    /** A {@code pom.xml} (or {@code *.pom}) that names its coordinates. */
+    @Override
+    public boolean isProject(java.nio.file.Path file, byte[] content) throws MetadataException {
+        if (!PomPrefetch.claims(file)) {
+            return false;
+        }
+        PomPrefetch.project(content);
+        return true;
+    }
+
+    /**
+     * A {@code pom.xml} (or {@code *.pom}): its dependency graph resolved by Maven Resolver through
+     * Airlock's mount only (see {@link PomPrefetch}).
+     */
+    @Override
+    public boolean prefetchProject(java.nio.file.Path file, byte[] content, URI mountUrl, String token,
+                                   java.util.function.Consumer<dev.airlock.core.ecosystem.PrefetchOutcome> report) throws MetadataException {
+        if (!PomPrefetch.claims(file)) {
+            return false;
+        }
+        PomPrefetch.prefetch(file, content, mountUrl, token, report);
+        return true;
     }
 }

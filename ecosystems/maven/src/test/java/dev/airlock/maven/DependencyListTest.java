@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,9 +95,23 @@ class DependencyListTest {
     }
 
     @Test
-    void aPomIsRefusedWithWhatToRunInstead() {
-        MetadataException e = assertThrows(MetadataException.class, () -> read("pom.xml", "<project/>"));
-        assertTrue(e.getMessage().contains("mvn dependency:list -DoutputFile=deps.txt"), e.getMessage());
+    void aPomIsNotALockfileButAProjectTheResolverExpands() throws Exception {
+        assertEquals(Optional.empty(), MAVEN.lockfile(Path.of("pom.xml"), "<project/>".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(Optional.empty(), MAVEN.lockfile(Path.of("lib-1.0.pom"), "<project/>".getBytes(StandardCharsets.UTF_8)));
+        assertFalse(MAVEN.prefetchProject(Path.of("deps.txt"), new byte[0], java.net.URI.create("http://127.0.0.1:9/maven/"), null,
+                o -> { throw new AssertionError(o); }));
+        assertFalse(MAVEN.isProject(Path.of("deps.txt"), "org.slf4j:slf4j-api:jar:2.0.9:compile\n".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(MAVEN.isProject(Path.of("pom.xml"), ("<project><modelVersion>4.0.0</modelVersion><groupId>g</groupId>"
+                + "<artifactId>a</artifactId><version>1</version></project>").getBytes(StandardCharsets.UTF_8)));
+        assertTrue(assertThrows(MetadataException.class, () -> MAVEN.isProject(Path.of("pom.xml"), "<project><oops".getBytes(StandardCharsets.UTF_8)))
+                .getMessage().startsWith("not a readable POM"));
+        assertTrue(assertThrows(MetadataException.class, () -> MAVEN.isProject(Path.of("pom.xml"), ("<project><groupId>../..</groupId>"
+                + "<artifactId>a</artifactId><version>1</version></project>").getBytes(StandardCharsets.UTF_8)))
+                .getMessage().contains("do not make a repository path"));
+        MetadataException e = assertThrows(MetadataException.class, () -> MAVEN.prefetchProject(Path.of("pom.xml"),
+                "<project><modelVersion>4.0.0</modelVersion></project>".getBytes(StandardCharsets.UTF_8),
+                java.net.URI.create("http://127.0.0.1:9/maven/"), null, o -> { throw new AssertionError(o); }));
+        assertTrue(e.getMessage().contains("names no groupId"), e.getMessage());
     }
 
     @Test

@@ -50,6 +50,12 @@ import java.util.concurrent.Future;
  * release is reported with the reasons a client would see. Which ecosystem reads a file is
  * decided by the ecosystems ({@link Ecosystem#lockfile}); this class knows none of them.
  *
+ * <p>A project file that only the ecosystem's own resolver can expand (a Maven {@code pom.xml})
+ * is handed to the ecosystem instead ({@link Ecosystem#prefetchProject}): it resolves the project
+ * with its client library against Airlock's mount, so that every parent, import and dependency
+ * comes through the same routes, and reports each file; a file Airlock refused is asked for once
+ * more here, to read the verdict the library did not keep.
+ *
  * <p>Answers: 200 is cached (and checked against the digest the lockfile pins, when it pins
  * one), 403 is held or denied (the body says why), anything else failed. Exit codes: 0 when
  * everything was cached, 1 when anything was held or failed, 2 for bad usage (an unknown or
@@ -57,7 +63,7 @@ import java.util.concurrent.Future;
  */
 @Command(name = "prefetch", mixinStandardHelpOptions = true,
         description = "Fetch, check and cache what lockfiles pin (package-lock.json, npm-shrinkwrap.json, requirements.txt, "
-                + "pylock.toml, mvn dependency:list output) through a running Airlock.")
+                + "pylock.toml, mvn dependency:list output), or what a pom.xml resolves to, through a running Airlock.")
 final class PrefetchCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,7 +71,7 @@ final class PrefetchCommand implements Callable<Integer> {
     private static final int MAX_METADATA_BYTES = 256 * 1024 * 1024;
     private static final int MAX_ERROR_BYTES = 64 * 1024;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Lockfiles to read.")
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Lockfiles (or Maven pom.xml files) to read.")
     List<Path> files;
 
     @Option(names = "--server", paramLabel = "URL", description = "The running Airlock to fill, e.g. http://127.0.0.1:8080")
@@ -104,13 +110,22 @@ final class PrefetchCommand implements Callable<Integer> {
             Map<String, Ecosystem> ecosystems = new LinkedHashMap<>();
             ServiceLoader.load(Ecosystem.class).forEach(e -> ecosystems.putIfAbsent(e.id(), e));
             Set<LockedArtifact> locked = new LinkedHashSet<>();
+            List<Input> projects = new ArrayList<>();
             for (Path f : files) {
-                locked.addAll(read(f, ecosystems.values()));
+                Input in = read(f, ecosystems.values());
+                if (in.locked() == null) {
+                    projects.add(in);
+                } else {
+                    locked.addAll(in.locked());
+                }
             }
             String t = token != null ? token : System.getenv("AIRLOCK_TOKEN");
             Client client = new Client(base, t == null || t.isBlank() ? null : t.strip());
             client.probe();
             Run run = new Run(client, ecosystems, out, json ? null : System.console() != null);
+            for (Input p : projects) {
+                run.project(p, base);
+            }
             run.execute(new ArrayList<>(locked), concurrency);
             return run.report(out, json);
         } catch (Usage u) {
@@ -147,8 +162,18 @@ final class PrefetchCommand implements Callable<Integer> {
         }
     }
 
-    /** The artifacts one file pins, read by the one ecosystem that claims it. */
-    static List<LockedArtifact> read(Path file, Iterable<Ecosystem> ecosystems) throws Usage {
+    /**
+     * One file to prefetch: what it pins when an ecosystem read it as a lockfile, or (locked
+     * null) the ecosystem that resolves it as a project itself.
+     */
+    record Input(Path file, byte[] content, List<LockedArtifact> locked, Ecosystem project) {
+    }
+
+    static final String KNOWN = "package-lock.json, npm-shrinkwrap.json, requirements.txt, pylock.toml, a Maven pom.xml, "
+            + "or the output of mvn dependency:list -DoutputFile=FILE";
+
+    /** The artifacts one file pins, read by the one ecosystem that claims it (null when none does). */
+    static Input read(Path file, Iterable<Ecosystem> ecosystems) throws Usage {
         byte[] content;
         try {
             if (!Files.isRegularFile(file)) {
@@ -181,15 +206,34 @@ final class PrefetchCommand implements Callable<Integer> {
             }
         }
         if (found == null) {
-            throw new Usage(file + ": not a lockfile prefetch knows (package-lock.json, npm-shrinkwrap.json, requirements.txt, "
-                    + "pylock.toml, or the output of mvn dependency:list -DoutputFile=FILE)");
+            Ecosystem project = null;
+            for (Ecosystem e : ecosystems) {
+                boolean takes;
+                try {
+                    takes = e.isProject(file, content);
+                } catch (MetadataException m) {
+                    throw new Usage(file + ": " + m.getMessage());
+                } catch (RuntimeException m) {
+                    throw new Usage(file + ": cannot be read as a " + e.id() + " project: " + m);
+                }
+                if (takes) {
+                    if (project != null) {
+                        throw new Usage(file + ": both " + project.id() + " and " + e.id() + " read it as their project; rename it to the usual name");
+                    }
+                    project = e;
+                }
+            }
+            if (project == null) {
+                throw new Usage(file + ": not a lockfile prefetch knows (" + KNOWN + ")");
+            }
+            return new Input(file, content, null, project);
         }
         for (LockedArtifact a : found) {
             if (!a.ecosystem().equals(by)) {
                 throw new IllegalStateException(by + " returned an artifact of " + a.ecosystem());
             }
         }
-        return found;
+        return new Input(file, content, found, null);
     }
 
     /** How one file ended. */
@@ -257,8 +301,51 @@ final class PrefetchCommand implements Callable<Integer> {
             this.terminal = terminal;
         }
 
+        /** A project file: its ecosystem resolves it against its mount and reports every file. */
+        void project(Input in, URI base) throws Usage {
+            Ecosystem e = in.project();
+            boolean took;
+            try {
+                took = e.prefetchProject(in.file(), in.content(), base.resolve(e.id() + "/"), client.token,
+                        p -> projectFile(e.id(), in.file(), p));
+            } catch (MetadataException m) {
+                throw new Usage(in.file() + ": " + m.getMessage());
+            }
+            if (!took) {
+                throw new IllegalStateException(e.id() + " took " + in.file() + " as its project, then declined it");
+            }
+        }
+
+        private void projectFile(String ecosystem, Path project, dev.airlock.core.ecosystem.PrefetchOutcome p) {
+            LockedArtifact a = p.artifact();
+            if (!a.ecosystem().equals(ecosystem)) {
+                throw new IllegalStateException(ecosystem + " reported an artifact of " + a.ecosystem());
+            }
+            // An outcome about no one file (the project's model, a range) is shown against the project file.
+            String path = a.artifactPath() != null ? a.artifactPath()
+                    : String.valueOf(project.getFileName()).replaceAll("[\\p{Cntrl}/\\\\]", "?");
+            if (a.artifactPath() != null) {
+                fetched.add(a.ecosystem() + "/" + a.artifactPath() + " " + a.expectedDigest());
+            }
+            Outcome o;
+            if (p.isCached()) {
+                o = Outcome.cached(a, path);
+            } else if (p.isRefused()) {
+                // The client library kept the status, not the body: ask once more, to read the verdict and its reasons.
+                o = client.artifact(a);
+            } else {
+                o = Outcome.failed(a, path, p.message());
+            }
+            synchronized (this) {
+                total++;
+            }
+            record(o);
+        }
+
         void execute(List<LockedArtifact> locked, int concurrency) throws InterruptedException {
-            total = locked.size();
+            synchronized (this) {
+                total += locked.size();
+            }
             ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
                 Thread t = new Thread(r, "prefetch");
                 t.setDaemon(true);

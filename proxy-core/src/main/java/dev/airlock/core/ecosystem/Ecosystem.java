@@ -204,4 +204,39 @@ public interface Ecosystem {
     default java.util.List<LockedArtifact> lockedFiles(LockedArtifact locked, byte[] metadata) throws MetadataException {
         return java.util.List.of();
     }
+
+    /**
+     * Whether {@link #prefetchProject} takes this file, decided from the file alone (no network),
+     * so that {@code prefetch} refuses a file nobody reads before it contacts Airlock. Called
+     * on an unconfigured instance, after {@link #lockfile} declined the file.
+     *
+     * @throws MetadataException when the file is this ecosystem's project but cannot be read;
+     *                           the message says why (the caller adds the file name)
+     */
+    default boolean isProject(java.nio.file.Path file, byte[] content) throws MetadataException {
+        return false;
+    }
+
+    /**
+     * Prefetches a project file whose set of artifacts only a resolver of this ecosystem can work
+     * out (a Maven {@code pom.xml}: parents, BOM imports, ranges, transitive dependencies), for
+     * {@code prefetch}. The ecosystem resolves it with its own client library talking to
+     * {@code mountUrl} (Airlock's mount for this ecosystem, {@code http://host:port/maven/}) and
+     * nothing else, so that every document and file comes through Airlock's package routes and
+     * the checks of live traffic run. Each file is reported through {@code report} as it ends;
+     * {@code report} is thread-safe and may block.
+     *
+     * <p>Called on an unconfigured instance, for a file {@link #isProject} took. The content is
+     * hostile input, at most {@link LockedArtifact#MAX_LOCKFILE_BYTES}.
+     *
+     * @param file    where the project was read from (files it refers to resolve against it)
+     * @param token   Airlock's package token to send, or null for none
+     * @return false when the file is not a project of this ecosystem (nothing was fetched)
+     * @throws MetadataException when it is one but cannot be read at all; the message says why
+     *                           (the caller adds the file name)
+     */
+    default boolean prefetchProject(java.nio.file.Path file, byte[] content, java.net.URI mountUrl, String token,
+                                    java.util.function.Consumer<PrefetchOutcome> report) throws MetadataException {
+        return false;
+    }
 }
