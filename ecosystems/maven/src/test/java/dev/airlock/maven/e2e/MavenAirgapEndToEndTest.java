@@ -171,4 +171,53 @@ class MavenAirgapEndToEndTest {
             assertEquals(404, in.get("/maven/org/fixture/never-carried/maven-metadata.xml").statusCode());
         }
     }
+
+    @Test
+    void prefetchOfThePomFillsTheOutsideAndTheInsideBuildsFromTheBundle() throws Exception {
+        // No build of the project outside: `airlock prefetch pom.xml` resolves its dependency graph with Maven Resolver
+        // through the outside Airlock. Build plugins are not dependencies, so a plugins-only project is built once
+        // through the outside to cache them, as a team's first build would.
+        Assumptions.assumeTrue(Files.isDirectory(localRepository().resolve("org/apache/maven/plugins/maven-compiler-plugin/3.14.1")),
+                "needs the Maven plugins this project's own build downloaded");
+        Path outside = tmp.resolve("outside");
+        Path inside = tmp.resolve("inside");
+        Path project = project();
+        Path plugins = Files.createDirectories(tmp.resolve("plugins-only"));
+        Files.writeString(plugins.resolve("pom.xml"), """
+                <project xmlns="http://maven.apache.org/POM/4.0.0">
+                  <modelVersion>4.0.0</modelVersion>
+                  <groupId>org.consumer</groupId><artifactId>plugins-only</artifactId><version>1.0</version>
+                  <properties>
+                    <maven.compiler.release>17</maven.compiler.release>
+                    <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+                  </properties>
+                """ + PLUGINS + """
+                </project>
+                """);
+        AirlockConfig base = ConfigLoader.defaults().withPort(0).withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024));
+        try (FixtureMavenRepository up = repository().start();
+             RunningAirlock out = RunningAirlock.start(base.withStoragePath(outside)
+                     .withUpstream("maven", UpstreamConfig.empty().withUrl(URI.create(up.baseUrl()))))) {
+            ClientProcess.Result warm = mvn(plugins, out, "plugins");
+            assertEquals(0, warm.exitCode(), warm.both());
+            String[] fetched = airlock("prefetch", project.resolve("pom.xml").toString(), "--server", "http://127.0.0.1:" + out.port());
+            assertEquals("0", fetched[0], fetched[1] + fetched[2]);
+            assertTrue(fetched[1].contains("lib-a-1.1.jar") && fetched[1].contains("lib-b-1.0.jar"), fetched[1]);
+            assertEquals(0, up.gets(FixtureMavenRepository.path("org.fixture", "lib-a", "0.9", "jar")), "outside the range");
+        }
+
+        Path bundle = tmp.resolve("mirror.zip");
+        String[] exported = airlock("export", "--out", bundle.toString(), "--data", outside.toString());
+        assertEquals("0", exported[0], exported[1] + exported[2]);
+        String[] imported = airlock("import", bundle.toString(), "--trusted-key", outside.resolve("keys/export.pub").toString(),
+                "--data", inside.toString());
+        assertEquals("0", imported[0], imported[1] + imported[2]);
+        try (RunningAirlock in = RunningAirlock.start(base.withStoragePath(inside).withOffline(true))) {
+            ClientProcess.Result built = mvn(project, in, "inside");
+            assertEquals(0, built.exitCode(), "exported: " + exported[1] + "\nimported: " + imported[1] + "\n" + built.both());
+            try (JarFile f = new JarFile(project.resolve("target/app-1.0.jar").toFile())) {
+                assertNotNull(f.getEntry("org/consumer/App.class"));
+            }
+        }
+    }
 }
