@@ -81,22 +81,13 @@ public record WebhookConfig(URI url, Format format, Set<EventType> events, Strin
         return false;
     }
 
-    /** Why {@code uri} cannot be a webhook URL, or null when it can. */
+    /** Why {@code uri} cannot be a webhook URL, or null when it can: an upstream URL's rules, but a query is allowed (Slack-style tokens). */
     static String urlProblem(URI uri) {
-        String scheme = uri.getScheme();
-        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-            return "not an http or https URL";
+        String problem = Checks.httpUrlProblem(uri);
+        if (problem != null && problem.equals("has a query or fragment")) {
+            return uri.getRawFragment() != null ? "has a fragment" : null;
         }
-        if (uri.getHost() == null) {
-            return "no host name";
-        }
-        if (uri.getRawUserInfo() != null) {
-            return "has a user name or password in it";
-        }
-        if (uri.getRawFragment() != null) {
-            return "has a fragment";
-        }
-        return null;
+        return problem;
     }
 
     /** The URL without its path and query, which may be a credential: fit for logs. */
