@@ -39,21 +39,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MavenAirgapEndToEndTest {
 
-    /** The plugin versions this project's own build uses, so their files are in the local repository. */
-    private static final String PLUGINS = """
-            <build><pluginManagement><plugins>
-              <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>
-              <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-compiler-plugin</artifactId><version>3.14.1</version></plugin>
-              <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-surefire-plugin</artifactId><version>3.5.5</version></plugin>
-              <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-jar-plugin</artifactId><version>3.5.0</version></plugin>
-            </plugins></pluginManagement></build>
-            """;
+    private static final String PLUGINS = MavenBuild.PLUGINS;
 
     @TempDir
     Path tmp;
 
     private static Path localRepository() {
-        return Path.of(System.getProperty("user.home"), ".m2", "repository");
+        return MavenBuild.localRepository();
     }
 
     private static String[] airlock(String... args) {

@@ -36,15 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MavenClientEndToEndTest {
 
-    /** The plugin versions this project's own build uses, so their files are in the local repository. */
-    private static final String PLUGINS = """
-            <build><pluginManagement><plugins>
-              <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>
-              <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-compiler-plugin</artifactId><version>3.14.1</version></plugin>
-              <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-surefire-plugin</artifactId><version>3.5.5</version></plugin>
-              <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-jar-plugin</artifactId><version>3.5.0</version></plugin>
-            </plugins></pluginManagement></build>
-            """;
+    private static final String PLUGINS = MavenBuild.PLUGINS;
 
     @AfterAll
     static void noBufferLeaked() throws InterruptedException {
@@ -55,7 +47,7 @@ class MavenClientEndToEndTest {
     Path tmp;
 
     private static Path localRepository() {
-        return Path.of(System.getProperty("user.home"), ".m2", "repository");
+        return MavenBuild.localRepository();
     }
 
     private static FixtureMavenRepository.Builder repository() {

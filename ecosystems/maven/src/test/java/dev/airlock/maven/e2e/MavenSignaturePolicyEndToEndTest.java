@@ -87,7 +87,7 @@ class MavenSignaturePolicyEndToEndTest {
     }
 
     private static Path localRepository() {
-        return Path.of(System.getProperty("user.home"), ".m2", "repository");
+        return MavenBuild.localRepository();
     }
 
     private static String jar(String version) {

@@ -38,13 +38,7 @@ class MavenTokenEndToEndTest {
 
     private static final ObjectMapper M = new ObjectMapper();
 
-    /** The plugin versions this project's own build uses, so their files are in the local repository. */
-    private static final String PLUGINS = """
-            <build><pluginManagement><plugins>
-              <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>
-              <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-compiler-plugin</artifactId><version>3.14.1</version></plugin>
-            </plugins></pluginManagement></build>
-            """;
+    private static final String PLUGINS = MavenBuild.PLUGINS;
 
     @AfterAll
     static void noBufferLeaked() throws InterruptedException {
@@ -55,7 +49,7 @@ class MavenTokenEndToEndTest {
     Path tmp;
 
     private static Path localRepository() {
-        return Path.of(System.getProperty("user.home"), ".m2", "repository");
+        return MavenBuild.localRepository();
     }
 
     private static FixtureMavenRepository.Builder repository() {

@@ -68,7 +68,7 @@ class PrefetchPomEndToEndTest {
     }
 
     private static Path localRepository() {
-        return Path.of(System.getProperty("user.home"), ".m2", "repository");
+        return MavenBuild.localRepository();
     }
 
     private static String[] airlock(String... args) {
