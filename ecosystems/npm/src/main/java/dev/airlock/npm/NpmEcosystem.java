@@ -241,7 +241,9 @@ public final class NpmEcosystem implements Ecosystem {
             return dev.airlock.core.ecosystem.AttestationCheck.failed("the attestations document is not JSON");
         }
         byte[] sha512 = tarball.get().expected().value();
-        PublishAttestation.Result r = PublishAttestation.verify(doc, listing.packageName(), version, sha512, keys);
+        java.time.Instant publishedAt = listing.releaseFacts().stream().filter(f -> f.version().equals(version)).findFirst()
+                .map(dev.airlock.core.ecosystem.ReleaseFacts::publishedAt).orElse(null);
+        PublishAttestation.Result r = PublishAttestation.verify(doc, listing.packageName(), version, sha512, keys, publishedAt);
         if (!r.verified()) {
             return dev.airlock.core.ecosystem.AttestationCheck.failed(r.reason());
         }

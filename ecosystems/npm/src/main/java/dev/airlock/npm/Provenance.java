@@ -49,7 +49,8 @@ final class Provenance {
                             + id.sourceRepository());
                 }
                 signer.put(ContentFacts.PROVENANCE, id.subject() == null ? "" : id.subject());
-                put(signer, ContentFacts.REPOSITORY, id.sourceRepository() != null ? id.sourceRepository() : p == null ? null : p.repository());
+                // Only what the certificate says: the statement was written by the build itself.
+                put(signer, ContentFacts.REPOSITORY, id.sourceRepository());
                 put(signer, ContentFacts.WORKFLOW, id.workflow());
                 put(signer, ContentFacts.REF, id.sourceRef());
                 put(signer, ContentFacts.BUILDER, p == null ? null : p.builder());

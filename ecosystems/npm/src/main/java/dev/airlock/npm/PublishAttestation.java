@@ -37,6 +37,15 @@ final class PublishAttestation {
      * @param sha512       the tarball's SHA-512, which the statement's subject must name
      */
     static Result verify(JsonNode attestations, String name, String version, byte[] sha512, Map<String, RegistryKey> keys) {
+        return verify(attestations, name, version, sha512, keys, null);
+    }
+
+    /**
+     * @param publishedAt when the registry says the version was published, or null: a key that
+     *                    had expired by then signs nothing for it (as for {@code dist.signatures})
+     */
+    static Result verify(JsonNode attestations, String name, String version, byte[] sha512, Map<String, RegistryKey> keys,
+                         java.time.Instant publishedAt) {
         for (JsonNode a : attestations.path("attestations")) {
             if (!PREDICATE.equals(a.path("predicateType").asText())) {
                 continue;
@@ -53,6 +62,10 @@ final class PublishAttestation {
             RegistryKey key = keys.get(keyid);
             if (key == null) {
                 return new Result(false, "the publish attestation is signed by " + keyid + ", a key Airlock does not know");
+            }
+            if (key.expires() != null && publishedAt != null && !publishedAt.isBefore(key.expires())) {
+                return new Result(false, "the publish attestation is signed by " + keyid + ", which had expired (" + key.expires()
+                        + ") before the version was published (" + publishedAt + ")");
             }
             byte[] body;
             try {

@@ -81,6 +81,15 @@ class PublishAttestationTest {
         other[0] ^= 1;
         assertTrue(PublishAttestation.verify(real, "@playwright/cli", "0.1.1", other, keys).reason().contains("other bytes"));
         assertTrue(PublishAttestation.verify(real, "@playwright/cli", "0.1.1", digest, Map.of()).reason().contains("does not know"));
+        // A key that had expired before the version was published signs nothing for it.
+        Map<String, RegistryKey> expired = new java.util.HashMap<>();
+        keys.forEach((id, k) -> expired.put(id, new RegistryKey(k.keyid(), k.spki(), java.time.Instant.parse("2025-01-01T00:00:00Z"))));
+        PublishAttestation.Result late = PublishAttestation.verify(real, "@playwright/cli", "0.1.1", digest, expired,
+                java.time.Instant.parse("2026-02-14T00:00:00Z"));
+        assertFalse(late.verified());
+        assertTrue(late.reason().contains("had expired"), late.reason());
+        assertTrue(PublishAttestation.verify(real, "@playwright/cli", "0.1.1", digest, expired,
+                java.time.Instant.parse("2024-06-01T00:00:00Z")).verified(), "published before the key expired");
         JsonNode tampered = real.deepCopy();
         for (JsonNode a : tampered.path("attestations")) {
             if (PublishAttestation.PREDICATE.equals(a.path("predicateType").asText())) {

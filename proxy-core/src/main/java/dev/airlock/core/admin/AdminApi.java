@@ -119,9 +119,30 @@ public final class AdminApi {
         }
     }
 
+    /** Refusals without a valid token since the last audit entry about them (anyone can cause these). */
+    private final java.util.concurrent.atomic.AtomicLong anonymousRefusals = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Instant lastAnonymousEntry = Instant.EPOCH;
+
+    /**
+     * Records a refusal. A token holder's 403 is one entry each; 401s, which anyone on the network
+     * can cause, become at most one entry a minute counting them, so they cannot flood the log.
+     */
     private void auditDenied(String actor, AdminRequest req, String why) {
+        String target = req.method() + " /-/admin/api/" + (req.path().length() > 200 ? req.path().substring(0, 200) + "..." : req.path());
         try {
-            state.appendAudit(clock.instant(), actor, "auth.denied", req.method() + " /-/admin/api/" + req.path(), why, "{}");
+            if (!actor.equals("anonymous")) {
+                state.appendAudit(clock.instant(), actor, "auth.denied", target, why, "{}");
+                return;
+            }
+            long n = anonymousRefusals.incrementAndGet();
+            Instant now = clock.instant();
+            if (now.isBefore(lastAnonymousEntry.plusSeconds(60))) {
+                return;
+            }
+            lastAnonymousEntry = now;
+            anonymousRefusals.addAndGet(-n);
+            state.appendAudit(now, actor, "auth.denied", target, why + (n > 1 ? " (" + n + " such refusals since the last entry)" : ""),
+                    JSON.createObjectNode().put("refusals", n).toString());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot audit a refused admin call: " + e.getMessage());
         }

@@ -24,26 +24,38 @@ public final class Console {
     private Console() {
     }
 
+    /** The files, read from the jar once: the event loop serves them without touching the class path. */
+    private static final Map<String, AdminResponse> SERVED = load();
+
+    private static Map<String, AdminResponse> load() {
+        Map<String, AdminResponse> out = new java.util.HashMap<>();
+        FILES.forEach((path, file) -> {
+            try (InputStream in = Console.class.getResourceAsStream(ROOT + file)) {
+                if (in == null) {
+                    return;
+                }
+                String type = file.endsWith(".html") ? "text/html; charset=utf-8" : file.endsWith(".js") ? "text/javascript; charset=utf-8"
+                        : "text/css; charset=utf-8";
+                out.put(path, new AdminResponse(200, type, in.readAllBytes(), Map.of(
+                        "Content-Security-Policy", CSP,
+                        "X-Content-Type-Options", "nosniff",
+                        "X-Frame-Options", "DENY",
+                        "Referrer-Policy", "no-referrer",
+                        "Cache-Control", "no-cache")));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot read the console from the jar", e);
+            }
+        });
+        return Map.copyOf(out);
+    }
+
     /** @param path below {@code /-/console/} */
     public static AdminResponse serve(String path) {
-        String file = FILES.get(path);
-        if (file == null) {
-            return AdminResponse.json(404, "{\"error\":\"no console file " + path.replaceAll("[^A-Za-z0-9._-]", "?") + "\",\"status\":404}");
+        AdminResponse r = SERVED.get(path);
+        if (r != null) {
+            return r;
         }
-        try (InputStream in = Console.class.getResourceAsStream(ROOT + file)) {
-            if (in == null) {
-                return AdminResponse.json(404, "{\"error\":\"the console is not in this build\",\"status\":404}");
-            }
-            String type = file.endsWith(".html") ? "text/html; charset=utf-8" : file.endsWith(".js") ? "text/javascript; charset=utf-8"
-                    : "text/css; charset=utf-8";
-            return new AdminResponse(200, type, in.readAllBytes(), Map.of(
-                    "Content-Security-Policy", CSP,
-                    "X-Content-Type-Options", "nosniff",
-                    "X-Frame-Options", "DENY",
-                    "Referrer-Policy", "no-referrer",
-                    "Cache-Control", "no-cache"));
-        } catch (IOException e) {
-            return AdminResponse.json(500, "{\"error\":\"cannot read the console\",\"status\":500}");
-        }
+        return AdminResponse.json(404, FILES.containsKey(path) ? "{\"error\":\"the console is not in this build\",\"status\":404}"
+                : "{\"error\":\"no such console file\",\"status\":404}");
     }
 }

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -38,13 +39,16 @@ public final class Tokens {
 
     private final StateStore state;
     private final Clock clock;
-    /** Every token, in memory: checking a token never touches the store (the event loop checks package requests). */
-    private volatile List<TokenRecord> cached;
+    /**
+     * The unrevoked tokens' hashes as bytes, in memory and parsed once per reload: checking a
+     * token never touches the store (the event loop checks package requests).
+     */
+    private volatile List<Map.Entry<byte[], TokenRecord>> hashes = List.of();
 
     public Tokens(StateStore state, Clock clock) {
         this.state = state;
         this.clock = clock;
-        this.cached = state.tokens();
+        reload();
     }
 
     /** A new token and its record; the caller shows the token once. */
@@ -92,14 +96,13 @@ public final class Tokens {
             return Optional.empty();
         }
         byte[] presented = HexFormat.of().parseHex(hash(token));
-        List<TokenRecord> all = cached;
         Instant now = clock.instant();
         TokenRecord match = null;
         // Every stored hash is compared, each in constant time: how long this takes says nothing
         // about which token (if any) came close.
-        for (TokenRecord t : all) {
-            if (MessageDigest.isEqual(presented, HexFormat.of().parseHex(t.tokenHash()))) {
-                match = t;
+        for (Map.Entry<byte[], TokenRecord> t : hashes) {
+            if (MessageDigest.isEqual(presented, t.getKey())) {
+                match = t.getValue();
             }
         }
         if (match == null || match.revokedAt() != null || (match.expiresAt() != null && !now.isBefore(match.expiresAt()))) {
@@ -110,7 +113,14 @@ public final class Tokens {
 
     /** Reads the tokens again (blocking): another process (the command line) may have changed them. */
     public void reload() {
-        cached = state.tokens();
+        List<TokenRecord> all = state.tokens();
+        List<Map.Entry<byte[], TokenRecord>> live = new java.util.ArrayList<>();
+        for (TokenRecord t : all) {
+            if (t.revokedAt() == null) {
+                live.add(Map.entry(HexFormat.of().parseHex(t.tokenHash()), t));
+            }
+        }
+        hashes = List.copyOf(live);
     }
 
     /**

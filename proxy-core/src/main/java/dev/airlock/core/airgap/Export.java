@@ -167,12 +167,7 @@ public final class Export {
         if (v.verdict().equals("QUARANTINED") && v.heldUntil() != null && !now.isBefore(v.heldUntil())) {
             return true; // an age hold that has ended
         }
-        DecisionRecord inForce = null;
-        for (DecisionRecord d : decisions.getOrDefault(v.id(), List.of())) {
-            if ((d.action().equals("reject") || d.factsDigest().equals(v.factsDigest())) && (d.expiresAt() == null || now.isBefore(d.expiresAt()))) {
-                inForce = d;
-            }
-        }
+        DecisionRecord inForce = dev.airlock.core.policy.Quarantine.inForce(decisions.getOrDefault(v.id(), List.of()), v.factsDigest(), now);
         return inForce != null && inForce.action().equals("release") && !v.verdict().equals("DENIED");
     }
 

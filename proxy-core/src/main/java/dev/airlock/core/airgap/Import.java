@@ -99,7 +99,11 @@ public final class Import {
                 if (!ALLOWED.matcher(path).matches()) {
                     throw new BundleException("the manifest names a path Airlock does not accept: " + path);
                 }
-                if (expected.put(path, new Expected(f.path("sha256").asText(""), f.path("size").asLong(-1))) != null) {
+                String sha = f.path("sha256").asText("");
+                if ((path.startsWith("blobs/") || path.startsWith("metadata/")) && !path.endsWith("/" + sha)) {
+                    throw new BundleException("the manifest files " + path + " under another name than its sha256 " + sha);
+                }
+                if (expected.put(path, new Expected(sha, f.path("size").asLong(-1))) != null) {
                     throw new BundleException("the manifest names " + path + " twice");
                 }
             }
@@ -205,23 +209,34 @@ public final class Import {
         BlobStore blobs = BlobStore.shared(dataDir);
         Map<String, List<JsonNode>> records = new HashMap<>();
         for (String r : Export.RECORD_FILES) {
-            Path f = staged.get("records/" + r + ".jsonl");
+            // The audit entries travel as evidence for people; the inside records the import itself.
+            Path f = r.equals("audit") ? null : staged.get("records/" + r + ".jsonl");
             List<JsonNode> rows = new ArrayList<>();
             if (f != null) {
                 if (Files.size(f) > MAX_RECORDS) {
                     throw new BundleException("records/" + r + ".jsonl is over " + MAX_RECORDS + " bytes");
                 }
-                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-                    if (!line.isBlank()) {
-                        rows.add(Records.JSON.readTree(line));
+                int line = 0;
+                for (String text : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                    line++;
+                    if (!text.isBlank()) {
+                        try {
+                            rows.add(Records.JSON.readTree(text));
+                        } catch (IOException e) {
+                            throw new BundleException("records/" + r + ".jsonl line " + line + " is not JSON");
+                        }
                     }
                 }
             }
             records.put(r, rows);
         }
-        // Rows are checked before anything is written: a row naming bytes the bundle lacks refuses it whole.
+        // Every row is read and checked before anything is written: a bad row refuses the bundle whole.
         List<ArtifactRecord> artifacts = new ArrayList<>();
         List<MetadataState> metadata = new ArrayList<>();
+        List<VerdictRecord> verdictRows = new ArrayList<>();
+        List<DecisionRecord> decisionRows = new ArrayList<>();
+        List<String[]> observed = new ArrayList<>();
+        List<String[]> content = new ArrayList<>();
         try {
             for (JsonNode o : records.get("artifacts")) {
                 ArtifactRecord a = Records.artifact(o);
@@ -237,7 +252,21 @@ public final class Import {
                 }
                 metadata.add(m);
             }
-        } catch (IllegalArgumentException e) {
+            for (JsonNode o : records.get("verdicts")) {
+                verdictRows.add(Records.verdict(o));
+            }
+            for (JsonNode o : records.get("decisions")) {
+                decisionRows.add(Records.decision(o));
+            }
+            for (JsonNode o : records.get("observed")) {
+                observed.add(new String[]{Records.text(o, "ecosystem"), Records.text(o, "package"), Records.text(o, "version"),
+                        Long.toString(o.path("firstSeen").asLong())});
+            }
+            for (JsonNode o : records.get("content")) {
+                content.add(new String[]{Records.text(o, "ecosystem"), Records.text(o, "package"), Records.text(o, "version"),
+                        Records.text(o, "filename"), Records.text(o, "facts")});
+            }
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
             throw new BundleException("a record is malformed: " + e.getMessage());
         }
         for (Map.Entry<String, Path> e : staged.entrySet()) {
@@ -271,16 +300,14 @@ public final class Import {
             metadataAdded++;
         }
         List<VerdictRecord> verdicts = new ArrayList<>();
-        for (JsonNode o : records.get("verdicts")) {
-            VerdictRecord v = Records.verdict(o);
+        for (VerdictRecord v : verdictRows) {
             if (state.verdict(v.id()).isEmpty()) {
                 verdicts.add(v);
             }
         }
         state.putVerdicts(verdicts);
         int decisionsAdded = 0;
-        for (JsonNode o : records.get("decisions")) {
-            DecisionRecord d = Records.decision(o);
+        for (DecisionRecord d : decisionRows) {
             boolean present = state.decisions(d.id()).stream().anyMatch(x -> x.action().equals(d.action())
                     && x.decidedAt().equals(d.decidedAt()) && x.actor().equals(d.actor()));
             if (!present) {
@@ -288,18 +315,13 @@ public final class Import {
                 decisionsAdded++;
             }
         }
-        for (JsonNode o : records.get("observed")) {
-            state.observeReleases(Records.text(o, "ecosystem"), Records.text(o, "package"), List.of(Records.text(o, "version")),
-                    Instant.ofEpochMilli(o.path("firstSeen").asLong()));
+        for (String[] o : observed) {
+            state.observeReleases(o[0], o[1], List.of(o[2]), Instant.ofEpochMilli(Long.parseLong(o[3])));
         }
-        for (JsonNode o : records.get("content")) {
-            String eco = Records.text(o, "ecosystem");
-            String pkg = Records.text(o, "package");
-            String version = Records.text(o, "version");
-            String filename = Records.text(o, "filename");
-            if (!state.contentFacts(eco, pkg).getOrDefault(version, Map.of()).containsKey(filename)) {
-                String sha = state.findArtifact(eco, pkg, filename).map(ArtifactRecord::sha256).orElse("");
-                state.putContentFacts(eco, pkg, version, filename, sha, Records.text(o, "facts"), clock.instant());
+        for (String[] o : content) {
+            if (!state.contentFacts(o[0], o[1]).getOrDefault(o[2], Map.of()).containsKey(o[3])) {
+                String sha = state.findArtifact(o[0], o[1], o[3]).map(ArtifactRecord::sha256).orElse("");
+                state.putContentFacts(o[0], o[1], o[2], o[3], sha, o[4], clock.instant());
             }
         }
         return new Summary(keyId, added, known, metadataAdded, decisionsAdded, bytes);

@@ -407,7 +407,8 @@ public final class PolicyEngine {
             }
             String why = pin.mismatch(cur, release);
             boolean young = release.publishedAt() == null || release.publishedAt().isAfter(now.minus(DEPENDENCY_WINDOW));
-            if (why != null && (cur.containsKey(ContentFacts.PROVENANCE) || young || "".equals(release.provenance()) && young)) {
+            // Releases older than the window were published before anyone looked; their provenance is not fetched.
+            if (why != null && (cur.containsKey(ContentFacts.PROVENANCE) || young)) {
                 findings.add(Finding.hold("identity", why, pin.evidence()));
             }
         }

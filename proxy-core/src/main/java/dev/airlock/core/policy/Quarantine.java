@@ -99,16 +99,24 @@ public final class Quarantine {
         return e;
     }
 
-    private Entry entry(VerdictRecord v) {
-        Instant now = clock.instant();
-        DecisionRecord inForce = null;
-        for (DecisionRecord d : state.decisions(v.id())) {
-            // As the server applies them: a reject whatever changed since, a release for its facts only.
-            if ((d.action().equals("reject") || d.factsDigest().equals(v.factsDigest()))
-                    && (d.expiresAt() == null || now.isBefore(d.expiresAt()))) {
-                inForce = d;
+    /**
+     * The person's decision in force, as the server applies it: the latest that applies (a reject
+     * whatever changed since, a release for the facts it was made for), and only until it expires;
+     * an expired latest decision leaves the policy's verdict in force, not an older decision.
+     */
+    public static DecisionRecord inForce(List<DecisionRecord> decisions, String factsDigest, Instant now) {
+        DecisionRecord latest = null;
+        for (DecisionRecord d : decisions) {
+            if (d.action().equals("reject") || d.factsDigest().equals(factsDigest)) {
+                latest = d;
             }
         }
+        return latest != null && (latest.expiresAt() == null || now.isBefore(latest.expiresAt())) ? latest : null;
+    }
+
+    private Entry entry(VerdictRecord v) {
+        Instant now = clock.instant();
+        DecisionRecord inForce = inForce(state.decisions(v.id()), v.factsDigest(), now);
         String status;
         if (inForce != null) {
             status = inForce.action().equals("release") ? "released" : "rejected";

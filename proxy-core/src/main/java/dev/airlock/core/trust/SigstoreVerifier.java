@@ -120,6 +120,10 @@ public final class SigstoreVerifier {
         SigningIdentity identity = null;
         PublicKey signer = key;
         X509Certificate leaf = null;
+        if (key != null && !bundle.certificates().isEmpty()) {
+            // The caller wants this key's signature: a certificate, whoever it names, is not that.
+            throw new VerificationException("the bundle is signed by a certificate, not by the expected key");
+        }
         if (!bundle.certificates().isEmpty()) {
             leaf = bundle.certificates().get(0);
             X509Certificate issuer = verifyChain(leaf, time);

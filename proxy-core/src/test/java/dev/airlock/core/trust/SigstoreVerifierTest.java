@@ -165,4 +165,13 @@ class SigstoreVerifierTest {
         new SigstoreVerifier(both).verifyDsse(SigstoreBundle.parse(otherBundle), null);
         new SigstoreVerifier(both).verifyDsse(SigstoreBundle.parse(v03()), null);
     }
+
+    @Test
+    void aKeyAskedForIsNotStoodInForByACertificate() throws Exception {
+        // A caller that wants the registry key's signature gets no certificate-signed bundle instead.
+        java.security.PublicKey someKey = java.security.KeyPairGenerator.getInstance("EC").generateKeyPair().getPublic();
+        SigstoreBundle b = SigstoreBundle.parse(v03());
+        assertTrue(assertThrows(VerificationException.class, () -> verifier().verifyDsse(b, someKey)).getMessage()
+                .contains("signed by a certificate, not by the expected key"));
+    }
 }
