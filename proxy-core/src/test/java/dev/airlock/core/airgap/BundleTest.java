@@ -93,4 +93,57 @@ class BundleTest {
         assertTrue(e.getMessage().contains("keys/x.pub"));
         assertThrows(IllegalArgumentException.class, () -> ExportKey.Trusted.parse("airlock-export-key ed25519 AAAA x", "k"));
     }
+
+    @Test
+    void aSignedBundleWithAMalformedRowChangesNothing() throws Exception {
+        // Signed by the trusted key and every digest right, but one verdict row lacks a field: refused before any write.
+        Path data = tmp.resolve("outside");
+        Path inside = tmp.resolve("inside");
+        try (SqliteStateStore s = new SqliteStateStore(data)) {
+            file(s, new BlobStore(data), "good-pkg", "1.0.0", "good", T0);
+            ExportKey key = ExportKey.loadOrCreate(data);
+            ByteArrayOutputStream bundle = new ByteArrayOutputStream();
+            Export.write(s, data, key, null, CLOCK, bundle);
+            byte[] broken = withVerdictRow(bundle.toByteArray(), "{\"id\":\"x\"}\n", key);
+            try (SqliteStateStore in = new SqliteStateStore(inside)) {
+                BundleException e = assertThrows(BundleException.class, () -> Import.run(new ByteArrayInputStream(broken),
+                        List.of(ExportKey.Trusted.parse(key.publicLine(), "test")), inside, in, CLOCK, "test", l -> { }));
+                assertTrue(e.getMessage().contains("malformed"), e.getMessage());
+                assertFalse(in.findArtifact("npm", "good-pkg", "good-pkg-1.0.0.tgz").isPresent(), "no row written");
+                try (var blobs = java.nio.file.Files.walk(inside.resolve("blobs"))) {
+                    assertEquals(0, blobs.filter(java.nio.file.Files::isRegularFile).count(), "no blob adopted");
+                }
+            }
+        }
+    }
+
+    /** The bundle with one more line in records/verdicts.jsonl, the manifest updated and signed again by {@code key}. */
+    private static byte[] withVerdictRow(byte[] bundle, String row, ExportKey key) throws Exception {
+        Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+        try (java.util.zip.ZipInputStream zin = new java.util.zip.ZipInputStream(new ByteArrayInputStream(bundle))) {
+            for (java.util.zip.ZipEntry e; (e = zin.getNextEntry()) != null; ) {
+                entries.put(e.getName(), zin.readAllBytes());
+            }
+        }
+        byte[] verdicts = (new String(entries.get("records/verdicts.jsonl"), StandardCharsets.UTF_8) + row).getBytes(StandardCharsets.UTF_8);
+        entries.put("records/verdicts.jsonl", verdicts);
+        com.fasterxml.jackson.databind.node.ObjectNode m = (com.fasterxml.jackson.databind.node.ObjectNode) Records.JSON.readTree(entries.get("manifest.json"));
+        for (com.fasterxml.jackson.databind.JsonNode f : m.path("files")) {
+            if (f.path("path").asText().equals("records/verdicts.jsonl")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) f).put("sha256", Export.sha256(verdicts)).put("size", verdicts.length);
+            }
+        }
+        byte[] manifest = Records.JSON.writeValueAsBytes(m);
+        entries.put("manifest.json", manifest);
+        entries.put("manifest.sig", java.util.Base64.getEncoder().encode(key.sign(manifest)));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zout = new java.util.zip.ZipOutputStream(out)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                zout.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+                zout.write(e.getValue());
+                zout.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
 }
