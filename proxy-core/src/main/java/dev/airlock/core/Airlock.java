@@ -147,9 +147,11 @@ public final class Airlock implements AutoCloseable {
                     config.cache().metadataMaxBytes(), metrics, facts, policy);
             ArtifactService artifacts = new ArtifactService(state, blobs, metadata, facts, clock, metrics, workers, sidecars);
             List<EcosystemRuntime> runtimes = List.copyOf(ecosystems);
+            java.util.Map<String, EcosystemRuntime> byId = new java.util.HashMap<>();
+            runtimes.forEach(r -> byId.put(r.id(), r));
             // Registry signing keys: operator files first (air-gapped), then each upstream's keys endpoint.
             dev.airlock.core.policy.RegistryKeys registryKeys = new dev.airlock.core.policy.RegistryKeys(state, clock, ecosystemId -> {
-                EcosystemRuntime rt = runtimes.stream().filter(r -> r.id().equals(ecosystemId)).findFirst().orElseThrow();
+                EcosystemRuntime rt = java.util.Objects.requireNonNull(byId.get(ecosystemId), ecosystemId);
                 String path = rt.ecosystem().registryKeysPath();
                 if (path == null || rt.offline() || !rt.upstream().settings().available()) {
                     return null;
@@ -158,7 +160,7 @@ public final class Airlock implements AutoCloseable {
                         java.util.Map.of("Accept", "application/json"))) {
                     return r.status() == 200 ? r.readBody(1 << 20) : null;
                 }
-            }, (ecosystemId, document) -> runtimes.stream().filter(r -> r.id().equals(ecosystemId)).findFirst().orElseThrow()
+            }, (ecosystemId, document) -> java.util.Objects.requireNonNull(byId.get(ecosystemId), ecosystemId)
                     .ecosystem().registryKeys(document));
             for (java.nio.file.Path file : config.policy().registryKeys()) {
                 byte[] doc = java.nio.file.Files.readAllBytes(file);
@@ -171,7 +173,7 @@ public final class Airlock implements AutoCloseable {
             policy.engine().registryKeys(ecosystemId -> runtimes.stream().anyMatch(r -> r.id().equals(ecosystemId)
                     && r.ecosystem().registryKeysPath() != null) ? registryKeys.of(ecosystemId) : java.util.Map.of());
             policy.attestations((ecosystemId, path) -> {
-                EcosystemRuntime rt = runtimes.stream().filter(r -> r.id().equals(ecosystemId)).findFirst().orElseThrow();
+                EcosystemRuntime rt = java.util.Objects.requireNonNull(byId.get(ecosystemId), ecosystemId);
                 if (rt.offline() || !rt.upstream().settings().available()) {
                     // Not "none served": nothing can be asked, so nothing is concluded (asked again later).
                     throw new IllegalStateException("no upstream to ask for attestations");
@@ -180,14 +182,14 @@ public final class Airlock implements AutoCloseable {
                         java.util.Map.of("Accept", "application/json"))) {
                     return r.status() == 200 ? r.readBody(4 << 20) : null;
                 }
-            }, ecosystemId -> runtimes.stream().filter(r -> r.id().equals(ecosystemId)).findFirst().map(EcosystemRuntime::ecosystem).orElse(null));
+            }, ecosystemId -> java.util.Optional.ofNullable(byId.get(ecosystemId)).map(EcosystemRuntime::ecosystem).orElse(null));
             policy.lookup((ecosystemId, packageName) -> {
-                EcosystemRuntime rt = runtimes.stream().filter(r -> r.id().equals(ecosystemId)).findFirst().orElseThrow();
+                EcosystemRuntime rt = java.util.Objects.requireNonNull(byId.get(ecosystemId), ecosystemId);
                 dev.airlock.core.ecosystem.MetadataRequest request = rt.ecosystem().governingRequest(packageName);
                 return request == null ? null : metadata.load(rt, request).entry().metadata();
             });
             policy.prefetcher((ecosystemId, route) -> artifacts.prefetch(
-                    runtimes.stream().filter(r -> r.id().equals(ecosystemId)).findFirst().orElseThrow(), route));
+                    java.util.Objects.requireNonNull(byId.get(ecosystemId), ecosystemId), route));
             LOG.log(Level.INFO, "policy " + config.policy().mode().name().toLowerCase(java.util.Locale.ROOT) + ": minimumReleaseAge "
                     + config.policy().minimumReleaseAge() + ", installHooks " + config.policy().installHooks().name().toLowerCase(java.util.Locale.ROOT)
                     + ", publisherChange " + config.policy().publisherChange());
