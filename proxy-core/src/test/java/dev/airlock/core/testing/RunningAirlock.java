@@ -32,6 +32,15 @@ public final class RunningAirlock implements AutoCloseable {
         this.data = data;
     }
 
+    /**
+     * The embedded defaults on an ephemeral port with this data directory, a 5-minute metadata
+     * TTL and one ecosystem's upstream: what most tests start from before their own settings.
+     */
+    public static AirlockConfig config(Path data, String ecosystem, URI upstream) {
+        return ConfigLoader.defaults().withPort(0).withStoragePath(data).withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024))
+                .withUpstream(ecosystem, UpstreamConfig.empty().withUrl(upstream));
+    }
+
     /** Starts Airlock on the embedded defaults with these overrides. */
     public static RunningAirlock start(Path data, Duration metadataTtl, Map<String, URI> upstreams) throws Exception {
         AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(data)

@@ -4,17 +4,13 @@ import dev.airlock.config.AirlockConfig;
 import dev.airlock.config.CacheConfig;
 import dev.airlock.config.ConfigLoader;
 import dev.airlock.config.UpstreamConfig;
-import dev.airlock.core.cli.Main;
 import dev.airlock.core.testing.ClientProcess;
 import dev.airlock.core.testing.RunningAirlock;
 import dev.airlock.maven.fixture.FixtureMavenRepository;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,10 +45,7 @@ class MavenAirgapEndToEndTest {
     }
 
     private static String[] airlock(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new String[]{Integer.toString(code), out.toString(), err.toString()};
+        return dev.airlock.core.testing.Cli.run(args);
     }
 
     private static FixtureMavenRepository.Builder repository() {

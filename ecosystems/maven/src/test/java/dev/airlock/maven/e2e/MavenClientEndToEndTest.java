@@ -1,9 +1,6 @@
 package dev.airlock.maven.e2e;
 
 import dev.airlock.config.AirlockConfig;
-import dev.airlock.config.CacheConfig;
-import dev.airlock.config.ConfigLoader;
-import dev.airlock.config.UpstreamConfig;
 import dev.airlock.core.testing.ClientProcess;
 import dev.airlock.core.testing.NettyLeaks;
 import dev.airlock.core.testing.RunningAirlock;
@@ -16,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.JarFile;
@@ -107,9 +103,7 @@ class MavenClientEndToEndTest {
     }
 
     private RunningAirlock airlock(FixtureMavenRepository up) throws Exception {
-        AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("data"))
-                .withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024))
-                .withUpstream("maven", UpstreamConfig.empty().withUrl(URI.create(up.baseUrl())));
+        AirlockConfig c = RunningAirlock.config(tmp.resolve("data"), "maven", URI.create(up.baseUrl()));
         return RunningAirlock.start(c);
     }
 

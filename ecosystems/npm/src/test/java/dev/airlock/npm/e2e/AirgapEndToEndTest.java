@@ -7,18 +7,14 @@ import dev.airlock.config.CacheConfig;
 import dev.airlock.config.ConfigLoader;
 import dev.airlock.config.UpstreamConfig;
 import dev.airlock.core.airgap.ExportKey;
-import dev.airlock.core.cli.Main;
 import dev.airlock.core.testing.ClientProcess;
 import dev.airlock.core.testing.RunningAirlock;
 import dev.airlock.npm.fixture.FixtureNpmRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,10 +47,7 @@ class AirgapEndToEndTest {
     Path tmp;
 
     private static String[] airlock(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new String[]{Integer.toString(code), out.toString(), err.toString()};
+        return dev.airlock.core.testing.Cli.run(args);
     }
 
     private ClientProcess.Result npm(RunningAirlock airlock, Path dir, String home, String... args) throws Exception {

@@ -3,9 +3,6 @@ package dev.airlock.npm.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.config.AirlockConfig;
-import dev.airlock.config.CacheConfig;
-import dev.airlock.config.ConfigLoader;
-import dev.airlock.config.UpstreamConfig;
 import dev.airlock.core.testing.ClientProcess;
 import dev.airlock.core.testing.NettyLeaks;
 import dev.airlock.core.testing.RunningAirlock;
@@ -18,7 +15,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,9 +122,7 @@ class ConsoleBrowserTest {
     }
 
     private RunningAirlock airlock(FixtureNpmRegistry registry) throws Exception {
-        AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("data"))
-                .withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024))
-                .withUpstream("npm", UpstreamConfig.empty().withUrl(URI.create(registry.baseUrl())));
+        AirlockConfig c = RunningAirlock.config(tmp.resolve("data"), "npm", URI.create(registry.baseUrl()));
         return RunningAirlock.start(c, Clock.systemUTC());
     }
 

@@ -2,11 +2,8 @@ package dev.airlock.npm.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.airlock.config.CacheConfig;
 import dev.airlock.config.ConfigLoader;
-import dev.airlock.config.UpstreamConfig;
 import dev.airlock.config.AirlockConfig;
-import dev.airlock.core.cli.Main;
 import dev.airlock.core.testing.ClientProcess;
 import dev.airlock.core.testing.MutableClock;
 import dev.airlock.core.testing.NettyLeaks;
@@ -15,10 +12,7 @@ import dev.airlock.npm.fixture.FixtureNpmRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,9 +46,7 @@ class NpmPolicyEndToEndTest {
     Path tmp;
 
     private RunningAirlock airlock(FixtureNpmRegistry registry, Clock clock) throws Exception {
-        AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("data"))
-                .withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024))
-                .withUpstream("npm", UpstreamConfig.empty().withUrl(URI.create(registry.baseUrl())));
+        AirlockConfig c = RunningAirlock.config(tmp.resolve("data"), "npm", URI.create(registry.baseUrl()));
         return RunningAirlock.start(c, clock);
     }
 
@@ -77,12 +69,9 @@ class NpmPolicyEndToEndTest {
 
     /** Runs {@code airlock quarantine ...} in-process, as an operator would beside the server. */
     private String[] quarantine(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         List<String> all = new ArrayList<>(List.of("quarantine"));
         all.addAll(List.of(args));
-        int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all.toArray(String[]::new));
-        return new String[]{Integer.toString(code), out.toString(), err.toString()};
+        return dev.airlock.core.testing.Cli.run(all.toArray(String[]::new));
     }
 
     private JsonNode held() throws Exception {
@@ -557,9 +546,7 @@ class NpmPolicyEndToEndTest {
                     "other bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8), recent));
             dev.airlock.config.IdentityPin pin = new dev.airlock.config.IdentityPin("npm:pinned-*", "https://github.com/acme/pinned",
                     ".github/workflows/release.yml", java.util.regex.Pattern.compile("refs/tags/v.*"));
-            AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("data"))
-                    .withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024))
-                    .withUpstream("npm", UpstreamConfig.empty().withUrl(URI.create(registry.baseUrl())));
+            AirlockConfig c = RunningAirlock.config(tmp.resolve("data"), "npm", URI.create(registry.baseUrl()));
             c = c.withPolicy(c.policy().withSigners(true, List.of(pin), List.of(), root));
             try (RunningAirlock airlock = RunningAirlock.start(c, Clock.systemUTC())) {
                 ClientProcess.Result latest = install("a", airlock, "prov", "pinned-tool");

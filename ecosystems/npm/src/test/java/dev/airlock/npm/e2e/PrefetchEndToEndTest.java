@@ -3,12 +3,8 @@ package dev.airlock.npm.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.config.AirlockConfig;
-import dev.airlock.config.CacheConfig;
-import dev.airlock.config.ConfigLoader;
 import dev.airlock.config.PolicyConfig;
 import dev.airlock.config.PolicyMode;
-import dev.airlock.config.UpstreamConfig;
-import dev.airlock.core.cli.Main;
 import dev.airlock.core.testing.ClientProcess;
 import dev.airlock.core.testing.NettyLeaks;
 import dev.airlock.core.testing.RunningAirlock;
@@ -16,14 +12,10 @@ import dev.airlock.npm.fixture.FixtureNpmRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -49,9 +41,7 @@ class PrefetchEndToEndTest {
     Path tmp;
 
     private static AirlockConfig config(Path data, FixtureNpmRegistry registry, PolicyMode mode) {
-        AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(data)
-                .withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024))
-                .withUpstream("npm", UpstreamConfig.empty().withUrl(URI.create(registry.baseUrl())));
+        AirlockConfig c = RunningAirlock.config(data, "npm", URI.create(registry.baseUrl()));
         PolicyConfig p = c.policy();
         return c.withPolicy(new PolicyConfig(mode, p.minimumReleaseAge(), p.installHooks(), p.publisherChange(),
                 p.provenanceRegression(), p.internalNamespaces(), p.allow(), p.deny(), p.holdUnknownAge(), p.typosquats(),
@@ -60,10 +50,7 @@ class PrefetchEndToEndTest {
     }
 
     private static String[] airlock(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new String[]{Integer.toString(code), out.toString(), err.toString()};
+        return dev.airlock.core.testing.Cli.run(args);
     }
 
     @Test

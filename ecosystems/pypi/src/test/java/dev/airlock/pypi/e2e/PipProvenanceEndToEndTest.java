@@ -2,9 +2,6 @@ package dev.airlock.pypi.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.config.AirlockConfig;
-import dev.airlock.config.CacheConfig;
-import dev.airlock.config.ConfigLoader;
-import dev.airlock.config.UpstreamConfig;
 import dev.airlock.core.cli.Main;
 import dev.airlock.core.testing.ClientProcess;
 import dev.airlock.core.testing.NettyLeaks;
@@ -24,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -102,9 +98,7 @@ class PipProvenanceEndToEndTest {
                 .project("vouched", p -> p
                         .release("1.0", r -> r.wheel().provenance((file, sha) -> provenance(sigstore, acme, file, "0f".repeat(32)))))
                 .start()) {
-            AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("data"))
-                    .withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024))
-                    .withUpstream("pypi", UpstreamConfig.empty().withUrl(URI.create(fixture.simpleUrl())));
+            AirlockConfig c = RunningAirlock.config(tmp.resolve("data"), "pypi", URI.create(fixture.simpleUrl()));
             c = c.withPolicy(c.policy().withSigners(true, List.of(), List.of(), root));
             try (RunningAirlock airlock = RunningAirlock.start(c)) {
                 String index = airlock.uri("/pypi/simple/").toString();

@@ -2,9 +2,6 @@ package dev.airlock.pypi.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.config.AirlockConfig;
-import dev.airlock.config.CacheConfig;
-import dev.airlock.config.ConfigLoader;
-import dev.airlock.config.UpstreamConfig;
 import dev.airlock.core.testing.ClientProcess;
 import dev.airlock.core.testing.NettyLeaks;
 import dev.airlock.core.testing.RunningAirlock;
@@ -18,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -74,9 +70,7 @@ class PipTokenEndToEndTest {
     }
 
     private RunningAirlock airlock(FixturePypiIndex fixture) throws Exception {
-        AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("data"))
-                .withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024))
-                .withUpstream("pypi", UpstreamConfig.empty().withUrl(URI.create(fixture.simpleUrl())))
+        AirlockConfig c = RunningAirlock.config(tmp.resolve("data"), "pypi", URI.create(fixture.simpleUrl()))
                 .withRequireToken(true);
         return RunningAirlock.start(c);
     }

@@ -1,11 +1,7 @@
 package dev.airlock.pypi.e2e;
 
 import dev.airlock.config.AirlockConfig;
-import dev.airlock.config.CacheConfig;
-import dev.airlock.config.ConfigLoader;
 import dev.airlock.config.PolicyConfig;
-import dev.airlock.config.UpstreamConfig;
-import dev.airlock.core.cli.Main;
 import dev.airlock.core.testing.NettyLeaks;
 import dev.airlock.core.testing.RunningAirlock;
 import dev.airlock.pypi.fixture.Dists;
@@ -13,14 +9,10 @@ import dev.airlock.pypi.fixture.FixturePypiIndex;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -43,10 +35,7 @@ class PrefetchRequirementsEndToEndTest {
     Path tmp;
 
     private static String[] airlock(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new String[]{Integer.toString(code), out.toString(), err.toString()};
+        return dev.airlock.core.testing.Cli.run(args);
     }
 
     @Test
@@ -55,9 +44,7 @@ class PrefetchRequirementsEndToEndTest {
                 .project("Fixture.A", p -> p.release("1.0", r -> r.wheel().sdist()))
                 .project("fixture-b", p -> p.release("1.0", r -> r.wheel()))
                 .start()) {
-            AirlockConfig c = ConfigLoader.defaults().withPort(0).withStoragePath(tmp.resolve("data"))
-                    .withCache(new CacheConfig(Duration.ofMinutes(5), 64L * 1024 * 1024))
-                    .withUpstream("pypi", UpstreamConfig.empty().withUrl(URI.create(fixture.simpleUrl())));
+            AirlockConfig c = RunningAirlock.config(tmp.resolve("data"), "pypi", URI.create(fixture.simpleUrl()));
             PolicyConfig p = c.policy();
             c = c.withPolicy(new PolicyConfig(p.mode(), p.minimumReleaseAge(), p.installHooks(), p.publisherChange(),
                     p.provenanceRegression(), p.internalNamespaces(), p.allow(), List.of("pypi:fixture-b@1.0"), p.holdUnknownAge(),
