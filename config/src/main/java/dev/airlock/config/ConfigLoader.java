@@ -57,7 +57,8 @@ public final class ConfigLoader {
     private static final List<String> AIRGAP_KEYS = List.of("trustedKeys");
     private static final List<String> POLICY_KEYS = List.of("mode", "minimumReleaseAge", "installHooks",
             "publisherChange", "provenanceRegression", "internalNamespaces", "allow", "deny", "holdUnknownAge", "typosquats",
-            "knownMalicious", "holdUnsigned", "registryKeys", "signerChange", "identities", "pgpKeyrings", "sigstoreTrustedRoot");
+            "knownMalicious", "holdUnsigned", "registryKeys", "signerChange", "identities", "pgpKeyrings", "sigstoreTrustedRoot",
+            "sha1SignaturesUntil", "newSigningKeyWindow");
     private static final List<String> IDENTITY_KEYS = List.of("packages", "repository", "workflow", "ref");
     private static final List<String> NOTIFICATIONS_KEYS = List.of("webhooks");
     private static final List<String> WEBHOOK_KEYS = List.of("url", "format", "events", "secret");
@@ -340,7 +341,9 @@ public final class ConfigLoader {
                 policy.field("signerChange").bool(),
                 identities(policy.field("identities")),
                 paths(policy.field("pgpKeyrings")),
-                policy.field("sigstoreTrustedRoot").isSet() ? policy.field("sigstoreTrustedRoot").path() : null);
+                policy.field("sigstoreTrustedRoot").isSet() ? policy.field("sigstoreTrustedRoot").path() : null,
+                policy.field("sha1SignaturesUntil").date(),
+                policy.field("newSigningKeyWindow").duration());
     }
 
     private static List<IdentityPin> identities(Node node) throws ConfigException {

@@ -216,6 +216,24 @@ final class Node {
         }
     }
 
+    private static final String DATE_ALLOWED = "a date such as 2023-02-01 (midnight UTC) or an instant such as 2023-02-01T00:00:00Z";
+
+    /** A point in time: a calendar date (its midnight in UTC) or an ISO-8601 instant. */
+    java.time.Instant date() throws ConfigException {
+        requireSet();
+        // YAML reads an unquoted 2023-02-01 as a string through Jackson's YAML module, never as a number.
+        String text = json.isTextual() ? json.textValue().strip() : null;
+        if (text == null) {
+            throw error("not a date", DATE_ALLOWED);
+        }
+        try {
+            return text.length() == 10 ? java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+                    : java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw error("not a date", DATE_ALLOWED);
+        }
+    }
+
     /** A size in bytes, 0 or more. */
     long size() throws ConfigException {
         requireSet();

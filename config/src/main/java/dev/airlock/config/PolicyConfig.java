@@ -31,12 +31,35 @@ import java.util.Objects;
  * @param pgpKeyrings          OpenPGP public keyrings the operator trusts for detached {@code .asc}
  *                             signatures (Maven); keys not in them are trusted on first use per group
  * @param sigstoreTrustedRoot  a Sigstore {@code trusted_root.json} replacing the shipped one, or null
+ * @param sha1SignaturesUntil  a verified OpenPGP signature over SHA-1 (or RIPEMD-160) is accepted, with a
+ *                             note, for a release published before this instant and held after it: forging
+ *                             one means finding a second preimage, which nobody can (docs/TRUST.md)
+ * @param newSigningKeyWindow  a release signed by an OpenPGP key new to its signer scope (a Maven groupId) is
+ *                             held only when it was published within this window; older ones get a note
  */
 public record PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallHooks installHooks,
         boolean publisherChange, boolean provenanceRegression, List<String> internalNamespaces,
         List<String> allow, List<String> deny, boolean holdUnknownAge, boolean typosquats, List<java.nio.file.Path> knownMalicious,
         boolean holdUnsigned, List<java.nio.file.Path> registryKeys, boolean signerChange, List<IdentityPin> identities,
-        List<java.nio.file.Path> pgpKeyrings, java.nio.file.Path sigstoreTrustedRoot) {
+        List<java.nio.file.Path> pgpKeyrings, java.nio.file.Path sigstoreTrustedRoot, java.time.Instant sha1SignaturesUntil,
+        Duration newSigningKeyWindow) {
+
+    /** Sequoia's cut-off for SHA-1 where only a second preimage would forge a signature (docs/TRUST.md). */
+    public static final java.time.Instant SHA1_SECOND_PREIMAGE_CUTOFF = java.time.Instant.parse("2023-02-01T00:00:00Z");
+    /** The default {@code newSigningKeyWindow}: as long as a young release's added dependencies are looked at. */
+    public static final Duration NEW_SIGNING_KEY_WINDOW = Duration.ofDays(30);
+
+    /** The rules with the default signature-time settings. */
+    public PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallHooks installHooks,
+                        boolean publisherChange, boolean provenanceRegression, List<String> internalNamespaces,
+                        List<String> allow, List<String> deny, boolean holdUnknownAge, boolean typosquats,
+                        List<java.nio.file.Path> knownMalicious, boolean holdUnsigned, List<java.nio.file.Path> registryKeys,
+                        boolean signerChange, List<IdentityPin> identities, List<java.nio.file.Path> pgpKeyrings,
+                        java.nio.file.Path sigstoreTrustedRoot) {
+        this(mode, minimumReleaseAge, installHooks, publisherChange, provenanceRegression, internalNamespaces, allow, deny,
+                holdUnknownAge, typosquats, knownMalicious, holdUnsigned, registryKeys, signerChange, identities, pgpKeyrings,
+                sigstoreTrustedRoot, SHA1_SECOND_PREIMAGE_CUTOFF, NEW_SIGNING_KEY_WINDOW);
+    }
 
     /** The rules without the signer settings (changes held, no pins, no keyrings, the shipped Sigstore root). */
     public PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallHooks installHooks, boolean publisherChange,
@@ -70,6 +93,8 @@ public record PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallH
         Objects.requireNonNull(mode, "mode");
         Checks.nonNegative("minimumReleaseAge", minimumReleaseAge);
         Objects.requireNonNull(installHooks, "installHooks");
+        Objects.requireNonNull(sha1SignaturesUntil, "sha1SignaturesUntil");
+        Checks.nonNegative("newSigningKeyWindow", newSigningKeyWindow);
         internalNamespaces = List.copyOf(internalNamespaces);
         allow = List.copyOf(allow);
         deny = List.copyOf(deny);
@@ -80,6 +105,6 @@ public record PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallH
                                     java.nio.file.Path sigstoreTrustedRoot) {
         return new PolicyConfig(mode, minimumReleaseAge, installHooks, publisherChange, provenanceRegression, internalNamespaces, allow,
                 deny, holdUnknownAge, typosquats, knownMalicious, holdUnsigned, registryKeys, signerChange, identities, pgpKeyrings,
-                sigstoreTrustedRoot);
+                sigstoreTrustedRoot, sha1SignaturesUntil, newSigningKeyWindow);
     }
 }

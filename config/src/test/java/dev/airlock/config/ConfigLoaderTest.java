@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -306,7 +307,7 @@ class ConfigLoaderTest {
             upstreams: { npm: { auth: { user: x } } }         | upstreams.npm.auth.user        | token, username, password
             cache: { metadataMaxBytes: 1 }                    | cache.metadataMaxBytes         | metadataTtl, metadataMaxSize
             airgap: { keys: [] }                              | airgap.keys                    | trustedKeys
-            policy: { minimumAge: 1d }                        | policy.minimumAge              | mode, minimumReleaseAge, installHooks, publisherChange, provenanceRegression, internalNamespaces, allow, deny, holdUnknownAge, typosquats, knownMalicious, holdUnsigned, registryKeys, signerChange, identities, pgpKeyrings, sigstoreTrustedRoot
+            policy: { minimumAge: 1d }                        | policy.minimumAge              | mode, minimumReleaseAge, installHooks, publisherChange, provenanceRegression, internalNamespaces, allow, deny, holdUnknownAge, typosquats, knownMalicious, holdUnsigned, registryKeys, signerChange, identities, pgpKeyrings, sigstoreTrustedRoot, sha1SignaturesUntil, newSigningKeyWindow
             """)
     void unknownNestedKeyListsTheAllowedKeys(String yaml, String path, String allowed) {
         // Rule: an unknown key at any depth is refused with the keys allowed at that place.
@@ -366,6 +367,23 @@ class ConfigLoaderTest {
         ConfigException e = error("- server\n- policy\n");
         assertError(e, "", "[\"server\",\"policy\"]", "airlock.yaml: not a map: got '[\"server\",\"policy\"]'; "
                 + "allowed: a map with keys server, storage, offline, upstreams, cache, airgap, policy, notifications");
+    }
+
+    @Test
+    void signatureTimesHaveDocumentedDefaultsAndNamedErrors() throws Exception {
+        // Rule: the SHA-1 cut-off is a date (or instant) and the new-key window a duration; a bad value names its key.
+        PolicyConfig defaults = ConfigLoader.defaults().policy();
+        assertEquals(Instant.parse("2023-02-01T00:00:00Z"), defaults.sha1SignaturesUntil());
+        assertEquals(Duration.ofDays(30), defaults.newSigningKeyWindow());
+        PolicyConfig set = parse("policy: { sha1SignaturesUntil: 2020-01-01, newSigningKeyWindow: 7d }").policy();
+        assertEquals(Instant.parse("2020-01-01T00:00:00Z"), set.sha1SignaturesUntil());
+        assertEquals(Duration.ofDays(7), set.newSigningKeyWindow());
+        assertEquals(Instant.parse("2021-05-06T07:08:09Z"),
+                parse("policy: { sha1SignaturesUntil: \"2021-05-06T07:08:09Z\" }").policy().sha1SignaturesUntil());
+        ConfigException e = error("policy: { sha1SignaturesUntil: soon }");
+        assertEquals("policy.sha1SignaturesUntil", e.path());
+        assertTrue(e.getMessage().contains("not a date"), e.getMessage());
+        assertEquals("policy.newSigningKeyWindow", error("policy: { newSigningKeyWindow: 30 }").path());
     }
 
     @Test

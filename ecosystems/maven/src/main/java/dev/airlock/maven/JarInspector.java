@@ -55,7 +55,7 @@ final class JarInspector {
     private static ContentFacts pom(Path file) throws IOException {
         byte[] bytes = java.nio.file.Files.readAllBytes(file);
         try {
-            org.w3c.dom.Document pom = MavenUpstreamDiscovery.parse(bytes);
+            org.w3c.dom.Document pom = PomXml.parse(bytes);
             org.w3c.dom.NodeList packaging = pom.getDocumentElement().getElementsByTagName("packaging");
             for (int i = 0; i < packaging.getLength(); i++) {
                 if (packaging.item(i).getParentNode() == pom.getDocumentElement()

@@ -83,7 +83,18 @@ public final class MavenEcosystem implements Ecosystem {
         }
     }
 
-    /** OpenPGP keys are trusted on first use per groupId: one project's releases are signed by one key. */
+    /**
+     * A release's POM is deployed once, with the release: a repository's {@code Last-Modified} on it
+     * is the release's publish time (maven-metadata.xml's {@code lastUpdated} changes with every
+     * deploy of the artifact, so it dates only the newest version, and only as an upper bound).
+     */
+    @Override
+    public boolean datesRelease(String path) {
+        return MavenPath.parse(path) instanceof MavenPath.File f && f.extension().equals("pom") && f.classifier() == null
+                && !MavenPath.isSnapshot(f.version());
+    }
+
+    /** OpenPGP keys are learnt on first use per groupId: a project's releases are signed by its release managers' keys. */
     @Override
     public String signerScope(String packageName) {
         int colon = packageName.indexOf(':');

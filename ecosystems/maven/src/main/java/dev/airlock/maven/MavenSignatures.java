@@ -53,9 +53,13 @@ final class MavenSignatures {
                 }
                 if (r instanceof PgpSignature.Verified v) {
                     signer.put(ContentFacts.PGP_KEY, v.primaryFingerprint());
+                    signer.put(ContentFacts.PGP_HASH, v.hashAlgorithm());
+                    signer.put(ContentFacts.PGP_SIGNED_AT, v.createdAt().toString());
                 } else if (r instanceof PgpSignature.UnknownKey u) {
-                    // Not verifiable here: the key id is what trust on first use compares.
+                    // Not verifiable here: the key id is what trust on first use compares, and
+                    // the hash it names proves nothing either way, so it is not recorded.
                     signer.put(ContentFacts.PGP_KEY, "key id " + u.keyId() + " (not in policy.pgpKeyrings)");
+                    signer.put(ContentFacts.PGP_SIGNED_AT, u.createdAt().toString());
                 } else if (r instanceof PgpSignature.Bad b) {
                     failures.add(filename + ": " + b.summary());
                 } else {

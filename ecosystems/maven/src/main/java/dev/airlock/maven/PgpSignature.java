@@ -60,13 +60,13 @@ public final class PgpSignature {
     private static final int MAX_SIGNATURES = 1;
 
     /**
-     * The hashes a signature may use. MD5 and SHA-1 are refused: collisions are practical for both
-     * (SHA-1 chosen-prefix collisions since 2020), so a signature over one file can be made to
-     * cover another chosen by whoever prepared the pair. RIPEMD-160 and the older oddities are
-     * deprecated by RFC 9580 and have no place in new releases.
+     * Hashes a signature is verified over. Which of them are acceptable, and at what date, is the
+     * policy's to say (SHA-1 collisions can be computed, second preimages cannot: see
+     * {@code policy.sha1SignaturesUntil}); {@link Verified#hashAlgorithm()} names the one used.
      */
-    private static final Set<Integer> ACCEPTED_HASHES = Set.of(HashAlgorithmTags.SHA224, HashAlgorithmTags.SHA256,
-            HashAlgorithmTags.SHA384, HashAlgorithmTags.SHA512, HashAlgorithmTags.SHA3_256, HashAlgorithmTags.SHA3_512);
+    private static final Set<Integer> KNOWN_HASHES = Set.of(HashAlgorithmTags.MD5, HashAlgorithmTags.SHA1, HashAlgorithmTags.RIPEMD160,
+            HashAlgorithmTags.SHA224, HashAlgorithmTags.SHA256, HashAlgorithmTags.SHA384, HashAlgorithmTags.SHA512,
+            HashAlgorithmTags.SHA3_256, HashAlgorithmTags.SHA3_512);
 
     /**
      * Critical subpackets this verifier understands. RFC 4880 §5.2.3.1: a signature with a critical
@@ -94,8 +94,10 @@ public final class PgpSignature {
      * @param primaryFingerprint the fingerprint of that key's primary key, upper-case hex
      * @param userIds            the primary key's self-certified user IDs
      * @param createdAt          when the signature says it was made (the signer's claim)
+     * @param hashAlgorithm      the hash it was made over, as in "SHA-512"
      */
-    public record Verified(String keyId, String primaryFingerprint, List<String> userIds, Instant createdAt) implements Result {
+    public record Verified(String keyId, String primaryFingerprint, List<String> userIds, Instant createdAt, String hashAlgorithm)
+            implements Result {
         public Verified {
             userIds = List.copyOf(userIds);
         }
@@ -108,9 +110,9 @@ public final class PgpSignature {
     }
 
     /**
-     * The signature must not be accepted: it does not verify, its key is known but not trusted or
-     * was not valid when it signed, or it uses a refused hash. Whether the key is known or not, a
-     * bad signature is never a reason to fall back to trust-on-first-use.
+     * The signature must not be accepted: it does not verify, or its key is known but not trusted
+     * or was not valid when it signed. A bad signature is never a reason to fall back to
+     * trust-on-first-use.
      */
     public record Bad(String keyId, String reason) implements Result {
         @Override
@@ -125,8 +127,9 @@ public final class PgpSignature {
      *
      * @param fingerprint the issuer fingerprint the signature names, upper-case hex; null when it names
      *                    only a key id (signatures made by Bouncy Castle, older GnuPG)
+     * @param createdAt   when the signature says it was made (unchecked: nothing vouches for it)
      */
-    public record UnknownKey(String keyId, String fingerprint) implements Result {
+    public record UnknownKey(String keyId, String fingerprint, Instant createdAt) implements Result {
         @Override
         public String summary() {
             return "the .asc signature is by key " + keyId + (fingerprint == null ? "" : " (fingerprint " + fingerprint + ")")
@@ -356,15 +359,14 @@ public final class PgpSignature {
         public Result verify(PgpKeyring keyring, InputStream artifact, Clock clock) throws IOException {
             String id = keyId();
             String by = "the .asc signature by key " + id;
-            if (!ACCEPTED_HASHES.contains(hashAlgorithm)) {
-                return new Bad(id, by + " uses " + hashName(hashAlgorithm) + ", which is refused: "
-                        + (hashAlgorithm == HashAlgorithmTags.SHA1 || hashAlgorithm == HashAlgorithmTags.MD5
-                        ? "collisions in it can be computed, so the signature could cover a different file than the one published"
-                        : "only SHA-2 and SHA-3 signatures are accepted"));
-            }
             Optional<PgpKeyring.Entry> found = keyring.entry(keyId);
+            // A signature by a key nobody can check proves nothing, whatever hash it names: the
+            // hash matters only once a trusted key has verified it.
             if (found.isEmpty()) {
-                return new UnknownKey(id, issuerFingerprint);
+                return new UnknownKey(id, issuerFingerprint, createdAt);
+            }
+            if (!KNOWN_HASHES.contains(hashAlgorithm)) {
+                return new Bad(id, by + " uses " + hashName(hashAlgorithm) + ", which Airlock cannot check");
             }
             PgpKeyring.Key key = found.get().key();
             if (issuerFingerprint != null && !issuerFingerprint.equals(key.fingerprint())) {
@@ -407,7 +409,7 @@ public final class PgpSignature {
             if (expiresAt.isPresent() && clock.instant().isAfter(expiresAt.get())) {
                 return new Bad(id, by + " expired on " + expiresAt.get() + ", as the signer chose when making it");
             }
-            return new Verified(id, key.primaryFingerprint(), key.userIds(), createdAt);
+            return new Verified(id, key.primaryFingerprint(), key.userIds(), createdAt, hashName(hashAlgorithm));
         }
 
         @Override

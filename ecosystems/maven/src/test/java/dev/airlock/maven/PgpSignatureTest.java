@@ -232,15 +232,22 @@ class PgpSignatureTest {
     }
 
     @Test
-    void sha1AndMd5SignaturesAreBadEvenWhenTheyVerify() throws IOException {
-                PgpSignature.Bad sha1 = assertInstanceOf(PgpSignature.Bad.class,
+    void sha1AndMd5SignaturesVerifyAndNameTheirHashForThePolicyToJudge() throws IOException {
+        // The hash is a policy question (policy.sha1SignaturesUntil): here a genuine signature verifies and says what it used.
+        PgpSignature.Verified sha1 = assertInstanceOf(PgpSignature.Verified.class,
                 verify(RSA.sign(ARTIFACT, true, HashAlgorithmTags.SHA1, SIGNED), RSA.keyring(), ARTIFACT));
-        assertTrue(sha1.reason().contains("uses SHA-1, which is refused"), sha1.reason());
+        assertEquals("SHA-1", sha1.hashAlgorithm());
         PgpSignature.Detached md5 = (PgpSignature.Detached) PgpSignature.parse(RSA.sign(ARTIFACT, true, HashAlgorithmTags.MD5, SIGNED));
         assertEquals("MD5", md5.hashAlgorithm());
-        assertInstanceOf(PgpSignature.Bad.class, md5.verify(RSA.keyring(), new ByteArrayInputStream(ARTIFACT), clock()));
-        // Weak hashes are refused before the key is looked up: no trust-on-first-use for them either.
-        assertInstanceOf(PgpSignature.Bad.class, md5.verify(PgpKeyring.EMPTY, new ByteArrayInputStream(ARTIFACT), clock()));
+        assertEquals("MD5", assertInstanceOf(PgpSignature.Verified.class,
+                md5.verify(RSA.keyring(), new ByteArrayInputStream(ARTIFACT), clock())).hashAlgorithm());
+        // Still a signature over exactly these bytes: a SHA-1 signature over other bytes is bad.
+        byte[] other = "other bytes".getBytes(StandardCharsets.UTF_8);
+        assertInstanceOf(PgpSignature.Bad.class, verify(RSA.sign(ARTIFACT, true, HashAlgorithmTags.SHA1, SIGNED), RSA.keyring(), other));
+        // By a key nobody can check, the hash proves nothing either way: an unknown key, dated as the signature says.
+        PgpSignature.UnknownKey unknown = assertInstanceOf(PgpSignature.UnknownKey.class,
+                md5.verify(PgpKeyring.EMPTY, new ByteArrayInputStream(ARTIFACT), clock()));
+        assertEquals(md5.createdAt(), unknown.createdAt());
     }
 
     @Test

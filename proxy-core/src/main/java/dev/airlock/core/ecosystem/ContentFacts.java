@@ -28,9 +28,14 @@ public record ContentFacts(Map<String, String> installHooks, Map<String, String>
 
     /** OpenPGP: the signing key's primary fingerprint, or "key id X" when the key is not in the operator's keyrings. */
     public static final String PGP_KEY = "pgp-key";
+    /** OpenPGP: the hash a verified signature was made over ("SHA-512", "SHA-1"); absent for keys Airlock cannot check. */
+    public static final String PGP_HASH = "pgp-hash";
+    /** OpenPGP: when the signature says it was made (ISO-8601): the signer's claim, used only where no publish time is known. */
+    public static final String PGP_SIGNED_AT = "pgp-signed-at";
     /**
-     * Set by the core when the OpenPGP key differs from the first key seen in the package's signer
-     * scope (a Maven groupId): that first key, and the scope.
+     * Set by the core when the OpenPGP key is new to the package's signer scope (a Maven groupId)
+     * while the scope had keys already: those keys, and the scope. (Readings stored before keys
+     * were learnt as a set name the scope's first key here; they mean the same.)
      */
     public static final String PGP_KEY_FIRST = "pgp-key-first-in-scope";
     /** Provenance (Sigstore, PEP 740, npm SLSA): "" when the release has none; the signer's identity otherwise. */

@@ -169,9 +169,18 @@ public interface Ecosystem {
     }
 
     /**
-     * The scope a signing key is trusted in on first use: the first OpenPGP key seen in it is
-     * pinned for all its packages (Maven: the groupId). Null for no such pinning.
+     * The scope signing keys are learnt in on first use (Maven: the groupId): a key new to a scope
+     * that had keys already is a finding. Null for no such learning.
      */
+    /**
+     * Whether upstream's {@code Last-Modified} on this path-addressed file states when its release
+     * was published, for ecosystems whose metadata carries no publish times (Maven: the POM, which
+     * is deployed once with its release). The core records the earliest such time per release.
+     */
+    default boolean datesRelease(String path) {
+        return false;
+    }
+
     default String signerScope(String packageName) {
         return null;
     }

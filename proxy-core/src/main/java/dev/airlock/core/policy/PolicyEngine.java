@@ -246,7 +246,7 @@ public final class PolicyEngine {
         publisher(release, previous, findings);
         provenance(release, previous, findings);
         content(release, previous, content, previousContent, findings);
-        if (signer(ecosystem, packageName, release, previous, content, previousContent, now, findings)) {
+        if (signer(ecosystem, packageName, release, previous, content, previousContent, observedAt, packageFirstSeen, now, findings)) {
             denied = true;
         }
         Instant comesOfAge = age(release, observedAt, packageFirstSeen, now, findings);
@@ -353,7 +353,7 @@ public final class PolicyEngine {
      * @return whether the release is denied
      */
     private boolean signer(String ecosystem, String packageName, ReleaseFacts release, ReleaseFacts previous, ContentFacts content,
-                           ContentFacts previousContent, Instant now, List<Finding> findings) {
+                           ContentFacts previousContent, Instant observedAt, Instant packageFirstSeen, Instant now, List<Finding> findings) {
         boolean denied = false;
         if (content != null) {
             for (String f : content.signatureFailures()) {
@@ -363,10 +363,25 @@ public final class PolicyEngine {
         }
         Map<String, String> cur = content == null ? Map.of() : content.signer();
         Map<String, String> prev = previousContent == null ? Map.of() : previousContent.signer();
+        Instant signedAt = instant(cur.get(ContentFacts.PGP_SIGNED_AT));
+        signatureHash(release, cur, signedAt, findings);
         if (config.signerChange() && nonEmpty(cur.get(ContentFacts.PGP_KEY_FIRST))) {
-            findings.add(Finding.hold("signer", "signing key changed: signed by " + cur.get(ContentFacts.PGP_KEY) + ", but "
-                    + cur.get(ContentFacts.PGP_KEY_FIRST), Map.of("now", cur.get(ContentFacts.PGP_KEY), "first",
-                    cur.get(ContentFacts.PGP_KEY_FIRST))));
+            When when = when(release, observedAt, packageFirstSeen, signedAt);
+            Duration window = config.newSigningKeyWindow();
+            boolean young = !window.isZero() && (when == null || when.at().isAfter(now.minus(window)));
+            String what = "signed by " + cur.get(ContentFacts.PGP_KEY) + ", a key new to its group, which was signed by "
+                    + cur.get(ContentFacts.PGP_KEY_FIRST) + " before; "
+                    + (when == null ? "when it was published is unknown" : when.how() + " " + when.at())
+                    + (young ? ", within policy.newSigningKeyWindow (" + human(window) + ")"
+                    : ", longer ago than policy.newSigningKeyWindow (" + human(window) + "), so only noted");
+            Map<String, String> evidence = new java.util.TreeMap<>();
+            evidence.put("now", cur.get(ContentFacts.PGP_KEY));
+            evidence.put("known", cur.get(ContentFacts.PGP_KEY_FIRST));
+            evidence.put("newSigningKeyWindow", window.toString());
+            if (when != null) {
+                evidence.put(when.how().replace(" ", "-"), when.at().toString());
+            }
+            findings.add(young ? Finding.hold("signer", what, evidence) : Finding.note("signer", what, evidence));
         }
         if (previous != null) {
             Map<String, String> evidence = new java.util.TreeMap<>();
@@ -380,12 +395,14 @@ public final class PolicyEngine {
                         ev.put("previous", a);
                         ev.put("now", b);
                         String what = switch (key) {
-                            case ContentFacts.PGP_KEY -> "signing key changed: signed by " + b + ", " + previous.version() + " by " + a;
+                            case ContentFacts.PGP_KEY -> "signed by " + b + ", " + previous.version() + " by " + a;
                             case ContentFacts.REPOSITORY -> "built from another source repository: " + b + ", " + previous.version()
                                     + " from " + a;
                             default -> "built by another workflow: " + b + ", " + previous.version() + " by " + a;
                         };
-                        findings.add(Finding.hold("signer", what, ev));
+                        // OpenPGP keys are judged per group (a key new to it, above): projects sign
+                        // each release with its release manager's key, so a change alone is routine.
+                        findings.add(key.equals(ContentFacts.PGP_KEY) ? Finding.note("signer", what, ev) : Finding.hold("signer", what, ev));
                     }
                 }
             }
@@ -417,6 +434,80 @@ public final class PolicyEngine {
 
     private static boolean nonEmpty(String s) {
         return s != null && !s.isEmpty();
+    }
+
+    /** Hashes whose collisions can be computed but whose second preimages cannot (SHA-1 since 2020). */
+    private static final Set<String> COLLISION_WEAK = Set.of("SHA-1", "RIPEMD-160");
+    /** Hashes no signature is accepted over at any date. */
+    private static final Set<String> BROKEN = Set.of("MD5");
+
+    /**
+     * The hash of a signature a trusted key verified, judged as the OpenPGP world judges it
+     * (docs/TRUST.md): collision-weak hashes are accepted, with a note, for releases published
+     * before {@code policy.sha1SignaturesUntil}, because moving a signature to other bytes of an
+     * already published file needs a second preimage; after it they hold, since a collision
+     * prepared with the file could let it cover other bytes. MD5 always holds. Never a denial:
+     * the signature does verify, its quality is what a person judges.
+     */
+    private void signatureHash(ReleaseFacts release, Map<String, String> signer, Instant signedAt, List<Finding> findings) {
+        String hash = signer.get(ContentFacts.PGP_HASH);
+        String key = signer.get(ContentFacts.PGP_KEY);
+        if (hash == null || !nonEmpty(key) || !COLLISION_WEAK.contains(hash) && !BROKEN.contains(hash)) {
+            return;
+        }
+        Instant reference = release.publishedAt() != null ? release.publishedAt() : signedAt;
+        String basis = release.publishedAt() != null ? "published " : "signed (by its own date) ";
+        Instant cutoff = config.sha1SignaturesUntil();
+        Map<String, String> evidence = new java.util.TreeMap<>();
+        evidence.put("hash", hash);
+        evidence.put("key", key);
+        evidence.put("sha1SignaturesUntil", cutoff.toString());
+        if (reference != null) {
+            evidence.put(release.publishedAt() != null ? "publishedAt" : "signedAt", reference.toString());
+        }
+        String by = "the .asc signature by " + key + " uses " + hash;
+        if (BROKEN.contains(hash)) {
+            findings.add(Finding.hold("signature", by + ", which no signature is accepted over", evidence));
+        } else if (reference != null && reference.isBefore(cutoff)) {
+            findings.add(Finding.note("signature", by + "; accepted because the file was " + basis + reference
+                    + ", before policy.sha1SignaturesUntil (" + cutoff + "): moving it to other bytes needs a second preimage", evidence));
+        } else {
+            findings.add(Finding.hold("signature", by + " and the file was " + (reference == null ? "published at an unknown time"
+                    : basis + reference) + ", not before policy.sha1SignaturesUntil (" + cutoff + "): a collision prepared with the file "
+                    + "could make the signature cover other bytes", evidence));
+        }
+    }
+
+    /** When a release came out, and how that is known. */
+    private record When(Instant at, String how) {
+    }
+
+    /**
+     * The best statement of when a release came out: its publish time; else, for a version that
+     * appeared after Airlock first saw the package, that first sighting; else the signature's own
+     * date. Never Airlock's first sighting of a package already there: on a cold cache that would
+     * make every old release look new.
+     */
+    private static When when(ReleaseFacts release, Instant observedAt, Instant packageFirstSeen, Instant signedAt) {
+        if (release.publishedAt() != null) {
+            return new When(release.publishedAt(), "published");
+        }
+        if (observedAt != null && packageFirstSeen != null && observedAt.isAfter(packageFirstSeen)) {
+            return new When(observedAt, "first seen by Airlock");
+        }
+        return signedAt == null ? null : new When(signedAt, "signed (by its own date)");
+    }
+
+    private static Instant instant(String iso) {
+        try {
+            return iso == null || iso.isEmpty() ? null : Instant.parse(iso);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static String human(Duration d) {
+        return d.toDays() > 0 && d.toHoursPart() == 0 && d.toMinutesPart() == 0 ? d.toDays() + "d" : d.toString().substring(2).toLowerCase();
     }
 
     /** A pinned identity from {@code policy.identities}, compiled. */

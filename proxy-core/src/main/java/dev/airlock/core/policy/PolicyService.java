@@ -285,6 +285,29 @@ public final class PolicyService {
         }
     }
 
+    /**
+     * Before a hook found in a release's files holds it as new, the release it is compared with is
+     * read too (for Maven a POM of a few kilobytes): "the previous version is not known to have it"
+     * is allowed only where that version truly cannot be read. Reads one release, never a chain.
+     *
+     * @return whether it read something, so the package must be decided again
+     */
+    private boolean readPrevious(String ecosystem, PackageMetadata metadata, String version) {
+        Map<String, ContentFactsHolder> read = contentFacts(ecosystem, metadata.packageName());
+        ContentFactsHolder facts = read.get(version);
+        if (facts == null || facts.facts().installHooks().isEmpty()) {
+            return false;
+        }
+        List<dev.airlock.core.ecosystem.ReleaseFacts> history = metadata.releaseFacts();
+        for (int i = 1; i < history.size(); i++) {
+            if (history.get(i).version().equals(version)) {
+                dev.airlock.core.ecosystem.ReleaseFacts previous = PolicyEngine.previous(history, i, metadata.versionOrder());
+                return previous != null && !read.containsKey(previous.version()) && prefetch(ecosystem, metadata, previous.version());
+            }
+        }
+        return false;
+    }
+
     /** Fetches a release's files for inspection unless done before; true when it fetched now. */
     private boolean prefetch(String ecosystem, PackageMetadata metadata, String version) {
         String k = key(ecosystem, metadata.packageName()) + "\0" + version;
@@ -355,8 +378,9 @@ public final class PolicyService {
     }
 
     /**
-     * Trust on first use per signer scope: the first OpenPGP key seen in a scope (a Maven groupId)
-     * is pinned; a file signed by another key carries the pinned one, for the engine to hold.
+     * Trust on first use per signer scope, learnt as a set: one Maven groupId is signed by many
+     * release managers' keys. A file signed by a key new to a scope that had keys already carries
+     * those keys, for the engine to weigh (held while the release is young, a note after).
      */
     private dev.airlock.core.ecosystem.ContentFacts scopePinned(String ecosystem, String packageName,
                                                                 dev.airlock.core.ecosystem.ContentFacts facts) {
@@ -366,17 +390,45 @@ public final class PolicyService {
         if (scope == null) {
             return facts;
         }
-        String pinned = state.pinSigner(ecosystem, scope, "pgp", key, clock.instant());
-        if (pinned.equals(key)) {
+        List<String> known = state.learnSigner(ecosystem, scope, "pgp", key, clock.instant());
+        if (known.isEmpty() || known.contains(key)) {
             return facts;
         }
-        LOG.log(Level.WARNING, "signing key changed: " + ecosystem + " " + packageName + " signed by " + key + "; " + scope
-                + " was first signed by " + pinned);
-        metrics.event("signing_key_changed", ecosystem);
+        LOG.log(Level.INFO, "signing key new to " + scope + ": " + ecosystem + " " + packageName + " signed by " + key + "; "
+                + scope + " was signed by " + String.join(", ", known) + " before");
+        metrics.event("signing_key_new", ecosystem);
         Map<String, String> signer = new java.util.TreeMap<>(facts.signer());
-        signer.put(dev.airlock.core.ecosystem.ContentFacts.PGP_KEY_FIRST, pinned + " (first seen for " + scope + ")");
+        signer.put(dev.airlock.core.ecosystem.ContentFacts.PGP_KEY_FIRST, String.join(", ", known) + " (known for " + scope + ")");
         return new dev.airlock.core.ecosystem.ContentFacts(facts.installHooks(), facts.mismatches(), facts.anomalies(), signer,
                 facts.signatureFailures());
+    }
+
+    /**
+     * Records when a release was published, as the repository states it where its metadata does
+     * not (a Maven POM's {@code Last-Modified}); the package is decided again with it.
+     */
+    public void recordPublished(String ecosystem, String packageName, String version, Instant publishedAt) {
+        state.putReleaseTime(ecosystem, packageName, version, publishedAt);
+        packages.invalidate(key(ecosystem, packageName));
+    }
+
+    /** The metadata's release facts, with publish times the repository stated elsewhere filled in where the metadata has none. */
+    private List<dev.airlock.core.ecosystem.ReleaseFacts> dated(String ecosystem, String pkg,
+                                                                 List<dev.airlock.core.ecosystem.ReleaseFacts> releases) {
+        if (releases.stream().allMatch(r -> r.publishedAt() != null)) {
+            return releases;
+        }
+        Map<String, Instant> times = state.releaseTimes(ecosystem, pkg);
+        if (times.isEmpty()) {
+            return releases;
+        }
+        List<dev.airlock.core.ecosystem.ReleaseFacts> out = new ArrayList<>(releases.size());
+        for (dev.airlock.core.ecosystem.ReleaseFacts r : releases) {
+            Instant t = r.publishedAt() == null ? times.get(r.version()) : null;
+            out.add(t == null ? r : new dev.airlock.core.ecosystem.ReleaseFacts(r.version(), t, r.publisher(), r.maintainers(),
+                    r.installHooks(), r.dependencies(), r.signatures(), r.provenance()));
+        }
+        return out;
     }
 
     /** Non-blocking: whether this file of a release may be served, if the package is in memory. */
@@ -437,6 +489,9 @@ public final class PolicyService {
         }
         if (s == null) {
             s = governing ? decide(ecosystem, metadata, true) : load(ecosystem, packageName);
+        }
+        if (governing && access(ecosystem, packageName, version, s) instanceof Access.Blocked && readPrevious(ecosystem, metadata, version)) {
+            s = decide(ecosystem, metadata, true);
         }
         if (access(ecosystem, packageName, version, s) instanceof Access.Blocked b) {
             return Optional.of(b.block());
@@ -500,7 +555,8 @@ public final class PolicyService {
         Map<String, String> attestationFailures = attest(ecosystem, metadata, now);
         Map<String, dev.airlock.core.ecosystem.ContentFacts> content = new HashMap<>();
         contentFacts(ecosystem, pkg).forEach((v, h) -> content.put(v, h.facts()));
-        List<Evaluation> evaluations = engine.evaluate(ecosystem, pkg, metadata.releaseFacts(), state.observedReleases(ecosystem, pkg),
+        List<Evaluation> evaluations = engine.evaluate(ecosystem, pkg, dated(ecosystem, pkg, metadata.releaseFacts()),
+                state.observedReleases(ecosystem, pkg),
                 content, dep -> lookAtDependencies && !dep.equals(pkg) ? dependencyHeld(ecosystem, dep) : null, metadata.versionOrder(), now);
         evaluations = pinned(ecosystem, metadata, evaluations);
         evaluations = attested(evaluations, attestationFailures);

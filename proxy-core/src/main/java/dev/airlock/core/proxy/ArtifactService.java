@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -469,6 +470,7 @@ public final class ArtifactService {
             ArtifactRecord fresh = new ArtifactRecord(eco.id(), request.packageName(), request.path(),
                     request.version(), pending.sha256Hex(), pending.size(), request.contentType(), upstreamDigest, clock.instant(),
                     null, kept);
+            recordPublished(eco, request, resp.header("last-modified"));
             // Read before it is indexed: no request finds the file until the policy knows what is in it.
             inspect(eco, null, fresh, blobs.pathOf(fresh.sha256()), url);
             ArtifactRecord r = keep(fresh);
@@ -578,6 +580,25 @@ public final class ArtifactService {
                     signed.signer(), signed.signatureFailures());
         }
         metadata.policy().recordContent(eco.id(), r.packageName(), r.version(), r.filename(), r.sha256(), found);
+    }
+
+    /**
+     * Records when the release was published where upstream states it on this file (a Maven POM's
+     * {@code Last-Modified}). A time in the future, or one that does not parse, states nothing.
+     */
+    private void recordPublished(EcosystemRuntime eco, FileRequest request, String lastModified) {
+        if (lastModified == null || request.version() == null || !eco.ecosystem().datesRelease(request.path())) {
+            return;
+        }
+        try {
+            Instant at = java.time.ZonedDateTime.parse(lastModified.strip(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant();
+            if (!at.isAfter(clock.instant())) {
+                metadata.policy().recordPublished(eco.id(), request.packageName(), request.version(), at);
+            }
+        } catch (java.time.format.DateTimeParseException e) {
+            LOG.log(Level.DEBUG, "unreadable Last-Modified on " + request.path() + ": " + lastModified);
+        }
     }
 
     /** Signatures at most this large are read; a real one is a few kilobytes. */

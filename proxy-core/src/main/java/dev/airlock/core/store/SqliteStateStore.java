@@ -36,7 +36,8 @@ public final class SqliteStateStore implements StateStore {
 
     private static final String MIGRATIONS = "migrations/";
     /** Known migrations, in order. A new schema change adds a file and a line here. */
-    private static final String[] MIGRATION_FILES = {"V1__initial.sql", "V2__file_facts.sql", "V3__file_digests.sql", "V4__metadata_source.sql", "V5__policy.sql", "V6__content_facts.sql", "V7__registry_keys.sql", "V8__signer_pins.sql", "V9__admin.sql"};
+    private static final String[] MIGRATION_FILES = {"V1__initial.sql", "V2__file_facts.sql", "V3__file_digests.sql", "V4__metadata_source.sql", "V5__policy.sql", "V6__content_facts.sql", "V7__registry_keys.sql", "V8__signer_pins.sql", "V9__admin.sql", "V10__signer_keys.sql",
+            "V11__release_times.sql"};
 
     private final Connection conn;
     private final ReentrantLock lock = new ReentrantLock();
@@ -665,25 +666,65 @@ public final class SqliteStateStore implements StateStore {
     }
 
     @Override
-    public String pinSigner(String ecosystem, String scope, String kind, String signer, Instant now) {
+    public List<String> learnSigner(String ecosystem, String scope, String kind, String signer, Instant now) {
         return locked(() -> {
+            List<String> known = new ArrayList<>();
             try (PreparedStatement ps = conn.prepareStatement(
-                    "INSERT OR IGNORE INTO signer_pins (ecosystem, scope, kind, signer, first_seen) VALUES (?,?,?,?,?)")) {
-                ps.setString(1, ecosystem);
-                ps.setString(2, scope);
-                ps.setString(3, kind);
-                ps.setString(4, signer);
-                ps.setLong(5, now.toEpochMilli());
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = conn.prepareStatement("SELECT signer FROM signer_pins WHERE ecosystem=? AND scope=? AND kind=?")) {
+                    "SELECT signer FROM signer_keys WHERE ecosystem=? AND scope=? AND kind=? ORDER BY first_seen, signer")) {
                 ps.setString(1, ecosystem);
                 ps.setString(2, scope);
                 ps.setString(3, kind);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : signer;
+                    while (rs.next()) {
+                        known.add(rs.getString(1));
+                    }
                 }
             }
+            if (!known.contains(signer)) {
+                try (PreparedStatement ps = conn.prepareStatement(
+                        "INSERT OR IGNORE INTO signer_keys (ecosystem, scope, kind, signer, first_seen) VALUES (?,?,?,?,?)")) {
+                    ps.setString(1, ecosystem);
+                    ps.setString(2, scope);
+                    ps.setString(3, kind);
+                    ps.setString(4, signer);
+                    ps.setLong(5, now.toEpochMilli());
+                    ps.executeUpdate();
+                }
+            }
+            return List.copyOf(known);
+        });
+    }
+
+    @Override
+    public void putReleaseTime(String ecosystem, String packageName, String version, Instant publishedAt) {
+        locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO release_times (ecosystem, package, version, published_at) "
+                    + "VALUES (?,?,?,?) ON CONFLICT (ecosystem, package, version) DO UPDATE SET published_at = excluded.published_at "
+                    + "WHERE excluded.published_at < release_times.published_at")) {
+                ps.setString(1, ecosystem);
+                ps.setString(2, packageName);
+                ps.setString(3, version);
+                ps.setLong(4, publishedAt.toEpochMilli());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, Instant> releaseTimes(String ecosystem, String packageName) {
+        return locked(() -> {
+            Map<String, Instant> out = new HashMap<>();
+            try (PreparedStatement ps = conn.prepareStatement("SELECT version, published_at FROM release_times WHERE ecosystem=? AND package=?")) {
+                ps.setString(1, ecosystem);
+                ps.setString(2, packageName);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
+                    }
+                }
+            }
+            return out;
         });
     }
 

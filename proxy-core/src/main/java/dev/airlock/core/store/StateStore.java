@@ -94,8 +94,19 @@ public interface StateStore extends AutoCloseable {
     /** Pins a key unless its id is pinned already; returns the key pinned under that id. */
     dev.airlock.core.ecosystem.RegistryKey pinKey(String ecosystem, dev.airlock.core.ecosystem.RegistryKey key, Instant now);
 
-    /** Pins a signer for a scope unless one is pinned already; returns the one pinned. */
-    String pinSigner(String ecosystem, String scope, String kind, String signer, Instant now);
+    /**
+     * Learns a signer for a scope (trust on first use, a set per scope).
+     *
+     * @return the signers the scope had before this call, in the order first seen: empty when this
+     *         is the scope's first, containing {@code signer} when it was known already
+     */
+    List<String> learnSigner(String ecosystem, String scope, String kind, String signer, Instant now);
+
+    /** Records when a release was published, as the repository states it; an earlier time already recorded is kept. */
+    void putReleaseTime(String ecosystem, String packageName, String version, Instant publishedAt);
+
+    /** The publish times recorded for a package's releases, by version. */
+    Map<String, Instant> releaseTimes(String ecosystem, String packageName);
 
     /** Stores a new admin token (by hash). A name in use is an error. */
     void putToken(TokenRecord token);

@@ -42,6 +42,35 @@ class SqliteStateStoreTest {
     }
 
     @Test
+    void signersAreLearntAsASetPerScopeAndSurviveTheMigrationFromFirstKeyPins() throws Exception {
+        // One groupId is signed by many release managers' keys: each is learnt once, and the answer is what was known before.
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        try (SqliteStateStore s = new SqliteStateStore(data)) {
+            assertEquals(List.of(), s.learnSigner("maven", "org.apache", "pgp", "A", t));
+            assertEquals(List.of("A"), s.learnSigner("maven", "org.apache", "pgp", "B", t.plusSeconds(1)));
+            assertEquals(List.of("A", "B"), s.learnSigner("maven", "org.apache", "pgp", "A", t.plusSeconds(2)));
+            assertEquals(List.of(), s.learnSigner("maven", "com.google", "pgp", "C", t), "scopes are apart");
+        }
+        try (SqliteStateStore s = new SqliteStateStore(data)) {
+            assertEquals(List.of("A", "B"), s.learnSigner("maven", "org.apache", "pgp", "D", t.plusSeconds(3)));
+        }
+    }
+
+    @Test
+    void aReleaseKeepsTheEarliestPublishTimeStated() {
+        // A mirror re-syncing a file can only make it look younger: the earliest Last-Modified stated is kept.
+        try (SqliteStateStore s = new SqliteStateStore(data)) {
+            Instant t = Instant.parse("2012-07-09T06:00:00Z");
+            s.putReleaseTime("maven", "org.hamcrest:hamcrest-core", "1.3", t);
+            s.putReleaseTime("maven", "org.hamcrest:hamcrest-core", "1.3", t.plusSeconds(86400));
+            assertEquals(Map.of("1.3", t), s.releaseTimes("maven", "org.hamcrest:hamcrest-core"));
+            s.putReleaseTime("maven", "org.hamcrest:hamcrest-core", "1.3", t.minusSeconds(60));
+            assertEquals(t.minusSeconds(60), s.releaseTimes("maven", "org.hamcrest:hamcrest-core").get("1.3"));
+            assertEquals(Map.of(), s.releaseTimes("maven", "org.hamcrest:hamcrest-library"));
+        }
+    }
+
+    @Test
     void firstArtifactRecordWins() {
         // Coordinates keep the digest first recorded for them; a later different one does not replace it.
         try (SqliteStateStore s = new SqliteStateStore(data)) {

@@ -37,8 +37,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The machine's real {@code mvn} resolves releases of {@code org.example:signed} through a running
  * Airlock, whose upstream serves them with {@code .asc} signatures made by test keys. Airlock
  * fetches each signature beside the file, verifies it over the bytes it committed, and decides the
- * release before anything is served: a release signed by another key than the one before (and
- * than the first key seen for the groupId) is held, one published without the {@code .asc} its
+ * release before anything is served: a young release signed by a key new to the groupId is held
+ * (the repository's {@code Last-Modified} on its POM says it was published yesterday), one
+ * published without the {@code .asc} its
  * predecessor had is held, and one whose signature by a key in {@code policy.pgpKeyrings} does not
  * verify over its jar is denied. Maven starts from an empty local repository each run, so every
  * file comes through Airlock.
@@ -88,6 +89,13 @@ class MavenSignaturePolicyEndToEndTest {
 
     private static String jar(String version) {
         return FixtureMavenRepository.path(GROUP, ARTIFACT, version, "jar");
+    }
+
+    /** Yesterday: within policy.newSigningKeyWindow. */
+    private static final java.time.Instant YESTERDAY = java.time.Instant.now().minus(java.time.Duration.ofDays(1));
+
+    private static String pom(String version) {
+        return FixtureMavenRepository.path(GROUP, ARTIFACT, version, "pom");
     }
 
     private static FixtureMavenRepository.JarSpec lib(FixtureMavenRepository.JarSpec j, String version) {
@@ -168,6 +176,8 @@ class MavenSignaturePolicyEndToEndTest {
                 .jar(GROUP, ARTIFACT, "1.0", j -> lib(j, "1.0").signWith(keyA))
                 .jar(GROUP, ARTIFACT, "1.1", j -> lib(j, "1.1").signWith(keyB))
                 .jar(GROUP, ARTIFACT, "1.2", j -> lib(j, "1.2"))
+                .lastModified(pom("1.1"), YESTERDAY)
+                .lastModified(pom("1.2"), YESTERDAY)
                 .start();
              RunningAirlock airlock = airlock(up, List.of())) {
             ClientProcess.Result first = resolve(airlock, "1.0");
@@ -175,7 +185,7 @@ class MavenSignaturePolicyEndToEndTest {
             assertTrue(resolvedJar("1.0"), first.both());
             assertEquals(1, up.gets(jar("1.0") + ".asc"), "Airlock fetched the signature beside the jar");
 
-            // 1.1 is signed by key B: not the key of 1.0, nor the first key seen for org.example.
+            // 1.1 is signed by key B, new to org.example, and was published yesterday.
             ClientProcess.Result changed = resolve(airlock, "1.1");
             assertNotEquals(0, changed.exitCode(), changed.both());
             assertFalse(resolvedJar("1.1"), "the held jar never reached the client");
@@ -183,8 +193,9 @@ class MavenSignaturePolicyEndToEndTest {
             JsonNode body = blocked(airlock, "1.1");
             assertEquals("QUARANTINED", body.path("verdict").asText(), body.toString());
             String reasons = body.path("reasons").toString();
-            assertTrue(reasons.contains("signing key changed"), reasons);
+            assertTrue(reasons.contains("a key new to its group"), reasons);
             assertTrue(reasons.contains("key id " + keyB.keyId()) && reasons.contains("key id " + keyA.keyId()), reasons);
+            assertTrue(reasons.contains("published " + YESTERDAY.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)), reasons);
 
             // 1.2 comes without any .asc, after signed releases.
             ClientProcess.Result unsigned = resolve(airlock, "1.2");
@@ -195,7 +206,7 @@ class MavenSignaturePolicyEndToEndTest {
             assertTrue(body12.path("reasons").toString().contains("published without the .asc signature"), body12.toString());
 
             JsonNode queue = quarantineList();
-            assertTrue(entry(queue, "1.1").path("reasons").toString().contains("signing key changed"), queue.toString());
+            assertTrue(entry(queue, "1.1").path("reasons").toString().contains("a key new to its group"), queue.toString());
             assertTrue(entry(queue, "1.2").path("reasons").toString().contains("published without the .asc signature 1.1 had"),
                     queue.toString());
             for (JsonNode e : queue) {
@@ -216,6 +227,7 @@ class MavenSignaturePolicyEndToEndTest {
                 .localRepository(localRepository())
                 .jar(GROUP, ARTIFACT, "1.0", j -> lib(j, "1.0").signWith(keyA))
                 .jar(GROUP, ARTIFACT, "1.1", j -> lib(j, "1.1").signWith(keyB))
+                .lastModified(pom("1.1"), YESTERDAY)
                 .start();
              RunningAirlock airlock = airlock(up, List.of())) {
             ClientProcess.Result r = resolve(airlock, "[1.0,2.0)");
@@ -223,7 +235,7 @@ class MavenSignaturePolicyEndToEndTest {
             assertTrue(resolvedJar("1.0"), r.both());
             assertFalse(resolvedJar("1.1"), r.both());
             JsonNode body = blocked(airlock, "1.1");
-            assertTrue(body.path("reasons").toString().contains("signing key changed"), body.toString());
+            assertTrue(body.path("reasons").toString().contains("a key new to its group"), body.toString());
             JsonNode queue = quarantineList();
             for (JsonNode e : queue) {
                 assertNotEquals("1.0", e.path("version").asText(), "the release signed first is not held: " + queue);
@@ -260,7 +272,7 @@ class MavenSignaturePolicyEndToEndTest {
             assertTrue(reasons.contains("signed-1.1.jar: "), reasons);
             assertFalse(reasons.contains("integrity check failed"), reasons);
             // The pinned key is the fingerprint of the trusted key: 1.0 verified, so nothing else is held for it.
-            assertFalse(reasons.contains("signing key changed"), reasons);
+            assertFalse(reasons.contains("a key new to its group"), reasons);
         }
     }
 }

@@ -112,6 +112,9 @@ class PrefetchPomEndToEndTest {
                 .jar("org.fixture", "lib-test", "1.0")
                 .jar("org.example", "signed", "1.0", j -> j.signWith(keyA))
                 .jar("org.example", "signed", "1.1", j -> j.signWith(keyB))
+                // Published yesterday, by a key new to the group: held while young.
+                .lastModified(FixtureMavenRepository.path("org.example", "signed", "1.1", "pom"),
+                        java.time.Instant.now().minus(java.time.Duration.ofDays(1)))
                 .start();
              RunningAirlock airlock = airlock(up)) {
             // Maven's plugins pass through Airlock once, from a project that needs none of the fixture's libraries.
@@ -147,10 +150,10 @@ class PrefetchPomEndToEndTest {
                     "maven org.fixture:lib-b 1.0 lib-b-1.0.jar: cached")) {
                 assertTrue(out.contains(cached), cached + " in:\n" + out);
             }
-            // The release signed by another key than 1.0's: its POM and its jar are each held, with Airlock's reason and release id.
+            // The young release signed by a key new to the group: its POM and its jar are each held, with Airlock's reason and release id.
             for (String file : List.of("signed-1.1.pom", "signed-1.1.jar")) {
                 assertTrue(out.lines().anyMatch(l -> l.startsWith("maven org.example:signed 1.1 " + file + ": held: ")
-                        && l.contains("signing key changed") && l.contains("(release ")), file + " in:\n" + out);
+                        && l.contains("a key new to its group") && l.contains("(release ")), file + " in:\n" + out);
             }
             assertTrue(out.contains("prefetch: 5 cached, 2 held, 0 failed"), out);
             // Test scope is not prefetched; the parent was asked of Airlock, which had it cached already.
@@ -166,7 +169,7 @@ class PrefetchPomEndToEndTest {
             for (JsonNode held : summary.path("held")) {
                 assertEquals("org.example:signed", held.path("package").asText(), summary.toString());
                 assertEquals("QUARANTINED", held.path("verdict").asText(), summary.toString());
-                assertTrue(held.path("reasons").toString().contains("signing key changed"), summary.toString());
+                assertTrue(held.path("reasons").toString().contains("a key new to its group"), summary.toString());
             }
             assertEquals(0, summary.path("failed").size(), summary.toString());
 
