@@ -222,9 +222,12 @@ public final class PolicyService {
      * worker). Documents that do not govern releases use what the governing one decided, if known.
      */
     public View view(String ecosystem, PackageMetadata metadata) {
-        if (!enforce) {
-            return View.ALL;
-        }
+        View v = decidedView(ecosystem, metadata);
+        // Audit mode decides exactly as enforce does (the queue shows what enforce would hold); only serving differs.
+        return enforce ? v : View.ALL;
+    }
+
+    private View decidedView(String ecosystem, PackageMetadata metadata) {
         String key = key(ecosystem, metadata.packageName());
         if (metadata.governsReleases()) {
             inspectNewest(ecosystem, metadata);
@@ -445,13 +448,29 @@ public final class PolicyService {
 
     /** Blocking: whether this file of a release may be served (the release's verdict, then the file's own age). */
     public Optional<Block> check(String ecosystem, String packageName, String version, String filename, PackageMetadata metadata) {
-        Optional<Block> release = check(ecosystem, packageName, version, metadata);
-        if (release.isPresent() || !enforce) {
-            return release;
+        Optional<Block> release = decision(ecosystem, packageName, version, metadata);
+        if (release.isEmpty()) {
+            PackageState s = packages.getIfPresent(key(ecosystem, packageName));
+            if (s != null && s.fileHeld(filename, clock.instant())) {
+                release = Optional.of(fileBlock(ecosystem, packageName, filename, s));
+            }
         }
-        PackageState s = packages.getIfPresent(key(ecosystem, packageName));
-        return s != null && s.fileHeld(filename, clock.instant()) ? Optional.of(fileBlock(ecosystem, packageName, filename, s))
-                : Optional.empty();
+        return served(release);
+    }
+
+    /**
+     * What is refused: the block in enforce mode; in audit mode nothing, with what enforce would
+     * have refused logged and counted.
+     */
+    private Optional<Block> served(Optional<Block> block) {
+        if (enforce || block.isEmpty()) {
+            return block;
+        }
+        Block b = block.get();
+        LOG.log(Level.INFO, "audit mode: serving " + b.ecosystem() + " " + b.packageName() + "@" + b.version()
+                + ", which enforce would refuse: " + b.summary());
+        metrics.event("audit_would_refuse", b.ecosystem());
+        return Optional.empty();
     }
 
     private static Block fileBlock(String ecosystem, String packageName, String filename, PackageState s) {
@@ -478,9 +497,11 @@ public final class PolicyService {
      * never decided is allowed.
      */
     public Optional<Block> check(String ecosystem, String packageName, String version, PackageMetadata metadata) {
-        if (!enforce) {
-            return Optional.empty();
-        }
+        return served(decision(ecosystem, packageName, version, metadata));
+    }
+
+    /** What enforce mode would refuse of this release, in either mode: audit decides the same way. */
+    private Optional<Block> decision(String ecosystem, String packageName, String version, PackageMetadata metadata) {
         boolean governing = metadata != null && metadata.governsReleases();
         PackageState s = packages.getIfPresent(key(ecosystem, packageName));
         if (s != null && governing && (!clock.instant().isBefore(s.recheckAt()) || !s.byVersion().containsKey(version)

@@ -169,7 +169,19 @@ class MavenDefaultPolicyEndToEndTest {
     }
 
     private RunningAirlock airlock(FixtureMavenRepository up, String data, List<Path> keyrings) throws Exception {
+        return airlock(up, data, keyrings, dev.airlock.config.PolicyMode.ENFORCE);
+    }
+
+    private RunningAirlock airlock(FixtureMavenRepository up, String data, List<Path> keyrings, dev.airlock.config.PolicyMode mode)
+            throws Exception {
         AirlockConfig c = RunningAirlock.config(tmp.resolve(data), "maven", URI.create(up.baseUrl()));
+        if (mode != c.policy().mode()) {
+            dev.airlock.config.PolicyConfig p = c.policy();
+            c = c.withPolicy(new dev.airlock.config.PolicyConfig(mode, p.minimumReleaseAge(), p.installHooks(), p.publisherChange(),
+                    p.provenanceRegression(), p.internalNamespaces(), p.allow(), p.deny(), p.holdUnknownAge(), p.typosquats(),
+                    p.knownMalicious(), p.holdUnsigned(), p.registryKeys(), p.signerChange(), p.identities(), p.pgpKeyrings(),
+                    p.sigstoreTrustedRoot(), p.sha1SignaturesUntil(), p.newSigningKeyWindow()));
+        }
         if (!keyrings.isEmpty()) {
             c = c.withPolicy(c.policy().withSigners(c.policy().signerChange(), c.policy().identities(), keyrings, null));
         }
@@ -247,6 +259,43 @@ class MavenDefaultPolicyEndToEndTest {
             }
         }
         return out;
+    }
+
+    /** Every release Airlock decided other than APPROVED with nothing to say, by "group:artifact@version", to its verdict. */
+    private static Map<String, String> verdicts(RunningAirlock airlock) throws Exception {
+        HttpResponse<String> r = airlock.admin("GET", "quarantine?status=all&limit=1000", airlock.adminToken(), null);
+        Map<String, String> out = new TreeMap<>();
+        for (JsonNode e : JSON.readTree(r.body()).path("items")) {
+            out.put(e.path("package").asText() + "@" + e.path("version").asText(), e.path("verdict").asText() + " " + e.path("reasons"));
+        }
+        return out;
+    }
+
+    @Test
+    void auditModeDecidesWhatEnforceDecidesAndOnlyServesDifferently() throws Exception {
+        // The trial a team runs before enforcing: the same build, the same verdicts in the queue; only the refusal is missing.
+        StringBuilder keys = new StringBuilder();
+        standIns.values().forEach(k -> keys.append(k.armoredPublicKey()));
+        Path keyring = Files.writeString(tmp.resolve("release-managers.asc"), keys);
+        Map<String, String> enforced;
+        try (FixtureMavenRepository up = upstream(MavenDefaultPolicyEndToEndTest::standIn)
+                .lastModified(HAMCREST_POM, Instant.parse("2024-03-01T00:00:00Z")).start();
+             RunningAirlock airlock = airlock(up, "data-enforce", List.of(keyring))) {
+            assertNotEquals(0, mvnPackage(airlock, "enforce").exitCode());
+            enforced = verdicts(airlock);
+        }
+        try (FixtureMavenRepository up = upstream(MavenDefaultPolicyEndToEndTest::standIn)
+                .lastModified(HAMCREST_POM, Instant.parse("2024-03-01T00:00:00Z")).start();
+             RunningAirlock airlock = airlock(up, "data-audit", List.of(keyring), dev.airlock.config.PolicyMode.AUDIT)) {
+            ClientProcess.Result r = mvnPackage(airlock, "audit");
+            assertEquals(0, r.exitCode(), "audit mode refuses nothing: " + r.both());
+            Map<String, String> audited = verdicts(airlock);
+            assertTrue(audited.getOrDefault("org.hamcrest:hamcrest-core@1.3", "").startsWith("QUARANTINED"), audited.toString());
+            // Enforce stopped the build at hamcrest-core; everything it decided, audit decided the same way.
+            for (Map.Entry<String, String> e : enforced.entrySet()) {
+                assertEquals(e.getValue(), audited.get(e.getKey()), e.getKey());
+            }
+        }
     }
 
     @Test
