@@ -245,7 +245,8 @@ public final class NpmEcosystem implements Ecosystem {
                 .map(dev.airlock.core.ecosystem.ReleaseFacts::publishedAt).orElse(null);
         PublishAttestation.Result r = PublishAttestation.verify(doc, listing.packageName(), version, sha512, keys, publishedAt);
         if (!r.verified()) {
-            return dev.airlock.core.ecosystem.AttestationCheck.failed(r.reason());
+            return r.refuted() ? dev.airlock.core.ecosystem.AttestationCheck.refuted(r.reason())
+                    : dev.airlock.core.ecosystem.AttestationCheck.failed(r.reason());
         }
         return Provenance.verify(doc, listing.packageName(), version, sha512, sigstore());
     }

@@ -40,12 +40,12 @@ final class Provenance {
                 String purl = purl(name, version);
                 String mismatch = s.mismatch(purl, "sha512", HexFormat.of().formatHex(sha512));
                 if (mismatch != null) {
-                    return AttestationCheck.failed("the provenance does not vouch for this tarball: " + mismatch);
+                    return AttestationCheck.refuted("the provenance does not vouch for this tarball: " + mismatch);
                 }
                 SigningIdentity id = v.identity();
                 Statement.Provenance p = s.provenance();
                 if (p != null && p.repository() != null && id.sourceRepository() != null && !p.repository().equals(id.sourceRepository())) {
-                    return AttestationCheck.failed("the provenance names " + p.repository() + " but its signing certificate was issued to "
+                    return AttestationCheck.refuted("the provenance names " + p.repository() + " but its signing certificate was issued to "
                             + id.sourceRepository());
                 }
                 signer.put(ContentFacts.PROVENANCE, id.subject() == null ? "" : id.subject());

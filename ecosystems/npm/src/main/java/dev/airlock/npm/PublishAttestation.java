@@ -25,8 +25,11 @@ final class PublishAttestation {
     static final String PREDICATE = "https://github.com/npm/attestation/tree/main/specs/publish/v0.1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What the check concluded; {@code reason} says why it failed, or what was verified. */
-    record Result(boolean verified, String reason) {
+    /**
+     * What the check concluded; {@code reason} says why it failed, or what was verified.
+     * {@code refuted}: the registry's own key says this is not the release it published.
+     */
+    record Result(boolean verified, boolean refuted, String reason) {
     }
 
     private PublishAttestation() {
@@ -57,14 +60,14 @@ final class PublishAttestation {
             String payload = envelope.path("payload").asText(null);
             String sig = envelope.path("signatures").path(0).path("sig").asText(null);
             if (keyid == null || payloadType == null || payload == null || sig == null) {
-                return new Result(false, "the publish attestation is incomplete");
+                return new Result(false, false, "the publish attestation is incomplete");
             }
             RegistryKey key = keys.get(keyid);
             if (key == null) {
-                return new Result(false, "the publish attestation is signed by " + keyid + ", a key Airlock does not know");
+                return new Result(false, false, "the publish attestation is signed by " + keyid + ", a key Airlock does not know");
             }
             if (key.expires() != null && publishedAt != null && !publishedAt.isBefore(key.expires())) {
-                return new Result(false, "the publish attestation is signed by " + keyid + ", which had expired (" + key.expires()
+                return new Result(false, false, "the publish attestation is signed by " + keyid + ", which had expired (" + key.expires()
                         + ") before the version was published (" + publishedAt + ")");
             }
             byte[] body;
@@ -74,28 +77,28 @@ final class PublishAttestation {
                 s.initVerify(KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(key.spki()))));
                 s.update(pae(payloadType, body));
                 if (!s.verify(Base64.getDecoder().decode(sig))) {
-                    return new Result(false, "the publish attestation's signature by " + keyid + " does not verify");
+                    return new Result(false, true, "the publish attestation's signature by " + keyid + " does not verify");
                 }
             } catch (GeneralSecurityException | IllegalArgumentException e) {
-                return new Result(false, "the publish attestation cannot be verified: " + e.getMessage());
+                return new Result(false, false, "the publish attestation cannot be verified: " + e.getMessage());
             }
             try {
                 JsonNode statement = JSON.readTree(body);
                 JsonNode subject = statement.path("subject").path(0);
                 String expected = "pkg:npm/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("%2F", "/") + "@" + version;
                 if (!expected.equals(subject.path("name").asText())) {
-                    return new Result(false, "the publish attestation is about " + subject.path("name").asText() + ", not " + expected);
+                    return new Result(false, true, "the publish attestation is about " + subject.path("name").asText() + ", not " + expected);
                 }
                 if (!HexFormat.of().formatHex(sha512).equals(subject.path("digest").path("sha512").asText())) {
-                    return new Result(false, "the publish attestation names other bytes than the tarball (sha512 "
+                    return new Result(false, true, "the publish attestation names other bytes than the tarball (sha512 "
                             + subject.path("digest").path("sha512").asText() + ")");
                 }
-                return new Result(true, "the registry's publish attestation verifies (" + keyid + ")");
+                return new Result(true, false, "the registry's publish attestation verifies (" + keyid + ")");
             } catch (java.io.IOException e) {
-                return new Result(false, "the publish attestation's statement is not JSON");
+                return new Result(false, false, "the publish attestation's statement is not JSON");
             }
         }
-        return new Result(false, "no publish attestation");
+        return new Result(false, false, "no publish attestation");
     }
 
     /** DSSE's pre-authentication encoding: what the signature covers. */

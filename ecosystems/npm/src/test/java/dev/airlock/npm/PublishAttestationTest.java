@@ -79,8 +79,12 @@ class PublishAttestationTest {
         assertTrue(PublishAttestation.verify(real, "@playwright/cli", "0.1.2", digest, keys).reason().contains("not pkg:npm/%40playwright/cli@0.1.2"));
         byte[] other = digest.clone();
         other[0] ^= 1;
-        assertTrue(PublishAttestation.verify(real, "@playwright/cli", "0.1.1", other, keys).reason().contains("other bytes"));
-        assertTrue(PublishAttestation.verify(real, "@playwright/cli", "0.1.1", digest, Map.of()).reason().contains("does not know"));
+        PublishAttestation.Result otherBytes = PublishAttestation.verify(real, "@playwright/cli", "0.1.1", other, keys);
+        assertTrue(otherBytes.reason().contains("other bytes"));
+        assertTrue(otherBytes.refuted(), "the registry's own key says these are not the bytes it published");
+        PublishAttestation.Result unknownKey = PublishAttestation.verify(real, "@playwright/cli", "0.1.1", digest, Map.of());
+        assertTrue(unknownKey.reason().contains("does not know"));
+        assertTrue(!unknownKey.refuted(), "a key Airlock does not know proves nothing either way");
         // A key that had expired before the version was published signs nothing for it.
         Map<String, RegistryKey> expired = new java.util.HashMap<>();
         keys.forEach((id, k) -> expired.put(id, new RegistryKey(k.keyid(), k.spki(), java.time.Instant.parse("2025-01-01T00:00:00Z"))));

@@ -665,6 +665,7 @@ public final class PolicyService {
     /** Verification results, by release: a release's attestations are fetched and checked once. */
     private final Cache<String, String> attestationResults = Caffeine.newBuilder().maximumSize(100_000).build();
 
+
     public void attestations(AttestationSource source, java.util.function.Function<String, dev.airlock.core.ecosystem.Ecosystem> byId) {
         this.attestations = source;
         this.ecosystems = byId;
@@ -709,51 +710,98 @@ public final class PolicyService {
         if (young.isEmpty()) {
             return Map.of();
         }
-        Map<String, Map<String, String>> stored = state.contentFacts(ecosystem, metadata.packageName());
         Map<String, String> failures = new HashMap<>();
+        Map<String, Map<String, String>> stored = state.contentFacts(ecosystem, metadata.packageName());
         int fetched = 0;
         List<String> all = new ArrayList<>(young);
         all.addAll(before);
         for (String version : all) {
             if (stored.getOrDefault(version, Map.of()).containsKey(attestationsFile(version))) {
-                continue; // verified before: who built it is on record
-            }
-            String path = eco.attestationsPath(metadata, version);
-            if (path == null) {
-                continue;
+                continue; // verified before: who built it (or that it vouches for other bytes) is on record
             }
             String key = key(ecosystem, metadata.packageName()) + "\0" + version;
             String failure = attestationResults.getIfPresent(key);
             if (failure == null && ++fetched > MAX_ATTESTATION_FETCHES) {
                 failure = young.contains(version) ? "its attestations are not read yet; held until they are" : null;
             } else if (failure == null) {
-                try {
-                    byte[] doc = attestations.fetch(ecosystem, path);
-                    if (doc == null) {
-                        // Not remembered: a registry that lists attestations and does not serve them may be
-                        // having a bad minute; the release is held until it does.
-                        failure = "the registry lists attestations but serves none";
-                    } else {
-                        dev.airlock.core.ecosystem.AttestationCheck check = eco.verifyAttestations(metadata, version, doc,
-                                engine.registryKeysOf(ecosystem));
-                        failure = check.failure() == null ? "" : check.failure();
-                        attestationResults.put(key, failure);
-                        if (check.failure() == null) {
-                            state.putContentFacts(ecosystem, metadata.packageName(), version, attestationsFile(version),
-                                    java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(doc)),
-                                    JSON.writeValueAsString(dev.airlock.core.ecosystem.ContentFacts.signed(check.signer(), List.of())), now);
-                        }
-                    }
-                } catch (Exception ex) {
-                    // Fail closed: a stalled, oversized or refused answer holds the release (not remembered).
-                    failure = "its attestations could not be read (" + ex.getMessage() + "); held until they can";
-                }
+                failure = verifyAttestations(eco, ecosystem, metadata, version, now);
             }
             if (failure != null && !failure.isEmpty()) {
                 failures.put(version, failure);
             }
         }
         return failures;
+    }
+
+    /**
+     * Verifies the attestations a release lists before its first byte is served, whatever its age
+     * (blocking: call on a worker, beside the download). Done once per release: the outcome is
+     * kept with its content facts, so a release whose attestations vouch for other bytes stays
+     * denied, and one that verified keeps who built it.
+     */
+    public void attestRelease(String ecosystem, PackageMetadata metadata, String version) {
+        dev.airlock.core.ecosystem.Ecosystem eco = ecosystems.apply(ecosystem);
+        if (eco == null || !metadata.governsReleases()) {
+            return;
+        }
+        boolean lists = metadata.releaseFacts().stream()
+                .anyMatch(f -> f.version().equals(version) && f.provenance() != null && !f.provenance().isEmpty());
+        if (!lists || state.contentFacts(ecosystem, metadata.packageName()).getOrDefault(version, Map.of())
+                .containsKey(attestationsFile(version))) {
+            return;
+        }
+        String key = key(ecosystem, metadata.packageName()) + "\0" + version;
+        if (attestationResults.getIfPresent(key) == null) {
+            // A refutation is stored and denies the release; attestations that cannot be checked
+            // (a key Airlock does not know, the registry not serving them now) hold young releases
+            // only, as attest() decides: an old release is not refused for what proves nothing.
+            String failure = verifyAttestations(eco, ecosystem, metadata, version, clock.instant());
+            if (!failure.isEmpty()) {
+                LOG.log(Level.DEBUG, "attestations of " + ecosystem + " " + metadata.packageName() + "@" + version + ": " + failure);
+            }
+            packages.invalidate(key(ecosystem, metadata.packageName()));
+        }
+    }
+
+    /**
+     * Fetches and verifies one release's attestations. A verification failure (a signature that
+     * does not verify, a statement about other bytes) is stored as a signature failure of the
+     * release, which denies it; one that cannot be read now is returned and not remembered.
+     *
+     * @return "" when they verify, else why not
+     */
+    private String verifyAttestations(dev.airlock.core.ecosystem.Ecosystem eco, String ecosystem, PackageMetadata metadata, String version,
+                                      Instant now) {
+        String path = eco.attestationsPath(metadata, version);
+        if (path == null) {
+            return "";
+        }
+        String key = key(ecosystem, metadata.packageName()) + "\0" + version;
+        try {
+            byte[] doc = attestations.fetch(ecosystem, path);
+            if (doc == null) {
+                // Not remembered: a registry that lists attestations and does not serve them may be
+                // having a bad minute; the release is held until it does.
+                return "the registry lists attestations but serves none";
+            }
+            dev.airlock.core.ecosystem.AttestationCheck check = eco.verifyAttestations(metadata, version, doc,
+                    engine.registryKeysOf(ecosystem));
+            String failure = check.failure() == null ? "" : check.failure();
+            attestationResults.put(key, failure);
+            if (check.failure() == null || check.refuted()) {
+                // Kept for good: who built it, or that what the registry attested is not these bytes (denied).
+                dev.airlock.core.ecosystem.ContentFacts outcome = check.failure() == null
+                        ? dev.airlock.core.ecosystem.ContentFacts.signed(check.signer(), List.of())
+                        : dev.airlock.core.ecosystem.ContentFacts.signed(Map.of(), List.of("its attestations refute it: " + failure));
+                state.putContentFacts(ecosystem, metadata.packageName(), version, attestationsFile(version),
+                        java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(doc)),
+                        JSON.writeValueAsString(outcome), now);
+            }
+            return failure;
+        } catch (Exception ex) {
+            // Fail closed: a stalled, oversized or refused answer holds the release (not remembered).
+            return "its attestations could not be read (" + ex.getMessage() + "); held until they can";
+        }
     }
 
     /**

@@ -225,6 +225,19 @@ public final class ArtifactService {
                     + " at " + eco.upstream().describe(ref.upstreamUrl()) + ", a host not configured for " + eco.id()
                     + "; Airlock does not fetch from it");
         }
+        // The attestations the registry lists for the release are verified while the file streams,
+        // whatever the release's age: their outcome decides before the first byte is served.
+        PackageMetadata listing = meta.entry().metadata();
+        String version = ref.version();
+        java.util.concurrent.FutureTask<Void> attested = new java.util.concurrent.FutureTask<>(() -> {
+            metadata.policy().attestRelease(eco.id(), listing, version);
+            return null;
+        });
+        try {
+            sidecarFetches.execute(attested);
+        } catch (java.util.concurrent.RejectedExecutionException busy) {
+            attested.run();
+        }
         try (UpstreamResponse resp = eco.upstream().get(ref.upstreamUrl(), Map.of("Accept", "*/*"))) {
             if (resp.status() == 404 || resp.status() == 410) {
                 throw new ProxyException(404, route.filename() + " was not found upstream");
@@ -259,6 +272,7 @@ public final class ArtifactService {
                         ref.version(), pending.sha256Hex(), pending.size(), ref.contentType(), ref.expected().sri(), clock.instant());
                 // Read before it is indexed: no request finds the file until the policy knows what is in it.
                 inspect(eco, meta.entry().metadata(), fresh, blobs.pathOf(fresh.sha256()), ref.upstreamUrl());
+                awaitAttestations(attested, route.filename());
                 ArtifactRecord r = keep(fresh);
                 Indexed i = new Indexed(r, blobs.pathOf(r.sha256()));
                 index.put(key, i);
@@ -272,6 +286,19 @@ public final class ArtifactService {
             throw new ProxyException(e.kind().status, e.getMessage(), e);
         } catch (IOException e) {
             throw new ProxyException(500, "cannot store " + route.filename() + " (see the Airlock log)", e);
+        }
+    }
+
+    /** Waits for the attestation check started beside a download; its outcome is in the policy's store, not here. */
+    private static void awaitAttestations(java.util.concurrent.Future<Void> attested, String filename) throws ProxyException {
+        try {
+            attested.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProxyException(503, "interrupted while verifying the attestations of " + filename);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // The check fails closed by itself (the release is held until they can be read); nothing more to do here.
+            LOG.log(Level.WARNING, "attestation check for " + filename + " failed: " + e.getCause());
         }
     }
 

@@ -482,6 +482,45 @@ class NpmPolicyEndToEndTest {
         }
     }
 
+    @Test
+    void anOldVersionWhoseAttestationsNameOtherBytesIsRefusedWithTheReason() throws Exception {
+        // Attestations are verified for every release served, whatever its age, beside the download: a version published two
+        // years ago whose publish attestation (genuinely signed by the registry key) names other bytes is denied before a
+        // byte reaches npm; an equally old one whose attestation names its tarball installs.
+        java.security.KeyPair registryKey = p256();
+        String keyid = "SHA256:fixture-registry-key";
+        Instant old = Instant.now().minus(Duration.ofDays(730));
+        byte[] good = dev.airlock.npm.fixture.TarGz.tgz(entries("old-good", "1.0.0"));
+        byte[] bad = dev.airlock.npm.fixture.TarGz.tgz(entries("old-bad", "1.0.0"));
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("old-good", p -> p.version("1.0.0", v -> v.publishedAt(old).tarball(entries("old-good", "1.0.0"))
+                        .signature(keyid, sign0(registryKey, "old-good", "1.0.0", good)).provenance("https://slsa.dev/provenance/v1")))
+                .pkg("old-bad", p -> p.version("1.0.0", v -> v.publishedAt(old).tarball(entries("old-bad", "1.0.0"))
+                        .signature(keyid, sign0(registryKey, "old-bad", "1.0.0", bad)).provenance("https://slsa.dev/provenance/v1")))
+                .start();
+             RunningAirlock airlock = airlock(registry, Clock.systemUTC())) {
+            registry.keys(keysDocument(keyid, registryKey));
+            registry.attestations("old-good", "1.0.0", publishAttestation(registryKey.getPrivate(), keyid, "old-good", "1.0.0", good));
+            registry.attestations("old-bad", "1.0.0", publishAttestation(registryKey.getPrivate(), keyid, "old-bad", "1.0.0",
+                    "a tarball the registry never served".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+            ClientProcess.Result ok = install("a", airlock, "old-good@1.0.0");
+            assertEquals(0, ok.exitCode(), ok.both());
+            ClientProcess.Result refused = install("b", airlock, "old-bad@1.0.0");
+            assertNotEquals(0, refused.exitCode(), refused.both());
+            // Its tarball was read (and its attestations verified beside it) before the version was listed: npm is told why.
+            assertTrue(refused.both().contains("old-bad@1.0.0 is denied by Airlock: its attestations refute it: the publish "
+                    + "attestation names other bytes than the tarball"), refused.both());
+
+            HttpBody denied = HttpBody.of(airlock.get("/npm/old-bad/-/old-bad-1.0.0.tgz"));
+            assertEquals(403, denied.status(), denied.json().toString());
+            assertEquals("DENIED", denied.json().path("verdict").asText(), denied.json().toString());
+            assertTrue(denied.json().get("reasons").toString().contains("its attestations refute it: the publish attestation names "
+                    + "other bytes than the tarball"), denied.json().toString());
+            assertEquals(1, registry.requests("/-/npm/v1/attestations/old-bad@1.0.0"), "verified once; the outcome is kept");
+        }
+    }
+
     /** The attestations document npm serves: the registry's publish attestation plus SLSA provenance built by {@code built}. */
     private static String attestationsWithProvenance(java.security.KeyPair registryKey, String keyid, String name, String version, byte[] tgz,
                                                      dev.airlock.core.trust.testing.FakeSigstore sigstore,
