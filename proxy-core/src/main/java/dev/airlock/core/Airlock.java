@@ -54,11 +54,13 @@ public final class Airlock implements AutoCloseable {
     private final AirlockMetrics metrics;
     private final List<EcosystemRuntime> ecosystems;
     private final dev.airlock.core.notify.Notifier notifier;
+    private final PolicyService policy;
 
     private Airlock(AirlockServer server, StateStore state, ThreadPoolExecutor workers, ExecutorService admin, ThreadPoolExecutor probes,
                     ThreadPoolExecutor sidecars,
                     ScheduledExecutorService watchdog, AirlockMetrics metrics, List<EcosystemRuntime> ecosystems,
-                    dev.airlock.core.notify.Notifier notifier) {
+                    dev.airlock.core.notify.Notifier notifier, PolicyService policy) {
+        this.policy = policy;
         this.server = server;
         this.state = state;
         this.workers = workers;
@@ -141,6 +143,11 @@ public final class Airlock implements AutoCloseable {
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "cannot read quarantine decisions: " + e.getMessage());
                 }
+                try {
+                    policy.flushDemand();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "cannot record what clients asked for: " + e.getMessage());
+                }
             }, 2, 2, TimeUnit.SECONDS);
             policy.metrics(metrics);
             MetadataService metadata = new MetadataService(state, data, clock, config.cache().metadataTtl(),
@@ -218,7 +225,8 @@ public final class Airlock implements AutoCloseable {
             InetSocketAddress a = server.address();
             LOG.log(Level.INFO, "Airlock listening on http://" + a.getHostString() + ":" + a.getPort() + "/ with data in "
                     + data.toAbsolutePath().normalize());
-            return new Airlock(server, state, workers, admin, probes, sidecars, watchdog, metrics, List.copyOf(ecosystems), notifier);
+            return new Airlock(server, state, workers, admin, probes, sidecars, watchdog, metrics, List.copyOf(ecosystems), notifier,
+                    policy);
         } catch (Exception e) {
             // Also Netty's bind failure, a checked exception thrown without being declared.
             workers.shutdownNow();
@@ -279,6 +287,11 @@ public final class Airlock implements AutoCloseable {
         }
         server.close();
         watchdog.shutdownNow();
+        try {
+            policy.flushDemand(); // the last seconds' counts
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot record what clients asked for: " + e.getMessage());
+        }
         notifier.close();
         state.close();
     }

@@ -267,9 +267,13 @@ public final class AdminApi {
         Duration olderThan = q.containsKey("olderThan") ? duration(q.get("olderThan"), "olderThan") : null;
         int limit = intParam(q, "limit", 50);
         int offset = intParam(q, "offset", 0);
+        String view = q.getOrDefault("view", "needed");
+        if (!view.equals("needed") && !view.equals("all")) {
+            throw new Refused(400, "view must be needed (what clients asked for or passed over, and newest releases) or all");
+        }
         Instant now = clock.instant();
         List<Quarantine.Entry> matching = new ArrayList<>();
-        for (Quarantine.Entry e : quarantine.list(ecosystem)) {
+        for (Quarantine.Entry e : view.equals("all") ? quarantine.list(ecosystem) : quarantine.needed(ecosystem)) {
             if (!status.equals("all") && !e.status().equals(status)) {
                 continue;
             }
@@ -309,6 +313,12 @@ public final class AdminApi {
         }
         ArrayNode reasons = o.putArray("reasons");
         e.reasons().forEach(reasons::add);
+        ObjectNode need = o.putObject("demand").put("asked", e.need().asked()).put("passedOver", e.need().passedOver())
+                .put("newest", e.need().newest());
+        if (e.need().lastAsked() != null) {
+            need.put("lastAsked", e.need().lastAsked().toString());
+        }
+        e.need().tokens().forEach(need.putArray("tokens")::add);
         ArrayNode checks = o.putArray("checks");
         e.findings().stream().filter(Finding::holds).map(Finding::check).distinct().forEach(checks::add);
         return o;

@@ -117,17 +117,22 @@ final class QuarantineCommand implements Callable<Integer> {
         DataOptions options = new DataOptions();
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "The queue: id, ecosystem, package, version, status, reasons, since.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = {"The queue: id, ecosystem, package, version, status, "
+            + "demand, reasons, since.", "By default what clients need: releases they asked for, held versions their downloads "
+            + "passed over, and each package's newest release, most in demand first; --all lists every held release."})
     static final class List extends Action {
         @Option(names = "--ecosystem", paramLabel = "E", description = "Only this ecosystem (npm, pypi, maven).")
         String ecosystem;
+
+        @Option(names = "--all", description = "Every held release, not only what clients need.")
+        boolean all;
 
         @Option(names = "--json", description = "One JSON array instead of a table.")
         boolean json;
 
         @Override
         int run(Quarantine q, PrintWriter out) throws Exception {
-            java.util.List<Quarantine.Entry> entries = q.list(ecosystem);
+            java.util.List<Quarantine.Entry> entries = all ? q.list(ecosystem) : q.needed(ecosystem);
             if (json) {
                 ArrayNode a = JSON.createArrayNode();
                 entries.forEach(e -> a.add(node(e, false)));
@@ -138,10 +143,12 @@ final class QuarantineCommand implements Callable<Integer> {
                 out.println("nothing is held");
                 return 0;
             }
-            out.printf("%-12s  %-6s  %-40s  %-9s  %-20s  %s%n", "ID", "ECO", "PACKAGE@VERSION", "STATUS", "SINCE", "REASONS");
+            out.printf("%-12s  %-6s  %-40s  %-9s  %-14s  %-20s  %s%n", "ID", "ECO", "PACKAGE@VERSION", "STATUS", "DEMAND", "SINCE",
+                    "REASONS");
             for (Quarantine.Entry e : entries) {
-                out.printf("%-12s  %-6s  %-40s  %-9s  %-20s  %s%n", e.verdict().id(), e.verdict().ecosystem(),
+                out.printf("%-12s  %-6s  %-40s  %-9s  %-14s  %-20s  %s%n", e.verdict().id(), e.verdict().ecosystem(),
                         e.verdict().packageName() + "@" + e.verdict().version(), e.status(),
+                        demand(e.need().asked(), e.need().passedOver(), e.need().newest()),
                         e.verdict().firstHeld() == null ? "-" : e.verdict().firstHeld().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
                         String.join("; ", e.reasons()));
             }
@@ -153,7 +160,8 @@ final class QuarantineCommand implements Callable<Integer> {
             ArrayNode items = JSON.createArrayNode();
             int offset = 0;
             while (true) {
-                com.fasterxml.jackson.databind.JsonNode page = api.get("quarantine?status=all&limit=500&offset=" + offset
+                com.fasterxml.jackson.databind.JsonNode page = api.get("quarantine?status=all&view=" + (all ? "all" : "needed")
+                        + "&limit=500&offset=" + offset
                         + (ecosystem == null ? "" : "&ecosystem=" + Remote.encode(ecosystem)));
                 page.path("items").forEach(items::add);
                 offset += page.path("items").size();
@@ -169,16 +177,34 @@ final class QuarantineCommand implements Callable<Integer> {
                 out.println("nothing is held");
                 return 0;
             }
-            out.printf("%-12s  %-6s  %-40s  %-9s  %-20s  %s%n", "ID", "ECO", "PACKAGE@VERSION", "STATUS", "SINCE", "REASONS");
+            out.printf("%-12s  %-6s  %-40s  %-9s  %-14s  %-20s  %s%n", "ID", "ECO", "PACKAGE@VERSION", "STATUS", "DEMAND", "SINCE",
+                    "REASONS");
             for (com.fasterxml.jackson.databind.JsonNode e : items) {
                 java.util.List<String> reasons = new java.util.ArrayList<>();
                 e.path("reasons").forEach(r -> reasons.add(r.asText()));
-                out.printf("%-12s  %-6s  %-40s  %-9s  %-20s  %s%n", e.path("id").asText(), e.path("ecosystem").asText(),
+                com.fasterxml.jackson.databind.JsonNode d = e.path("demand");
+                out.printf("%-12s  %-6s  %-40s  %-9s  %-14s  %-20s  %s%n", e.path("id").asText(), e.path("ecosystem").asText(),
                         e.path("package").asText() + "@" + e.path("version").asText(), e.path("status").asText(),
+                        demand(d.path("asked").asLong(), d.path("passedOver").asLong(), d.path("newest").asBoolean()),
                         e.path("since").asText().replaceAll("\\.\\d+Z$", "Z"), String.join("; ", reasons));
             }
             return 0;
         }
+    }
+
+    /** "3 asked, 1 passed" style, short enough for a column; "newest" when nobody asked yet. */
+    static String demand(long asked, long passedOver, boolean newest) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        if (asked > 0) {
+            parts.add(asked + " asked");
+        }
+        if (passedOver > 0) {
+            parts.add(passedOver + " passed");
+        }
+        if (parts.isEmpty()) {
+            parts.add(newest ? "newest" : "-");
+        }
+        return String.join(", ", parts);
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "All facts and findings for one release.")
@@ -294,6 +320,13 @@ final class QuarantineCommand implements Callable<Integer> {
         }
         ArrayNode reasons = o.putArray("reasons");
         e.reasons().forEach(reasons::add);
+        ObjectNode need = o.putObject("demand").put("asked", e.need().asked()).put("passedOver", e.need().passedOver())
+                .put("newest", e.need().newest());
+        if (e.need().lastAsked() != null) {
+            need.put("lastAsked", e.need().lastAsked().toString());
+        }
+        ArrayNode tokens = need.putArray("tokens");
+        e.need().tokens().forEach(tokens::add);
         if (full) {
             ArrayNode findings = o.putArray("findings");
             for (Finding f : e.findings()) {

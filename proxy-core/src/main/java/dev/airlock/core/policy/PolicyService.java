@@ -103,8 +103,74 @@ public final class PolicyService {
         this.state = state;
         this.clock = clock;
         this.enforce = enforce;
+        this.demand = new Demand(clock);
         List<DecisionRecord> all = state.decisionsAfter(0);
         this.lastDecision = all.isEmpty() ? 0 : all.get(all.size() - 1).seq();
+    }
+
+    private final Demand demand;
+    /** Each package's version order and newest release, as last decided: for passed-over demand and the queue. */
+    private final Cache<String, java.util.Comparator<String>> orders = Caffeine.newBuilder().maximumSize(50_000).build();
+    private final Cache<String, String> newestRecorded = Caffeine.newBuilder().maximumSize(50_000).build();
+
+    /** Where the server counts file requests (non-blocking); {@link #flushDemand} writes them. */
+    public Demand demand() {
+        return demand;
+    }
+
+    /**
+     * Writes the demand counted since the last call (blocking; a scheduled task): each release
+     * asked for, and for each one served, the newer versions of its package the policy holds,
+     * which the client's resolution passed over.
+     */
+    public void flushDemand() {
+        List<Demand.Asked> asked = demand.drain();
+        if (asked.isEmpty()) {
+            return;
+        }
+        List<dev.airlock.core.store.DemandRecord> out = new ArrayList<>();
+        for (Demand.Asked a : asked) {
+            dev.airlock.core.store.DemandRecord r = a.record();
+            out.add(r);
+            if (a.served()) {
+                for (String held : heldNewer(r.ecosystem(), r.packageName(), r.version())) {
+                    out.add(new dev.airlock.core.store.DemandRecord(r.ecosystem(), r.packageName(), held,
+                            dev.airlock.core.store.DemandRecord.PASSED_OVER, r.count(), r.lastAsked(), r.tokens()));
+                }
+            }
+        }
+        state.addDemand(out);
+    }
+
+    /** The versions of a package, newer than {@code version}, that clients may not have now (from memory; empty if not there). */
+    private List<String> heldNewer(String ecosystem, String packageName, String version) {
+        String k = key(ecosystem, packageName);
+        PackageState s = packages.getIfPresent(k);
+        java.util.Comparator<String> order = orders.getIfPresent(k);
+        if (s == null || order == null) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, Effective> e : s.byVersion().entrySet()) {
+            if (!e.getValue().visibleAt(now) && newer(order, e.getKey(), version)) {
+                out.add(e.getKey());
+            }
+        }
+        return out;
+    }
+
+    /** Records a package's newest release when it changes (for the queue's default view). */
+    private void recordNewest(String ecosystem, PackageMetadata metadata) {
+        String newest = newest(metadata, v -> true);
+        String k = key(ecosystem, metadata.packageName());
+        if (metadata.versionOrder() != null) {
+            orders.put(k, metadata.versionOrder());
+        }
+        if (newest != null && !newest.equals(newestRecorded.getIfPresent(k))) {
+            state.putNewest(ecosystem, metadata.packageName(), newest);
+            newestRecorded.put(k, newest);
+        }
     }
 
     /** Who to tell when a package's visible versions change (the metadata cache, to render again). */
@@ -245,15 +311,43 @@ public final class PolicyService {
             Effective e = byVersion.get(v);
             return e == null || e.visibleAt(now);
         };
+        // Clients are told only about held versions newer than the newest they may have: the ones
+        // their resolution would have picked. Old held versions nobody would pick are not news.
+        String newestVisible = newest(metadata, visible);
+        java.util.Comparator<String> order = metadata.versionOrder();
         Map<String, String> held = new java.util.TreeMap<>();
         for (Map.Entry<String, Effective> e : byVersion.entrySet()) {
-            if (!e.getValue().visibleAt(now)
+            if (!e.getValue().visibleAt(now) && (newestVisible == null || newer(order, e.getKey(), newestVisible))
                     && access(ecosystem, metadata.packageName(), e.getKey(), s) instanceof Access.Blocked b) {
                 held.put(e.getKey(), b.block().summary() + " (" + b.block().howToRelease() + ")");
             }
         }
         PackageState st = s;
         return new View(visible, s.nextChange(), held, f -> !st.fileHeld(f, now));
+    }
+
+    /** The highest version the document lists that passes {@code which}, in the ecosystem's order; null if none or unordered. */
+    private static String newest(PackageMetadata metadata, Predicate<String> which) {
+        java.util.Comparator<String> order = metadata.versionOrder();
+        String best = null;
+        for (dev.airlock.core.ecosystem.ReleaseInfo r : metadata.releases()) {
+            if (which.test(r.version()) && (best == null || newer(order, r.version(), best))) {
+                best = r.version();
+            }
+        }
+        return best;
+    }
+
+    /** Whether {@code a} is above {@code b}; versions the order cannot compare count as newer (told rather than hidden). */
+    private static boolean newer(java.util.Comparator<String> order, String a, String b) {
+        if (order == null) {
+            return true;
+        }
+        try {
+            return order.compare(a, b) > 0;
+        } catch (RuntimeException unordered) {
+            return true;
+        }
     }
 
     /**
@@ -574,6 +668,7 @@ public final class PolicyService {
         String pkg = metadata.packageName();
         Instant now = clock.instant();
         Map<String, String> attestationFailures = attest(ecosystem, metadata, now);
+        recordNewest(ecosystem, metadata);
         Map<String, dev.airlock.core.ecosystem.ContentFacts> content = new HashMap<>();
         contentFacts(ecosystem, pkg).forEach((v, h) -> content.put(v, h.facts()));
         List<Evaluation> evaluations = engine.evaluate(ecosystem, pkg, dated(ecosystem, pkg, metadata.releaseFacts()),

@@ -1,6 +1,7 @@
 package dev.airlock.core.policy;
 
 import dev.airlock.core.store.DecisionRecord;
+import dev.airlock.core.store.DemandRecord;
 import dev.airlock.core.store.StateStore;
 import dev.airlock.core.store.VerdictRecord;
 
@@ -8,7 +9,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -40,22 +44,104 @@ public final class Quarantine {
      * @param status    "held", "denied", "released" (by a person, until {@code decision.expiresAt}),
      *                  "rejected", or "of age" (an age hold that has ended)
      * @param decision  the person's decision in force, if any
+     * @param need      how much clients need it
      */
-    public record Entry(VerdictRecord verdict, List<Finding> findings, String status, DecisionRecord decision) {
+    public record Entry(VerdictRecord verdict, List<Finding> findings, String status, DecisionRecord decision, Need need) {
 
         public List<String> reasons() {
             return findings.stream().filter(Finding::holds).map(Finding::message).toList();
         }
     }
 
+    /**
+     * How much clients need a release.
+     *
+     * @param asked      how often its files were requested
+     * @param passedOver how often it was held while a lower version of its package was downloaded
+     * @param tokens     the names of the tokens that asked, where known
+     * @param lastAsked  when last, or null
+     * @param newest     whether it is its package's newest release
+     */
+    public record Need(long asked, long passedOver, List<String> tokens, Instant lastAsked, boolean newest) {
+        static final Need NONE = new Need(0, 0, List.of(), null, false);
+
+        public Need {
+            tokens = List.copyOf(tokens);
+        }
+
+        public long demand() {
+            return asked + passedOver;
+        }
+
+        /** In the default view: someone asked for it or passed it over, or it is what an upgrade would get. */
+        public boolean needed() {
+            return demand() > 0 || newest;
+        }
+    }
+
     /** Held and denied releases, newest first; those an age hold no longer keeps are left out. */
     public List<Entry> list(String ecosystem) {
+        Map<String, Need> needs = needs(ecosystem);
         List<Entry> out = new ArrayList<>();
         for (VerdictRecord v : state.held(ecosystem)) {
-            Entry e = entry(v);
+            Entry e = entry(v, needs.getOrDefault(release(v.ecosystem(), v.packageName(), v.version()), Need.NONE));
             if (!e.status().equals("of age")) {
                 out.add(e);
             }
+        }
+        return out;
+    }
+
+    /**
+     * The default view: what clients need (asked for, passed over by a resolution, or a package's
+     * newest release), the packages most in demand first and each package's releases together,
+     * those most in demand first. {@link #list} reaches the rest.
+     */
+    public List<Entry> needed(String ecosystem) {
+        List<Entry> needed = list(ecosystem).stream().filter(e -> e.need().needed()).toList();
+        Map<String, Long> byPackage = new HashMap<>();
+        needed.forEach(e -> byPackage.merge(packageKey(e.verdict()), e.need().demand(), Long::sum));
+        return needed.stream().sorted(Comparator
+                .comparing((Entry e) -> -byPackage.get(packageKey(e.verdict())))
+                .thenComparing(e -> packageKey(e.verdict()))
+                .thenComparing(e -> -e.need().demand())
+                .thenComparing(e -> e.need().lastAsked() == null ? Instant.MIN : e.need().lastAsked(), Comparator.reverseOrder())
+                .thenComparing(e -> e.verdict().version())).toList();
+    }
+
+    private static String packageKey(VerdictRecord v) {
+        return v.ecosystem() + "\0" + v.packageName();
+    }
+
+    private static String release(String ecosystem, String packageName, String version) {
+        return ecosystem + "\0" + packageName + "\0" + version;
+    }
+
+    /** Each release's need, by ecosystem, package and version joined with NULs. */
+    private Map<String, Need> needs(String ecosystem) {
+        Map<String, long[]> counts = new HashMap<>();
+        Map<String, java.util.LinkedHashSet<String>> tokens = new HashMap<>();
+        Map<String, Instant> last = new HashMap<>();
+        for (DemandRecord d : state.demand(ecosystem)) {
+            String id = release(d.ecosystem(), d.packageName(), d.version());
+            counts.computeIfAbsent(id, x -> new long[2])[d.kind().equals(DemandRecord.ASKED) ? 0 : 1] += d.count();
+            tokens.computeIfAbsent(id, x -> new java.util.LinkedHashSet<>()).addAll(d.tokens());
+            last.merge(id, d.lastAsked(), (a, b) -> a.isAfter(b) ? a : b);
+        }
+        java.util.Set<String> newest = new java.util.HashSet<>();
+        state.newest().forEach((k, version) -> {
+            int nul = k.indexOf('\0');
+            if (ecosystem == null || k.substring(0, nul).equals(ecosystem)) {
+                newest.add(release(k.substring(0, nul), k.substring(nul + 1), version));
+            }
+        });
+        Map<String, Need> out = new HashMap<>();
+        java.util.Set<String> ids = new java.util.HashSet<>(counts.keySet());
+        ids.addAll(newest);
+        for (String id : ids) {
+            long[] c = counts.getOrDefault(id, new long[2]);
+            out.put(id, new Need(c[0], c[1], List.copyOf(tokens.getOrDefault(id, new java.util.LinkedHashSet<>())), last.get(id),
+                    newest.contains(id)));
         }
         return out;
     }
@@ -115,6 +201,10 @@ public final class Quarantine {
     }
 
     private Entry entry(VerdictRecord v) {
+        return entry(v, needs(v.ecosystem()).getOrDefault(release(v.ecosystem(), v.packageName(), v.version()), Need.NONE));
+    }
+
+    private Entry entry(VerdictRecord v, Need need) {
         Instant now = clock.instant();
         DecisionRecord inForce = inForce(state.decisions(v.id()), v.factsDigest(), now);
         String status;
@@ -127,6 +217,6 @@ public final class Quarantine {
         } else {
             status = v.verdict().equals("APPROVED") ? "approved" : "held";
         }
-        return new Entry(v, PolicyService.findings(v.findings()), status, inForce);
+        return new Entry(v, PolicyService.findings(v.findings()), status, inForce, need);
     }
 }

@@ -256,13 +256,16 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             PolicyService policy = services.metadata().policy();
             String pkg = a.metadata().packageName();
             ArtifactService.Served hit = services.artifacts().peek(eco, a);
+            String token = tokenName(request);
             if (hit != null) {
                 PolicyService.Access access = policy.peek(eco.id(), pkg, hit.record().version(), a.filename());
                 if (access instanceof PolicyService.Access.Blocked b) {
+                    policy.demand().asked(eco.id(), pkg, hit.record().version(), token, false);
                     sendBlocked(ctx, ex, b.block());
                     return;
                 }
                 if (access instanceof PolicyService.Access.Allowed && sendFile(ctx, ex, request, hit)) {
+                    policy.demand().asked(eco.id(), pkg, hit.record().version(), token, true);
                     services.metrics().cache(eco.id(), "artifact", "hit");
                     return;
                 }
@@ -271,6 +274,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 ArtifactService.Served served = services.artifacts().load(eco, a);
                 java.util.Optional<PolicyService.Block> block = policy.check(eco.id(), pkg, served.record().version(), a.filename(),
                         services.metadata().load(eco, a.metadata()).entry().metadata());
+                policy.demand().asked(eco.id(), pkg, served.record().version(), token, block.isEmpty());
                 return () -> {
                     if (block.isPresent()) {
                         sendBlocked(ctx, ex, block.get());
@@ -283,13 +287,16 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             ex.routeKind = "artifact";
             PolicyService policy = services.metadata().policy();
             ArtifactService.Served hit = services.artifacts().peekFile(eco, f.request());
+            String token = tokenName(request);
             if (hit != null) {
                 PolicyService.Access access = policy.peek(eco.id(), f.request().packageName(), f.request().version());
                 if (access instanceof PolicyService.Access.Blocked b) {
+                    policy.demand().asked(eco.id(), f.request().packageName(), f.request().version(), token, false);
                     sendBlocked(ctx, ex, b.block());
                     return;
                 }
                 if (access instanceof PolicyService.Access.Allowed && sendFile(ctx, ex, request, hit, servedDigests(f.request(), hit))) {
+                    policy.demand().asked(eco.id(), f.request().packageName(), f.request().version(), token, true);
                     services.metrics().cache(eco.id(), "artifact", "hit");
                     return;
                 }
@@ -305,6 +312,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     served = services.artifacts().loadFile(eco, f.request());
                     block = policy.check(eco.id(), f.request().packageName(), f.request().version(), governing);
                 }
+                policy.demand().asked(eco.id(), f.request().packageName(), f.request().version(), token, block.isEmpty());
                 java.util.Optional<PolicyService.Block> decided = block;
                 ArtifactService.Served file = served;
                 return () -> {
@@ -539,6 +547,16 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         ctx.write(new DefaultFileRegion(file, 0, size));
         finish(ctx, ex, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), 200, size);
         return true;
+    }
+
+    /** The name of the valid token a package request carries, or null (in memory: safe on the event loop). */
+    private String tokenName(Request request) {
+        String presented = request.header("authorization");
+        if (presented == null || services.adminApi() == null) {
+            return null;
+        }
+        return services.adminApi().tokens().authenticate(dev.airlock.core.admin.Tokens.presented(presented))
+                .map(dev.airlock.core.admin.Principal::name).orElse(null);
     }
 
     /** Whether a package request carries a valid token (in memory: safe on the event loop). */

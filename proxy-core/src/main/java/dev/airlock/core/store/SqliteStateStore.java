@@ -37,7 +37,7 @@ public final class SqliteStateStore implements StateStore {
     private static final String MIGRATIONS = "migrations/";
     /** Known migrations, in order. A new schema change adds a file and a line here. */
     private static final String[] MIGRATION_FILES = {"V1__initial.sql", "V2__file_facts.sql", "V3__file_digests.sql", "V4__metadata_source.sql", "V5__policy.sql", "V6__content_facts.sql", "V7__registry_keys.sql", "V8__signer_pins.sql", "V9__admin.sql", "V10__signer_keys.sql",
-            "V11__release_times.sql"};
+            "V11__release_times.sql", "V12__demand.sql"};
 
     private final Connection conn;
     private final ReentrantLock lock = new ReentrantLock();
@@ -722,6 +722,107 @@ public final class SqliteStateStore implements StateStore {
                     while (rs.next()) {
                         out.put(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
                     }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void addDemand(List<DemandRecord> demand) {
+        if (demand.isEmpty()) {
+            return;
+        }
+        locked(() -> {
+            boolean auto = conn.getAutoCommit();
+            conn.setAutoCommit(false);
+            try {
+                for (DemandRecord d : demand) {
+                    List<String> tokens = new ArrayList<>();
+                    try (PreparedStatement ps = conn.prepareStatement(
+                            "SELECT tokens FROM demand WHERE ecosystem=? AND package=? AND version=? AND kind=?")) {
+                        ps.setString(1, d.ecosystem());
+                        ps.setString(2, d.packageName());
+                        ps.setString(3, d.version());
+                        ps.setString(4, d.kind());
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (rs.next() && !rs.getString(1).isEmpty()) {
+                                tokens.addAll(List.of(rs.getString(1).split(",")));
+                            }
+                        }
+                    }
+                    for (String t : d.tokens()) {
+                        if (!tokens.contains(t) && tokens.size() < DemandRecord.MAX_TOKENS) {
+                            tokens.add(t);
+                        }
+                    }
+                    try (PreparedStatement ps = conn.prepareStatement("INSERT INTO demand (ecosystem, package, version, kind, asked, "
+                            + "last_asked, tokens) VALUES (?,?,?,?,?,?,?) ON CONFLICT (ecosystem, package, version, kind) DO UPDATE SET "
+                            + "asked = demand.asked + excluded.asked, last_asked = max(demand.last_asked, excluded.last_asked), "
+                            + "tokens = excluded.tokens")) {
+                        ps.setString(1, d.ecosystem());
+                        ps.setString(2, d.packageName());
+                        ps.setString(3, d.version());
+                        ps.setString(4, d.kind());
+                        ps.setLong(5, d.count());
+                        ps.setLong(6, d.lastAsked().toEpochMilli());
+                        ps.setString(7, String.join(",", tokens));
+                        ps.executeUpdate();
+                    }
+                }
+                conn.commit();
+            } catch (SQLException | RuntimeException e) {
+                conn.rollback();
+                throw e;
+            } finally {
+                conn.setAutoCommit(auto);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<DemandRecord> demand(String ecosystem) {
+        return locked(() -> {
+            List<DemandRecord> out = new ArrayList<>();
+            try (PreparedStatement ps = conn.prepareStatement("SELECT ecosystem, package, version, kind, asked, last_asked, tokens "
+                    + "FROM demand WHERE ? IS NULL OR ecosystem = ?")) {
+                ps.setString(1, ecosystem);
+                ps.setString(2, ecosystem);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String tokens = rs.getString(7);
+                        out.add(new DemandRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+                                Instant.ofEpochMilli(rs.getLong(6)), tokens.isEmpty() ? List.of() : List.of(tokens.split(","))));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void putNewest(String ecosystem, String packageName, String version) {
+        locked(() -> {
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO newest_releases (ecosystem, package, version) VALUES (?,?,?) "
+                    + "ON CONFLICT (ecosystem, package) DO UPDATE SET version = excluded.version")) {
+                ps.setString(1, ecosystem);
+                ps.setString(2, packageName);
+                ps.setString(3, version);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, String> newest() {
+        return locked(() -> {
+            Map<String, String> out = new HashMap<>();
+            try (Statement st = conn.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT ecosystem, package, version FROM newest_releases")) {
+                while (rs.next()) {
+                    out.put(rs.getString(1) + "\0" + rs.getString(2), rs.getString(3));
                 }
             }
             return out;

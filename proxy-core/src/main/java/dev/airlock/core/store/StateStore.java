@@ -108,6 +108,18 @@ public interface StateStore extends AutoCloseable {
     /** The publish times recorded for a package's releases, by version. */
     Map<String, Instant> releaseTimes(String ecosystem, String packageName);
 
+    /** Adds counts of demand (summed with what is stored, token names merged up to the bound). */
+    void addDemand(List<DemandRecord> demand);
+
+    /** All recorded demand of an ecosystem (null for every ecosystem). */
+    List<DemandRecord> demand(String ecosystem);
+
+    /** Records a package's newest release (the highest version its metadata lists). */
+    void putNewest(String ecosystem, String packageName, String version);
+
+    /** Each package's newest release, keyed by ecosystem and package joined with a NUL. */
+    Map<String, String> newest();
+
     /** Stores a new admin token (by hash). A name in use is an error. */
     void putToken(TokenRecord token);
 

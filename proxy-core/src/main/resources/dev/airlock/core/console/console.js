@@ -426,6 +426,7 @@
       reason: p.get('reason') || '',
       status: p.has('status') ? p.get('status') : 'held',
       olderThan: p.get('olderThan') || '',
+      view: p.get('view') === 'all' ? 'all' : 'needed',
     };
     const limit = intParam(p, 'limit', 50, 1, 500);
     const offset = intParam(p, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
@@ -434,11 +435,12 @@
     const pkg = el('input', {id: 'f-package', type: 'search', value: filters.package, testid: 'filter-package'});
     const reason = el('input', {id: 'f-reason', type: 'search', value: filters.reason, testid: 'filter-reason'});
     const status = select('f-status', [...STATUSES.map((s) => [s, s]), ['all', 'all']], filters.status, 'filter-status');
+    const view = select('f-view', [['needed', 'what clients need'], ['all', 'everything held']], filters.view, 'filter-view');
     const older = el('input', {id: 'f-older', type: 'text', value: filters.olderThan, placeholder: 'P1D',
       testid: 'filter-older', pattern: DURATION.source});
     const size = select('f-limit', PAGE_SIZES.map((n) => [String(n), String(n)]), String(limit), 'filter-limit');
     const form = el('form', {class: 'filters', testid: 'queue-filters', role: 'search', 'aria-label': 'Filter the queue'},
-      field('Ecosystem', eco), field('Package', pkg), field('Reason or check', reason), field('Status', status),
+      field('Show', view), field('Ecosystem', eco), field('Package', pkg), field('Reason or check', reason), field('Status', status),
       field('Held longer than', older), field('Per page', size),
       el('div', {class: 'actions'}, el('button', {type: 'submit', testid: 'queue-apply'}, 'Apply')));
     form.addEventListener('submit', (event) => {
@@ -446,6 +448,7 @@
       location.hash = routes.queue({
         ecosystem: eco.value, package: pkg.value.trim(), reason: reason.value.trim(), status: status.value,
         olderThan: older.value.trim().toUpperCase(), limit: size.value === '50' ? '' : size.value,
+        view: view.value === 'all' ? 'all' : '',
       });
     });
     const loading = el('p', {class: 'muted'}, 'Loading the queue…');
@@ -454,7 +457,7 @@
     const data = await api('GET', 'quarantine', {
       query: {
         ecosystem: filters.ecosystem, package: filters.package, reason: filters.reason,
-        status: filters.status, olderThan: filters.olderThan, limit, offset,
+        status: filters.status, olderThan: filters.olderThan, view: filters.view, limit, offset,
       },
     });
     if (!ctx.live()) {
@@ -462,10 +465,10 @@
     }
     const items = Array.isArray(data.items) ? data.items : [];
     const total = Number.isFinite(data.total) ? data.total : items.length;
-    const keep = Object.assign({}, filters, {limit: limit === 50 ? '' : limit});
+    const keep = Object.assign({}, filters, {limit: limit === 50 ? '' : limit, view: filters.view === 'all' ? 'all' : ''});
     const table = el('table', {class: 'list', testid: 'queue-table'},
       el('caption', {class: 'sr-only'}, 'Releases matching the filters'),
-      el('thead', {}, el('tr', {}, ['ID', 'Ecosystem', 'Package', 'Version', 'Status', 'Reasons', 'Since']
+      el('thead', {}, el('tr', {}, ['ID', 'Ecosystem', 'Package', 'Version', 'Status', 'Demand', 'Reasons', 'Since']
         .map((h) => el('th', {scope: 'col'}, h)))),
       el('tbody', {}, items.map((item) => el('tr', {testid: 'queue-row', 'data-id': text(item.id)},
         el('td', {class: 'id'}, link(routes.release(item.id), text(item.id), {testid: 'queue-link'})),
@@ -473,6 +476,7 @@
         el('td', {class: 'pkg'}, link(routes.pkg(item.ecosystem, item.package), text(item.package))),
         el('td', {class: 'version'}, link(routes.release(item.id), text(item.version))),
         el('td', {}, badge(item.status)),
+        el('td', {class: 'nowrap', testid: 'queue-demand'}, demand(item.demand)),
         el('td', {}, reasonList(item.reasons, item.checks)),
         el('td', {class: 'nowrap'}, time(item.since))))));
     loading.replaceWith(
@@ -480,6 +484,31 @@
         : `${offset + 1}–${offset + items.length} of ${total}`),
       items.length ? el('div', {class: 'scroll'}, table) : null,
       pager(total, offset, limit, items.length, (o) => routes.queue(Object.assign({}, keep, {offset: o || ''})), 'queue'));
+  }
+
+  /** "3 asked · 1 passed over · by ci, alice", or "newest" for a package's newest release nobody asked for yet. */
+  function demand(d) {
+    if (!d) {
+      return '—';
+    }
+    const parts = [];
+    if (d.asked > 0) {
+      parts.push(`${d.asked} asked`);
+    }
+    if (d.passedOver > 0) {
+      parts.push(`${d.passedOver} passed over`);
+    }
+    if (parts.length === 0) {
+      parts.push(d.newest ? 'newest' : '—');
+    }
+    if (Array.isArray(d.tokens) && d.tokens.length) {
+      parts.push('by ' + d.tokens.map(text).join(', '));
+    }
+    const cell = [parts.join(' · ')];
+    if (d.lastAsked) {
+      cell.push(el('br'), el('span', {class: 'muted'}, 'last '), time(d.lastAsked));
+    }
+    return cell;
   }
 
   function reasonList(reasons, checks) {
@@ -853,7 +882,7 @@
     }
     const items = Array.isArray(data.items) ? data.items : [];
     const total = Number.isFinite(data.total) ? data.total : items.length;
-    const keep = Object.assign({}, filters, {limit: limit === 50 ? '' : limit});
+    const keep = Object.assign({}, filters, {limit: limit === 50 ? '' : limit, view: filters.view === 'all' ? 'all' : ''});
     const table = el('table', {class: 'list', testid: 'audit-table'},
       el('caption', {class: 'sr-only'}, 'Audit entries, newest first'),
       el('thead', {}, el('tr', {}, ['Seq', 'At', 'Actor', 'Action', 'Target', 'Reason', 'Details']

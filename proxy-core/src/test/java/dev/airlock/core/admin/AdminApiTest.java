@@ -195,16 +195,16 @@ class AdminApiTest {
         seed(7);
         try (RunningAirlock a = start(new MutableClock(T0))) {
             String admin = a.adminToken();
-            JsonNode all = json(a.admin("GET", "quarantine?limit=3", admin, null));
+            JsonNode all = json(a.admin("GET", "quarantine?view=all&limit=3", admin, null));
             assertEquals(7, all.get("total").asInt());
             assertEquals(3, all.get("items").size());
-            assertEquals(4, json(a.admin("GET", "quarantine?ecosystem=npm", admin, null)).get("total").asInt());
-            assertEquals(1, json(a.admin("GET", "quarantine?package=pkg-3", admin, null)).get("total").asInt());
-            assertEquals(7, json(a.admin("GET", "quarantine?reason=install-hooks", admin, null)).get("total").asInt());
-            assertEquals(0, json(a.admin("GET", "quarantine?reason=publisher", admin, null)).get("total").asInt());
-            assertEquals(2, json(a.admin("GET", "quarantine?olderThan=PT5H", admin, null)).get("total").asInt(), "held 5 and 6 hours");
-            assertEquals(2, json(a.admin("GET", "quarantine?offset=5", admin, null)).get("items").size());
-            assertEquals(400, a.admin("GET", "quarantine?limit=x", admin, null).statusCode());
+            assertEquals(4, json(a.admin("GET", "quarantine?view=all&ecosystem=npm", admin, null)).get("total").asInt());
+            assertEquals(1, json(a.admin("GET", "quarantine?view=all&package=pkg-3", admin, null)).get("total").asInt());
+            assertEquals(7, json(a.admin("GET", "quarantine?view=all&reason=install-hooks", admin, null)).get("total").asInt());
+            assertEquals(0, json(a.admin("GET", "quarantine?view=all&reason=publisher", admin, null)).get("total").asInt());
+            assertEquals(2, json(a.admin("GET", "quarantine?view=all&olderThan=PT5H", admin, null)).get("total").asInt(), "held 5 and 6 hours");
+            assertEquals(2, json(a.admin("GET", "quarantine?view=all&offset=5", admin, null)).get("items").size());
+            assertEquals(400, a.admin("GET", "quarantine?view=all&limit=x", admin, null).statusCode());
 
             JsonNode d = json(a.admin("GET", "quarantine/id0", admin, null));
             JsonNode scripts = d.at("/evidence/installScripts");
@@ -217,11 +217,39 @@ class AdminApiTest {
             JsonNode released = json(a.admin("POST", "quarantine/id0/release", admin, "{\"reason\":\"vendor confirmed\",\"expires\":\"P7D\"}"));
             assertEquals("released", released.get("status").asText());
             assertEquals("vendor confirmed", released.at("/decision/reason").asText());
-            assertEquals(6, json(a.admin("GET", "quarantine", admin, null)).get("total").asInt(), "it left the queue");
+            assertEquals(6, json(a.admin("GET", "quarantine?view=all", admin, null)).get("total").asInt(), "it left the queue");
             assertEquals(400, a.admin("POST", "quarantine/id1/reject", admin, "{}").statusCode(), "a reason is required");
             assertEquals(400, a.admin("POST", "quarantine/id1/reject", admin, "not json").statusCode());
             JsonNode bulk = json(a.admin("POST", "quarantine/bulk", admin, "{\"action\":\"reject\",\"ids\":[\"id1\",\"nope\"],\"reason\":\"x\"}"));
             assertTrue(bulk.at("/results/0/ok").asBoolean() && !bulk.at("/results/1/ok").asBoolean(), bulk.toString());
+        }
+    }
+
+    @Test
+    void theDefaultQueueIsWhatClientsNeedMostInDemandFirst() throws Exception {
+        // Asked for, passed over by a download, or a package's newest release: in the default view, by demand; the rest behind view=all.
+        seed(4);
+        try (SqliteStateStore s = new SqliteStateStore(tmp.resolve("data"))) {
+            s.addDemand(List.of(
+                    new dev.airlock.core.store.DemandRecord("pypi", "pkg-1", "1.1.0", "asked", 5, T0.minusSeconds(60), List.of("ci")),
+                    new dev.airlock.core.store.DemandRecord("npm", "pkg-2", "1.1.0", "passed-over", 2, T0.minusSeconds(30), List.of()),
+                    new dev.airlock.core.store.DemandRecord("pypi", "pkg-1", "1.1.0", "asked", 1, T0, List.of("alice"))));
+            s.putNewest("pypi", "pkg-3", "1.1.0");
+            s.putNewest("npm", "pkg-0", "2.0.0");
+        }
+        try (RunningAirlock a = start(new MutableClock(T0))) {
+            String admin = a.adminToken();
+            JsonNode needed = json(a.admin("GET", "quarantine", admin, null));
+            assertEquals(3, needed.get("total").asInt(), needed.toString());
+            assertEquals(List.of("pkg-1", "pkg-2", "pkg-3"), needed.get("items").findValues("package").stream().map(JsonNode::asText).toList());
+            JsonNode first = needed.at("/items/0/demand");
+            assertEquals(6, first.get("asked").asInt());
+            assertEquals("[\"ci\",\"alice\"]", first.get("tokens").toString());
+            assertEquals(T0.toString(), first.get("lastAsked").asText());
+            assertEquals(2, needed.at("/items/1/demand/passedOver").asInt());
+            assertTrue(needed.at("/items/2/demand/newest").asBoolean());
+            assertEquals(4, json(a.admin("GET", "quarantine?view=all", admin, null)).get("total").asInt(), "pkg-0 1.1.0 is not its newest");
+            assertEquals(400, a.admin("GET", "quarantine?view=some", admin, null).statusCode());
         }
     }
 

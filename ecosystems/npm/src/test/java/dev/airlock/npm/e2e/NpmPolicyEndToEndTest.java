@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,6 +88,35 @@ class NpmPolicyEndToEndTest {
                 throw new AssertionError("condition not met within 15 s");
             }
             Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void noticesAndTheQueueShowWhatClientsNeedNotOldHeldVersions() throws Exception {
+        // An old held version nobody's resolution would pick is not news: npm is told about 2.1.0, not about 1.1.0, and the
+        // queue's default view shows 2.1.0, passed over by the install that took 2.0.0; --all reaches 1.1.0 too.
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("noisy", p -> p.version("1.0.0", v -> { })
+                        .version("1.1.0", v -> v.script("preinstall", "node steal.js"))
+                        .version("2.0.0", v -> { })
+                        .version("2.1.0", v -> v.script("postinstall", "node steal.js"))
+                        .distTag("latest", "2.1.0"))
+                .start();
+             RunningAirlock airlock = airlock(registry, Clock.systemUTC())) {
+            ClientProcess.Result r = install("a", airlock, "noisy");
+            assertEquals(0, r.exitCode(), r.both());
+            assertEquals("2.0.0", installedVersion("a", "noisy"));
+            assertTrue(r.both().contains("noisy@2.1.0 is quarantined"), r.both());
+            assertFalse(r.both().contains("noisy@1.1.0"), r.both());
+
+            waitUntil(() -> held().size() == 1 && held().get(0).at("/demand/passedOver").asInt() >= 1);
+            JsonNode needed = held().get(0);
+            assertEquals("2.1.0", needed.get("version").asText(), needed.toString());
+            assertTrue(needed.at("/demand/newest").asBoolean(), needed.toString());
+            String[] all = quarantine("list", "--all", "--json", "--data", tmp.resolve("data").toString());
+            assertEquals(2, M.readTree(all[1]).size(), "both are held: " + all[1]);
+            String[] table = quarantine("list", "--data", tmp.resolve("data").toString());
+            assertTrue(table[1].contains("noisy@2.1.0") && table[1].contains("passed") && !table[1].contains("noisy@1.1.0"), table[1]);
         }
     }
 
