@@ -36,20 +36,73 @@ final class JarInspector {
         }
         Map<String, String> hooks = new TreeMap<>();
         List<String> anomalies = new ArrayList<>();
+        Map<String, String> hookFiles = new TreeMap<>();
+        Map<String, ContentFacts.Listed> files = new TreeMap<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            dev.airlock.core.ecosystem.Resources.zipEntries(zip, filename, name -> { }, anomalies);
+            dev.airlock.core.ecosystem.Resources.zipEntries(zip, filename, name -> {
+                ZipEntry e = zip.getEntry(name);
+                if (e != null && !e.isDirectory() && files.size() < ContentFacts.MAX_LISTED) {
+                    files.put(name, new ContentFacts.Listed(e.getSize(), e.getCrc() < 0 ? null : Long.toHexString(e.getCrc())));
+                }
+            }, anomalies);
             ZipEntry service = zip.getEntry(PROCESSOR_SERVICE);
             if (service != null) {
                 try (InputStream in = zip.getInputStream(service)) {
-                    String text = new String(in.readNBytes(MAX_SERVICE_FILE), StandardCharsets.UTF_8);
+                    byte[] bytes = in.readNBytes(MAX_SERVICE_FILE);
+                    String text = new String(bytes, StandardCharsets.UTF_8);
                     List<String> processors = text.lines().map(l -> l.replaceAll("#.*", "").strip()).filter(l -> !l.isEmpty()).toList();
                     if (!processors.isEmpty()) {
                         hooks.put("annotation-processor", String.join(", ", processors));
+                        hookFiles.put(PROCESSOR_SERVICE, ContentFacts.hookFileText(bytes, service.getSize()));
                     }
                 }
             }
+            ZipEntry plugin = zip.getEntry(PLUGIN_DESCRIPTOR);
+            if (plugin != null) {
+                try (InputStream in = zip.getInputStream(plugin)) {
+                    hookFiles.put(PLUGIN_DESCRIPTOR + " (mojos)", mojos(in.readNBytes(MAX_PLUGIN_DESCRIPTOR)));
+                }
+            }
         }
-        return new ContentFacts(hooks, Map.of(), anomalies);
+        return new ContentFacts(hooks, Map.of(), anomalies).withEvidence(hookFiles, files);
+    }
+
+    /** Where a Maven plugin lists its goals (mojos) and the classes that implement them. */
+    static final String PLUGIN_DESCRIPTOR = "META-INF/maven/plugin.xml";
+    /** Real descriptors are tens to hundreds of kilobytes (every parameter is described). */
+    private static final int MAX_PLUGIN_DESCRIPTOR = 4 * 1024 * 1024;
+
+    /**
+     * The plugin descriptor's mojo list as a reviewer reads it, one line per goal: the goal, the
+     * class Maven runs for it and the phase it binds to by default. No class is decompiled.
+     */
+    static String mojos(byte[] descriptor) {
+        try {
+            org.w3c.dom.Document d = PomXml.parse(descriptor);
+            org.w3c.dom.NodeList mojos = d.getDocumentElement().getElementsByTagName("mojo");
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < mojos.getLength() && sb.length() < ContentFacts.HOOK_FILE_MAX; i++) {
+                org.w3c.dom.Element m = (org.w3c.dom.Element) mojos.item(i);
+                sb.append(child(m, "goal")).append(" -> ").append(child(m, "implementation"));
+                String phase = child(m, "phase");
+                if (!phase.isEmpty()) {
+                    sb.append(" (phase ").append(phase).append(')');
+                }
+                sb.append('\n');
+            }
+            return sb.length() == 0 ? "(no mojos listed)" : sb.toString();
+        } catch (Exception e) {
+            return "(the plugin descriptor is not well-formed XML: " + e.getMessage() + ")";
+        }
+    }
+
+    private static String child(org.w3c.dom.Element parent, String name) {
+        for (org.w3c.dom.Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof org.w3c.dom.Element e && e.getTagName().equals(name)) {
+                return e.getTextContent().strip();
+            }
+        }
+        return "";
     }
 
     private static ContentFacts pom(Path file) throws IOException {

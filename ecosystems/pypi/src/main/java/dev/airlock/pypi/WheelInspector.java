@@ -27,6 +27,8 @@ final class WheelInspector {
         }
         List<String> pth = new ArrayList<>();
         List<String> anomalies = new ArrayList<>();
+        Map<String, String> hookFiles = new TreeMap<>();
+        Map<String, ContentFacts.Listed> files = new TreeMap<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
             dev.airlock.core.ecosystem.Resources.zipEntries(zip, filename, name -> {
                 // Top level (purelib/platlib root) or a .data/purelib|platlib folder: both land in site-packages.
@@ -37,12 +39,24 @@ final class WheelInspector {
                 if (siteRoot && (name.endsWith(".pth") || base.equals("sitecustomize.py") || base.equals("usercustomize.py"))) {
                     pth.add(name);
                 }
+                java.util.zip.ZipEntry e = zip.getEntry(name);
+                if (e != null && !e.isDirectory() && files.size() < ContentFacts.MAX_LISTED) {
+                    files.put(name, new ContentFacts.Listed(e.getSize(), e.getCrc() < 0 ? null : Long.toHexString(e.getCrc())));
+                }
             }, anomalies);
+            for (String name : pth) {
+                java.util.zip.ZipEntry e = zip.getEntry(name);
+                if (e != null) {
+                    try (java.io.InputStream in = zip.getInputStream(e)) {
+                        hookFiles.put(name, ContentFacts.hookFileText(in.readNBytes(ContentFacts.HOOK_FILE_MAX + 1), e.getSize()));
+                    }
+                }
+            }
         }
         Map<String, String> hooks = new TreeMap<>();
         if (!pth.isEmpty()) {
             hooks.put(".pth", String.join(", ", pth) + " (runs at every Python start)");
         }
-        return new ContentFacts(hooks, Map.of(), anomalies);
+        return new ContentFacts(hooks, Map.of(), anomalies).withEvidence(hookFiles, files);
     }
 }

@@ -335,8 +335,16 @@ public final class AdminApi {
         o.set("decision", e.decision() == null ? null : decision(e.decision()));
         ArrayNode history = o.putArray("decisions");
         state.decisions(e.verdict().id()).forEach(d -> history.add(decision(d)));
-        o.set("evidence", Evidence.of(e, state.observedReleases(e.verdict().ecosystem(), e.verdict().packageName())
-                .get(e.verdict().version()), policy.context(e.verdict().ecosystem(), e.verdict().packageName(), e.verdict().version())));
+        dev.airlock.core.policy.PolicyService.ReleaseContext context = policy.context(e.verdict().ecosystem(), e.verdict().packageName(),
+                e.verdict().version());
+        ObjectNode evidence = Evidence.of(e, state.observedReleases(e.verdict().ecosystem(), e.verdict().packageName())
+                .get(e.verdict().version()), context);
+        if (context == null) {
+            // No governing document at hand: what the files hold is still on record, against the version the findings name.
+            Evidence.content(evidence, quarantine.read(e.verdict().ecosystem(), e.verdict().packageName(), e.verdict().version()),
+                    quarantine.read(e.verdict().ecosystem(), e.verdict().packageName(), e.comparedWith()));
+        }
+        o.set("evidence", evidence);
         return o;
     }
 

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * ages, and the dependencies it added. Every value is upstream's text: it is returned as data,
  * never as markup.
  */
-final class Evidence {
+public final class Evidence {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -80,7 +80,71 @@ final class Evidence {
             });
             before.dependencies().keySet().stream().filter(k -> !now.dependencies().containsKey(k)).forEach(removed::add);
         }
+        content(o, context.content(), context.previousContent());
         return o;
+    }
+
+    /**
+     * Adds what the release's files hold for a reviewer: the text of the files its hooks run
+     * ({@code hookFiles}) and the files added, removed and changed against the previous version
+     * ({@code files}). Either reading may be null (not read).
+     */
+    public static void content(ObjectNode o, dev.airlock.core.ecosystem.ContentFacts read, dev.airlock.core.ecosystem.ContentFacts readBefore) {
+        if (read != null && !read.hookFiles().isEmpty()) {
+            // The text of what the hooks run, as upstream shipped it: data for the reviewer, shown, never rendered.
+            ObjectNode hookFiles = o.putObject("hookFiles");
+            read.hookFiles().forEach(hookFiles::put);
+        }
+        if (read != null && !read.files().isEmpty()) {
+            o.set("files", filesDiff(read.files(), readBefore == null || readBefore.files().isEmpty() ? null : readBefore.files()));
+        }
+    }
+
+    /**
+     * The files added, removed and changed (size or CRC-32) against the previous version, with
+     * their sizes; without a previous listing, the count and total size alone.
+     */
+    private static ObjectNode filesDiff(Map<String, dev.airlock.core.ecosystem.ContentFacts.Listed> now,
+                                        Map<String, dev.airlock.core.ecosystem.ContentFacts.Listed> before) {
+        ObjectNode d = JSON.createObjectNode().put("count", now.size())
+                .put("size", now.values().stream().mapToLong(dev.airlock.core.ecosystem.ContentFacts.Listed::size).sum());
+        if (before == null) {
+            d.put("previousListed", false);
+            return d;
+        }
+        d.put("previousListed", true);
+        ArrayNode added = d.putArray("added");
+        ArrayNode removed = d.putArray("removed");
+        ArrayNode changed = d.putArray("changed");
+        long[] more = new long[1];
+        now.forEach((path, f) -> {
+            dev.airlock.core.ecosystem.ContentFacts.Listed was = before.get(path);
+            if (was == null) {
+                bounded(added, more).ifPresent(n -> n.put("path", path).put("size", f.size()));
+            } else if (was.size() != f.size() || !java.util.Objects.equals(was.crc32(), f.crc32())) {
+                bounded(changed, more).ifPresent(n -> n.put("path", path).put("size", f.size()).put("previousSize", was.size()));
+            }
+        });
+        before.forEach((path, f) -> {
+            if (!now.containsKey(path)) {
+                bounded(removed, more).ifPresent(n -> n.put("path", path).put("size", f.size()));
+            }
+        });
+        if (more[0] > 0) {
+            d.put("notShown", more[0]);
+        }
+        return d;
+    }
+
+    /** Lists at most this many paths each: a release that changes thousands of files says so by the count. */
+    static final int MAX_DIFF_LINES = 500;
+
+    private static java.util.Optional<ObjectNode> bounded(ArrayNode list, long[] more) {
+        if (list.size() >= MAX_DIFF_LINES) {
+            more[0]++;
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(list.addObject());
     }
 
     private static ArrayNode diff(java.util.Map<String, String> before, java.util.Map<String, String> now) {

@@ -219,7 +219,12 @@ final class QuarantineCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("airlock: no release with id " + id);
                 return 1;
             }
-            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node(e.get(), true)));
+            ObjectNode o = node(e.get(), true);
+            // What the files hold, against the version the findings compared it with.
+            dev.airlock.core.store.VerdictRecord v = e.get().verdict();
+            dev.airlock.core.admin.Evidence.content(o.putObject("evidence"), q.read(v.ecosystem(), v.packageName(), v.version()),
+                    q.read(v.ecosystem(), v.packageName(), e.get().comparedWith()));
+            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o));
             return 0;
         }
 

@@ -20,9 +20,25 @@ import java.util.TreeMap;
  *                     not checked
  * @param signatureFailures signatures over these bytes that do not verify (a tampered file or a
  *                     forged signature): each one denies the release
+ * @param hookFiles    for a reviewer: the text of the files a hook runs or registers (the script an
+ *                     install command names, binding.gyp, a .pth file, a plugin's mojo list, an
+ *                     annotation processor registration), by path, each at most {@link #HOOK_FILE_MAX}
+ *                     characters; evidence only, never part of a verdict
+ * @param files        for a reviewer: the archive's files by path, for the list of what changed
+ *                     against the previous version (at most {@link #MAX_LISTED}); evidence only
  */
 public record ContentFacts(Map<String, String> installHooks, Map<String, String> mismatches, List<String> anomalies,
-                           Map<String, String> signer, List<String> signatureFailures) {
+                           Map<String, String> signer, List<String> signatureFailures, Map<String, String> hookFiles,
+                           Map<String, Listed> files) {
+
+    /** The longest text kept of one hook file; the rest is cut with a note saying how much more there was. */
+    public static final int HOOK_FILE_MAX = 16 * 1024;
+    /** Archives with more files than this are listed only this far (the evidence says so). */
+    public static final int MAX_LISTED = 20_000;
+
+    /** One file of an archive: its size and a CRC-32 of its bytes (what zip archives carry), to tell a change of the same size. */
+    public record Listed(long size, String crc32) {
+    }
 
     public static final ContentFacts NONE = new ContentFacts(Map.of(), Map.of(), List.of());
 
@@ -53,6 +69,33 @@ public record ContentFacts(Map<String, String> installHooks, Map<String, String>
         this(installHooks, mismatches, anomalies, Map.of(), List.of());
     }
 
+    public ContentFacts(Map<String, String> installHooks, Map<String, String> mismatches, List<String> anomalies,
+                        Map<String, String> signer, List<String> signatureFailures) {
+        this(installHooks, mismatches, anomalies, signer, signatureFailures, Map.of(), Map.of());
+    }
+
+    /** These facts with the reviewer's evidence of what the archive holds. */
+    public ContentFacts withEvidence(Map<String, String> hookFiles, Map<String, Listed> files) {
+        return new ContentFacts(installHooks, mismatches, anomalies, signer, signatureFailures, hookFiles, files);
+    }
+
+    /**
+     * A hook file's text as a reviewer sees it: UTF-8, cut at {@link #HOOK_FILE_MAX} characters
+     * with a note, or a note alone for bytes that are not text (never rendered, only shown).
+     */
+    public static String hookFileText(byte[] bytes, long size) {
+        for (int i = 0; i < Math.min(bytes.length, 8192); i++) {
+            if (bytes[i] == 0) {
+                return "(binary, " + size + " bytes)";
+            }
+        }
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        if (text.length() > HOOK_FILE_MAX || size > bytes.length) {
+            return text.substring(0, Math.min(text.length(), HOOK_FILE_MAX)) + "\n... (cut: " + size + " bytes in all)";
+        }
+        return text;
+    }
+
     /** Only who signed it (a signature checked beside the file, no archive read). */
     public static ContentFacts signed(Map<String, String> signer, List<String> failures) {
         return new ContentFacts(Map.of(), Map.of(), List.of(), signer, failures);
@@ -62,6 +105,8 @@ public record ContentFacts(Map<String, String> installHooks, Map<String, String>
         // Readings stored before these fields existed have none.
         signer = signer == null ? Map.of() : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(signer));
         signatureFailures = signatureFailures == null ? List.of() : List.copyOf(signatureFailures);
+        hookFiles = hookFiles == null ? Map.of() : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(hookFiles));
+        files = files == null ? Map.of() : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(files));
         // Sorted: equal facts print the same in every JVM (the policy digests them).
         installHooks = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(installHooks));
         mismatches = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(mismatches));

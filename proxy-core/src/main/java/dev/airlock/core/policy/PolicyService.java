@@ -431,6 +431,22 @@ public final class PolicyService {
     }
 
     private Map<String, ContentFactsHolder> contentFacts(String ecosystem, String pkg) {
+        return contentFacts(ecosystem, pkg, false);
+    }
+
+    /**
+     * What the policy reads of a stored reading: the evidence for reviewers (file listings, hook
+     * file texts) is skipped, since a decision never needs it and it is the bulk of the JSON.
+     */
+    private record PolicyReading(Map<String, String> installHooks, Map<String, String> mismatches, List<String> anomalies,
+                                 Map<String, String> signer, List<String> signatureFailures) {
+    }
+
+    /**
+     * @param evidence whether to read the reviewers' evidence too (a release's page), not only what
+     *                 decisions use
+     */
+    private Map<String, ContentFactsHolder> contentFacts(String ecosystem, String pkg, boolean evidence) {
         Map<String, ContentFactsHolder> out = new HashMap<>();
         for (Map.Entry<String, Map<String, String>> v : state.contentFacts(ecosystem, pkg).entrySet()) {
             Map<String, String> hooks = new java.util.TreeMap<>();
@@ -438,9 +454,21 @@ public final class PolicyService {
             List<String> anomalies = new ArrayList<>();
             Map<String, String> signer = new java.util.TreeMap<>();
             List<String> failures = new ArrayList<>();
+            Map<String, String> hookFiles = new java.util.TreeMap<>();
+            Map<String, dev.airlock.core.ecosystem.ContentFacts.Listed> files = new java.util.TreeMap<>();
             for (String json : v.getValue().values()) {
                 try {
-                    dev.airlock.core.ecosystem.ContentFacts f = JSON.readValue(json, dev.airlock.core.ecosystem.ContentFacts.class);
+                    dev.airlock.core.ecosystem.ContentFacts f;
+                    if (evidence) {
+                        f = JSON.readValue(json, dev.airlock.core.ecosystem.ContentFacts.class);
+                        hookFiles.putAll(f.hookFiles());
+                        files.putAll(f.files());
+                    } else {
+                        PolicyReading r = JSON.readValue(json, PolicyReading.class);
+                        f = new dev.airlock.core.ecosystem.ContentFacts(r.installHooks() == null ? Map.of() : r.installHooks(),
+                                r.mismatches() == null ? Map.of() : r.mismatches(), r.anomalies() == null ? List.of() : r.anomalies(),
+                                r.signer(), r.signatureFailures());
+                    }
                     hooks.putAll(f.installHooks());
                     mismatches.putAll(f.mismatches());
                     anomalies.addAll(f.anomalies());
@@ -453,7 +481,7 @@ public final class PolicyService {
                 }
             }
             out.put(v.getKey(), new ContentFactsHolder(new dev.airlock.core.ecosystem.ContentFacts(hooks, mismatches, anomalies, signer,
-                    failures)));
+                    failures, hookFiles, files)));
         }
         return out;
     }
@@ -497,7 +525,7 @@ public final class PolicyService {
         Map<String, String> signer = new java.util.TreeMap<>(facts.signer());
         signer.put(dev.airlock.core.ecosystem.ContentFacts.PGP_KEY_FIRST, String.join(", ", known) + " (known for " + scope + ")");
         return new dev.airlock.core.ecosystem.ContentFacts(facts.installHooks(), facts.mismatches(), facts.anomalies(), signer,
-                facts.signatureFailures());
+                facts.signatureFailures(), facts.hookFiles(), facts.files());
     }
 
     /**
@@ -1019,7 +1047,7 @@ public final class PolicyService {
         for (int i = 0; i < history.size(); i++) {
             if (history.get(i).version().equals(version)) {
                 dev.airlock.core.ecosystem.ReleaseFacts previous = PolicyEngine.previous(history, i, m.versionOrder());
-                Map<String, ContentFactsHolder> content = contentFacts(ecosystem, packageName);
+                Map<String, ContentFactsHolder> content = contentFacts(ecosystem, packageName, true);
                 ContentFactsHolder now = content.get(version);
                 ContentFactsHolder before = previous == null ? null : content.get(previous.version());
                 return new ReleaseContext(history.get(i), previous, now == null ? null : now.facts(), before == null ? null : before.facts());

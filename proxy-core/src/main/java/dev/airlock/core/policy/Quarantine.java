@@ -51,6 +51,12 @@ public final class Quarantine {
         public List<String> reasons() {
             return findings.stream().filter(Finding::holds).map(Finding::message).toList();
         }
+
+        /** The version its findings compared it with, or null. */
+        public String comparedWith() {
+            return findings.stream().map(f -> f.evidence().get("previousVersion")).filter(java.util.Objects::nonNull).findFirst()
+                    .orElse(null);
+        }
     }
 
     /**
@@ -148,6 +154,33 @@ public final class Quarantine {
 
     public Optional<Entry> show(String id) {
         return state.verdict(id).map(this::entry);
+    }
+
+    /**
+     * What Airlock read in a version's files (merged over them, the reviewers' evidence included),
+     * or null when none was read: for {@code quarantine show} on a data directory.
+     */
+    public dev.airlock.core.ecosystem.ContentFacts read(String ecosystem, String packageName, String version) {
+        Map<String, String> stored = version == null ? null : state.contentFacts(ecosystem, packageName).get(version);
+        if (stored == null || stored.isEmpty()) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+        Map<String, String> hookFiles = new java.util.TreeMap<>();
+        Map<String, dev.airlock.core.ecosystem.ContentFacts.Listed> files = new java.util.TreeMap<>();
+        Map<String, String> hooks = new java.util.TreeMap<>();
+        for (String reading : stored.values()) {
+            try {
+                dev.airlock.core.ecosystem.ContentFacts f = json.readValue(reading, dev.airlock.core.ecosystem.ContentFacts.class);
+                hookFiles.putAll(f.hookFiles());
+                files.putAll(f.files());
+                hooks.putAll(f.installHooks());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                // An unreadable reading shows nothing; the verdict already says so.
+            }
+        }
+        return new dev.airlock.core.ecosystem.ContentFacts(hooks, Map.of(), List.of()).withEvidence(hookFiles, files);
     }
 
     /** Lets a held release through, for its current facts; {@code expires} null for good. */

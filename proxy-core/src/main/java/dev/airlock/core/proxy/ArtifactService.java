@@ -604,7 +604,7 @@ public final class ArtifactService {
             List<String> anomalies = new java.util.ArrayList<>(found.anomalies());
             anomalies.addAll(signed.anomalies());
             found = new dev.airlock.core.ecosystem.ContentFacts(found.installHooks(), found.mismatches(), anomalies,
-                    signed.signer(), signed.signatureFailures());
+                    signed.signer(), signed.signatureFailures(), found.hookFiles(), found.files());
         }
         metadata.policy().recordContent(eco.id(), r.packageName(), r.version(), r.filename(), r.sha256(), found);
     }

@@ -564,6 +564,8 @@
       result,
       section('Why', 'reasons', reasonList(d.reasons, d.checks)),
       scriptsPanel(ev.installScripts),
+      hookFilesPanel(ev.hookFiles),
+      filesPanel(ev.files),
       identityPanel(ev.publisher, ev.signer),
       agesPanel(ev, d.findings),
       dependenciesPanel(ev.dependencies),
@@ -749,6 +751,42 @@
       el('dt', {}, 'first seen by Airlock'), when(firstSeen, 'first-seen'),
       ev.heldUntil ? [el('dt', {}, 'held until'), when(ev.heldUntil, 'held-until')] : null,
       fromAge.minimumReleaseAge ? [el('dt', {}, 'minimum age'), el('dd', {}, text(fromAge.minimumReleaseAge))] : null));
+  }
+
+  /** The text of the files the hooks run, as shipped: set as text content, never as markup. */
+  function hookFilesPanel(files) {
+    const entries = Object.entries(files || {});
+    if (entries.length === 0) {
+      return null;
+    }
+    return section('What the hooks run', 'hook-files',
+      entries.map(([path, content]) => el('div', {class: 'hook-file', testid: 'hook-file', 'data-path': text(path)},
+        el('h3', {}, el('code', {}, text(path))),
+        el('pre', {class: 'file-text', testid: 'hook-file-text'}, text(content)))));
+  }
+
+  function filesPanel(files) {
+    if (!files) {
+      return null;
+    }
+    const summary = el('p', {class: 'muted'}, `${files.count} files, ${files.size} bytes`);
+    if (!files.previousListed) {
+      return section('Files', 'files', summary, el('p', {class: 'muted'}, 'The previous version\'s files were not read.'));
+    }
+    const rows = [];
+    const add = (list, kind, sign) => (list || []).forEach((f) => rows.push(el('tr', {class: kind, testid: 'file-' + kind},
+      el('td', {}, el('span', {class: 'sr-only'}, kind + ': '), el('span', {class: 'diff-op', 'aria-hidden': 'true'}, sign)),
+      el('td', {}, el('code', {}, text(f.path))),
+      el('td', {class: 'num'}, f.previousSize === undefined ? String(f.size) : `${f.previousSize} → ${f.size}`))));
+    add(files.added, 'added', '+');
+    add(files.removed, 'removed', '-');
+    add(files.changed, 'changed', '~');
+    return section('Files changed since the previous version', 'files', summary,
+      rows.length === 0 ? el('p', {class: 'muted'}, 'None.')
+        : el('table', {class: 'list files', testid: 'files-table'},
+          el('thead', {}, el('tr', {}, ['', 'Path', 'Size'].map((h) => el('th', {scope: 'col'}, h)))),
+          el('tbody', {}, rows)),
+      files.notShown ? el('p', {class: 'muted'}, `${files.notShown} more not shown.`) : null);
   }
 
   function dependenciesPanel(deps) {

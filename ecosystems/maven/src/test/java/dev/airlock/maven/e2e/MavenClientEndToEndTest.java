@@ -180,6 +180,18 @@ class MavenClientEndToEndTest {
             java.net.http.HttpResponse<byte[]> held = airlock.get("/maven/" + FixtureMavenRepository.path("org.fixture", "lib-ap", "1.1", "jar"));
             assertEquals(403, held.statusCode());
             assertTrue(new String(held.body(), java.nio.charset.StandardCharsets.UTF_8).contains("org.fixture.ap.Sneaky"));
+
+            // The reviewer sees the registration file's text and what the jar added against 1.0, with sizes.
+            String id = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(held.body()).path("releaseId").asText();
+            com.fasterxml.jackson.databind.JsonNode ev = com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
+                    .readTree(airlock.admin("GET", "quarantine/" + id, airlock.adminToken(), null).body()).path("evidence");
+            assertEquals("org.fixture.ap.Sneaky\n", ev.at("/hookFiles/META-INF~1services~1javax.annotation.processing.Processor").asText(),
+                    ev.toString());
+            assertTrue(ev.at("/files/previousListed").asBoolean(), ev.toString());
+            assertEquals("META-INF/services/javax.annotation.processing.Processor", ev.at("/files/added/0/path").asText(), ev.toString());
+            assertEquals(22, ev.at("/files/added/0/size").asInt(), ev.toString());
+            String shown = dev.airlock.core.testing.Cli.run("quarantine", "show", id, "--data", tmp.resolve("data").toString())[1];
+            assertTrue(shown.contains("org.fixture.ap.Sneaky") && shown.contains("\"added\""), shown);
         }
     }
 }

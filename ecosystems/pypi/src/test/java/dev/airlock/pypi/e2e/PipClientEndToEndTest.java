@@ -149,6 +149,13 @@ class PipClientEndToEndTest {
             assertEquals(403, wheel.statusCode());
             String body = new String(wheel.body(), java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(body.contains("litellm_init.pth") && body.contains("every Python start"), body);
+
+            // The reviewer reads the .pth file itself, and sees it is what the wheel added against 1.0.
+            String id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(wheel.body()).path("releaseId").asText();
+            com.fasterxml.jackson.databind.JsonNode ev = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(airlock.admin("GET", "quarantine/" + id, airlock.adminToken(), null).body()).path("evidence");
+            assertEquals("import os; exec('print(1)')\n", ev.at("/hookFiles/litellm_init.pth").asText(), ev.toString());
+            assertTrue(ev.at("/files/added").toString().contains("\"path\":\"litellm_init.pth\""), ev.toString());
         }
     }
 
