@@ -57,15 +57,17 @@ class PopularPackagesPolicyTest {
             try (InputStream in = new GZIPInputStream(Files.newInputStream(f))) {
                 body = in.readAllBytes();
             }
-            String name = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).get("name").asText();
+            com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            String name = doc.get("name").asText();
+            String latestVersion = doc.path("dist-tags").path("latest").asText();
             PackageMetadata md = npm.parse(new MetadataRequest(name, "full", name, Map.of()), null, body, "application/json");
             // The mirror rewrote the times: releases go in version order, as they were published upstream.
             List<ReleaseFacts> history = new ArrayList<>(md.releaseFacts());
             history.sort((a, b) -> SemverOrder.INSTANCE.compare(a.version(), b.version()));
             List<Evaluation> all = engine.evaluate("npm", name, history, Map.of(), Map.of(), d -> null, md.versionOrder(), NOW);
-            Evaluation e = all.get(all.size() - 1);
+            Evaluation e = all.stream().filter(x -> x.version().equals(latestVersion)).findFirst().orElseThrow();
             latest.put(name, e);
-            if (!history.get(history.size() - 1).installHooks().isEmpty()) {
+            if (!history.stream().filter(r -> r.version().equals(latestVersion)).findFirst().orElseThrow().installHooks().isEmpty()) {
                 withHooks++;
             }
         }
