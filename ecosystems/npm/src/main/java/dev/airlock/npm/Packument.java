@@ -491,7 +491,7 @@ final class Packument implements PackageMetadata {
     }
 
     @Override
-    public java.util.Comparator<String> versionOrder() {
+    public dev.airlock.core.ecosystem.VersionOrder versionOrder() {
         return SemverOrder.INSTANCE;
     }
 
