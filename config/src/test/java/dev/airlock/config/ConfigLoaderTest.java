@@ -331,8 +331,9 @@ class ConfigLoaderTest {
         assertError(error("policy:\n  mode: enforcing\n"), "policy.mode", "enforcing",
                 "airlock.yaml: policy.mode: not one of the allowed values: got 'enforcing'; allowed: enforce, audit");
         assertError(error("policy: { installHooks: false }"), "policy.installHooks", "false",
-                "airlock.yaml: policy.installHooks: not one of the allowed values: got 'false'; allowed: new, all, off");
+                "airlock.yaml: policy.installHooks: not one of the allowed values: got 'false'; allowed: new, strict, all, off");
         assertEquals(InstallHooks.OFF, parse("policy: { installHooks: off }").policy().installHooks());
+        assertEquals(InstallHooks.STRICT, parse("policy: { installHooks: strict }").policy().installHooks());
         assertEquals(PolicyMode.AUDIT, parse("policy: { mode: Audit }").policy().mode());
     }
 

@@ -199,7 +199,7 @@ final class MavenMetadata implements PackageMetadata {
     }
 
     @Override
-    public java.util.Comparator<String> versionOrder() {
+    public dev.airlock.core.ecosystem.VersionOrder versionOrder() {
         return MavenVersion.ORDER;
     }
 

@@ -1,7 +1,8 @@
 package dev.airlock.maven;
 
+import dev.airlock.core.ecosystem.VersionOrder;
+
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -34,8 +35,21 @@ import java.util.regex.Pattern;
  */
 public final class MavenVersion implements Comparable<MavenVersion> {
 
-    /** Version strings in Maven order; for picking the newest entry of a metadata listing. */
-    public static final Comparator<String> ORDER = Comparator.comparing(MavenVersion::parse);
+    /**
+     * Version strings in Maven order, for picking the newest entry of a metadata listing; a
+     * pre-release is what {@link #isPreRelease()} says.
+     */
+    public static final VersionOrder ORDER = new VersionOrder() {
+        @Override
+        public int compare(String a, String b) {
+            return parse(a).compareTo(parse(b));
+        }
+
+        @Override
+        public boolean preRelease(String version) {
+            return parse(version).isPreRelease();
+        }
+    };
 
     /**
      * The file-name form a deployed snapshot takes ("1.0-20240101.120000-3"), which Maven treats
@@ -142,6 +156,25 @@ public final class MavenVersion implements Comparable<MavenVersion> {
         int suffixStart = original.length() - SNAPSHOT_SUFFIX.length();
         return original.regionMatches(true, suffixStart, SNAPSHOT_SUFFIX, 0, SNAPSHOT_SUFFIX.length())
                 || TIMESTAMPED_SNAPSHOT.matcher(original).matches();
+    }
+
+    /**
+     * Whether this is a pre-release: a snapshot, or a version with a qualifier Maven orders before
+     * the release it leads to (alpha, beta, milestone, rc or cr, and their "a1", "b1", "m1"
+     * shorthands). Unknown words ("1.0-jre", "1.0-sp1") order after the release and are final.
+     */
+    public boolean isPreRelease() {
+        if (isSnapshot()) {
+            return true;
+        }
+        for (List<Atom> level : levels) {
+            for (Atom a : level) {
+                if (a instanceof Qualifier q && q.rank() < RELEASE_RANK) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether this may be the {@code <release>} of a metadata file: anything but a snapshot. */

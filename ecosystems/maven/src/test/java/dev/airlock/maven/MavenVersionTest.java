@@ -324,6 +324,19 @@ class MavenVersionTest {
         assertBefore("1", "1-".repeat(20_000) + "1");
     }
 
+    @Test
+    void preReleasesAreTheQualifiersBelowTheReleaseAndSnapshots() {
+        // The policy compares a final release with the highest lower final release, so this decides what it skips.
+        for (String v : List.of("1.0-alpha-1", "1.0-beta", "1.0-M2", "1.0.0-RC1", "2.0-cr-1", "1.0a1", "1.0-SNAPSHOT",
+                "1.0-20240101.120000-3")) {
+            assertTrue(MavenVersion.parse(v).isPreRelease(), v);
+            assertTrue(MavenVersion.ORDER.preRelease(v), v);
+        }
+        for (String v : List.of("1.0", "1.0-GA", "1.0.Final", "32.1.2-jre", "1.0-sp1", "1.0-a", "2.17.0")) {
+            assertFalse(MavenVersion.parse(v).isPreRelease(), v);
+        }
+    }
+
     private static void assertBefore(String lower, String higher) {
         MavenVersion low = MavenVersion.parse(lower);
         MavenVersion high = MavenVersion.parse(higher);

@@ -59,7 +59,6 @@ final class Packument implements PackageMetadata {
     private static final Set<String> CORGI_VERSION_KEYS = Set.of("name", "version", "dependencies", "optionalDependencies",
             "devDependencies", "bundleDependencies", "bundledDependencies", "peerDependencies", "peerDependenciesMeta", "bin",
             "directories", "dist", "engines", "deprecated", "cpu", "os", "libc", "_hasShrinkwrap", "hasInstallScript", "funding");
-    private static final Set<String> INSTALL_SCRIPTS = Set.of("preinstall", "install", "postinstall");
 
     static final JsonFactory JSON = new JsonFactoryBuilder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -165,7 +164,8 @@ final class Packument implements PackageMetadata {
         Set<String> maintainers;
         final Map<String, String> hooks = new java.util.TreeMap<>();
         Map<String, String> dependencies = new java.util.TreeMap<>();
-        boolean gypfile;
+        /** The manifest's "gypfile", null when it has none. */
+        Boolean gypfile;
         boolean hasInstallScript;
         String integrity;
         /** dist.attestations' provenance predicate type, "" when dist lists none. */
@@ -175,9 +175,9 @@ final class Packument implements PackageMetadata {
 
         Map<String, String> hooks(boolean abbreviated) {
             Map<String, String> h = new java.util.TreeMap<>(hooks);
-            if (gypfile && !h.containsKey("install") && !h.containsKey("preinstall")) {
-                // npm runs "node-gyp rebuild" for a package with binding.gyp and no install script.
-                h.put("install", "node-gyp rebuild (implicit: binding.gyp)");
+            // npm publish writes "gypfile": true where it found a .gyp file in the package root.
+            if (NpmScripts.implicitGyp(h, gypfile, Boolean.TRUE.equals(gypfile))) {
+                h.put("install", NpmScripts.NODE_GYP_REBUILD + " (implicit: binding.gyp)");
             }
             if (abbreviated && hasInstallScript && h.isEmpty()) {
                 h.put("install", "(an install script; the abbreviated document does not say which)");
@@ -212,8 +212,9 @@ final class Packument implements PackageMetadata {
                             readStringMap(p, t, scripts, "scripts");
                             scripts.forEach((k, v) -> {
                                 // prepare runs only for git and local installs: recorded, never held (the engine notes it).
-                                if (INSTALL_SCRIPTS.contains(k) || k.equals("prepare")) {
-                                    m.hooks.put(k, v);
+                                String script = NpmScripts.normalise(v);
+                                if (script != null && (NpmScripts.INSTALL.contains(k) || k.equals("prepare"))) {
+                                    m.hooks.put(k, script);
                                 }
                             });
                         } else {
@@ -229,7 +230,10 @@ final class Packument implements PackageMetadata {
                     }
                     case "_npmUser" -> m.publisher = t == JsonToken.START_OBJECT ? personName(p) : skip(p);
                     case "maintainers" -> m.maintainers = t == JsonToken.START_ARRAY ? people(p) : skipNull(p);
-                    case "gypfile" -> m.gypfile = t == JsonToken.VALUE_TRUE;
+                    case "gypfile" -> {
+                        m.gypfile = t == JsonToken.VALUE_TRUE ? Boolean.TRUE : t == JsonToken.VALUE_FALSE ? Boolean.FALSE : null;
+                        p.skipChildren();
+                    }
                     case "hasInstallScript" -> m.hasInstallScript = t == JsonToken.VALUE_TRUE;
                     default -> p.skipChildren();
                 }
@@ -487,7 +491,7 @@ final class Packument implements PackageMetadata {
     }
 
     @Override
-    public java.util.Comparator<String> versionOrder() {
+    public dev.airlock.core.ecosystem.VersionOrder versionOrder() {
         return SemverOrder.INSTANCE;
     }
 
@@ -657,7 +661,7 @@ final class Packument implements PackageMetadata {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String script = p.currentName();
             JsonToken t = p.nextToken();
-            if (INSTALL_SCRIPTS.contains(script) && t == JsonToken.VALUE_STRING && !p.getText().isBlank()) {
+            if (NpmScripts.INSTALL.contains(script) && t == JsonToken.VALUE_STRING && !p.getText().isBlank()) {
                 found = true;
             }
             p.skipChildren();

@@ -1,12 +1,13 @@
 package dev.airlock.npm;
 
-import java.util.Comparator;
+import dev.airlock.core.ecosystem.VersionOrder;
 
 /**
  * Semantic-version precedence (semver 2.0.0 §11), enough to pick which visible version a
- * dist-tag should point at. Strings that are not semver sort before those that are.
+ * dist-tag should point at and which release the policy compares another with. Strings that are
+ * not semver sort before those that are.
  */
-final class SemverOrder implements Comparator<String> {
+final class SemverOrder implements VersionOrder {
 
     static final SemverOrder INSTANCE = new SemverOrder();
 
@@ -17,6 +18,11 @@ final class SemverOrder implements Comparator<String> {
     static boolean isPrerelease(String v) {
         String core = stripBuild(v);
         return core.indexOf('-') >= 0;
+    }
+
+    @Override
+    public boolean preRelease(String version) {
+        return isPrerelease(version);
     }
 
     @Override

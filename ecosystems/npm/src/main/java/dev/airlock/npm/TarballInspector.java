@@ -21,8 +21,9 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Reads an npm tarball the way npm will unpack it, without unpacking it: the package.json npm
- * actually uses (compared with the manifest the registry showed: "manifest confusion"), an
- * implicit {@code node-gyp} build ({@code binding.gyp} and no install script), and entries no
+ * actually uses (compared with the manifest the registry showed, both as npm normalises their
+ * scripts: "manifest confusion"), an implicit {@code node-gyp} build ({@code binding.gyp}, no
+ * install script and no {@code "gypfile": false}; see {@link NpmScripts}), and entries no
  * honest package needs (links, absolute or traversal paths). Bounded: the tarball is streamed
  * through gunzip once, up to {@link #MAX_UNPACKED} bytes and {@link #MAX_ENTRIES} entries.
  */
@@ -31,7 +32,6 @@ final class TarballInspector {
     static final long MAX_UNPACKED = 1L << 30;
     static final int MAX_ENTRIES = 100_000;
     private static final int MAX_MANIFEST = 1 << 20;
-    private static final Set<String> HOOKS = Set.of("preinstall", "install", "postinstall");
 
     private TarballInspector() {
     }
@@ -127,27 +127,28 @@ final class TarballInspector {
         }
         Map<String, String> scripts = new HashMap<>();
         Map<String, String> dependencies = new TreeMap<>();
+        Boolean gypfile;
         try {
-            readManifest(manifest, scripts, dependencies);
+            gypfile = readManifest(manifest, scripts, dependencies);
         } catch (IOException e) {
             anomalies.add(filename + ": its package.json is not valid JSON");
             return new ContentFacts(hooks, mismatches, anomalies);
         }
-        boolean implicitGyp = bindingGyp && !scripts.containsKey("install") && !scripts.containsKey("preinstall");
+        boolean implicitGyp = NpmScripts.implicitGyp(scripts, gypfile, bindingGyp);
         if (implicitGyp) {
             // What npm runs (and what npm publish writes into the registry's manifest, not the tarball's).
-            scripts.put("install", "node-gyp rebuild");
+            scripts.put("install", NpmScripts.NODE_GYP_REBUILD);
         }
         Map<String, String> declared = registry == null ? null : registry.installHooks();
         if (implicitGyp && (declared == null || !declared.containsKey("install") && !declared.containsKey("preinstall"))) {
             hooks.put("binding.gyp", "npm runs node-gyp rebuild for the binding.gyp in the tarball");
         }
         if (registry != null) {
-            for (String hook : HOOKS) {
+            for (String hook : NpmScripts.INSTALL) {
                 String inTarball = scripts.get(hook);
                 String inRegistry = declared == null ? null : declared.get(hook);
-                boolean bothGyp = inTarball != null && inRegistry != null && inTarball.startsWith("node-gyp rebuild")
-                        && inRegistry.startsWith("node-gyp rebuild");
+                boolean bothGyp = inTarball != null && inRegistry != null && inTarball.startsWith(NpmScripts.NODE_GYP_REBUILD)
+                        && inRegistry.startsWith(NpmScripts.NODE_GYP_REBUILD);
                 if (declared != null && !bothGyp && !java.util.Objects.equals(inTarball, inRegistry)) {
                     mismatches.put("scripts." + hook, "registry: " + (inRegistry == null ? "none" : inRegistry) + "; tarball: "
                             + (inTarball == null ? "none" : inTarball));
@@ -170,7 +171,13 @@ final class TarballInspector {
         return new ContentFacts(hooks, mismatches, anomalies);
     }
 
-    private static void readManifest(byte[] json, Map<String, String> scripts, Map<String, String> dependencies) throws IOException {
+    /**
+     * Reads the scripts (normalised as npm does) and dependencies.
+     *
+     * @return the manifest's {@code gypfile}, or null when it has none
+     */
+    private static Boolean readManifest(byte[] json, Map<String, String> scripts, Map<String, String> dependencies) throws IOException {
+        Boolean gypfile = null;
         try (JsonParser p = Packument.JSON.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("not an object");
@@ -179,20 +186,28 @@ final class TarballInspector {
                 String key = p.currentName();
                 JsonToken t = p.nextToken();
                 if ((key.equals("scripts") || key.equals("dependencies")) && t == JsonToken.START_OBJECT) {
-                    Map<String, String> into = key.equals("scripts") ? scripts : dependencies;
+                    boolean isScripts = key.equals("scripts");
+                    Map<String, String> into = isScripts ? scripts : dependencies;
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String k = p.currentName();
                         if (p.nextToken() == JsonToken.VALUE_STRING) {
-                            into.put(k, p.getText());
+                            String v = isScripts ? NpmScripts.normalise(p.getText()) : p.getText();
+                            if (v != null) {
+                                into.put(k, v);
+                            }
                         } else {
                             p.skipChildren();
                         }
                     }
+                } else if (key.equals("gypfile")) {
+                    gypfile = t == JsonToken.VALUE_TRUE ? Boolean.TRUE : t == JsonToken.VALUE_FALSE ? Boolean.FALSE : null;
+                    p.skipChildren();
                 } else {
                     p.skipChildren();
                 }
             }
         }
+        return gypfile;
     }
 
     private static String name(byte[] h) {

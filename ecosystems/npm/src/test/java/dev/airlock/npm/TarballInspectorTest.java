@@ -74,6 +74,34 @@ class TarballInspectorTest {
     }
 
     @Test
+    void aBindingGypWithGypfileFalseIsNoInstallHook() throws Exception {
+        // better-sqlite3 13.2.0: package.json and binding.gyp as published (the rest of the tarball left out).
+        // npm runs node-gyp only for binding.gyp with no install script and gypfile not false; this one says false.
+        Path real = Path.of(getClass().getResource("/real/better-sqlite3-13.2.0-trimmed.tgz").toURI());
+        ReleaseFacts registry = new ReleaseFacts("13.2.0", null, null, null, Map.of(), Map.of("node-addon-api", "^8.0.0"));
+        assertEquals(ContentFacts.NONE, TarballInspector.inspect("better-sqlite3-13.2.0.tgz", real, registry));
+
+        // Without "gypfile": false the same binding.gyp is npm's implicit build.
+        ContentFacts g = read(List.of(file("package/package.json", "{\"name\":\"x\",\"dependencies\":{\"dep\":\"^1.0.0\"}}"),
+                file("package/binding.gyp", "{}")), NO_SCRIPTS);
+        assertEquals("registry: none; tarball: node-gyp rebuild", g.mismatches().get("scripts.install"), g.toString());
+        assertTrue(g.installHooks().containsKey("binding.gyp"), g.toString());
+    }
+
+    @Test
+    void scriptsAreComparedAsNpmNormalisesThem() throws Exception {
+        // npm publish strips "node_modules/.bin/" from the registry's copy; an empty script runs nothing.
+        ReleaseFacts registry = new ReleaseFacts("1.0.0", null, null, null, Map.of("postinstall", "husky install"), Map.of("dep", "^1.0.0"));
+        ContentFacts f = read(List.of(file("package/package.json", "{\"name\":\"x\",\"dependencies\":{\"dep\":\"^1.0.0\"},"
+                + "\"scripts\":{\"postinstall\":\"./node_modules/.bin/husky install\",\"preinstall\":\"\",\"install\":7}}")), registry);
+        assertEquals(ContentFacts.NONE, f);
+        // A binding.gyp outside the package root is not npm's implicit build.
+        ContentFacts deep = read(List.of(file("package/package.json", "{\"name\":\"x\",\"dependencies\":{\"dep\":\"^1.0.0\"}}"),
+                file("package/deps/binding.gyp", "{}")), NO_SCRIPTS);
+        assertEquals(ContentFacts.NONE, deep);
+    }
+
+    @Test
     void aBrokenHeaderChecksumStopsTheReadingAsAnAnomaly() throws Exception {
         byte[] tar = gunzip(TarGz.tgz(List.of(file("package/package.json", "{\"name\":\"x\"}"))));
         tar[0] ^= 1; // the name changes, the stored checksum no longer matches

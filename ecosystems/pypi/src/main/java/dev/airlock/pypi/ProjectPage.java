@@ -214,6 +214,11 @@ final class ProjectPage implements PackageMetadata {
     }
 
     @Override
+    public dev.airlock.core.ecosystem.VersionOrder versionOrder() {
+        return Pep440Order.INSTANCE;
+    }
+
+    @Override
     public List<ReleaseInfo> releases() {
         return releases;
     }

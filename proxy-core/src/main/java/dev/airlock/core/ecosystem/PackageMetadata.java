@@ -26,10 +26,10 @@ public interface PackageMetadata {
 
     /**
      * The ecosystem's version order, or null when it has none the core may use. With it, a
-     * release is compared with the last one published before it that is also lower (so a
-     * backport to an old line is not "the previous version" of the next release of a newer line).
+     * release is compared with the highest lower one published before it (see
+     * {@code PolicyEngine.previous}); without it, with the one before it in {@link #releases()}.
      */
-    default java.util.Comparator<String> versionOrder() {
+    default VersionOrder versionOrder() {
         return null;
     }
 

@@ -3,6 +3,7 @@ package dev.airlock.core.policy;
 import dev.airlock.config.PolicyConfig;
 import dev.airlock.core.ecosystem.ContentFacts;
 import dev.airlock.core.ecosystem.ReleaseFacts;
+import dev.airlock.core.ecosystem.VersionOrder;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,9 +24,10 @@ import java.util.regex.Pattern;
  * clock: no I/O, so that a package with thousands of versions is decided in one pass and every
  * rule can be tested on its own.
  *
- * <p>"Previous version" always means the one before in upstream publish order (the order the
- * ecosystem's metadata gives), never the one Airlock happened to see before. A fact a document
- * does not state is unknown and never counts as a change.
+ * <p>"Previous version" is the release upstream had published before this one that users
+ * upgrade from: the highest lower version in the ecosystem's order (see {@link #previous}), never
+ * the one Airlock happened to see before. A fact a document does not state is unknown and never
+ * counts as a change.
  */
 public final class PolicyEngine {
 
@@ -163,17 +165,18 @@ public final class PolicyEngine {
     }
 
     /**
-     * @param order the ecosystem's version order, or null: with it, "previous" is the last release
-     *              published before this one that is also lower (backports to old lines are skipped)
+     * @param order the ecosystem's version order, or null: with it, "previous" is chosen as
+     *              {@link #previous} says; without it, it is the release before in {@code history}
      */
     public List<Evaluation> evaluate(String ecosystem, String packageName, List<ReleaseFacts> history, Map<String, Instant> observed,
-                                     Map<String, ContentFacts> content, Dependencies dependencies, java.util.Comparator<String> order,
+                                     Map<String, ContentFacts> content, Dependencies dependencies, VersionOrder order,
                                      Instant now) {
         Instant packageFirstSeen = observed.values().stream().min(Instant::compareTo).orElse(now);
         List<Evaluation> out = new ArrayList<>(history.size());
+        ReleaseFacts[] previousOf = previous(history, order);
         for (int i = 0; i < history.size(); i++) {
             ReleaseFacts release = history.get(i);
-            ReleaseFacts previous = previous(history, i, order);
+            ReleaseFacts previous = previousOf[i];
             Evaluation e = evaluate(ecosystem, packageName, release, previous, observed.get(release.version()), packageFirstSeen,
                     content.get(release.version()), previous == null ? null : content.get(previous.version()), now);
             List<Finding> added = addedDependencies(release, previous, dependencies, now);
@@ -189,23 +192,62 @@ public final class PolicyEngine {
         return out;
     }
 
-    /** The release a release is compared with: the last one published before it that is also lower. */
-    static ReleaseFacts previous(List<ReleaseFacts> history, int i, java.util.Comparator<String> order) {
-        if (i == 0) {
-            return null;
+    /**
+     * The release each release of {@code history} is compared with, by index (null for none).
+     *
+     * <p>It is the highest version lower than the release, in the ecosystem's order, among those
+     * published before it. For a final release pre-releases are passed over (3.51.0 is compared
+     * with 3.50.0, never with 3.0.0-beta.20), unless only pre-releases are lower; a pre-release is compared with whatever is just below it. Publish times only
+     * pass over a lower version published after the release (a backport to an old line such as
+     * 2.5.0 after 3.0.0 is not what 3.0.0 upgraded from). Where they cannot say (a time missing on
+     * either side) or contradict the versions (no lower version has a time before the release),
+     * version order alone decides: mirrors rewrite times and migrated packages carry odd ones,
+     * while version order is what users upgrade along.
+     *
+     * <p>Without an order, the previous release is the one before in {@code history}.
+     */
+    static ReleaseFacts[] previous(List<ReleaseFacts> history, VersionOrder order) {
+        int n = history.size();
+        ReleaseFacts[] out = new ReleaseFacts[n];
+        if (order == null) {
+            for (int i = 1; i < n; i++) {
+                out[i] = history.get(i - 1);
+            }
+            return out;
         }
-        if (order != null) {
-            for (int j = i - 1; j >= 0; j--) {
-                try {
-                    if (order.compare(history.get(j).version(), history.get(i).version()) < 0) {
-                        return history.get(j);
-                    }
-                } catch (RuntimeException unordered) {
-                    break; // a version the order cannot read: fall back to publish order
+        Integer[] byVersion = new Integer[n];
+        boolean[] pre = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            byVersion[i] = i;
+            pre[i] = order.preRelease(history.get(i).version());
+        }
+        java.util.Arrays.sort(byVersion, (a, b) -> order.compare(history.get(a).version(), history.get(b).version()));
+        for (int p = 0; p < n; p++) {
+            int i = byVersion[p];
+            ReleaseFacts release = history.get(i);
+            int k = p - 1;
+            while (k >= 0 && order.compare(history.get(byVersion[k]).version(), release.version()) == 0) {
+                k--; // an equal spelling ("1.0" and "1.0.0" in Maven) is not lower
+            }
+            int highest = -1;
+            int highestPre = -1;
+            int chosen = -1;
+            for (; k >= 0 && chosen < 0; k--) {
+                int j = byVersion[k];
+                if (pre[j] && !pre[i]) {
+                    highestPre = highestPre < 0 ? j : highestPre;
+                    continue;
+                }
+                highest = highest < 0 ? j : highest;
+                Instant at = history.get(j).publishedAt();
+                if (at == null || release.publishedAt() == null || !at.isAfter(release.publishedAt())) {
+                    chosen = j;
                 }
             }
+            chosen = chosen >= 0 ? chosen : highest >= 0 ? highest : highestPre;
+            out[i] = chosen < 0 ? null : history.get(chosen);
         }
-        return history.get(i - 1);
+        return out;
     }
 
     private Evaluation evaluate(String ecosystem, String packageName, ReleaseFacts release, ReleaseFacts previous, Instant observedAt,
@@ -322,7 +364,7 @@ public final class PolicyEngine {
                     : ", which " + previous.version() + " did not have");
             boolean hold = switch (config.installHooks()) {
                 case ALL -> true;
-                case NEW -> !hadIt;
+                case NEW, STRICT -> !hadIt;
                 case OFF -> false;
             };
             findings.add(hold ? Finding.hold("install-hooks", what, evidence) : Finding.note("install-hooks", what, evidence));
@@ -651,8 +693,12 @@ public final class PolicyEngine {
             String was = before == null ? null : before.get(h.getKey());
             boolean isNew = before != null && was == null;
             boolean changed = was != null && !was.equals(h.getValue());
+            boolean nativeBuildMove = changed && NativeBuilds.isKnown(was) && NativeBuilds.isKnown(h.getValue());
             if (changed) {
                 evidence.put("previousScript", was);
+            }
+            if (nativeBuildMove) {
+                evidence.put("nativeBuild", "both are well-known native-build commands");
             }
             if (previous != null) {
                 evidence.put("previousVersion", previous.version());
@@ -661,11 +707,13 @@ public final class PolicyEngine {
                     : isNew ? "adds " + (h.getKey().startsWith("i") ? "an " : "a ") + h.getKey() + " script, which " + previous.version()
                     + " did not have: " + h.getValue()
                     : changed ? "changes its " + h.getKey() + " script from '" + was + "' to '" + h.getValue() + "'"
+                    + (nativeBuildMove ? " (one well-known native-build command for another)" : "")
                     : before == null ? "runs " + h.getKey() + ": " + h.getValue() + " (the previous version's scripts are unknown)"
                     : "runs " + h.getKey() + " as " + previous.version() + " did: " + h.getValue();
             boolean hold = switch (config.installHooks()) {
                 case ALL -> true;
-                case NEW -> previous == null || isNew || changed;
+                case NEW -> previous == null || isNew || changed && !nativeBuildMove;
+                case STRICT -> previous == null || isNew || changed;
                 case OFF -> false;
             };
             findings.add(hold ? Finding.hold("install-hooks", what, evidence) : Finding.note("install-hooks", what, evidence));

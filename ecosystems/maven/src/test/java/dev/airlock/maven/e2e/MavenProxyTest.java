@@ -47,7 +47,8 @@ class MavenProxyTest {
     private static FixtureMavenRepository.Builder repo() {
         return FixtureMavenRepository.builder()
                 .jar("org.fixture", "lib-a", "1.0")
-                .jar("org.fixture", "lib-a", "2.0-beta-1")
+                // Signed like 1.10, the version it is compared with (maven-metadata.xml has no times: version order decides).
+                .jar("org.fixture", "lib-a", "2.0-beta-1", j -> j.sign())
                 .jar("org.fixture", "lib-a", "1.1", j -> j.sign().classifier("sources").module())
                 .jar("org.fixture", "lib-a", "1.10", j -> j.sign()); // signed like 1.1: a release that drops it is held
     }
