@@ -44,6 +44,9 @@ final class TarballInspector {
         List<String> anomalies = new ArrayList<>();
         byte[] manifest = null;
         boolean bindingGyp = false;
+        // For a reviewer: every file with its size and CRC-32, by its path inside the package.
+        Map<String, ContentFacts.Listed> listing = new TreeMap<>();
+        byte[] buffer = new byte[64 * 1024];
         try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 64 * 1024)) {
             byte[] header = new byte[512];
             long unpacked = 0;
@@ -107,12 +110,30 @@ final class TarballInspector {
                     if (size <= MAX_MANIFEST) {
                         manifest = in.readNBytes((int) size);
                         in.skipNBytes(padded - size);
+                        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                        crc.update(manifest);
+                        list(listing, inPackage, size, crc);
                         continue;
                     }
                     anomalies.add(filename + ": its package.json is larger than " + MAX_MANIFEST + " bytes");
                 }
                 if (regular && "binding.gyp".equals(inPackage)) {
                     bindingGyp = true;
+                }
+                if (regular && inPackage != null && listing.size() < ContentFacts.MAX_LISTED) {
+                    // Gunzip reads every byte anyway; a CRC-32 over them tells a change of the same size.
+                    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                    for (long left = size; left > 0; ) {
+                        int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                        if (n < 0) {
+                            throw new java.io.EOFException();
+                        }
+                        crc.update(buffer, 0, n);
+                        left -= n;
+                    }
+                    in.skipNBytes(padded - size);
+                    list(listing, inPackage, size, crc);
+                    continue;
                 }
                 in.skipNBytes(padded);
             }
@@ -123,7 +144,7 @@ final class TarballInspector {
         Map<String, String> mismatches = new TreeMap<>();
         if (manifest == null) {
             anomalies.add(filename + " has no package.json");
-            return new ContentFacts(hooks, mismatches, anomalies);
+            return new ContentFacts(hooks, mismatches, anomalies).withEvidence(Map.of(), listing);
         }
         Map<String, String> scripts = new HashMap<>();
         Map<String, String> dependencies = new TreeMap<>();
@@ -132,7 +153,7 @@ final class TarballInspector {
             gypfile = readManifest(manifest, scripts, dependencies);
         } catch (IOException e) {
             anomalies.add(filename + ": its package.json is not valid JSON");
-            return new ContentFacts(hooks, mismatches, anomalies);
+            return new ContentFacts(hooks, mismatches, anomalies).withEvidence(Map.of(), listing);
         }
         boolean implicitGyp = NpmScripts.implicitGyp(scripts, gypfile, bindingGyp);
         if (implicitGyp) {
@@ -168,7 +189,96 @@ final class TarballInspector {
                 mismatches.put("dependencies", String.join("; ", diff));
             }
         }
-        return new ContentFacts(hooks, mismatches, anomalies);
+        Set<String> wanted = hookFiles(scripts, listing.keySet());
+        Map<String, String> texts = wanted.isEmpty() ? Map.of() : capture(file, wanted);
+        return new ContentFacts(hooks, mismatches, anomalies).withEvidence(texts, listing);
+    }
+
+    private static void list(Map<String, ContentFacts.Listed> listing, String path, long size, java.util.zip.CRC32 crc) {
+        if (listing.size() < ContentFacts.MAX_LISTED) {
+            listing.put(path, new ContentFacts.Listed(size, Long.toHexString(crc.getValue())));
+        }
+    }
+
+    /** Shell words that separate commands; what follows one is a command again. */
+    private static final java.util.regex.Pattern WORDS = java.util.regex.Pattern.compile("\"([^\"]*)\"|'([^']*)'|([^\\s;&|()<>]+)");
+
+    /**
+     * The package's files its install scripts run, as a reviewer wants to read them: every word of
+     * a preinstall/install/postinstall command that names a file in the package (as node resolves
+     * {@code node scripts/x}: with {@code .js} or {@code /index.js} too), and {@code binding.gyp}
+     * when node-gyp builds it.
+     */
+    static Set<String> hookFiles(Map<String, String> scripts, Set<String> files) {
+        Set<String> out = new TreeSet<>();
+        for (String hook : NpmScripts.INSTALL) {
+            String command = scripts.get(hook);
+            if (command == null) {
+                continue;
+            }
+            java.util.regex.Matcher m = WORDS.matcher(command);
+            while (m.find()) {
+                String word = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+                String path = word.startsWith("./") ? word.substring(2) : word;
+                for (String candidate : List.of(path, path + ".js", path + "/index.js")) {
+                    if (files.contains(candidate)) {
+                        out.add(candidate);
+                        break;
+                    }
+                }
+            }
+            if ((command.contains("node-gyp") || command.contains("prebuild-install") || command.contains("cmake-js"))
+                    && files.contains("binding.gyp")) {
+                out.add("binding.gyp");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A second pass over the tarball (only for packages with install scripts, a few in a hundred)
+     * for the heads of the files they run; the first pass could not know them before reading
+     * package.json, which may come anywhere in the archive.
+     */
+    private static Map<String, String> capture(Path file, Set<String> wanted) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 64 * 1024)) {
+            byte[] header = new byte[512];
+            String longName = null;
+            for (int entries = 0; entries < MAX_ENTRIES && out.size() < wanted.size(); entries++) {
+                if (in.readNBytes(header, 0, 512) < 512 || isZero(header) || !checksumOk(header)) {
+                    break;
+                }
+                long size = octal(header, 124, 12);
+                if (size < 0) {
+                    break;
+                }
+                char type = (char) header[156];
+                String name = longName != null ? longName : name(header);
+                longName = null;
+                long padded = (size + 511) / 512 * 512;
+                if (type == 'x' || type == 'L') {
+                    byte[] data = in.readNBytes((int) Math.min(padded, 1 << 16));
+                    in.skipNBytes(padded - data.length);
+                    String text = new String(data, 0, (int) Math.min(size, data.length), StandardCharsets.UTF_8);
+                    longName = type == 'L' ? text.replace("\0", "") : paxPath(text);
+                    continue;
+                }
+                String stripped = name.startsWith("./") ? name.substring(2) : name;
+                int slash = stripped.indexOf('/');
+                String inPackage = slash < 0 ? null : stripped.substring(slash + 1);
+                if ((type == '0' || type == 0 || type == '7') && wanted.contains(inPackage)) {
+                    byte[] head = in.readNBytes((int) Math.min(size, ContentFacts.HOOK_FILE_MAX + 1L));
+                    in.skipNBytes(padded - head.length);
+                    out.put(inPackage, ContentFacts.hookFileText(head, size));
+                } else {
+                    in.skipNBytes(padded);
+                }
+            }
+        } catch (java.io.EOFException e) {
+            // Reported by the first pass; what was read so far is kept.
+        }
+        return out;
     }
 
     /**
