@@ -197,9 +197,10 @@ public final class PolicyEngine {
      *
      * <p>It is the highest version lower than the release, in the ecosystem's order, among those
      * published before it. For a final release pre-releases are passed over (3.51.0 is compared
-     * with 3.50.0, never with 3.0.0-beta.20), unless only pre-releases are lower; a pre-release is compared with whatever is just below it. Publish times only
-     * pass over a lower version published after the release (a backport to an old line such as
-     * 2.5.0 after 3.0.0 is not what 3.0.0 upgraded from). Where they cannot say (a time missing on
+     * with 3.50.0, never with 3.0.0-beta.20), unless only pre-releases are lower; a pre-release
+     * is compared with whatever is just below it. Publish times only pass over a lower version
+     * published after the release (a backport to an old line such as 2.5.0 after 3.0.0 is not
+     * what 3.0.0 upgraded from). Where they cannot say (a time missing on
      * either side) or contradict the versions (no lower version has a time before the release),
      * version order alone decides: mirrors rewrite times and migrated packages carry odd ones,
      * while version order is what users upgrade along.
