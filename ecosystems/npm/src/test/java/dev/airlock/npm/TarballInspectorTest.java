@@ -39,7 +39,7 @@ class TarballInspectorTest {
     void aMatchingManifestIsClean() throws Exception {
         ContentFacts f = read(List.of(file("package/package.json", "{\"name\":\"x\",\"dependencies\":{\"dep\":\"^1.0.0\"}}"),
                 file("package/index.js", "module.exports = 1")), NO_SCRIPTS);
-        assertEquals(ContentFacts.NONE, f);
+        assertEquals(ContentFacts.NONE, f.withEvidence(Map.of(), Map.of()), "no findings");
     }
 
     @Test
@@ -79,7 +79,8 @@ class TarballInspectorTest {
         // npm runs node-gyp only for binding.gyp with no install script and gypfile not false; this one says false.
         Path real = Path.of(getClass().getResource("/real/better-sqlite3-13.2.0-trimmed.tgz").toURI());
         ReleaseFacts registry = new ReleaseFacts("13.2.0", null, null, null, Map.of(), Map.of("node-addon-api", "^8.0.0"));
-        assertEquals(ContentFacts.NONE, TarballInspector.inspect("better-sqlite3-13.2.0.tgz", real, registry));
+        assertEquals(ContentFacts.NONE, TarballInspector.inspect("better-sqlite3-13.2.0.tgz", real, registry)
+                .withEvidence(Map.of(), Map.of()), "no findings");
 
         // Without "gypfile": false the same binding.gyp is npm's implicit build.
         ContentFacts g = read(List.of(file("package/package.json", "{\"name\":\"x\",\"dependencies\":{\"dep\":\"^1.0.0\"}}"),
@@ -94,11 +95,11 @@ class TarballInspectorTest {
         ReleaseFacts registry = new ReleaseFacts("1.0.0", null, null, null, Map.of("postinstall", "husky install"), Map.of("dep", "^1.0.0"));
         ContentFacts f = read(List.of(file("package/package.json", "{\"name\":\"x\",\"dependencies\":{\"dep\":\"^1.0.0\"},"
                 + "\"scripts\":{\"postinstall\":\"./node_modules/.bin/husky install\",\"preinstall\":\"\",\"install\":7}}")), registry);
-        assertEquals(ContentFacts.NONE, f);
+        assertEquals(ContentFacts.NONE, f.withEvidence(Map.of(), Map.of()), "no findings");
         // A binding.gyp outside the package root is not npm's implicit build.
         ContentFacts deep = read(List.of(file("package/package.json", "{\"name\":\"x\",\"dependencies\":{\"dep\":\"^1.0.0\"}}"),
                 file("package/deps/binding.gyp", "{}")), NO_SCRIPTS);
-        assertEquals(ContentFacts.NONE, deep);
+        assertEquals(ContentFacts.NONE, deep.withEvidence(Map.of(), Map.of()), "no findings");
     }
 
     @Test
@@ -123,6 +124,33 @@ class TarballInspectorTest {
         ContentFacts facts = TarballInspector.inspect("x-1.0.0.tgz", Files.write(tmp.resolve("j.tgz"), gzip(joined.toByteArray())), NO_SCRIPTS);
         assertTrue(facts.anomalies().stream().anyMatch(a -> a.contains("after an end-of-archive block")), facts.toString());
         assertTrue(facts.anomalies().stream().anyMatch(a -> a.contains("symbolic link: package/hidden")), facts.toString());
+    }
+
+    @Test
+    void theFilesInstallScriptsRunAreKeptAsTextWithTheListing() throws Exception {
+        // A reviewer reads what the hook runs: the files its commands name (as node resolves them) and binding.gyp for
+        // a native build, whichever order the archive has them in; every file is listed with its size and CRC-32.
+        ReleaseFacts registry = new ReleaseFacts("1.0.0", null, null, null,
+                Map.of("postinstall", "node scripts/setup && sh ./fix.sh", "install", "node-gyp-build"), Map.of());
+        ContentFacts f = read(List.of(file("package/scripts/setup.js", "console.log('setup')\n"), file("package/fix.sh", "rm -rf /tmp/x\n"),
+                file("package/binding.gyp", "{\"targets\":[]}"), file("package/lib/index.js", "module.exports = 1;\n"),
+                file("package/package.json", "{\"name\":\"x\",\"version\":\"1.0.0\",\"scripts\":{\"postinstall\":"
+                        + "\"node scripts/setup && sh ./fix.sh\",\"install\":\"node-gyp-build\"}}")), registry);
+        assertEquals(Map.of("scripts/setup.js", "console.log('setup')\n", "fix.sh", "rm -rf /tmp/x\n", "binding.gyp", "{\"targets\":[]}"),
+                f.hookFiles());
+        assertEquals(5, f.files().size(), f.files().toString());
+        assertEquals(21, f.files().get("scripts/setup.js").size());
+        assertEquals(Long.toHexString(crc("module.exports = 1;\n")), f.files().get("lib/index.js").crc32());
+
+        ContentFacts none = read(List.of(file("package/package.json", "{\"name\":\"x\"}"), file("package/index.js", "x")), NO_SCRIPTS);
+        assertEquals(Map.of(), none.hookFiles(), "no install script, nothing to read twice");
+        assertEquals(2, none.files().size());
+    }
+
+    private static long crc(String s) {
+        java.util.zip.CRC32 c = new java.util.zip.CRC32();
+        c.update(s.getBytes(StandardCharsets.UTF_8));
+        return c.getValue();
     }
 
     private static byte[] gunzip(byte[] gz) throws Exception {

@@ -368,16 +368,22 @@ public final class PolicyService {
         }
         String pkg = metadata.packageName();
         String newest = releases.get(releases.size() - 1).version();
+        // The release the newest is compared with, as the engine picks it (the highest lower one).
+        dev.airlock.core.ecosystem.ReleaseFacts previous = PolicyEngine.previous(releases, metadata.versionOrder())[releases.size() - 1];
         dev.airlock.core.ecosystem.Ecosystem eco = ecosystems.apply(ecosystem);
-        if (releases.size() > 1 && eco != null && eco.signerScope(pkg) != null) {
-            prefetch(ecosystem, metadata, releases.get(releases.size() - 2).version());
+        if (previous != null && eco != null && eco.signerScope(pkg) != null) {
+            prefetch(ecosystem, metadata, previous.version());
         }
-        if (prefetch(ecosystem, metadata, newest) && releases.size() > 1) {
+        if (prefetch(ecosystem, metadata, newest) && previous != null) {
             Map<String, ContentFactsHolder> read = contentFacts(ecosystem, pkg);
             ContentFactsHolder n = read.get(newest);
-            // A hook, or who built it (or that nobody signed it), is judged against the release before it.
-            if (n != null && (!n.facts().installHooks().isEmpty() || !n.facts().signer().isEmpty())) {
-                prefetch(ecosystem, metadata, releases.get(releases.size() - 2).version());
+            // A hook (found in the files, or declared in the metadata), or who built it (or that
+            // nobody signed it), is judged against the release before it, whose files a reviewer
+            // then also sees compared.
+            dev.airlock.core.ecosystem.ReleaseFacts declared = releases.get(releases.size() - 1);
+            boolean declaresHooks = declared.installHooks() != null && !declared.installHooks().isEmpty();
+            if (n != null && (declaresHooks || !n.facts().installHooks().isEmpty() || !n.facts().signer().isEmpty())) {
+                prefetch(ecosystem, metadata, previous.version());
             }
         }
     }

