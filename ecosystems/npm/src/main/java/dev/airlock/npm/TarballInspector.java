@@ -85,10 +85,7 @@ final class TarballInspector {
                 long padded = (size + 511) / 512 * 512;
                 if (type == 'x' || type == 'L') {
                     // PAX extended header or GNU long name: the real name of the next entry.
-                    byte[] data = in.readNBytes((int) Math.min(padded, 1 << 16));
-                    in.skipNBytes(padded - data.length);
-                    String text = new String(data, 0, (int) Math.min(size, data.length), StandardCharsets.UTF_8);
-                    longName = type == 'L' ? text.replace("\0", "") : paxPath(text);
+                    longName = longName(in, type, size, padded);
                     continue;
                 }
                 if (type == '1' || type == '2') {
@@ -258,10 +255,7 @@ final class TarballInspector {
                 longName = null;
                 long padded = (size + 511) / 512 * 512;
                 if (type == 'x' || type == 'L') {
-                    byte[] data = in.readNBytes((int) Math.min(padded, 1 << 16));
-                    in.skipNBytes(padded - data.length);
-                    String text = new String(data, 0, (int) Math.min(size, data.length), StandardCharsets.UTF_8);
-                    longName = type == 'L' ? text.replace("\0", "") : paxPath(text);
+                    longName = longName(in, type, size, padded);
                     continue;
                 }
                 String stripped = name.startsWith("./") ? name.substring(2) : name;
@@ -336,6 +330,14 @@ final class TarballInspector {
             sum += i >= 148 && i < 156 ? ' ' : h[i] & 0xff;
         }
         return declared == sum;
+    }
+
+    /** The name a PAX extended header ({@code x}) or a GNU long-name entry ({@code L}) gives the next entry. */
+    private static String longName(InputStream in, char type, long size, long padded) throws IOException {
+        byte[] data = in.readNBytes((int) Math.min(padded, 1 << 16));
+        in.skipNBytes(padded - data.length);
+        String text = new String(data, 0, (int) Math.min(size, data.length), StandardCharsets.UTF_8);
+        return type == 'L' ? text.replace("\0", "") : paxPath(text);
     }
 
     private static String paxPath(String records) {

@@ -639,7 +639,10 @@ public final class PolicyService {
         if (s == null) {
             s = governing ? decide(ecosystem, metadata, true) : load(ecosystem, packageName);
         }
-        if (governing && access(ecosystem, packageName, version, s) instanceof Access.Blocked && readPrevious(ecosystem, metadata, version)) {
+        // Reading the previous release can date it after this one (a backport), which makes another
+        // release the one to compare with: a few rounds, never a chain through the whole history.
+        for (int round = 0; round < 3 && governing && access(ecosystem, packageName, version, s) instanceof Access.Blocked
+                && readPrevious(ecosystem, metadata, version); round++) {
             s = decide(ecosystem, metadata, true);
         }
         if (access(ecosystem, packageName, version, s) instanceof Access.Blocked b) {

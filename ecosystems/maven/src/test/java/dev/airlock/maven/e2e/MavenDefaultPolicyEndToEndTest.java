@@ -139,7 +139,11 @@ class MavenDefaultPolicyEndToEndTest {
             }
         }
         for (String pom : PREVIOUS_PLUGIN_POMS) {
-            b.raw(pom, read(RECORDED.resolve("previous").resolve(pom)));
+            // Dated by their signatures too: a repository's Last-Modified is when each was published.
+            Path asc = RECORDED.resolve("previous").resolve(pom + ".asc");
+            b.raw(pom, read(RECORDED.resolve("previous").resolve(pom)))
+                    .raw(pom + ".asc", "application/pgp-signature", read(asc))
+                    .lastModified(pom, ((PgpSignature.Detached) PgpSignature.parse(asc)).createdAt());
         }
         for (Map.Entry<String, PgpSignature.Detached> e : signatures.entrySet()) {
             b.raw(e.getKey() + ".asc", "application/pgp-signature", sign.apply(e.getKey(), e.getValue()));
