@@ -151,6 +151,9 @@ public final class PolicyEngine {
         String held(String dependency);
     }
 
+    /** A package whose first release is older than this is established: a name near a popular one is not held as a typosquat. */
+    static final Duration ESTABLISHED = Duration.ofDays(365);
+
     /** How far back a release is young enough for the dependencies it adds to be looked at. */
     static final java.time.Duration DEPENDENCY_WINDOW = java.time.Duration.ofDays(30);
 
@@ -172,12 +175,16 @@ public final class PolicyEngine {
                                      Map<String, ContentFacts> content, Dependencies dependencies, VersionOrder order,
                                      Instant now) {
         Instant packageFirstSeen = observed.values().stream().min(Instant::compareTo).orElse(now);
+        // When the package's first release came out: a name used for years is nobody's typosquat.
+        Instant packageSince = history.stream().map(ReleaseFacts::publishedAt).filter(java.util.Objects::nonNull)
+                .min(Instant::compareTo).orElse(null);
+        Instant established = packageSince != null && packageSince.isBefore(now.minus(ESTABLISHED)) ? packageSince : null;
         List<Evaluation> out = new ArrayList<>(history.size());
         ReleaseFacts[] previousOf = previous(history, order);
         for (int i = 0; i < history.size(); i++) {
             ReleaseFacts release = history.get(i);
             ReleaseFacts previous = previousOf[i];
-            Evaluation e = evaluate(ecosystem, packageName, release, previous, observed.get(release.version()), packageFirstSeen,
+            Evaluation e = evaluate(ecosystem, packageName, release, previous, observed.get(release.version()), packageFirstSeen, established,
                     content.get(release.version()), previous == null ? null : content.get(previous.version()), now);
             List<Finding> added = addedDependencies(release, previous, dependencies, now);
             if (!added.isEmpty() && e.verdict() != Verdict.DENIED) {
@@ -252,7 +259,8 @@ public final class PolicyEngine {
     }
 
     private Evaluation evaluate(String ecosystem, String packageName, ReleaseFacts release, ReleaseFacts previous, Instant observedAt,
-                                Instant packageFirstSeen, ContentFacts content, ContentFacts previousContent, Instant now) {
+                                Instant packageFirstSeen, Instant establishedSince, ContentFacts content, ContentFacts previousContent,
+                                Instant now) {
         List<Finding> findings = new ArrayList<>();
         String coordinates = ecosystem + ":" + packageName + "@" + release.version();
         KnownMalicious.Entry mal = malicious.find(ecosystem, packageName, release.version());
@@ -272,7 +280,14 @@ public final class PolicyEngine {
         }
         if (config.typosquats()) {
             String imitated = typosquats.imitates(ecosystem, packageName);
-            if (imitated != null) {
+            Instant since = establishedSince;
+            if (imitated != null && since != null) {
+                // Typosquats are new names: one published under this name for years (color beside
+                // colors) is a package in its own right.
+                findings.add(Finding.note("typosquat", packageName + " is one edit away from the popular package " + imitated
+                        + ", but has been published since " + since + ", so it is not held", Map.of("popular", imitated,
+                        "since", since.toString())));
+            } else if (imitated != null) {
                 findings.add(Finding.hold("typosquat", packageName + " is one edit away from the popular package " + imitated
                         + " (possible typosquat)", Map.of("popular", imitated)));
             }

@@ -87,10 +87,35 @@ class KnownMaliciousAndTyposquatsTest {
         assertTrue(Typosquats.oneEditApart("python_dateutil", "python-dateutil2"));
 
         PolicyEngine on = new PolicyEngine(config(true), false, KnownMalicious.none(), t);
-        Evaluation squat = only(on, "npm", "expres", "1.0.0");
+        // A new name: typosquats are young (an established one is the next test's case).
+        Evaluation squat = on.evaluate("npm", "expres", List.of(new ReleaseFacts("1.0.0", NOW.minus(java.time.Duration.ofDays(3)), null,
+                null, Map.of(), Map.of())), Map.of(), NOW).get(0);
         assertEquals(Verdict.QUARANTINED, squat.verdict());
         assertTrue(squat.findings().stream().anyMatch(f -> f.check().equals("typosquat") && f.message().contains("express")));
         assertEquals(Verdict.APPROVED, only(new PolicyEngine(config(false), false, KnownMalicious.none(), t), "npm", "expres", "1.0.0").verdict(),
                 "policy.typosquats: false");
+    }
+
+    @Test
+    void aNamePublishedForYearsIsNotHeldAsATyposquat() {
+        // color (since 2012, tens of millions of downloads a week) is one edit from colors: a package in its own right, noted.
+        // A young name is still held, and so is one whose publish times nothing states.
+        Typosquats t = new Typosquats(Map.of("npm", Set.of("colors")));
+        PolicyEngine engine = new PolicyEngine(config(true), false, KnownMalicious.none(), t);
+        Instant now = Instant.parse("2026-12-07T00:00:00Z");
+        List<Evaluation> color = engine.evaluate("npm", "color", List.of(
+                new ReleaseFacts("0.4.1", Instant.parse("2012-07-01T00:00:00Z"), null, null, null, null),
+                new ReleaseFacts("4.2.3", Instant.parse("2022-04-01T00:00:00Z"), null, null, null, null)), Map.of(), now);
+        for (Evaluation e : color) {
+            assertEquals(Verdict.APPROVED, e.verdict(), e.toString());
+            assertTrue(e.findings().stream().anyMatch(f -> f.check().equals("typosquat") && !f.holds()
+                    && f.message().contains("published since 2012-07-01T00:00:00Z")), e.toString());
+        }
+        List<Evaluation> young = engine.evaluate("npm", "colorz", List.of(
+                new ReleaseFacts("1.0.0", now.minus(java.time.Duration.ofDays(20)), null, null, null, null)), Map.of(), now);
+        assertEquals(Verdict.QUARANTINED, new PolicyEngine(config(true), false, KnownMalicious.none(),
+                new Typosquats(Map.of("npm", Set.of("colors")))).evaluate("npm", "colrs", List.of(
+                new ReleaseFacts("1.0.0", null, null, null, null, null)), Map.of(), now).get(0).verdict(), "unknown times: held");
+        assertEquals(Verdict.QUARANTINED, young.get(0).verdict());
     }
 }
