@@ -285,7 +285,8 @@ class NpmPolicyEndToEndTest {
         Path osv = Files.writeString(tmp.resolve("MAL-2025-9999.json"), "{\"id\":\"MAL-2025-9999\",\"summary\":\"Malicious code in "
                 + "evil-pkg (npm)\",\"affected\":[{\"package\":{\"ecosystem\":\"npm\",\"name\":\"evil-pkg\"},\"versions\":[\"1.0.0\"]}]}");
         try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder().pkg("evil-pkg", p -> p.version("1.0.0"))
-                .pkg("expres", p -> p.version("4.18.2")).start()) {
+                // Published days ago: typosquats are new names (one used for years is only noted).
+                .pkg("expres", p -> p.version("4.18.2", v -> v.publishedAt(Instant.now().minus(Duration.ofDays(5))))).start()) {
             AirlockConfig c = ConfigLoader.parse("server: { port: 0 }\npolicy: { knownMalicious: ['" + osv + "'] }\n"
                     + "upstreams: { npm: { url: '" + registry.baseUrl() + "' } }\n", "mal.yaml").withStoragePath(tmp.resolve("data"));
             try (RunningAirlock airlock = RunningAirlock.start(c)) {
