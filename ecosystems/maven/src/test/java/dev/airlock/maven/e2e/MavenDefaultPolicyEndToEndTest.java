@@ -140,6 +140,11 @@ class MavenDefaultPolicyEndToEndTest {
         }
         for (String pom : PREVIOUS_PLUGIN_POMS) {
             b.raw(pom, read(RECORDED.resolve("previous").resolve(pom)));
+            // Dated as the repository dates it, before the plugin version after it: a lower version the repository
+            // says was published later is passed over as a backport, and the version below it was never read.
+            Path asc = RECORDED.resolve("previous").resolve(pom + ".asc");
+            b.raw(pom + ".asc", "application/pgp-signature", read(asc));
+            b.lastModified(pom, ((PgpSignature.Detached) PgpSignature.parse(asc)).createdAt());
         }
         for (Map.Entry<String, PgpSignature.Detached> e : signatures.entrySet()) {
             b.raw(e.getKey() + ".asc", "application/pgp-signature", sign.apply(e.getKey(), e.getValue()));
