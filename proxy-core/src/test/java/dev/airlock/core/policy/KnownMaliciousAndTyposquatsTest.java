@@ -93,4 +93,24 @@ class KnownMaliciousAndTyposquatsTest {
         assertEquals(Verdict.APPROVED, only(new PolicyEngine(config(false), false, KnownMalicious.none(), t), "npm", "expres", "1.0.0").verdict(),
                 "policy.typosquats: false");
     }
+
+    @Test
+    void aNameBesideAPopularOneIsHeldOnlyWhileThePackageIsNew() {
+        // Issue 13: mongoose pins mquery (one edit from jquery), and color sits beside colors; both published since 2012.
+        Typosquats t = new Typosquats(Map.of("npm", Set.of("jquery")));
+        PolicyEngine engine = new PolicyEngine(config(true), false, KnownMalicious.none(), t);
+        ReleaseFacts first = new ReleaseFacts("0.1.0", Instant.parse("2012-06-01T00:00:00Z"), null, null, Map.of(), Map.of());
+        ReleaseFacts later = new ReleaseFacts("5.0.1", OLD, null, null, Map.of(), Map.of());
+        Evaluation established = engine.evaluate("npm", "mquery", List.of(first, later), Map.of(), NOW).get(1);
+        assertEquals(Verdict.APPROVED, established.verdict(), established.findings().toString());
+        assertTrue(established.findings().stream().anyMatch(f -> !f.holds() && f.check().equals("typosquat")
+                && f.message().contains("jquery") && f.message().contains("2012-06-01")), established.findings().toString());
+
+        // Its first release, and every release within a year of it, are still held; so is a release of unknown time.
+        assertEquals(Verdict.QUARANTINED, engine.evaluate("npm", "mquery", List.of(first, later), Map.of(), NOW).get(0).verdict());
+        ReleaseFacts soon = new ReleaseFacts("0.2.0", Instant.parse("2013-05-31T00:00:00Z"), null, null, Map.of(), Map.of());
+        assertEquals(Verdict.QUARANTINED, engine.evaluate("npm", "mquery", List.of(first, soon), Map.of(), NOW).get(1).verdict());
+        ReleaseFacts undated = new ReleaseFacts("6.0.0", null, null, null, Map.of(), Map.of());
+        assertEquals(Verdict.QUARANTINED, engine.evaluate("npm", "mquery", List.of(first, undated), Map.of(), NOW).get(1).verdict());
+    }
 }
