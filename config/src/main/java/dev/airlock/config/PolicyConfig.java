@@ -107,4 +107,11 @@ public record PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallH
                 deny, holdUnknownAge, typosquats, knownMalicious, holdUnsigned, registryKeys, signerChange, identities, pgpKeyrings,
                 sigstoreTrustedRoot, sha1SignaturesUntil, newSigningKeyWindow);
     }
+
+    /** These rules in another mode: {@code audit} decides exactly as {@code enforce} does, and only serves differently. */
+    public PolicyConfig withMode(PolicyMode mode) {
+        return new PolicyConfig(mode, minimumReleaseAge, installHooks, publisherChange, provenanceRegression, internalNamespaces, allow,
+                deny, holdUnknownAge, typosquats, knownMalicious, holdUnsigned, registryKeys, signerChange, identities, pgpKeyrings,
+                sigstoreTrustedRoot, sha1SignaturesUntil, newSigningKeyWindow);
+    }
 }

@@ -151,8 +151,17 @@ public final class PolicyEngine {
         String held(String dependency);
     }
 
-    /** A package whose first release is older than this is established: a name near a popular one is not held as a typosquat. */
-    static final Duration ESTABLISHED = Duration.ofDays(365);
+    /**
+     * How long a package must have been published before a release for a name one edit from a
+     * popular one to be noted rather than held. Publish times are the registry's, which a
+     * publisher cannot set.
+     */
+    static final java.time.Duration ESTABLISHED = java.time.Duration.ofDays(365);
+
+    /** Whether the package's first release was published {@link #ESTABLISHED} or more before {@code release}; false when a time is unknown. */
+    private static boolean established(Instant firstPublished, ReleaseFacts release) {
+        return firstPublished != null && release.publishedAt() != null && !firstPublished.plus(ESTABLISHED).isAfter(release.publishedAt());
+    }
 
     /** How far back a release is young enough for the dependencies it adds to be looked at. */
     static final java.time.Duration DEPENDENCY_WINDOW = java.time.Duration.ofDays(30);
@@ -175,17 +184,15 @@ public final class PolicyEngine {
                                      Map<String, ContentFacts> content, Dependencies dependencies, VersionOrder order,
                                      Instant now) {
         Instant packageFirstSeen = observed.values().stream().min(Instant::compareTo).orElse(now);
-        // When the package's first release came out: a name used for years is nobody's typosquat.
-        Instant packageSince = history.stream().map(ReleaseFacts::publishedAt).filter(java.util.Objects::nonNull)
+        Instant firstPublished = history.stream().map(ReleaseFacts::publishedAt).filter(java.util.Objects::nonNull)
                 .min(Instant::compareTo).orElse(null);
-        Instant established = packageSince != null && packageSince.isBefore(now.minus(ESTABLISHED)) ? packageSince : null;
         List<Evaluation> out = new ArrayList<>(history.size());
         ReleaseFacts[] previousOf = previous(history, order);
         for (int i = 0; i < history.size(); i++) {
             ReleaseFacts release = history.get(i);
             ReleaseFacts previous = previousOf[i];
-            Evaluation e = evaluate(ecosystem, packageName, release, previous, observed.get(release.version()), packageFirstSeen, established,
-                    content.get(release.version()), previous == null ? null : content.get(previous.version()), now);
+            Evaluation e = evaluate(ecosystem, packageName, release, previous, observed.get(release.version()), packageFirstSeen,
+                    firstPublished, content.get(release.version()), previous == null ? null : content.get(previous.version()), now);
             List<Finding> added = addedDependencies(release, previous, dependencies, now);
             if (!added.isEmpty() && e.verdict() != Verdict.DENIED) {
                 List<Finding> all = new ArrayList<>(e.findings());
@@ -259,8 +266,7 @@ public final class PolicyEngine {
     }
 
     private Evaluation evaluate(String ecosystem, String packageName, ReleaseFacts release, ReleaseFacts previous, Instant observedAt,
-                                Instant packageFirstSeen, Instant establishedSince, ContentFacts content, ContentFacts previousContent,
-                                Instant now) {
+                                Instant packageFirstSeen, Instant firstPublished, ContentFacts content, ContentFacts previousContent, Instant now) {
         List<Finding> findings = new ArrayList<>();
         String coordinates = ecosystem + ":" + packageName + "@" + release.version();
         KnownMalicious.Entry mal = malicious.find(ecosystem, packageName, release.version());
@@ -280,13 +286,12 @@ public final class PolicyEngine {
         }
         if (config.typosquats()) {
             String imitated = typosquats.imitates(ecosystem, packageName);
-            Instant since = establishedSince;
-            if (imitated != null && since != null) {
-                // Typosquats are new names: one published under this name for years (color beside
-                // colors) is a package in its own right.
+            if (imitated != null && established(firstPublished, release)) {
+                // A squat does its harm while it is new; color (beside colors) and mquery (beside jquery) have been
+                // published for a decade and are installed by builds everywhere.
                 findings.add(Finding.note("typosquat", packageName + " is one edit away from the popular package " + imitated
-                        + ", but has been published since " + since + ", so it is not held", Map.of("popular", imitated,
-                        "since", since.toString())));
+                        + ", but has been published since " + firstPublished + ", over " + ESTABLISHED.toDays()
+                        + " days before this release", Map.of("popular", imitated, "firstPublished", firstPublished.toString())));
             } else if (imitated != null) {
                 findings.add(Finding.hold("typosquat", packageName + " is one edit away from the popular package " + imitated
                         + " (possible typosquat)", Map.of("popular", imitated)));

@@ -87,9 +87,7 @@ class KnownMaliciousAndTyposquatsTest {
         assertTrue(Typosquats.oneEditApart("python_dateutil", "python-dateutil2"));
 
         PolicyEngine on = new PolicyEngine(config(true), false, KnownMalicious.none(), t);
-        // A new name: typosquats are young (an established one is the next test's case).
-        Evaluation squat = on.evaluate("npm", "expres", List.of(new ReleaseFacts("1.0.0", NOW.minus(java.time.Duration.ofDays(3)), null,
-                null, Map.of(), Map.of())), Map.of(), NOW).get(0);
+        Evaluation squat = only(on, "npm", "expres", "1.0.0");
         assertEquals(Verdict.QUARANTINED, squat.verdict());
         assertTrue(squat.findings().stream().anyMatch(f -> f.check().equals("typosquat") && f.message().contains("express")));
         assertEquals(Verdict.APPROVED, only(new PolicyEngine(config(false), false, KnownMalicious.none(), t), "npm", "expres", "1.0.0").verdict(),
@@ -97,25 +95,22 @@ class KnownMaliciousAndTyposquatsTest {
     }
 
     @Test
-    void aNamePublishedForYearsIsNotHeldAsATyposquat() {
-        // color (since 2012, tens of millions of downloads a week) is one edit from colors: a package in its own right, noted.
-        // A young name is still held, and so is one whose publish times nothing states.
-        Typosquats t = new Typosquats(Map.of("npm", Set.of("colors")));
+    void aNameBesideAPopularOneIsHeldOnlyWhileThePackageIsNew() {
+        // Issue 13: mongoose pins mquery (one edit from jquery), and color sits beside colors; both published since 2012.
+        Typosquats t = new Typosquats(Map.of("npm", Set.of("jquery")));
         PolicyEngine engine = new PolicyEngine(config(true), false, KnownMalicious.none(), t);
-        Instant now = Instant.parse("2026-12-07T00:00:00Z");
-        List<Evaluation> color = engine.evaluate("npm", "color", List.of(
-                new ReleaseFacts("0.4.1", Instant.parse("2012-07-01T00:00:00Z"), null, null, null, null),
-                new ReleaseFacts("4.2.3", Instant.parse("2022-04-01T00:00:00Z"), null, null, null, null)), Map.of(), now);
-        for (Evaluation e : color) {
-            assertEquals(Verdict.APPROVED, e.verdict(), e.toString());
-            assertTrue(e.findings().stream().anyMatch(f -> f.check().equals("typosquat") && !f.holds()
-                    && f.message().contains("published since 2012-07-01T00:00:00Z")), e.toString());
-        }
-        List<Evaluation> young = engine.evaluate("npm", "colorz", List.of(
-                new ReleaseFacts("1.0.0", now.minus(java.time.Duration.ofDays(20)), null, null, null, null)), Map.of(), now);
-        assertEquals(Verdict.QUARANTINED, new PolicyEngine(config(true), false, KnownMalicious.none(),
-                new Typosquats(Map.of("npm", Set.of("colors")))).evaluate("npm", "colrs", List.of(
-                new ReleaseFacts("1.0.0", null, null, null, null, null)), Map.of(), now).get(0).verdict(), "unknown times: held");
-        assertEquals(Verdict.QUARANTINED, young.get(0).verdict());
+        ReleaseFacts first = new ReleaseFacts("0.1.0", Instant.parse("2012-06-01T00:00:00Z"), null, null, Map.of(), Map.of());
+        ReleaseFacts later = new ReleaseFacts("5.0.1", OLD, null, null, Map.of(), Map.of());
+        Evaluation established = engine.evaluate("npm", "mquery", List.of(first, later), Map.of(), NOW).get(1);
+        assertEquals(Verdict.APPROVED, established.verdict(), established.findings().toString());
+        assertTrue(established.findings().stream().anyMatch(f -> !f.holds() && f.check().equals("typosquat")
+                && f.message().contains("jquery") && f.message().contains("2012-06-01")), established.findings().toString());
+
+        // Its first release, and every release within a year of it, are still held; so is a release of unknown time.
+        assertEquals(Verdict.QUARANTINED, engine.evaluate("npm", "mquery", List.of(first, later), Map.of(), NOW).get(0).verdict());
+        ReleaseFacts soon = new ReleaseFacts("0.2.0", Instant.parse("2013-05-31T00:00:00Z"), null, null, Map.of(), Map.of());
+        assertEquals(Verdict.QUARANTINED, engine.evaluate("npm", "mquery", List.of(first, soon), Map.of(), NOW).get(1).verdict());
+        ReleaseFacts undated = new ReleaseFacts("6.0.0", null, null, null, Map.of(), Map.of());
+        assertEquals(Verdict.QUARANTINED, engine.evaluate("npm", "mquery", List.of(first, undated), Map.of(), NOW).get(1).verdict());
     }
 }

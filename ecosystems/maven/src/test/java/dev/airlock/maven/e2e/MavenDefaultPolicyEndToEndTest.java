@@ -179,13 +179,7 @@ class MavenDefaultPolicyEndToEndTest {
     private RunningAirlock airlock(FixtureMavenRepository up, String data, List<Path> keyrings, dev.airlock.config.PolicyMode mode)
             throws Exception {
         AirlockConfig c = RunningAirlock.config(tmp.resolve(data), "maven", URI.create(up.baseUrl()));
-        if (mode != c.policy().mode()) {
-            dev.airlock.config.PolicyConfig p = c.policy();
-            c = c.withPolicy(new dev.airlock.config.PolicyConfig(mode, p.minimumReleaseAge(), p.installHooks(), p.publisherChange(),
-                    p.provenanceRegression(), p.internalNamespaces(), p.allow(), p.deny(), p.holdUnknownAge(), p.typosquats(),
-                    p.knownMalicious(), p.holdUnsigned(), p.registryKeys(), p.signerChange(), p.identities(), p.pgpKeyrings(),
-                    p.sigstoreTrustedRoot(), p.sha1SignaturesUntil(), p.newSigningKeyWindow()));
-        }
+        c = c.withPolicy(c.policy().withMode(mode));
         if (!keyrings.isEmpty()) {
             c = c.withPolicy(c.policy().withSigners(c.policy().signerChange(), c.policy().identities(), keyrings, null));
         }
