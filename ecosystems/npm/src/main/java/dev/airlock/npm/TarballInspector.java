@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.airlock.core.ecosystem.ContentFacts;
 import dev.airlock.core.ecosystem.ReleaseFacts;
+import dev.airlock.core.ecosystem.TarEntries;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,15 +58,15 @@ final class TarballInspector {
                 if (in.readNBytes(header, 0, 512) < 512) {
                     break;
                 }
-                if (isZero(header)) {
+                if (TarEntries.isZero(header)) {
                     // The archive ends with two zero blocks; npm's tar reader skips a lone one and
                     // goes on, so what follows one is read here too.
-                    if (in.readNBytes(header, 0, 512) < 512 || isZero(header)) {
+                    if (in.readNBytes(header, 0, 512) < 512 || TarEntries.isZero(header)) {
                         break;
                     }
                     anomalies.add(filename + " has entries after an end-of-archive block");
                 }
-                if (!checksumOk(header)) {
+                if (!TarEntries.checksumOk(header)) {
                     anomalies.add(filename + " has a tar header whose checksum is wrong; not inspected further");
                     break;
                 }
@@ -73,9 +74,9 @@ final class TarballInspector {
                     anomalies.add(filename + " has more than " + MAX_ENTRIES + " entries; not inspected further");
                     break;
                 }
-                long size = octal(header, 124, 12);
+                long size = TarEntries.octal(header, 124, 12);
                 char type = (char) header[156];
-                String name = longName != null ? longName : name(header);
+                String name = longName != null ? longName : TarEntries.name(header);
                 longName = null;
                 unpacked += size;
                 if (size < 0 || unpacked > MAX_UNPACKED) {
@@ -97,9 +98,7 @@ final class TarballInspector {
                 boolean regular = type == '0' || type == 0 || type == '7';
                 // npm strips the first path component ("package/" by convention); an entry with
                 // none is dropped, so only "<dir>/package.json" is the manifest npm uses.
-                String stripped = name.startsWith("./") ? name.substring(2) : name;
-                int slash = stripped.indexOf('/');
-                String inPackage = slash < 0 ? null : stripped.substring(slash + 1);
+                String inPackage = inPackage(name);
                 if (regular && "package.json".equals(inPackage)) {
                     if (++manifests > 1) {
                         anomalies.add(filename + " has more than one package.json (npm keeps the last, readers may take another)");
@@ -239,40 +238,26 @@ final class TarballInspector {
      */
     private static Map<String, String> capture(Path file, Set<String> wanted) throws IOException {
         Map<String, String> out = new TreeMap<>();
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 64 * 1024)) {
-            byte[] header = new byte[512];
-            String longName = null;
-            for (int entries = 0; entries < MAX_ENTRIES && out.size() < wanted.size(); entries++) {
-                if (in.readNBytes(header, 0, 512) < 512 || isZero(header) || !checksumOk(header)) {
-                    break;
-                }
-                long size = octal(header, 124, 12);
-                if (size < 0) {
-                    break;
-                }
-                char type = (char) header[156];
-                String name = longName != null ? longName : name(header);
-                longName = null;
-                long padded = (size + 511) / 512 * 512;
-                if (type == 'x' || type == 'L') {
-                    longName = longName(in, type, size, padded);
-                    continue;
-                }
-                String stripped = name.startsWith("./") ? name.substring(2) : name;
-                int slash = stripped.indexOf('/');
-                String inPackage = slash < 0 ? null : stripped.substring(slash + 1);
-                if ((type == '0' || type == 0 || type == '7') && wanted.contains(inPackage)) {
-                    byte[] head = in.readNBytes((int) Math.min(size, ContentFacts.HOOK_FILE_MAX + 1L));
-                    in.skipNBytes(padded - head.length);
-                    out.put(inPackage, ContentFacts.hookFileText(head, size));
-                } else {
-                    in.skipNBytes(padded);
-                }
+        TarEntries.walk(file, new TarEntries.Visitor() {
+            @Override
+            public int want(String name, long size) {
+                String path = inPackage(name);
+                return path != null && wanted.contains(path) ? ContentFacts.HOOK_FILE_MAX + 1 : 0;
             }
-        } catch (java.io.EOFException e) {
-            // Reported by the first pass; what was read so far is kept.
-        }
+
+            @Override
+            public void read(String name, long size, byte[] head) {
+                out.put(inPackage(name), ContentFacts.hookFileText(head, size));
+            }
+        });
         return out;
+    }
+
+    /** The path npm installs an entry at: the first component ("package/" by convention) stripped; null for none. */
+    private static String inPackage(String name) {
+        String stripped = name.startsWith("./") ? name.substring(2) : name;
+        int slash = stripped.indexOf('/');
+        return slash < 0 ? null : stripped.substring(slash + 1);
     }
 
     /**
@@ -314,74 +299,11 @@ final class TarballInspector {
         return gypfile;
     }
 
-    private static String name(byte[] h) {
-        String name = cString(h, 0, 100);
-        // POSIX ustar ("ustar\0" "00") has a name prefix; old GNU headers ("ustar  ") use those bytes for times.
-        boolean posix = new String(h, 257, 8, StandardCharsets.ISO_8859_1).equals("ustar\u000000");
-        String prefix = posix ? cString(h, 345, 155) : "";
-        return prefix.isEmpty() ? name : prefix + "/" + name;
-    }
-
-    /** The header's checksum: the byte sum with the checksum field counted as spaces. */
-    private static boolean checksumOk(byte[] h) {
-        long declared = octal(h, 148, 8);
-        long sum = 0;
-        for (int i = 0; i < 512; i++) {
-            sum += i >= 148 && i < 156 ? ' ' : h[i] & 0xff;
-        }
-        return declared == sum;
-    }
-
     /** The name a PAX extended header ({@code x}) or a GNU long-name entry ({@code L}) gives the next entry. */
     private static String longName(InputStream in, char type, long size, long padded) throws IOException {
         byte[] data = in.readNBytes((int) Math.min(padded, 1 << 16));
         in.skipNBytes(padded - data.length);
         String text = new String(data, 0, (int) Math.min(size, data.length), StandardCharsets.UTF_8);
-        return type == 'L' ? text.replace("\0", "") : paxPath(text);
-    }
-
-    private static String paxPath(String records) {
-        for (String line : records.split("\n")) {
-            int sp = line.indexOf(' ');
-            if (sp > 0 && line.startsWith("path=", sp + 1)) {
-                return line.substring(sp + 6);
-            }
-        }
-        return null;
-    }
-
-    private static String cString(byte[] b, int off, int len) {
-        int end = off;
-        while (end < off + len && b[end] != 0) {
-            end++;
-        }
-        return new String(b, off, end - off, StandardCharsets.UTF_8);
-    }
-
-    private static long octal(byte[] b, int off, int len) {
-        long v = 0;
-        for (int i = off; i < off + len; i++) {
-            byte c = b[i];
-            if (c == 0 || c == ' ') {
-                if (v > 0) {
-                    break;
-                }
-                continue;
-            }
-            if (c < '0' || c > '7') {
-                return -1;
-            }
-            v = v * 8 + (c - '0');
-        }
-        return v;
-    }
-
-    private static boolean isZero(byte[] b) {
-        for (byte x : b) {
-            if (x != 0) {
-                return false;
-            }
-        }
-        return true;
+        return type == 'L' ? text.replace("\0", "") : TarEntries.paxPath(text);
     }
 }

@@ -22,6 +22,9 @@ final class WheelInspector {
     }
 
     static ContentFacts inspect(String filename, Path file) throws IOException {
+        if (filename.endsWith(".tar.gz")) {
+            return sdist(file);
+        }
         if (!filename.endsWith(".whl")) {
             return ContentFacts.NONE;
         }
@@ -58,5 +61,38 @@ final class WheelInspector {
             hooks.put(".pth", String.join(", ", pth) + " (runs at every Python start)");
         }
         return new ContentFacts(hooks, Map.of(), anomalies).withEvidence(hookFiles, files);
+    }
+
+    /**
+     * A source distribution, for the reviewer: pip runs its {@code setup.py} to build it (that it
+     * is the only kind of file a release has is a fact of the index, decided from metadata), so
+     * its text is kept, with the list of files. Nothing here holds a release.
+     */
+    private static ContentFacts sdist(Path file) throws IOException {
+        Map<String, String> hookFiles = new TreeMap<>();
+        Map<String, ContentFacts.Listed> files = new TreeMap<>();
+        dev.airlock.core.ecosystem.TarEntries.walk(file, new dev.airlock.core.ecosystem.TarEntries.Visitor() {
+            @Override
+            public int want(String name, long size) {
+                String path = inRoot(name);
+                if (path != null && files.size() < ContentFacts.MAX_LISTED) {
+                    files.put(path, new ContentFacts.Listed(size, null));
+                }
+                return "setup.py".equals(path) ? ContentFacts.HOOK_FILE_MAX + 1 : 0;
+            }
+
+            @Override
+            public void read(String name, long size, byte[] head) {
+                hookFiles.put("setup.py", ContentFacts.hookFileText(head, size));
+            }
+        });
+        return new ContentFacts(Map.of(), Map.of(), List.of()).withEvidence(hookFiles, files);
+    }
+
+    /** The path inside an sdist's single top folder ({@code name-version/}), or null for one outside it. */
+    private static String inRoot(String name) {
+        String stripped = name.startsWith("./") ? name.substring(2) : name;
+        int slash = stripped.indexOf('/');
+        return slash < 0 || slash == stripped.length() - 1 ? null : stripped.substring(slash + 1);
     }
 }

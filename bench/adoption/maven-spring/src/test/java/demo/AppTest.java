@@ -1,0 +1,2 @@
+package demo;
+class AppTest { @org.junit.jupiter.api.Test void ok() { org.junit.jupiter.api.Assertions.assertTrue(true); } }
