@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  * and later): the {@code packages} map, one entry per installed folder.
  *
  * <p>What is fetched: every entry under a {@code node_modules/} folder that came from a registry
- * (a {@code resolved} http(s) URL of the registry's {@code NAME/-/FILE.tgz} shape), named by its
+ * (a {@code resolved} http(s) URL of the registry's {@code NAME/-/FILE.tgz} shape, or no
+ * {@code resolved} but an {@code integrity}: npm writes locks that way with
+ * {@code omit-lockfile-registry-resolved}, and fetches such entries from its registry), named by its
  * {@code name} field (an alias installs another package under its folder) or else by the folder.
  * The tarball is asked for at Airlock's path for that name and version, whatever host the lock
  * was written against. Skipped, because npm does not fetch them from a registry: the root
@@ -106,7 +108,8 @@ final class PackageLock {
         }
         String resolved = entry.path("resolved").asText(null);
         String version = entry.path("version").asText(null);
-        if (resolved == null || version == null || !fromRegistry(resolved)) {
+        boolean fromRegistry = resolved == null ? entry.hasNonNull("integrity") : fromRegistry(resolved);
+        if (version == null || !fromRegistry) {
             return Optional.empty();
         }
         String name = entry.hasNonNull("name") ? entry.get("name").asText() : key.substring(folder + NODE_MODULES.length());

@@ -105,6 +105,20 @@ class PackageLockTest {
     }
 
     @Test
+    void aLockWrittenWithoutResolvedUrlsStillNamesItsRegistryTarballs() throws Exception {
+        // npm with omit-lockfile-registry-resolved drops "resolved" for registry packages and keeps "integrity"; it fetches
+        // those from its registry, so prefetch must too. An entry with neither came from nowhere npm would fetch.
+        String bare = V3.replaceAll("\\s*\"resolved\": \"http://registry\\.example\\.test/[^\"]*\",", "");
+        List<LockedArtifact> locked = read("package-lock.json", bare);
+        assertEquals(List.of(
+                new LockedArtifact("npm", "@acme/util", "1.1.0", "@acme%2futil", "@acme/util/-/util-1.1.0.tgz", SHA),
+                new LockedArtifact("npm", "tiny-lib", "1.0.4", "tiny-lib", "tiny-lib/-/tiny-lib-1.0.4.tgz", "sha1-2jmj7l5rSw0yVb/vlWAYkK/YBwk= sha512-AAAA"),
+                new LockedArtifact("npm", "left-pad", "1.3.0", "left-pad", "left-pad/-/left-pad-1.3.0.tgz", SHA),
+                new LockedArtifact("npm", "left-pad", "1.2.0", "left-pad", "left-pad/-/left-pad-1.2.0.tgz", SHA)), locked,
+                "git and file sources keep their resolved and stay skipped; tiny-lib 2.0.1 had no integrity");
+    }
+
+    @Test
     void aV2LockIsReadFromItsPackagesMapAndAShrinkwrapLikeALock() throws Exception {
         String v2 = V3.replace("\"lockfileVersion\": 3,", "\"lockfileVersion\": 2,")
                 .replace("\"requires\": true,", "\"requires\": true, \"dependencies\": { \"left-pad\": { \"version\": \"1.3.0\" } },");
