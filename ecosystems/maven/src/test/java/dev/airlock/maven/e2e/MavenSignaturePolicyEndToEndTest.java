@@ -154,7 +154,7 @@ class MavenSignaturePolicyEndToEndTest {
     private JsonNode quarantineList() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        List<String> args = new ArrayList<>(List.of("quarantine", "list", "--json", "--data", tmp.resolve("data").toString()));
+        List<String> args = new ArrayList<>(List.of("quarantine", "list", "--all", "--json", "--data", tmp.resolve("data").toString()));
         int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args.toArray(String[]::new));
         assertEquals(0, code, err.toString());
         return JSON.readTree(out.toString());
