@@ -21,12 +21,12 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Verifying one real SLSA provenance bundle offline (npm's {@code @playwright/cli@0.1.1}, from
- * ../shared/fixtures/real): certificate chain, SCT, signed entry timestamp, inclusion proof,
+ * Verifying one real SLSA provenance bundle offline (npm's {@code @playwright/cli@0.1.1}, recorded
+ * in the repository's test resources): certificate chain, SCT, signed entry timestamp, inclusion proof,
  * checkpoint and DSSE signature. A release's attestations are verified once and remembered, so
  * this is a per-release cost, never a per-request one.
  *
- * <p>Run from the repository root (it reads ../shared): {@code java -jar bench/target/benchmarks.jar SigstoreBenchmark}
+ * <p>Run from the repository root: {@code java -jar bench/target/benchmarks.jar SigstoreBenchmark}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,9 +41,9 @@ public class SigstoreBenchmark {
 
     @Setup
     public void setUp() throws Exception {
-        Path real = Path.of("../shared/fixtures/real/npm-playwright-cli-0.1.1-attestations.json");
+        Path real = Path.of("proxy-core/src/test/resources/dev/airlock/core/trust/real/npm-playwright-cli-0.1.1-attestations.json");
         if (!Files.isRegularFile(real)) {
-            throw new IllegalStateException("run from the repository root with ../shared beside it: " + real.toAbsolutePath() + " is missing");
+            throw new IllegalStateException("run from the repository root: " + real.toAbsolutePath() + " is missing");
         }
         for (JsonNode a : new ObjectMapper().readTree(real.toFile()).path("attestations")) {
             if (a.path("predicateType").asText().startsWith("https://slsa.dev/provenance/")) {

@@ -4,16 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.ecosystem.RegistryKey;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,38 +17,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The npm publish attestation verified offline with real data: the registry's attestations for
- * {@code @playwright/cli@0.1.1} (../shared/fixtures/real) and the registry keys that ship inside
- * this machine's npm client (its {@code @sigstore/tuf} seeds).
+ * {@code @playwright/cli@0.1.1} (copied into test resources, real/) and the registry keys that ship inside
+ * the npm client (its {@code @sigstore/tuf} seeds, copied into test resources).
  */
 class PublishAttestationTest {
 
     private static final ObjectMapper M = new ObjectMapper();
 
     private static JsonNode realAttestations() throws Exception {
-        Path f = Path.of("../../../shared/fixtures/real/npm-playwright-cli-0.1.1-attestations.json");
-        Assumptions.assumeTrue(Files.isRegularFile(f), "the shared real fixtures are beside the project");
-        return M.readTree(f.toFile());
+        return M.readTree(PublishAttestationTest.class.getResourceAsStream("/real/npm-playwright-cli-0.1.1-attestations.json"));
     }
 
-    /** The registry keys from the npm client's TUF seeds: the target whose name ends in "/keys.json". */
+    /**
+     * The registry keys the npm client ships in its Sigstore TUF seeds (the {@code keys.json}
+     * target, copied as published into {@code real/npm-registry-keys.json}).
+     */
     private static Map<String, RegistryKey> npmShippedKeys() throws Exception {
-        Process p = new ProcessBuilder("npm", "root", "-g").redirectErrorStream(false).start();
-        String root = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        p.waitFor();
-        Path seeds = Path.of(root, "npm", "node_modules", "@sigstore", "tuf", "seeds.json");
-        Assumptions.assumeTrue(Files.isRegularFile(seeds), "the npm client ships its Sigstore TUF seeds");
         Map<String, RegistryKey> keys = new HashMap<>();
-        for (JsonNode repo : M.readTree(seeds.toFile())) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = repo.path("targets").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> t = it.next();
-                if (t.getKey().endsWith("%2Fkeys.json")) {
-                    for (JsonNode k : M.readTree(Base64.getDecoder().decode(t.getValue().asText())).path("keys")) {
-                        keys.put(k.path("keyId").asText(), new RegistryKey(k.path("keyId").asText(), k.path("publicKey").path("rawBytes").asText(), null));
-                    }
-                }
-            }
+        for (JsonNode k : M.readTree(PublishAttestationTest.class.getResourceAsStream("/real/npm-registry-keys.json")).path("keys")) {
+            keys.put(k.path("keyId").asText(), new RegistryKey(k.path("keyId").asText(), k.path("publicKey").path("rawBytes").asText(), null));
         }
-        Assumptions.assumeFalse(keys.isEmpty(), "registry keys in the seeds");
         return keys;
     }
 

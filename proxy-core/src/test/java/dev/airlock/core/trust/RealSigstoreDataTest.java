@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -22,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The verifier on real material, offline, against the trusted root Airlock ships: the npm
- * registry's attestations for {@code @playwright/cli@0.1.1} (../shared/fixtures/real: SLSA
+ * registry's attestations for {@code @playwright/cli@0.1.1} (copied into test resources, real/: SLSA
  * provenance with a Fulcio certificate, and the registry-key-signed publish attestation, both
  * Rekor {@code dsse} entries with inclusion proofs), and {@code sigstore-java-2.0.0.jar} with its
  * {@code .sigstore.json} (a {@code hashedrekord} message signature) as the build pulls them
@@ -34,7 +33,7 @@ class RealSigstoreDataTest {
     private static final SigstoreVerifier VERIFIER = new SigstoreVerifier(TrustedRoot.shipped());
 
     private static JsonNode attestation(String predicatePrefix) throws Exception {
-        JsonNode doc = M.readTree(Path.of("../../shared/fixtures/real/npm-playwright-cli-0.1.1-attestations.json").toFile());
+        JsonNode doc = M.readTree(RealSigstoreDataTest.class.getResourceAsStream("real/npm-playwright-cli-0.1.1-attestations.json"));
         for (JsonNode a : doc.path("attestations")) {
             if (a.path("predicateType").asText().startsWith(predicatePrefix)) {
                 return a.path("bundle").deepCopy();
@@ -86,29 +85,19 @@ class RealSigstoreDataTest {
         assertTrue(assertThrows(VerificationException.class, () -> VERIFIER.verifyDsse(b, other)).getMessage().contains("does not verify"));
     }
 
-    /** The registry key the npm client on this machine ships (its Sigstore TUF seeds), by key id. */
+    /**
+     * The npm registry's key by key id, from {@code real/npm-registry-keys.json}: the
+     * {@code keys.json} target of the Sigstore TUF seeds the npm client ships, copied as published.
+     */
     private static PublicKey npmRegistryKey(String keyid) throws Exception {
-        Process p = new ProcessBuilder("npm", "root", "-g").redirectErrorStream(false).start();
-        String root = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        Path seeds = Path.of(root, "npm", "node_modules", "@sigstore", "tuf", "seeds.json");
-        Assumptions.assumeTrue(Files.isRegularFile(seeds), "the npm client ships its Sigstore TUF seeds");
-        for (JsonNode repo : M.readTree(seeds.toFile())) {
-            var it = repo.path("targets").fields();
-            while (it.hasNext()) {
-                var t = it.next();
-                if (t.getKey().endsWith("/keys.json") || t.getKey().endsWith("%2Fkeys.json")) {
-                    JsonNode keys = M.readTree(Base64.getDecoder().decode(t.getValue().asText()));
-                    for (JsonNode k : keys.path("keys")) {
-                        if (k.path("keyId").asText().equals(keyid)) {
-                            return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(
-                                    Base64.getDecoder().decode(k.path("publicKey").path("rawBytes").asText())));
-                        }
-                    }
-                }
+        JsonNode keys = M.readTree(RealSigstoreDataTest.class.getResourceAsStream("real/npm-registry-keys.json"));
+        for (JsonNode k : keys.path("keys")) {
+            if (k.path("keyId").asText().equals(keyid)) {
+                return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(
+                        Base64.getDecoder().decode(k.path("publicKey").path("rawBytes").asText())));
             }
         }
-        Assumptions.abort("the seeds hold no key " + keyid);
-        return null;
+        throw new AssertionError("no key " + keyid + " in real/npm-registry-keys.json");
     }
 
     @Test
