@@ -236,7 +236,7 @@ public final class NpmEcosystem implements Ecosystem {
         }
         com.fasterxml.jackson.databind.JsonNode doc;
         try {
-            doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(document);
+            doc = dev.airlock.core.ecosystem.StrictJson.read(document);
         } catch (java.io.IOException e) {
             return dev.airlock.core.ecosystem.AttestationCheck.failed("the attestations document is not JSON");
         }

@@ -101,6 +101,11 @@ final class Packument implements PackageMetadata {
         List<String> versionOrder = new ArrayList<>();
         Map<String, ArtifactRef> artifacts = new HashMap<>();
         Map<String, Manifest> manifests = new HashMap<>();
+        try {
+            dev.airlock.core.ecosystem.StrictJson.requireUtf8(body);
+        } catch (IOException e) {
+            throw new MetadataException("the packument is " + e.getMessage());
+        }
         try (JsonParser p = JSON.createParser(body)) {
             expect(p.nextToken(), JsonToken.START_OBJECT, "a packument must be a JSON object");
             while (p.nextToken() == JsonToken.FIELD_NAME) {

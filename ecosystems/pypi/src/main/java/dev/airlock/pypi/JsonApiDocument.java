@@ -36,6 +36,11 @@ final class JsonApiDocument implements PackageMetadata {
     }
 
     static JsonApiDocument parse(String normalized, byte[] body) throws MetadataException {
+        try {
+            dev.airlock.core.ecosystem.StrictJson.requireUtf8(body);
+        } catch (java.io.IOException e) {
+            throw new MetadataException("the JSON API document is " + e.getMessage());
+        }
         JsonNode doc = read(body);
         String name = doc.path("info").path("name").asText("");
         if (!PypiNames.normalize(name).equals(normalized)) {

@@ -96,6 +96,7 @@ final class ProjectPage implements PackageMetadata {
     private static ProjectPage parseJson(String normalized, SimpleFormat format, URI base, byte[] body) throws MetadataException {
         JsonNode doc;
         try {
+            dev.airlock.core.ecosystem.StrictJson.requireUtf8(body);
             doc = JSON.readTree(body);
         } catch (IOException e) {
             throw new MetadataException("not valid JSON: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));

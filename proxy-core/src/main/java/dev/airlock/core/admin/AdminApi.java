@@ -516,11 +516,22 @@ public final class AdminApi {
             throw new IllegalArgumentException("the request body is over " + MAX_BODY + " bytes");
         }
         try {
-            JsonNode n = JSON.readTree(req.body());
+            dev.airlock.core.ecosystem.StrictJson.requireUtf8(req.body());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the request body is not well-formed UTF-8");
+        }
+        try {
+            JsonNode n = dev.airlock.core.ecosystem.StrictJson.MAPPER.readTree(req.body());
             if (n == null || !n.isObject()) {
                 throw new IllegalArgumentException("the request body must be a JSON object");
             }
             return n;
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            throw new IllegalArgumentException("the request body nests deeper than " + dev.airlock.core.ecosystem.StrictJson.MAX_DEPTH);
+        } catch (com.fasterxml.jackson.core.JsonParseException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage().startsWith("Duplicate field")
+                    ? "the request body names a key twice (" + e.getOriginalMessage() + "); each key may appear once"
+                    : "the request body is not JSON");
         } catch (IOException e) {
             throw new IllegalArgumentException("the request body is not JSON");
         }

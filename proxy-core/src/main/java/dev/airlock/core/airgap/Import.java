@@ -69,9 +69,9 @@ public final class Import {
             byte[] sig = whole(zip, "manifest.sig", 4096);
             JsonNode manifest;
             try {
-                manifest = Records.JSON.readTree(manifestBytes);
+                manifest = dev.airlock.core.ecosystem.StrictJson.read(manifestBytes);
             } catch (IOException e) {
-                throw new BundleException("the manifest is not JSON");
+                throw new BundleException("the manifest is not JSON (" + e.getMessage() + ")");
             }
             String keyId = manifest.path("keyId").asText("");
             ExportKey.Trusted signer = null;
@@ -223,7 +223,8 @@ public final class Import {
                         try {
                             rows.add(Records.JSON.readTree(text));
                         } catch (IOException e) {
-                            throw new BundleException("records/" + r + ".jsonl line " + line + " is not JSON");
+                            String why = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+                            throw new BundleException("records/" + r + ".jsonl line " + line + " is not JSON (" + why + ")");
                         }
                     }
                 }

@@ -20,7 +20,8 @@ import java.util.TreeMap;
  */
 final class Records {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict: a bundle whose records name a key twice, or are not UTF-8, is refused, not read one way or the other. */
+    static final ObjectMapper JSON = dev.airlock.core.ecosystem.StrictJson.MAPPER;
 
     private Records() {
     }

@@ -20,7 +20,8 @@ import java.util.TreeMap;
 public record Statement(List<Subject> subjects, String predicateType, JsonNode predicate) {
 
     public static final String PAYLOAD_TYPE = "application/vnd.in-toto+json";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict: a signed statement that names a subject twice could be read two ways. */
+    private static final ObjectMapper JSON = dev.airlock.core.ecosystem.StrictJson.MAPPER;
 
     public record Subject(String name, Map<String, String> digest) {
     }

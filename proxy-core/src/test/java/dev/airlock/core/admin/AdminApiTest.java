@@ -170,6 +170,31 @@ class AdminApiTest {
     }
 
     @Test
+    void jsonThatCouldBeReadTwoWaysIsRefused() throws Exception {
+        // A proxy in front, or a reviewer, reading the first "role" must not see a viewer token while Airlock makes an admin one.
+        try (RunningAirlock a = start(new MutableClock(T0))) {
+            String admin = a.adminToken();
+            HttpResponse<String> twice = a.admin("POST", "tokens", admin, "{\"name\":\"x\",\"role\":\"viewer\",\"role\":\"admin\"}");
+            assertEquals(400, twice.statusCode(), twice.body());
+            assertTrue(twice.body().contains("names a key twice"), twice.body());
+            HttpResponse<String> rule = a.admin("POST", "rules", admin,
+                    "{\"kind\":\"allow\",\"pattern\":\"npm:x@*\",\"reason\":\"r\",\"kind\":\"deny\"}");
+            assertEquals(400, rule.statusCode(), rule.body());
+            // An overlong '.' (C0 AE) in a name: refused, not read as a dot.
+            java.net.http.HttpRequest overlong = java.net.http.HttpRequest.newBuilder(a.uri("/-/admin/api/tokens"))
+                    .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[] {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', 'a',
+                            (byte) 0xc0, (byte) 0xae, '"', ',', '"', 'r', 'o', 'l', 'e', '"', ':', '"', 'v', 'i', 'e', 'w', 'e', 'r', '"', '}'}))
+                    .build();
+            HttpResponse<String> bad = java.net.http.HttpClient.newHttpClient().send(overlong, HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, bad.statusCode(), bad.body());
+            assertTrue(bad.body().contains("not well-formed UTF-8"), bad.body());
+            JsonNode tokens = json(a.admin("GET", "tokens", admin, null));
+            assertFalse(tokens.toString().contains("\"x\""), "no token was made: " + tokens);
+        }
+    }
+
+    @Test
     void tokensExpireAndCanBeRevoked() throws Exception {
         MutableClock clock = new MutableClock(T0);
         try (RunningAirlock a = start(clock)) {
