@@ -148,6 +148,40 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         super.channelInactive(ctx);
     }
 
+    /** A Host value: a reg-name, IPv4 or bracketed IPv6 literal, and an optional port (RFC 3986 §3.2.2, RFC 9112 §3.2). */
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
+            "(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._~!$&'()*+,;=%-]+)(:[0-9]{1,5})?");
+
+    /**
+     * Why a request is not one Airlock answers, or null: a version other than exactly
+     * {@code HTTP/1.0} or {@code HTTP/1.1} (another major version gets 505, which the message
+     * begins with "HTTP/" to say; a malformed one 400), or an HTTP/1.1 request without exactly one
+     * valid Host (400, RFC 9112 §3.2): links Airlock writes may take their host from it.
+     */
+    static String conformance(io.netty.handler.codec.http.HttpRequest req) {
+        io.netty.handler.codec.http.HttpVersion v = req.protocolVersion();
+        if (!"HTTP".equals(v.protocolName()) || !v.text().equals(v.protocolName() + "/" + v.majorVersion() + "." + v.minorVersion())) {
+            return "malformed HTTP version";
+        }
+        if (v.majorVersion() != 1) {
+            return "HTTP/" + v.majorVersion() + " is not supported here; use HTTP/1.1";
+        }
+        if (v.minorVersion() > 1) {
+            return "malformed HTTP version";
+        }
+        java.util.List<String> hosts = req.headers().getAll(HttpHeaderNames.HOST);
+        if (v.minorVersion() == 1 && hosts.isEmpty()) {
+            return "an HTTP/1.1 request needs a Host header";
+        }
+        if (hosts.size() > 1) {
+            return "more than one Host header";
+        }
+        if (hosts.size() == 1 && !HOST.matcher(hosts.get(0)).matches()) {
+            return "an invalid Host header";
+        }
+        return null;
+    }
+
     private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
         Exchange ex = new Exchange(req);
         DecoderResult dr = req.decoderResult();
@@ -157,6 +191,12 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     : cause instanceof TooLongHttpHeaderException ? 431
                     : cause instanceof TooLongFrameException ? 413 : 400;
             sendError(ctx, ex, false, status, "malformed request: " + HttpResponseStatus.valueOf(status).reasonPhrase(), true);
+            return;
+        }
+        String malformed = conformance(req);
+        if (malformed != null) {
+            boolean unsupported = malformed.startsWith("HTTP/");
+            sendError(ctx, ex, false, unsupported ? 505 : 400, malformed, true);
             return;
         }
         String via = req.headers().get(HttpHeaderNames.VIA);

@@ -92,6 +92,7 @@ class RequestHandlerTest {
 
     private FullHttpResponse exchange(HttpMethod method, String uri, String... headers) throws InterruptedException {
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri);
+        req.headers().set("Host", "localhost"); // HTTP/1.1 needs one (HttpConformanceTest)
         for (int i = 0; i < headers.length; i += 2) {
             req.headers().set(headers[i], headers[i + 1]);
         }
