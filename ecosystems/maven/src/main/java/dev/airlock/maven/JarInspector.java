@@ -105,7 +105,16 @@ final class JarInspector {
         return "";
     }
 
+    /** Real POMs are kilobytes, the largest a few hundred; past this one is not read into memory. */
+    static final long MAX_POM = 16L * 1024 * 1024;
+
     private static ContentFacts pom(Path file) throws IOException {
+        long size = java.nio.file.Files.size(file);
+        if (size > MAX_POM) {
+            // Held for a person (an anomaly), read no further: a POM this large is no POM a build needs.
+            return new ContentFacts(Map.of(), Map.of(), List.of("the POM is " + size + " bytes, more than the " + MAX_POM
+                    + " Airlock reads; not inspected"));
+        }
         byte[] bytes = java.nio.file.Files.readAllBytes(file);
         try {
             org.w3c.dom.Document pom = PomXml.parse(bytes);

@@ -34,6 +34,17 @@ class PomXmlTest {
     }
 
     @Test
+    void aPomLargerThanTheBoundIsAnAnomalyNotReadIntoMemory() throws Exception {
+        // A 2 GB "POM" once cost an OutOfMemoryError and a 500 on every retry; past the bound it is held unread.
+        Path huge = tmp.resolve("huge.pom");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(JarInspector.MAX_POM + 1); // sparse: no disk is used
+        }
+        ContentFacts facts = JarInspector.inspect("huge.pom", huge);
+        assertTrue(facts.anomalies().get(0).contains("more than the " + JarInspector.MAX_POM), facts.toString());
+    }
+
+    @Test
     void onlyXhtmlEntitiesAreReplacedAndDtdsStayRefused() throws Exception {
         byte[] in = "<p>&amp; &lt; &nbsp; &eacute; &bogus; &#65; &oslash</p>".getBytes(StandardCharsets.UTF_8);
         assertEquals("<p>&amp; &lt; &#160; &#233; &bogus; &#65; &oslash</p>",

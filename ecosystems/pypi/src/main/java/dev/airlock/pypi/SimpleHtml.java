@@ -18,8 +18,6 @@ final class SimpleHtml {
     record Anchor(Map<String, String> attributes, String text) {
     }
 
-    private static final Pattern ANCHOR = Pattern.compile("<a\\s([^>]*)>(.*?)</a\\s*>", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-    private static final Pattern META = Pattern.compile("<meta\\s([^>]*)/?>", Pattern.CASE_INSENSITIVE);
     private static final Pattern ATTRIBUTE = Pattern.compile(
             "([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)'|([^\\s\"'=<>`]+)))?");
     private static final Pattern TAG = Pattern.compile("<[^>]*>");
@@ -27,11 +25,26 @@ final class SimpleHtml {
     private SimpleHtml() {
     }
 
+    /**
+     * Every {@code <a ...>text</a>} in document order. One forward pass: each search starts where
+     * the last one ended, so a page of unclosed anchors costs its length, not its length squared
+     * (a regular expression looking for the closing tag from every opening one did).
+     */
     static List<Anchor> anchors(String html) {
         List<Anchor> out = new ArrayList<>();
-        Matcher m = ANCHOR.matcher(html);
-        while (m.find()) {
-            out.add(new Anchor(attributes(m.group(1)), unescape(TAG.matcher(m.group(2)).replaceAll("")).strip()));
+        int i = 0;
+        while ((i = tagStart(html, "<a", i)) >= 0) {
+            int gt = html.indexOf('>', i);
+            if (gt < 0) {
+                break; // no tag closes after here: nothing more to read
+            }
+            int[] close = closingTag(html, "</a", gt + 1);
+            if (close == null) {
+                break; // no anchor after this one can be closed either
+            }
+            String text = html.substring(gt + 1, close[0]);
+            out.add(new Anchor(attributes(html.substring(i + 3, gt)), unescape(TAG.matcher(text).replaceAll("")).strip()));
+            i = close[1];
         }
         return out;
     }
@@ -39,14 +52,49 @@ final class SimpleHtml {
     /** Meta tags as name → content. */
     static Map<String, String> metas(String html) {
         Map<String, String> out = new LinkedHashMap<>();
-        Matcher m = META.matcher(html);
-        while (m.find()) {
-            Map<String, String> a = attributes(m.group(1));
+        int i = 0;
+        while ((i = tagStart(html, "<meta", i)) >= 0) {
+            int gt = html.indexOf('>', i);
+            if (gt < 0) {
+                break;
+            }
+            String inner = html.substring(i + "<meta".length() + 1, gt);
+            Map<String, String> a = attributes(inner.endsWith("/") ? inner.substring(0, inner.length() - 1) : inner);
             if (a.containsKey("name") && a.containsKey("content")) {
                 out.put(a.get("name"), a.get("content"));
             }
+            i = gt + 1;
         }
         return out;
+    }
+
+    /** Where the next {@code name} tag (case-insensitive, followed by white space) starts at or after {@code from}; -1 if none. */
+    private static int tagStart(String html, String name, int from) {
+        int n = html.length();
+        for (int i = html.indexOf('<', from); i >= 0 && i + name.length() < n; i = html.indexOf('<', i + 1)) {
+            if (html.regionMatches(true, i, name, 0, name.length()) && Character.isWhitespace(html.charAt(i + name.length()))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The next {@code </a\s*>} at or after {@code from}: where it starts and where it ends; null if none. */
+    private static int[] closingTag(String html, String prefix, int from) {
+        int n = html.length();
+        for (int i = html.indexOf('<', from); i >= 0; i = html.indexOf('<', i + 1)) {
+            if (!html.regionMatches(true, i, prefix, 0, prefix.length())) {
+                continue;
+            }
+            int j = i + prefix.length();
+            while (j < n && Character.isWhitespace(html.charAt(j))) {
+                j++;
+            }
+            if (j < n && html.charAt(j) == '>') {
+                return new int[] {i, j + 1};
+            }
+        }
+        return null;
     }
 
     private static Map<String, String> attributes(String s) {
