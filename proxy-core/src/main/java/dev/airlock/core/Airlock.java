@@ -88,8 +88,11 @@ public final class Airlock implements AutoCloseable {
         ExecutorService admin = Executors.newFixedThreadPool(2, daemon("airlock-admin"));
         // Size probes for files static indexes list without one: few threads, a long queue, and
         // what the queue cannot take is asked again at the package's next refresh.
-        ThreadPoolExecutor probes = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(50_000),
+        // At most 100 probes a page per refresh and 20 a second per upstream (FileFactsService): the
+        // queue holds a few pages' worth, and what it refuses is asked again on a later refresh.
+        ThreadPoolExecutor probes = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(2_000),
                 daemon("airlock-probe"), new ThreadPoolExecutor.AbortPolicy());
+        metrics.gauge("airlock_size_probe_queue", "size probes (HEAD to upstream) waiting to run", () -> probes.getQueue().size());
         // Checksum files fetched beside downloads; when all are busy the downloading worker
         // fetches its own (the pool rejects rather than queues without bound).
         ThreadPoolExecutor sidecars = new ThreadPoolExecutor(16, 16, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),

@@ -112,7 +112,38 @@ public final class FileFactsService {
                 })
                 .toList();
         if (!unsized.isEmpty()) {
-            probe(eco, pkg, unsized);
+            // Newest files first (listed last): those are the ones clients pick. A page's other
+            // files are sized when they are downloaded, or by a later refresh.
+            List<ListedFile> budget = unsized.subList(Math.max(0, unsized.size() - MAX_PROBES_PER_PAGE), unsized.size());
+            probe(eco, pkg, budget);
+        }
+    }
+
+    /**
+     * Size probes one page may start per refresh. A hostile page listing 200,000 files once set
+     * off tens of thousands of HEADs in seconds; now a refresh costs upstream at most this many,
+     * and the ecosystem's probes are also rate-limited ({@link #PROBES_PER_SECOND}).
+     */
+    static final int MAX_PROBES_PER_PAGE = 100;
+    /** Size probes per second to one ecosystem's upstream, at most; a probe over the rate is skipped and asked again later. */
+    static final int PROBES_PER_SECOND = 20;
+    private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLong> nextProbe = new ConcurrentHashMap<>();
+
+    /** Takes one probe permit of the ecosystem's rate, without waiting: false when over the rate. */
+    private boolean permit(String ecosystem) {
+        java.util.concurrent.atomic.AtomicLong next = nextProbe.computeIfAbsent(ecosystem, e -> new java.util.concurrent.atomic.AtomicLong());
+        long interval = 1_000_000_000L / PROBES_PER_SECOND;
+        while (true) {
+            long now = System.nanoTime();
+            long at = next.get();
+            // A short burst is allowed (one second's worth), then one permit per interval.
+            long start = Math.max(at, now - 1_000_000_000L);
+            if (start > now) {
+                return false;
+            }
+            if (next.compareAndSet(at, start + interval)) {
+                return true;
+            }
         }
     }
 
@@ -178,6 +209,10 @@ public final class FileFactsService {
     }
 
     private boolean probeOne(EcosystemRuntime eco, String pkg, ListedFile f) {
+        if (!permit(eco.id())) {
+            metrics.event("size_probe_deferred", eco.id());
+            return false;
+        }
         java.net.URI url = f.artifact().upstreamUrl();
         if (!eco.upstream().allowed(url)) {
             return false; // the artifact route refuses it too; nothing to learn

@@ -176,6 +176,27 @@ class PypiProxyTest {
     }
 
     @Test
+    void aPageListingManyUnsizedFilesCostsUpstreamABoundedNumberOfProbes() throws Exception {
+        // A page of 300 files without sizes once set off a HEAD for each, and a hostile one of 200,000 tens of thousands
+        // in seconds: a refresh now starts at most 100 size probes (the newest files), rate-limited per upstream.
+        try (FixturePypiIndex idx = FixturePypiIndex.builder().json(false).relativeLinks(true).coreMetadata(false)
+                .project("many-files", p -> {
+                    for (int i = 0; i < 300; i++) {
+                        p.release("1.0." + i, r -> r.wheel());
+                    }
+                })
+                .start();
+             RunningAirlock a = RunningAirlock.start(tmp.resolve("d"), Duration.ofMinutes(5), Map.of("pypi", URI.create(idx.simpleUrl())))) {
+            assertEquals(200, get(a, "/pypi/simple/many-files/", FixturePypiIndex.PIP_ACCEPT).statusCode());
+            Thread.sleep(3000); // the background probes run (at most 20 a second)
+            long heads = idx.log().stream().filter(r -> r.method().equals("HEAD")).count();
+            // 100 size probes, plus the policy's own look at the newest release and the one before it.
+            assertTrue(heads >= 20 && heads <= 102, "HEAD requests: " + heads);
+            assertTrue(a.metrics().contains("airlock_size_probe_queue"), "the probe queue is a metric");
+        }
+    }
+
+    @Test
     void namesAreNormalisedWithARedirect() throws Exception {
         // Non-normalised project URLs redirect to the PEP 503 form on Airlock; the project list links there too.
         try (FixturePypiIndex idx = FixturePypiIndex.builder().project("Fixture.A", p -> p.release("1.0", r -> r.wheel())).start();
