@@ -57,8 +57,23 @@ public final class UpstreamResponse implements AutoCloseable {
      * Only for metadata and small pass-through answers; artifacts are streamed to disk.
      */
     public byte[] readBody(long max) throws UpstreamException {
+        boolean gzip = "gzip".equalsIgnoreCase(header("content-encoding"));
+        String declared = header("content-length");
+        if (!gzip && declared != null) {
+            // Refused before a byte is buffered when upstream says up front that it is too large.
+            try {
+                long length = Long.parseLong(declared.strip());
+                if (length > max) {
+                    throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE,
+                            "upstream answer from " + client.describe(uri) + " is " + length + " bytes, larger than " + max);
+                }
+            } catch (NumberFormatException ignored) {
+                // Not a number: the read below enforces the bound as the bytes come.
+            }
+        }
         try {
-            InputStream in = "gzip".equalsIgnoreCase(header("content-encoding")) ? new GZIPInputStream(body) : body;
+            InputStream in = gzip ? new GZIPInputStream(body) : body;
+            // Grown as bytes arrive, never sized from a declared length (a lie would allocate it).
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[64 * 1024];
             long total = 0;

@@ -46,6 +46,13 @@ class MetadataServiceTest {
     @BeforeEach
     void startUpstream() throws Exception {
         upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        upstream.createContext("/huge", ex -> {
+            // Declares 300 MB and sends a few bytes: the declared length alone must refuse it.
+            ex.sendResponseHeaders(200, 300L * 1024 * 1024);
+            ex.getResponseBody().write("{\"name\":".getBytes(StandardCharsets.UTF_8));
+            ex.getResponseBody().flush();
+            ex.close();
+        });
         upstream.createContext("/", ex -> {
             requests.incrementAndGet();
             String etag = "\"" + Integer.toHexString(body.hashCode()) + "\"";
@@ -106,6 +113,18 @@ class MetadataServiceTest {
             assertEquals(CacheStatus.STALE, s.load(eco, FilesEcosystem.metadata("pkg")).status());
             ProxyException none = assertThrows(ProxyException.class, () -> s.load(eco, FilesEcosystem.metadata("other")));
             assertEquals(502, none.status());
+        }
+    }
+
+    @Test
+    void aDocumentDeclaredLargerThanTheBoundIsRefusedBeforeAnythingIsBuffered() throws Exception {
+        // A 300 MB packument once cost 256 MiB of buffering (and more RSS) before it was refused.
+        EcosystemRuntime eco = runtime();
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/huge");
+        try (dev.airlock.core.upstream.UpstreamResponse r = eco.upstream().get(uri, Map.of())) {
+            dev.airlock.core.upstream.UpstreamException e = assertThrows(dev.airlock.core.upstream.UpstreamException.class,
+                    () -> r.readBody(MetadataService.MAX_DOCUMENT_BYTES));
+            assertTrue(e.getMessage().contains("is 314572800 bytes, larger than " + MetadataService.MAX_DOCUMENT_BYTES), e.getMessage());
         }
     }
 
