@@ -46,6 +46,9 @@ public final class AirlockServer implements AutoCloseable {
                     .channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    // A client may close its sending side once its request is out (RFC 9112 §9.6):
+                    // its answer is still written, then the connection closes (RequestHandler).
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .childHandler(new ServerInitializer(config, router, services, accessLog))
                     .bind(new InetSocketAddress(config.host(), config.port()))
                     .sync()

@@ -120,6 +120,21 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         handle(ctx, req);
     }
 
+    /** The client closed its sending side: no request follows the ones received. */
+    private boolean inputShutdown;
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+            inputShutdown = true;
+            if (!busy && queued.isEmpty()) {
+                ctx.close();
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
     /** The previous answer has been handed to the channel: start on the next queued request. */
     private void next(ChannelHandlerContext ctx) {
         busy = false;
@@ -127,6 +142,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (req == null) {
             if (guard != null) {
                 guard.responseQueued();
+            }
+            if (inputShutdown) {
+                // The last answer is queued: close once it is written.
+                ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                return;
             }
             ctx.channel().config().setAutoRead(true);
             return;
