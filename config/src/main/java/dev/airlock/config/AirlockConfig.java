@@ -45,20 +45,20 @@ public record AirlockConfig(ServerConfig server, StorageConfig storage, boolean 
     public AirlockConfig withHost(String host) {
         return withServer(new ServerConfig(host, server.port(), server.publicUrl(), server.workerThreads(),
                 server.maxRequestBodyBytes(), server.idleTimeout(), server.maxInitialLineLength(), server.maxHeaderSize(),
-                server.accessLog(), server.requireToken()));
+                server.accessLog(), server.requireToken(), server.maxConcurrentPerClient(), server.trustedProxies()));
     }
 
     /** This configuration with package routes needing a token (or not). */
     public AirlockConfig withRequireToken(boolean requireToken) {
         return withServer(new ServerConfig(server.host(), server.port(), server.publicUrl(), server.workerThreads(),
                 server.maxRequestBodyBytes(), server.idleTimeout(), server.maxInitialLineLength(), server.maxHeaderSize(),
-                server.accessLog(), requireToken));
+                server.accessLog(), requireToken, server.maxConcurrentPerClient(), server.trustedProxies()));
     }
 
     public AirlockConfig withPort(int port) {
         return withServer(new ServerConfig(server.host(), port, server.publicUrl(), server.workerThreads(),
                 server.maxRequestBodyBytes(), server.idleTimeout(), server.maxInitialLineLength(), server.maxHeaderSize(),
-                server.accessLog(), server.requireToken()));
+                server.accessLog(), server.requireToken(), server.maxConcurrentPerClient(), server.trustedProxies()));
     }
 
     public AirlockConfig withStoragePath(Path path) {

@@ -48,7 +48,8 @@ public final class ConfigLoader {
     private static final List<String> TOP_KEYS =
             List.of("server", "storage", "offline", "upstreams", "cache", "airgap", "policy", "notifications");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "publicUrl", "workerThreads",
-            "maxRequestBodySize", "idleTimeout", "maxInitialLineLength", "maxHeaderSize", "accessLog", "requireToken");
+            "maxRequestBodySize", "idleTimeout", "maxInitialLineLength", "maxHeaderSize", "accessLog", "requireToken",
+            "maxConcurrentPerClient", "trustedProxies");
     private static final List<String> STORAGE_KEYS = List.of("path");
     private static final List<String> UPSTREAM_KEYS = List.of("url", "files", "auth", "connectTimeout",
             "readTimeout", "totalTimeout", "failureThreshold", "coolDown", "notFoundTtl", "snapshots");
@@ -239,7 +240,9 @@ public final class ConfigLoader {
                 server.field("maxInitialLineLength").integer(ServerConfig.INITIAL_LINE_LENGTH),
                 server.field("maxHeaderSize").integer(ServerConfig.HEADER_SIZE),
                 server.field("accessLog").bool(),
-                server.field("requireToken").bool());
+                server.field("requireToken").bool(),
+                server.field("maxConcurrentPerClient").integer(ServerConfig.CONCURRENT_PER_CLIENT),
+                server.field("trustedProxies").strings());
     }
 
     private static StorageConfig storage(Node node) throws ConfigException {

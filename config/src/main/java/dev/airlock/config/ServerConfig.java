@@ -19,9 +19,25 @@ import java.util.Objects;
  * @param accessLog            write one line per request to standard output
  * @param requireToken         package routes (npm, PyPI, Maven) need an admin API token too, of any
  *                             role: as a bearer token (npm) or as the password of basic auth (pip, Maven)
+ * @param maxConcurrentPerClient requests one client may have in work at once, 1 to 100000; more get 429. A
+ *                             client is its token when it sends a valid one, else its address
+ * @param trustedProxies       addresses of reverse proxies whose {@code X-Forwarded-For} names the client;
+ *                             from anyone else the header is ignored
  */
 public record ServerConfig(String host, int port, URI publicUrl, int workerThreads, long maxRequestBodyBytes,
-        Duration idleTimeout, int maxInitialLineLength, int maxHeaderSize, boolean accessLog, boolean requireToken) {
+        Duration idleTimeout, int maxInitialLineLength, int maxHeaderSize, boolean accessLog, boolean requireToken,
+        int maxConcurrentPerClient, java.util.List<String> trustedProxies) {
+
+    /** The default per-client bound and no trusted proxies. */
+    public ServerConfig(String host, int port, URI publicUrl, int workerThreads, long maxRequestBodyBytes, Duration idleTimeout,
+                        int maxInitialLineLength, int maxHeaderSize, boolean accessLog, boolean requireToken) {
+        this(host, port, publicUrl, workerThreads, maxRequestBodyBytes, idleTimeout, maxInitialLineLength, maxHeaderSize, accessLog,
+                requireToken, DEFAULT_MAX_CONCURRENT_PER_CLIENT, java.util.List.of());
+    }
+
+    /** As many requests in work per client as the embedded defaults allow. */
+    public static final int DEFAULT_MAX_CONCURRENT_PER_CLIENT = 64;
+    static final IntRange CONCURRENT_PER_CLIENT = new IntRange(1, 100_000);
 
     /** Package routes open to anyone who reaches the listener. */
     public ServerConfig(String host, int port, URI publicUrl, int workerThreads, long maxRequestBodyBytes, Duration idleTimeout,
@@ -48,5 +64,7 @@ public record ServerConfig(String host, int port, URI publicUrl, int workerThrea
         Checks.nonNegative("idleTimeout", idleTimeout);
         INITIAL_LINE_LENGTH.check("maxInitialLineLength", maxInitialLineLength);
         HEADER_SIZE.check("maxHeaderSize", maxHeaderSize);
+        CONCURRENT_PER_CLIENT.check("maxConcurrentPerClient", maxConcurrentPerClient);
+        trustedProxies = java.util.List.copyOf(trustedProxies);
     }
 }

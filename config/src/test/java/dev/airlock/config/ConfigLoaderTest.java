@@ -301,7 +301,7 @@ class ConfigLoaderTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-            server: { prot: 1 }                               | server.prot                    | host, port, publicUrl, workerThreads, maxRequestBodySize, idleTimeout, maxInitialLineLength, maxHeaderSize, accessLog, requireToken
+            server: { prot: 1 }                               | server.prot                    | host, port, publicUrl, workerThreads, maxRequestBodySize, idleTimeout, maxInitialLineLength, maxHeaderSize, accessLog, requireToken, maxConcurrentPerClient, trustedProxies
             storage: { dir: x }                               | storage.dir                    | path
             upstreams: { npm: { uri: x } }                    | upstreams.npm.uri              | url, files, auth, connectTimeout, readTimeout, totalTimeout, failureThreshold, coolDown, notFoundTtl, snapshots
             upstreams: { npm: { auth: { user: x } } }         | upstreams.npm.auth.user        | token, username, password
@@ -339,7 +339,7 @@ class ConfigLoaderTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-            server: [1]                               | server                       | [1]       | not a map     | a map with keys host, port, publicUrl, workerThreads, maxRequestBodySize, idleTimeout, maxInitialLineLength, maxHeaderSize, accessLog, requireToken
+            server: [1]                               | server                       | [1]       | not a map     | a map with keys host, port, publicUrl, workerThreads, maxRequestBodySize, idleTimeout, maxInitialLineLength, maxHeaderSize, accessLog, requireToken, maxConcurrentPerClient, trustedProxies
             upstreams: [npm]                          | upstreams                    | ["npm"]   | not a map     | a map from ecosystem id (such as npm, pypi, maven) to upstream settings
             upstreams: { npm: x }                     | upstreams.npm                | x         | not a map     | a map with keys url, files, auth, connectTimeout, readTimeout, totalTimeout, failureThreshold, coolDown, notFoundTtl, snapshots
             offline: 'true'                           | offline                      | true      | not a boolean | true or false

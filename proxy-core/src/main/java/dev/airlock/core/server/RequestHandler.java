@@ -96,6 +96,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         String ecosystem = "-";
         String routeKind = "core";
         CacheStatus cache;
+        /** Who is asking, for the per-client bound: its token's name, else its address. */
+        String client = "?";
 
         Exchange(FullHttpRequest req) {
             this.method = req.method().name();
@@ -219,6 +221,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             sendError(ctx, ex, false, unsupported ? 505 : 400, malformed, true);
             return;
         }
+        ex.client = client(ctx, req);
         String via = req.headers().get(HttpHeaderNames.VIA);
         if (via != null && via.contains(services.viaToken())) {
             sendError(ctx, ex, ex.head, 508, "request loop: this request already passed through Airlock (Via: " + via + ")", false);
@@ -478,7 +481,41 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         offload(ctx, ex, services.workers(), work);
     }
 
+    /**
+     * The client a request counts against: the name of the valid token it sends, else its address
+     * (for a request through a proxy in {@code server.trustedProxies}, the last address its
+     * {@code X-Forwarded-For} lists). Tokens are checked in memory: safe on the event loop.
+     */
+    private String client(ChannelHandlerContext ctx, FullHttpRequest req) {
+        String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (auth != null && services.adminApi() != null) {
+            java.util.Optional<dev.airlock.core.admin.Principal> p = services.adminApi().tokens()
+                    .authenticate(dev.airlock.core.admin.Tokens.presented(auth));
+            if (p.isPresent()) {
+                return "token " + p.get().name();
+            }
+        }
+        String address = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
+                ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
+        String forwarded = req.headers().get("X-Forwarded-For");
+        if (forwarded != null && router.trustedProxy(address)) {
+            String[] hops = forwarded.split(",");
+            String last = hops[hops.length - 1].strip();
+            if (!last.isEmpty() && last.length() <= 64) {
+                return last;
+            }
+        }
+        return address;
+    }
+
     private void offload(ChannelHandlerContext ctx, Exchange ex, java.util.concurrent.Executor pool, Work work) {
+        ClientLimits limits = router.clientLimits();
+        if (!limits.acquire(ex.client)) {
+            services.metrics().event("client_over_limit", ex.ecosystem);
+            sendError(ctx, ex, ex.head, 429, "too many requests in work from this client (server.maxConcurrentPerClient); "
+                    + "retry when some have finished", false);
+            return;
+        }
         try {
             pool.execute(() -> {
                 Runnable reply;
@@ -496,9 +533,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     LOG.log(Level.ERROR, "unexpected failure answering " + ex.method + " " + escaped(ex.uri), t);
                     reply = () -> sendError(ctx, ex, ex.head, 500, "internal error; see the Airlock log", false);
                 }
+                limits.release(ex.client);
                 ctx.channel().eventLoop().execute(reply);
             });
         } catch (RejectedExecutionException e) {
+            limits.release(ex.client);
             sendError(ctx, ex, ex.head, 503, "Airlock is overloaded; retry shortly", false);
         }
     }

@@ -56,6 +56,18 @@ final class Router {
     }
     /** host:port actually bound (set once listening; the configured port may be 0). */
     private volatile String fallbackHost;
+    private final ClientLimits clientLimits;
+    private final java.util.Set<String> trustedProxies;
+
+    /** Requests in work per client ({@code server.maxConcurrentPerClient}), shared by every connection. */
+    ClientLimits clientLimits() {
+        return clientLimits;
+    }
+
+    /** Whether {@code X-Forwarded-For} from this address names the client ({@code server.trustedProxies}). */
+    boolean trustedProxy(String address) {
+        return trustedProxies.contains(address);
+    }
 
     Router(ServerConfig config, Services services) {
         this.ecosystems = services.ecosystems();
@@ -65,6 +77,8 @@ final class Router {
         this.publicUrl = config.publicUrl() == null ? null : config.publicUrl().toString().replaceAll("/+$", "");
         this.requireToken = config.requireToken();
         this.fallbackHost = config.host() + ":" + config.port();
+        this.clientLimits = new ClientLimits(config.maxConcurrentPerClient());
+        this.trustedProxies = java.util.Set.copyOf(config.trustedProxies());
     }
 
     /** Called once the listener is bound, so links name the real port. */
