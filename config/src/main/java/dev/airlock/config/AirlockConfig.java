@@ -19,10 +19,17 @@ import java.util.Objects;
  * @param airgap    export/import to an air-gapped mirror
  * @param policy    the rules releases must pass
  * @param notifications who is told about releases held, denied, released and rejected
+ * @param limits    what hostile input may cost at most
  */
 public record AirlockConfig(ServerConfig server, StorageConfig storage, boolean offline,
         Map<String, UpstreamConfig> upstreams, CacheConfig cache, AirgapConfig airgap, PolicyConfig policy,
-        NotificationsConfig notifications) {
+        NotificationsConfig notifications, LimitsConfig limits) {
+
+    /** A configuration with the default limits. */
+    public AirlockConfig(ServerConfig server, StorageConfig storage, boolean offline, Map<String, UpstreamConfig> upstreams,
+                         CacheConfig cache, AirgapConfig airgap, PolicyConfig policy, NotificationsConfig notifications) {
+        this(server, storage, offline, upstreams, cache, airgap, policy, notifications, LimitsConfig.DEFAULTS);
+    }
 
     public AirlockConfig {
         Objects.requireNonNull(server, "server");
@@ -34,6 +41,7 @@ public record AirlockConfig(ServerConfig server, StorageConfig storage, boolean 
         Objects.requireNonNull(airgap, "airgap");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(notifications, "notifications");
+        Objects.requireNonNull(limits, "limits");
     }
 
     /** A configuration without notifications. */
@@ -62,30 +70,30 @@ public record AirlockConfig(ServerConfig server, StorageConfig storage, boolean 
     }
 
     public AirlockConfig withStoragePath(Path path) {
-        return new AirlockConfig(server, new StorageConfig(path), offline, upstreams, cache, airgap, policy, notifications);
+        return new AirlockConfig(server, new StorageConfig(path), offline, upstreams, cache, airgap, policy, notifications, limits);
     }
 
     public AirlockConfig withOffline(boolean offline) {
-        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy, notifications);
+        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy, notifications, limits);
     }
 
     /** This configuration with {@code ecosystem}'s upstream added or replaced. */
     public AirlockConfig withUpstream(String ecosystem, UpstreamConfig upstream) {
         Map<String, UpstreamConfig> changed = new LinkedHashMap<>(upstreams);
         changed.put(ecosystem, upstream);
-        return new AirlockConfig(server, storage, offline, changed, cache, airgap, policy, notifications);
+        return new AirlockConfig(server, storage, offline, changed, cache, airgap, policy, notifications, limits);
     }
 
     public AirlockConfig withPolicy(PolicyConfig policy) {
-        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy, notifications);
+        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy, notifications, limits);
     }
 
     public AirlockConfig withCache(CacheConfig cache) {
-        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy, notifications);
+        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy, notifications, limits);
     }
 
     public AirlockConfig withNotifications(NotificationsConfig notifications) {
-        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy, notifications);
+        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy, notifications, limits);
     }
 
     /** The upstream configured for {@code ecosystemId}, or {@link UpstreamConfig#empty()} if there is none. */
@@ -94,6 +102,6 @@ public record AirlockConfig(ServerConfig server, StorageConfig storage, boolean 
     }
 
     private AirlockConfig withServer(ServerConfig server) {
-        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy, notifications);
+        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy, notifications, limits);
     }
 }

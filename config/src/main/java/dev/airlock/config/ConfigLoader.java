@@ -46,7 +46,7 @@ public final class ConfigLoader {
     private static final String DEFAULTS_RESOURCE = "airlock-default.yaml";
 
     private static final List<String> TOP_KEYS =
-            List.of("server", "storage", "offline", "upstreams", "cache", "airgap", "policy", "notifications");
+            List.of("server", "storage", "offline", "upstreams", "cache", "airgap", "policy", "notifications", "limits");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "publicUrl", "workerThreads",
             "maxRequestBodySize", "idleTimeout", "maxInitialLineLength", "maxHeaderSize", "accessLog", "requireToken",
             "maxConcurrentPerClient", "trustedProxies");
@@ -225,7 +225,24 @@ public final class ConfigLoader {
                 cache(root.field("cache")),
                 airgap(root.field("airgap")),
                 policy(root.field("policy")),
-                notifications(root.field("notifications"), env));
+                notifications(root.field("notifications"), env),
+                limits(root.field("limits")));
+    }
+
+    private static final List<String> LIMITS_KEYS = List.of("metadataSize", "pomSize", "probesPerPage", "probesPerSecond");
+
+    private static LimitsConfig limits(Node node) throws ConfigException {
+        Node limits = node.map(LIMITS_KEYS);
+        long metadata = limits.field("metadataSize").size();
+        long pom = limits.field("pomSize").size();
+        if (metadata < 1024) {
+            throw limits.field("metadataSize").error("too small", "a size of at least 1KiB");
+        }
+        if (pom < 1024) {
+            throw limits.field("pomSize").error("too small", "a size of at least 1KiB");
+        }
+        return new LimitsConfig(metadata, pom, limits.field("probesPerPage").integer(LimitsConfig.PROBES_PER_PAGE),
+                limits.field("probesPerSecond").integer(LimitsConfig.PROBES_PER_SECOND));
     }
 
     private static ServerConfig server(Node node) throws ConfigException {

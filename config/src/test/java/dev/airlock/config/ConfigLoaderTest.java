@@ -294,7 +294,7 @@ class ConfigLoaderTest {
     void unknownTopLevelKeyListsTheAllowedKeys() {
         // Rule: a misspelt section is refused with the list of real ones, even when it is empty.
         String expected = "airlock.yaml: polcy: unknown key: got 'polcy'; "
-                + "allowed: server, storage, offline, upstreams, cache, airgap, policy, notifications";
+                + "allowed: server, storage, offline, upstreams, cache, airgap, policy, notifications, limits";
         assertError(error("polcy:\n  mode: audit\n"), "polcy", "polcy", expected);
         assertError(error("polcy:\n"), "polcy", "polcy", expected);
     }
@@ -367,7 +367,18 @@ class ConfigLoaderTest {
         // Rule: a file whose document is not a map is refused without a key path.
         ConfigException e = error("- server\n- policy\n");
         assertError(e, "", "[\"server\",\"policy\"]", "airlock.yaml: not a map: got '[\"server\",\"policy\"]'; "
-                + "allowed: a map with keys server, storage, offline, upstreams, cache, airgap, policy, notifications");
+                + "allowed: a map with keys server, storage, offline, upstreams, cache, airgap, policy, notifications, limits");
+    }
+
+    @Test
+    void limitsHaveDocumentedDefaultsAndNamedErrors() throws Exception {
+        // Rule: what hostile input may cost is set under limits; a bad value names its key.
+        assertEquals(new LimitsConfig(256L << 20, 16L << 20, 100, 20), ConfigLoader.defaults().limits());
+        LimitsConfig set = parse("limits: { metadataSize: 64MiB, pomSize: 1MiB, probesPerPage: 0, probesPerSecond: 5 }").limits();
+        assertEquals(new LimitsConfig(64L << 20, 1L << 20, 0, 5), set);
+        assertEquals("limits.probesPerSecond", error("limits: { probesPerSecond: 0 }").path());
+        assertEquals("limits.pomSize", error("limits: { pomSize: 10 }").path());
+        assertEquals("limits.metadataSizes", error("limits: { metadataSizes: 1MiB }").path());
     }
 
     @Test

@@ -107,7 +107,7 @@ public final class Airlock implements AutoCloseable {
             dev.airlock.core.ecosystem.SignatureTrust trust = signatureTrust(config.policy());
             for (Ecosystem e : ServiceLoader.load(Ecosystem.class)) {
                 var upstreamConfig = config.upstream(e.id());
-                e.configure(new EcosystemContext(upstreamConfig, environment, home, clock, trust));
+                e.configure(new EcosystemContext(upstreamConfig, environment, home, clock, trust, config.limits()));
                 UpstreamSettings settings;
                 if (upstreamConfig.url() != null) {
                     settings = UpstreamSettings.of(upstreamConfig.url(), upstreamConfig.files(), "upstreams." + e.id() + ".url")
@@ -155,6 +155,8 @@ public final class Airlock implements AutoCloseable {
             policy.metrics(metrics);
             MetadataService metadata = new MetadataService(state, data, clock, config.cache().metadataTtl(),
                     config.cache().metadataMaxBytes(), metrics, facts, policy);
+            metadata.maxDocumentBytes(config.limits().metadataSize());
+            facts.limits(config.limits().probesPerPage(), config.limits().probesPerSecond());
             ArtifactService artifacts = new ArtifactService(state, blobs, metadata, facts, clock, metrics, workers, sidecars);
             List<EcosystemRuntime> runtimes = List.copyOf(ecosystems);
             java.util.Map<String, EcosystemRuntime> byId = new java.util.HashMap<>();

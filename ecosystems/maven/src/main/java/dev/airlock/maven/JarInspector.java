@@ -28,8 +28,13 @@ final class JarInspector {
     }
 
     static ContentFacts inspect(String filename, Path file) throws IOException {
+        return inspect(filename, file, MAX_POM);
+    }
+
+    /** @param maxPom the largest POM read ({@code limits.pomSize}) */
+    static ContentFacts inspect(String filename, Path file, long maxPom) throws IOException {
         if (filename.endsWith(".pom")) {
-            return pom(file);
+            return pom(file, maxPom);
         }
         if (!filename.endsWith(".jar")) {
             return ContentFacts.NONE;
@@ -105,15 +110,15 @@ final class JarInspector {
         return "";
     }
 
-    /** Real POMs are kilobytes, the largest a few hundred; past this one is not read into memory. */
+    /** Real POMs are kilobytes, the largest a few hundred; past this one is not read into memory (limits.pomSize). */
     static final long MAX_POM = 16L * 1024 * 1024;
 
-    private static ContentFacts pom(Path file) throws IOException {
+    private static ContentFacts pom(Path file, long maxPom) throws IOException {
         long size = java.nio.file.Files.size(file);
-        if (size > MAX_POM) {
+        if (size > maxPom) {
             // Held for a person (an anomaly), read no further: a POM this large is no POM a build needs.
-            return new ContentFacts(Map.of(), Map.of(), List.of("the POM is " + size + " bytes, more than the " + MAX_POM
-                    + " Airlock reads; not inspected"));
+            return new ContentFacts(Map.of(), Map.of(), List.of("the POM is " + size + " bytes, more than the " + maxPom
+                    + " Airlock reads (limits.pomSize); not inspected"));
         }
         byte[] bytes = java.nio.file.Files.readAllBytes(file);
         try {

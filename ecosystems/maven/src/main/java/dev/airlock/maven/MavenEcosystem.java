@@ -40,6 +40,8 @@ public final class MavenEcosystem implements Ecosystem {
     private static final Map<String, String> SERVED = Map.of("X-Checksum-SHA1", "SHA-1", "X-Checksum-MD5", "MD5");
 
     private volatile boolean snapshots;
+    /** {@code limits.pomSize}. */
+    private volatile long maxPom = JarInspector.MAX_POM;
 
     @Override
     public String id() {
@@ -49,6 +51,7 @@ public final class MavenEcosystem implements Ecosystem {
     @Override
     public void configure(EcosystemContext context) {
         this.snapshots = context.upstream().snapshots();
+        this.maxPom = context.limits().pomSize();
         this.sigstore = context.trust().sigstore();
         try {
             this.keyring = PgpKeyring.load(context.trust().pgpKeyrings());
@@ -177,7 +180,7 @@ public final class MavenEcosystem implements Ecosystem {
     @Override
     public dev.airlock.core.ecosystem.ContentFacts inspect(PackageMetadata listing, String packageName, String version, String filename,
                                                            java.nio.file.Path file) throws java.io.IOException {
-        return JarInspector.inspect(filename, file);
+        return JarInspector.inspect(filename, file, maxPom);
     }
 
     static String contentType(String extension) {

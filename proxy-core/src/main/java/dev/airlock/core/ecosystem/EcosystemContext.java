@@ -12,9 +12,15 @@ import java.util.Map;
  * Environment and home are injected so that discovery can be tested without touching the real ones.
  * {@code trust} is what signatures are verified against.
  */
-public record EcosystemContext(UpstreamConfig upstream, Map<String, String> environment, Path home, Clock clock, SignatureTrust trust) {
+public record EcosystemContext(UpstreamConfig upstream, Map<String, String> environment, Path home, Clock clock, SignatureTrust trust,
+                               dev.airlock.config.LimitsConfig limits) {
 
-    /** With the default trust (the shipped Sigstore root, no OpenPGP keyrings). */
+    /** With the default limits. */
+    public EcosystemContext(UpstreamConfig upstream, Map<String, String> environment, Path home, Clock clock, SignatureTrust trust) {
+        this(upstream, environment, home, clock, trust, dev.airlock.config.LimitsConfig.DEFAULTS);
+    }
+
+    /** With the default trust (the shipped Sigstore root, no OpenPGP keyrings) and limits. */
     public EcosystemContext(UpstreamConfig upstream, Map<String, String> environment, Path home, Clock clock) {
         this(upstream, environment, home, clock, SignatureTrust.defaults());
     }

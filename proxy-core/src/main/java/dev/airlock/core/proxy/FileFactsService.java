@@ -111,10 +111,10 @@ public final class FileFactsService {
                     return o != null && o.size().isEmpty() && (o.probedAt() == null || o.probedAt().isBefore(retryBefore));
                 })
                 .toList();
-        if (!unsized.isEmpty()) {
+        if (!unsized.isEmpty() && probesPerPage > 0) {
             // Newest files first (listed last): those are the ones clients pick. A page's other
             // files are sized when they are downloaded, or by a later refresh.
-            List<ListedFile> budget = unsized.subList(Math.max(0, unsized.size() - MAX_PROBES_PER_PAGE), unsized.size());
+            List<ListedFile> budget = unsized.subList(Math.max(0, unsized.size() - probesPerPage), unsized.size());
             probe(eco, pkg, budget);
         }
     }
@@ -128,11 +128,19 @@ public final class FileFactsService {
     /** Size probes per second to one ecosystem's upstream, at most; a probe over the rate is skipped and asked again later. */
     static final int PROBES_PER_SECOND = 20;
     private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLong> nextProbe = new ConcurrentHashMap<>();
+    private volatile int probesPerPage = MAX_PROBES_PER_PAGE;
+    private volatile int probesPerSecond = PROBES_PER_SECOND;
+
+    /** Sets {@code limits.probesPerPage} and {@code limits.probesPerSecond} (start-up). */
+    public void limits(int perPage, int perSecond) {
+        this.probesPerPage = perPage;
+        this.probesPerSecond = perSecond;
+    }
 
     /** Takes one probe permit of the ecosystem's rate, without waiting: false when over the rate. */
     private boolean permit(String ecosystem) {
         java.util.concurrent.atomic.AtomicLong next = nextProbe.computeIfAbsent(ecosystem, e -> new java.util.concurrent.atomic.AtomicLong());
-        long interval = 1_000_000_000L / PROBES_PER_SECOND;
+        long interval = 1_000_000_000L / probesPerSecond;
         while (true) {
             long now = System.nanoTime();
             long at = next.get();

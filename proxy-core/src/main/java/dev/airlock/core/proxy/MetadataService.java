@@ -52,6 +52,13 @@ public final class MetadataService {
 
     /** Larger upstream documents are refused; the largest real packuments are well below this. */
     static final long MAX_DOCUMENT_BYTES = 256L * 1024 * 1024;
+    /** {@code limits.metadataSize}: the largest document read. */
+    private volatile long maxDocumentBytes = MAX_DOCUMENT_BYTES;
+
+    /** Sets {@code limits.metadataSize} (start-up). */
+    public void maxDocumentBytes(long bytes) {
+        this.maxDocumentBytes = bytes;
+    }
 
     private final StateStore state;
     private final Path bodies;
@@ -271,7 +278,7 @@ public final class MetadataService {
     /** A 200 from upstream: parsed, stored, observed and cached; a malformed body is a failure (the next root is tried). */
     private MetadataEntry.Loaded fetched(EcosystemRuntime eco, MetadataRequest request, String key, MetadataEntry current,
                                          java.net.URI asked, UpstreamResponse resp) throws UpstreamException, ProxyException {
-        byte[] body = resp.readBody(MAX_DOCUMENT_BYTES);
+        byte[] body = resp.readBody(maxDocumentBytes);
         String contentType = resp.header("content-type");
         PackageMetadata parsed;
         try {
