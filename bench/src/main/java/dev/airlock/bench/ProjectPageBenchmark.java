@@ -78,6 +78,14 @@ public class ProjectPageBenchmark {
         return html.render(raw, context).body();
     }
 
+    /** A hostile HTML page: 20,000 unclosed anchors (234 KiB), which a regular expression once read in quadratic time. */
+    private final byte[] unclosedAnchors = "<a href=\"x.whl\">".repeat(20_000).getBytes(StandardCharsets.UTF_8);
+
+    @Benchmark
+    public PackageMetadata parseHostileHtml() throws MetadataException {
+        return pypi.parse(new MetadataRequest("bigproject", "html", "bigproject/", Map.of()), url, unclosedAnchors, "text/html");
+    }
+
     @Benchmark
     public PackageMetadata parseJson() throws MetadataException {
         return pypi.parse(new MetadataRequest("bigproject", "json", "bigproject/", Map.of()), url, raw, "application/vnd.pypi.simple.v1+json");
