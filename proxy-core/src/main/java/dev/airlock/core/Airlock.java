@@ -88,8 +88,8 @@ public final class Airlock implements AutoCloseable {
         ExecutorService admin = Executors.newFixedThreadPool(2, daemon("airlock-admin"));
         // Size probes for files static indexes list without one: few threads, a long queue, and
         // what the queue cannot take is asked again at the package's next refresh.
-        // At most 100 probes a page per refresh and 20 a second per upstream (FileFactsService): the
-        // queue holds a few pages' worth, and what it refuses is asked again on a later refresh.
+        // Probes per page refresh and per second are bounded (limits.probesPerPage, probesPerSecond):
+        // the queue holds a few pages' worth, and what it refuses is asked again on a later refresh.
         ThreadPoolExecutor probes = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(2_000),
                 daemon("airlock-probe"), new ThreadPoolExecutor.AbortPolicy());
         metrics.gauge("airlock_size_probe_queue", "size probes (HEAD to upstream) waiting to run", () -> probes.getQueue().size());

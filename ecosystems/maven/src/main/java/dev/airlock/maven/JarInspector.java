@@ -111,7 +111,7 @@ final class JarInspector {
     }
 
     /** Real POMs are kilobytes, the largest a few hundred; past this one is not read into memory (limits.pomSize). */
-    static final long MAX_POM = 16L * 1024 * 1024;
+    static final long MAX_POM = dev.airlock.config.LimitsConfig.DEFAULTS.pomSize();
 
     private static ContentFacts pom(Path file, long maxPom) throws IOException {
         long size = java.nio.file.Files.size(file);

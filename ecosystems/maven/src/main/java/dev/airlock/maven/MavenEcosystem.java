@@ -160,6 +160,18 @@ public final class MavenEcosystem implements Ecosystem {
                 governing(f.groupId(), f.artifactId()));
     }
 
+    /** An artifact ("group:artifact") is decided from its maven-metadata.xml, as its files are. */
+    @Override
+    public MetadataRequest governingRequest(String packageName) {
+        int colon = packageName.indexOf(':');
+        if (colon <= 0 || colon == packageName.length() - 1 || packageName.indexOf(':', colon + 1) >= 0) {
+            return null;
+        }
+        MavenPath path = MavenPath.parse(packageName.substring(0, colon).replace('.', '/') + "/" + packageName.substring(colon + 1)
+                + "/maven-metadata.xml");
+        return path instanceof MavenPath.Metadata m ? metadata(m) : null;
+    }
+
     /** The artifact-level maven-metadata.xml the policy decides a file's release from. */
     static MetadataRequest governing(String groupId, String artifactId) {
         return metadata(new MavenPath.Metadata(groupId.replace('.', '/') + "/" + artifactId, null));

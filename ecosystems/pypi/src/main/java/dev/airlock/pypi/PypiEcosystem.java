@@ -132,6 +132,13 @@ public final class PypiEcosystem implements Ecosystem {
                 upstream, Map.of("Accept", "application/json")));
     }
 
+    /** The JSON project page, the one file routes decide a release from. */
+    @Override
+    public MetadataRequest governingRequest(String packageName) {
+        return PypiNames.validProject(packageName) ? metadata(PypiNames.normalize(packageName), SimpleFormat.JSON,
+                PypiNames.normalize(packageName) + "/") : null;
+    }
+
     private static MetadataRequest metadata(String normalized, SimpleFormat format, String upstreamPath) {
         return new MetadataRequest(normalized, format.variant(), upstreamPath, Map.of("Accept", UPSTREAM_ACCEPT));
     }

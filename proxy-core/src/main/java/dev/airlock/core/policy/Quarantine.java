@@ -22,6 +22,10 @@ import java.util.Optional;
  */
 public final class Quarantine {
 
+    /** Stored readings are read leniently: one written by a newer release may carry more fields. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper READINGS = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
     private final StateStore state;
     private final Clock clock;
 
@@ -87,7 +91,7 @@ public final class Quarantine {
 
     /** Held and denied releases, newest first; those an age hold no longer keeps are left out. */
     public List<Entry> list(String ecosystem) {
-        Map<String, Need> needs = needs(ecosystem);
+        Map<String, Need> needs = needs(ecosystem, null);
         List<Entry> out = new ArrayList<>();
         for (VerdictRecord v : state.held(ecosystem)) {
             Entry e = entry(v, needs.getOrDefault(release(v.ecosystem(), v.packageName(), v.version()), Need.NONE));
@@ -123,23 +127,21 @@ public final class Quarantine {
         return ecosystem + "\0" + packageName + "\0" + version;
     }
 
-    /** Each release's need, by ecosystem, package and version joined with NULs. */
-    private Map<String, Need> needs(String ecosystem) {
+    /** Each release's need (of one ecosystem and package, either null for all), by ecosystem, package and version joined with NULs. */
+    private Map<String, Need> needs(String ecosystem, String packageName) {
         Map<String, long[]> counts = new HashMap<>();
         Map<String, java.util.LinkedHashSet<String>> tokens = new HashMap<>();
         Map<String, Instant> last = new HashMap<>();
-        for (DemandRecord d : state.demand(ecosystem)) {
+        for (DemandRecord d : state.demand(ecosystem, packageName)) {
             String id = release(d.ecosystem(), d.packageName(), d.version());
             counts.computeIfAbsent(id, x -> new long[2])[d.kind().equals(DemandRecord.ASKED) ? 0 : 1] += d.count();
             tokens.computeIfAbsent(id, x -> new java.util.LinkedHashSet<>()).addAll(d.tokens());
             last.merge(id, d.lastAsked(), (a, b) -> a.isAfter(b) ? a : b);
         }
         java.util.Set<String> newest = new java.util.HashSet<>();
-        state.newest().forEach((k, version) -> {
+        state.newest(ecosystem, packageName).forEach((k, version) -> {
             int nul = k.indexOf('\0');
-            if (ecosystem == null || k.substring(0, nul).equals(ecosystem)) {
-                newest.add(release(k.substring(0, nul), k.substring(nul + 1), version));
-            }
+            newest.add(release(k.substring(0, nul), k.substring(nul + 1), version));
         });
         Map<String, Need> out = new HashMap<>();
         java.util.Set<String> ids = new java.util.HashSet<>(counts.keySet());
@@ -165,14 +167,12 @@ public final class Quarantine {
         if (stored == null || stored.isEmpty()) {
             return null;
         }
-        com.fasterxml.jackson.databind.ObjectMapper json = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-                .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
         Map<String, String> hookFiles = new java.util.TreeMap<>();
         Map<String, dev.airlock.core.ecosystem.ContentFacts.Listed> files = new java.util.TreeMap<>();
         Map<String, String> hooks = new java.util.TreeMap<>();
         for (String reading : stored.values()) {
             try {
-                dev.airlock.core.ecosystem.ContentFacts f = json.readValue(reading, dev.airlock.core.ecosystem.ContentFacts.class);
+                dev.airlock.core.ecosystem.ContentFacts f = READINGS.readValue(reading, dev.airlock.core.ecosystem.ContentFacts.class);
                 hookFiles.putAll(f.hookFiles());
                 files.putAll(f.files());
                 hooks.putAll(f.installHooks());
@@ -234,7 +234,8 @@ public final class Quarantine {
     }
 
     private Entry entry(VerdictRecord v) {
-        return entry(v, needs(v.ecosystem()).getOrDefault(release(v.ecosystem(), v.packageName(), v.version()), Need.NONE));
+        // One release: only its package's demand is read, not the whole table.
+        return entry(v, needs(v.ecosystem(), v.packageName()).getOrDefault(release(v.ecosystem(), v.packageName(), v.version()), Need.NONE));
     }
 
     private Entry entry(VerdictRecord v, Need need) {

@@ -124,9 +124,9 @@ public final class FileFactsService {
      * off tens of thousands of HEADs in seconds; now a refresh costs upstream at most this many,
      * and the ecosystem's probes are also rate-limited ({@link #PROBES_PER_SECOND}).
      */
-    static final int MAX_PROBES_PER_PAGE = 100;
+    static final int MAX_PROBES_PER_PAGE = dev.airlock.config.LimitsConfig.DEFAULTS.probesPerPage();
     /** Size probes per second to one ecosystem's upstream, at most; a probe over the rate is skipped and asked again later. */
-    static final int PROBES_PER_SECOND = 20;
+    static final int PROBES_PER_SECOND = dev.airlock.config.LimitsConfig.DEFAULTS.probesPerSecond();
     private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLong> nextProbe = new ConcurrentHashMap<>();
     private volatile int probesPerPage = MAX_PROBES_PER_PAGE;
     private volatile int probesPerSecond = PROBES_PER_SECOND;

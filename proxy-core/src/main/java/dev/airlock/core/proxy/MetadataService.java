@@ -51,7 +51,7 @@ import java.util.Optional;
 public final class MetadataService {
 
     /** Larger upstream documents are refused; the largest real packuments are well below this. */
-    static final long MAX_DOCUMENT_BYTES = 256L * 1024 * 1024;
+    static final long MAX_DOCUMENT_BYTES = dev.airlock.config.LimitsConfig.DEFAULTS.metadataSize();
     /** {@code limits.metadataSize}: the largest document read. */
     private volatile long maxDocumentBytes = MAX_DOCUMENT_BYTES;
 

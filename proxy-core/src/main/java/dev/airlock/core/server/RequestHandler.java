@@ -96,6 +96,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         String ecosystem = "-";
         String routeKind = "core";
         CacheStatus cache;
+        /** The name of the valid token the request carries, or null: read once, for the token check, the bound and demand. */
+        String token;
         /** Who is asking, for the per-client bound: its token's name, else its address. */
         String client = "?";
 
@@ -221,7 +223,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             sendError(ctx, ex, false, unsupported ? 505 : 400, malformed, true);
             return;
         }
-        ex.client = client(ctx, req);
+        ex.token = tokenName(req.headers().get(HttpHeaderNames.AUTHORIZATION));
+        ex.client = ex.token != null ? "token " + ex.token : address(ctx, req);
         String via = req.headers().get(HttpHeaderNames.VIA);
         if (via != null && via.contains(services.viaToken())) {
             sendError(ctx, ex, ex.head, 508, "request loop: this request already passed through Airlock (Via: " + via + ")", false);
@@ -276,7 +279,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         } else if (target instanceof Router.Target.NotFound nf) {
             sendError(ctx, ex, ex.head, 404, nf.message(), false);
         } else if (target instanceof Router.Target.Ecosystem e) {
-            if (router.requireToken() && !tokenPresented(request)) {
+            if (router.requireToken() && ex.token == null) {
                 ex.ecosystem = e.runtime().id();
                 sendUnauthorized(ctx, ex);
                 return;
@@ -319,16 +322,15 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             PolicyService policy = services.metadata().policy();
             String pkg = a.metadata().packageName();
             ArtifactService.Served hit = services.artifacts().peek(eco, a);
-            String token = tokenName(request);
             if (hit != null) {
                 PolicyService.Access access = policy.peek(eco.id(), pkg, hit.record().version(), a.filename());
                 if (access instanceof PolicyService.Access.Blocked b) {
-                    policy.demand().asked(eco.id(), pkg, hit.record().version(), token, false);
+                    policy.demand().asked(eco.id(), pkg, hit.record().version(), ex.token, false);
                     sendBlocked(ctx, ex, b.block());
                     return;
                 }
                 if (access instanceof PolicyService.Access.Allowed && sendFile(ctx, ex, request, hit)) {
-                    policy.demand().asked(eco.id(), pkg, hit.record().version(), token, true);
+                    policy.demand().asked(eco.id(), pkg, hit.record().version(), ex.token, true);
                     services.metrics().cache(eco.id(), "artifact", "hit");
                     return;
                 }
@@ -337,7 +339,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 ArtifactService.Served served = services.artifacts().load(eco, a);
                 java.util.Optional<PolicyService.Block> block = policy.check(eco.id(), pkg, served.record().version(), a.filename(),
                         services.metadata().load(eco, a.metadata()).entry().metadata());
-                policy.demand().asked(eco.id(), pkg, served.record().version(), token, block.isEmpty());
+                policy.demand().asked(eco.id(), pkg, served.record().version(), ex.token, block.isEmpty());
                 return () -> {
                     if (block.isPresent()) {
                         sendBlocked(ctx, ex, block.get());
@@ -350,16 +352,15 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             ex.routeKind = "artifact";
             PolicyService policy = services.metadata().policy();
             ArtifactService.Served hit = services.artifacts().peekFile(eco, f.request());
-            String token = tokenName(request);
             if (hit != null) {
                 PolicyService.Access access = policy.peek(eco.id(), f.request().packageName(), f.request().version());
                 if (access instanceof PolicyService.Access.Blocked b) {
-                    policy.demand().asked(eco.id(), f.request().packageName(), f.request().version(), token, false);
+                    policy.demand().asked(eco.id(), f.request().packageName(), f.request().version(), ex.token, false);
                     sendBlocked(ctx, ex, b.block());
                     return;
                 }
                 if (access instanceof PolicyService.Access.Allowed && sendFile(ctx, ex, request, hit, servedDigests(f.request(), hit))) {
-                    policy.demand().asked(eco.id(), f.request().packageName(), f.request().version(), token, true);
+                    policy.demand().asked(eco.id(), f.request().packageName(), f.request().version(), ex.token, true);
                     services.metrics().cache(eco.id(), "artifact", "hit");
                     return;
                 }
@@ -375,7 +376,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     served = services.artifacts().loadFile(eco, f.request());
                     block = policy.check(eco.id(), f.request().packageName(), f.request().version(), governing);
                 }
-                policy.demand().asked(eco.id(), f.request().packageName(), f.request().version(), token, block.isEmpty());
+                policy.demand().asked(eco.id(), f.request().packageName(), f.request().version(), ex.token, block.isEmpty());
                 java.util.Optional<PolicyService.Block> decided = block;
                 ArtifactService.Served file = served;
                 return () -> {
@@ -482,19 +483,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     /**
-     * The client a request counts against: the name of the valid token it sends, else its address
-     * (for a request through a proxy in {@code server.trustedProxies}, the last address its
-     * {@code X-Forwarded-For} lists). Tokens are checked in memory: safe on the event loop.
+     * The address a request without a token counts against: the peer's, or for a request through
+     * a proxy in {@code server.trustedProxies}, the last address its {@code X-Forwarded-For} lists.
      */
-    private String client(ChannelHandlerContext ctx, FullHttpRequest req) {
-        String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
-        if (auth != null && services.adminApi() != null) {
-            java.util.Optional<dev.airlock.core.admin.Principal> p = services.adminApi().tokens()
-                    .authenticate(dev.airlock.core.admin.Tokens.presented(auth));
-            if (p.isPresent()) {
-                return "token " + p.get().name();
-            }
-        }
+    private String address(ChannelHandlerContext ctx, FullHttpRequest req) {
         String address = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
                 ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
         String forwarded = req.headers().get("X-Forwarded-For");
@@ -648,20 +640,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         return true;
     }
 
-    /** The name of the valid token a package request carries, or null (in memory: safe on the event loop). */
-    private String tokenName(Request request) {
-        String presented = request.header("authorization");
-        if (presented == null || services.adminApi() == null) {
+    /** The name of the valid token an Authorization header carries, or null (in memory: safe on the event loop). */
+    private String tokenName(String authorization) {
+        if (authorization == null || services.adminApi() == null) {
             return null;
         }
-        return services.adminApi().tokens().authenticate(dev.airlock.core.admin.Tokens.presented(presented))
+        return services.adminApi().tokens().authenticate(dev.airlock.core.admin.Tokens.presented(authorization))
                 .map(dev.airlock.core.admin.Principal::name).orElse(null);
-    }
-
-    /** Whether a package request carries a valid token (in memory: safe on the event loop). */
-    private boolean tokenPresented(Request request) {
-        return services.adminApi() != null && services.adminApi().tokens()
-                .authenticate(dev.airlock.core.admin.Tokens.presented(request.header("authorization"))).isPresent();
     }
 
     /**

@@ -782,13 +782,15 @@ public final class SqliteStateStore implements StateStore {
     }
 
     @Override
-    public List<DemandRecord> demand(String ecosystem) {
+    public List<DemandRecord> demand(String ecosystem, String packageName) {
         return locked(() -> {
             List<DemandRecord> out = new ArrayList<>();
             try (PreparedStatement ps = conn.prepareStatement("SELECT ecosystem, package, version, kind, asked, last_asked, tokens "
-                    + "FROM demand WHERE ? IS NULL OR ecosystem = ?")) {
+                    + "FROM demand WHERE (? IS NULL OR ecosystem = ?) AND (? IS NULL OR package = ?)")) {
                 ps.setString(1, ecosystem);
                 ps.setString(2, ecosystem);
+                ps.setString(3, packageName);
+                ps.setString(4, packageName);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         String tokens = rs.getString(7);
@@ -816,13 +818,19 @@ public final class SqliteStateStore implements StateStore {
     }
 
     @Override
-    public Map<String, String> newest() {
+    public Map<String, String> newest(String ecosystem, String packageName) {
         return locked(() -> {
             Map<String, String> out = new HashMap<>();
-            try (Statement st = conn.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT ecosystem, package, version FROM newest_releases")) {
-                while (rs.next()) {
-                    out.put(rs.getString(1) + "\0" + rs.getString(2), rs.getString(3));
+            try (PreparedStatement ps = conn.prepareStatement("SELECT ecosystem, package, version FROM newest_releases "
+                    + "WHERE (? IS NULL OR ecosystem = ?) AND (? IS NULL OR package = ?)")) {
+                ps.setString(1, ecosystem);
+                ps.setString(2, ecosystem);
+                ps.setString(3, packageName);
+                ps.setString(4, packageName);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1) + "\0" + rs.getString(2), rs.getString(3));
+                    }
                 }
             }
             return out;

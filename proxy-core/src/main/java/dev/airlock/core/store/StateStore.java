@@ -111,14 +111,14 @@ public interface StateStore extends AutoCloseable {
     /** Adds counts of demand (summed with what is stored, token names merged up to the bound). */
     void addDemand(List<DemandRecord> demand);
 
-    /** All recorded demand of an ecosystem (null for every ecosystem). */
-    List<DemandRecord> demand(String ecosystem);
+    /** Recorded demand, of one ecosystem and package (either null for all). */
+    List<DemandRecord> demand(String ecosystem, String packageName);
 
     /** Records a package's newest release (the highest version its metadata lists). */
     void putNewest(String ecosystem, String packageName, String version);
 
-    /** Each package's newest release, keyed by ecosystem and package joined with a NUL. */
-    Map<String, String> newest();
+    /** Each package's newest release (of one ecosystem and package, either null for all), keyed by ecosystem and package joined with a NUL. */
+    Map<String, String> newest(String ecosystem, String packageName);
 
     /** Stores a new admin token (by hash). A name in use is an error. */
     void putToken(TokenRecord token);

@@ -92,6 +92,22 @@ public final class RunningAirlock implements AutoCloseable {
         return java.nio.file.Files.readString(data.resolve("admin-token")).strip();
     }
 
+    /**
+     * Every release this Airlock decided other than approved with nothing to say (the whole queue,
+     * {@code view=all}), by "package@version", to its verdict and the reasons it gave.
+     */
+    public Map<String, String> verdicts() throws Exception {
+        HttpResponse<String> r = admin("GET", "quarantine?status=all&view=all&limit=1000", adminToken(), null);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("the queue answered " + r.statusCode() + ": " + r.body());
+        }
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode e : new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("items")) {
+            out.put(e.path("package").asText() + "@" + e.path("version").asText(), e.path("verdict").asText() + " " + e.path("reasons"));
+        }
+        return out;
+    }
+
     /** Calls the admin API ({@code path} below {@code /-/admin/api/}) with a bearer token (null for none) and a JSON body (null for none). */
     public HttpResponse<String> admin(String method, String path, String token, String json) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri("/-/admin/api/" + path)).timeout(Duration.ofSeconds(60))

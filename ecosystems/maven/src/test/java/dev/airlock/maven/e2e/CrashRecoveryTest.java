@@ -1,13 +1,10 @@
 package dev.airlock.maven.e2e;
 
-import dev.airlock.core.store.ArtifactRecord;
-import dev.airlock.core.store.SqliteStateStore;
 import dev.airlock.core.testing.Cli;
 import dev.airlock.maven.fixture.FixtureMavenRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,13 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -114,26 +108,7 @@ class CrashRecoveryTest {
                 airlock.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
             }
         }
-        List<String> wrong = new ArrayList<>();
-        Path blobs = data.resolve("blobs");
-        try (Stream<Path> s = Files.walk(blobs)) {
-            for (Path f : s.filter(Files::isRegularFile).toList()) {
-                MessageDigest d = MessageDigest.getInstance("SHA-256");
-                try (InputStream in = Files.newInputStream(f)) {
-                    d.update(in.readAllBytes());
-                }
-                if (!HexFormat.of().formatHex(d.digest()).equals(f.getFileName().toString())) {
-                    wrong.add(blobs.relativize(f) + " does not hash to its name");
-                }
-            }
-        }
-        try (SqliteStateStore state = new SqliteStateStore(data)) {
-            for (ArtifactRecord r : state.artifacts("maven", "org.crash:lib")) {
-                if (!Files.isRegularFile(blobs.resolve(r.sha256().substring(0, 2)).resolve(r.sha256().substring(2, 4)).resolve(r.sha256()))) {
-                    wrong.add(r.filename() + " is indexed without its blob");
-                }
-            }
-        }
+        List<String> wrong = dev.airlock.core.testing.StoreIntegrity.problems(data, "maven", "org.crash:lib");
         assertEquals(List.of(), wrong);
         String[] audit = Cli.run("audit", "verify", "--data", data.toString());
         assertEquals("0", audit[0], audit[1] + audit[2]);

@@ -240,7 +240,7 @@ class MavenDefaultPolicyEndToEndTest {
      * the queue must be the plugins' previous versions, read only to compare with.
      */
     private static List<String> notApproved(RunningAirlock airlock) throws Exception {
-        HttpResponse<String> r = airlock.admin("GET", "quarantine?status=all&limit=1000", airlock.adminToken(), null);
+        HttpResponse<String> r = airlock.admin("GET", "quarantine?status=all&view=all&limit=1000", airlock.adminToken(), null);
         assertEquals(200, r.statusCode(), r.body());
         java.util.Set<String> asked = new java.util.HashSet<>();
         files.forEach(f -> asked.add(release(f)));
@@ -259,16 +259,6 @@ class MavenDefaultPolicyEndToEndTest {
         return out;
     }
 
-    /** Every release Airlock decided other than APPROVED with nothing to say, by "group:artifact@version", to its verdict. */
-    private static Map<String, String> verdicts(RunningAirlock airlock) throws Exception {
-        HttpResponse<String> r = airlock.admin("GET", "quarantine?status=all&limit=1000", airlock.adminToken(), null);
-        Map<String, String> out = new TreeMap<>();
-        for (JsonNode e : JSON.readTree(r.body()).path("items")) {
-            out.put(e.path("package").asText() + "@" + e.path("version").asText(), e.path("verdict").asText() + " " + e.path("reasons"));
-        }
-        return out;
-    }
-
     @Test
     void auditModeDecidesWhatEnforceDecidesAndOnlyServesDifferently() throws Exception {
         // The trial a team runs before enforcing: the same build, the same verdicts in the queue; only the refusal is missing.
@@ -280,14 +270,14 @@ class MavenDefaultPolicyEndToEndTest {
                 .lastModified(HAMCREST_POM, Instant.parse("2024-03-01T00:00:00Z")).start();
              RunningAirlock airlock = airlock(up, "data-enforce", List.of(keyring))) {
             assertNotEquals(0, mvnPackage(airlock, "enforce").exitCode());
-            enforced = verdicts(airlock);
+            enforced = airlock.verdicts();
         }
         try (FixtureMavenRepository up = upstream(MavenDefaultPolicyEndToEndTest::standIn)
                 .lastModified(HAMCREST_POM, Instant.parse("2024-03-01T00:00:00Z")).start();
              RunningAirlock airlock = airlock(up, "data-audit", List.of(keyring), dev.airlock.config.PolicyMode.AUDIT)) {
             ClientProcess.Result r = mvnPackage(airlock, "audit");
             assertEquals(0, r.exitCode(), "audit mode refuses nothing: " + r.both());
-            Map<String, String> audited = verdicts(airlock);
+            Map<String, String> audited = airlock.verdicts();
             assertTrue(audited.getOrDefault("org.hamcrest:hamcrest-core@1.3", "").startsWith("QUARANTINED"), audited.toString());
             // Enforce stopped the build at hamcrest-core; everything it decided, audit decided the same way.
             for (Map.Entry<String, String> e : enforced.entrySet()) {
@@ -313,8 +303,8 @@ class MavenDefaultPolicyEndToEndTest {
                 assertEquals(1, up.gets(pom), pom);
             }
             assertEquals(List.of(), notApproved(airlock), "nothing the build needs is held or denied");
-            // The previous plugin versions read for comparison are nobody's need: the default queue is empty.
-            Thread.sleep(2500); // demand is written every 2 s
+            // The previous plugin versions read for comparison are nobody's need (not asked for, passed over or
+            // newest): the default queue is empty. Nothing the build asked for is held (above), so no demand can add one.
             HttpResponse<String> needed = airlock.admin("GET", "quarantine", airlock.adminToken(), null);
             assertEquals(0, JSON.readTree(needed.body()).path("total").asInt(), needed.body());
         }

@@ -1,6 +1,5 @@
 package dev.airlock.npm.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.config.AirlockConfig;
 import dev.airlock.config.PolicyMode;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -100,17 +97,6 @@ class NpmAuditModeEndToEndTest {
         return out;
     }
 
-    /** Every release Airlock decided: its verdict and the reasons it gave. */
-    private static Map<String, String> verdicts(RunningAirlock airlock) throws Exception {
-        HttpResponse<String> r = airlock.admin("GET", "quarantine?status=all&view=all&limit=1000", airlock.adminToken(), null);
-        assertEquals(200, r.statusCode(), r.body());
-        Map<String, String> out = new TreeMap<>();
-        for (JsonNode e : M.readTree(r.body()).path("items")) {
-            out.put(e.path("package").asText() + "@" + e.path("version").asText(), e.path("verdict").asText() + " " + e.path("reasons"));
-        }
-        return out;
-    }
-
     @Test
     void auditModeDecidesWhatEnforceDecidesAndOnlyServesDifferently() throws Exception {
         Map<String, String> enforced;
@@ -122,7 +108,7 @@ class NpmAuditModeEndToEndTest {
             for (int i = 1; i < runs.size(); i++) {
                 assertNotEquals(0, runs.get(i).exitCode(), HELD.get(i - 1) + ": " + runs.get(i).both());
             }
-            enforced = verdicts(airlock);
+            enforced = airlock.verdicts();
         }
 
         try (FixtureNpmRegistry registry = registry();
@@ -135,7 +121,7 @@ class NpmAuditModeEndToEndTest {
             assertEquals("4.1.1", installedVersion("audit-latest", "shai-lib"));
             assertEquals("1.1.0", installedVersion("audit-conf-pkg-1.1.0", "conf-pkg"));
             assertEquals("1.0.0", installedVersion("audit-expresss-1.0.0", "expresss"));
-            Map<String, String> audited = verdicts(airlock);
+            Map<String, String> audited = airlock.verdicts();
 
             for (String held : HELD) {
                 assertTrue(enforced.getOrDefault(held, "").startsWith("QUARANTINED"), held + ": " + enforced);

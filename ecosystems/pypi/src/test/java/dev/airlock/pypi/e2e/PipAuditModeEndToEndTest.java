@@ -1,7 +1,5 @@
 package dev.airlock.pypi.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.config.AirlockConfig;
 import dev.airlock.config.PolicyMode;
 import dev.airlock.core.testing.ClientProcess;
@@ -14,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -36,7 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PipAuditModeEndToEndTest {
 
-    private static final ObjectMapper M = new ObjectMapper();
     private static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
 
     /** The releases enforce holds, each asked for by its own install (which enforce refuses and audit serves). */
@@ -93,17 +88,6 @@ class PipAuditModeEndToEndTest {
         return out;
     }
 
-    /** Every release Airlock decided: its verdict and the reasons it gave. */
-    private static Map<String, String> verdicts(RunningAirlock airlock) throws Exception {
-        HttpResponse<String> r = airlock.admin("GET", "quarantine?status=all&view=all&limit=1000", airlock.adminToken(), null);
-        assertEquals(200, r.statusCode(), r.body());
-        Map<String, String> out = new TreeMap<>();
-        for (JsonNode e : M.readTree(r.body()).path("items")) {
-            out.put(e.path("package").asText() + "@" + e.path("version").asText(), e.path("verdict").asText() + " " + e.path("reasons"));
-        }
-        return out;
-    }
-
     @Test
     void auditModeDecidesWhatEnforceDecidesAndOnlyServesDifferently() throws Exception {
         Map<String, String> enforced;
@@ -116,7 +100,7 @@ class PipAuditModeEndToEndTest {
             for (int i = 1; i < runs.size(); i++) {
                 assertNotEquals(0, runs.get(i).exitCode(), HELD.get(i - 1) + ": " + runs.get(i).both());
             }
-            enforced = verdicts(airlock);
+            enforced = airlock.verdicts();
         }
 
         try (FixturePypiIndex index = index();
@@ -127,7 +111,7 @@ class PipAuditModeEndToEndTest {
             }
             assertTrue(installed("audit-latest", "litellm_x-1.1") && installed("audit-latest", "fresh_py-1.1"), "audit lists every version");
             assertTrue(installed("audit-reqests-1.0", "reqests-1.0"));
-            Map<String, String> audited = verdicts(airlock);
+            Map<String, String> audited = airlock.verdicts();
 
             for (String held : HELD) {
                 String release = held.replace("==", "@");
