@@ -229,20 +229,27 @@ public final class ConfigLoader {
                 limits(root.field("limits")));
     }
 
-    private static final List<String> LIMITS_KEYS = List.of("metadataSize", "pomSize", "probesPerPage", "probesPerSecond");
+    private static final List<String> LIMITS_KEYS = List.of("metadataSize", "pomSize", "probesPerPage", "probesPerSecond",
+            "jsonDepth", "linksPerPage", "versionsPerDocument", "archiveSize", "archiveEntries");
 
     private static LimitsConfig limits(Node node) throws ConfigException {
         Node limits = node.map(LIMITS_KEYS);
-        long metadata = limits.field("metadataSize").size();
-        long pom = limits.field("pomSize").size();
-        if (metadata < 1024) {
-            throw limits.field("metadataSize").error("too small", "a size of at least 1KiB");
+        return new LimitsConfig(limitSize(limits, "metadataSize"), limitSize(limits, "pomSize"),
+                limits.field("probesPerPage").integer(LimitsConfig.PROBES_PER_PAGE),
+                limits.field("probesPerSecond").integer(LimitsConfig.PROBES_PER_SECOND),
+                limits.field("jsonDepth").integer(LimitsConfig.JSON_DEPTH),
+                limits.field("linksPerPage").integer(LimitsConfig.COUNT),
+                limits.field("versionsPerDocument").integer(LimitsConfig.COUNT),
+                limitSize(limits, "archiveSize"),
+                limits.field("archiveEntries").integer(LimitsConfig.COUNT));
+    }
+
+    private static long limitSize(Node limits, String key) throws ConfigException {
+        long size = limits.field(key).size();
+        if (size < LimitsConfig.MIN_SIZE) {
+            throw limits.field(key).error("too small", "a size of at least 1KiB");
         }
-        if (pom < 1024) {
-            throw limits.field("pomSize").error("too small", "a size of at least 1KiB");
-        }
-        return new LimitsConfig(metadata, pom, limits.field("probesPerPage").integer(LimitsConfig.PROBES_PER_PAGE),
-                limits.field("probesPerSecond").integer(LimitsConfig.PROBES_PER_SECOND));
+        return size;
     }
 
     private static ServerConfig server(Node node) throws ConfigException {

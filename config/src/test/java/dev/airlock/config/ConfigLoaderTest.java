@@ -373,11 +373,18 @@ class ConfigLoaderTest {
     @Test
     void limitsHaveDocumentedDefaultsAndNamedErrors() throws Exception {
         // Rule: what hostile input may cost is set under limits; a bad value names its key.
-        assertEquals(new LimitsConfig(256L << 20, 16L << 20, 100, 20), ConfigLoader.defaults().limits());
-        LimitsConfig set = parse("limits: { metadataSize: 64MiB, pomSize: 1MiB, probesPerPage: 0, probesPerSecond: 5 }").limits();
-        assertEquals(new LimitsConfig(64L << 20, 1L << 20, 0, 5), set);
+        assertEquals(new LimitsConfig(256L << 20, 16L << 20, 100, 20, 200, 100_000, 100_000, 1L << 30, 200_000),
+                ConfigLoader.defaults().limits());
+        LimitsConfig set = parse("limits: { metadataSize: 64MiB, pomSize: 1MiB, probesPerPage: 0, probesPerSecond: 5, jsonDepth: 32,"
+                + " linksPerPage: 5000, versionsPerDocument: 2000, archiveSize: 10MiB, archiveEntries: 1000 }").limits();
+        assertEquals(new LimitsConfig(64L << 20, 1L << 20, 0, 5, 32, 5000, 2000, 10L << 20, 1000), set);
         assertEquals("limits.probesPerSecond", error("limits: { probesPerSecond: 0 }").path());
         assertEquals("limits.pomSize", error("limits: { pomSize: 10 }").path());
+        assertEquals("limits.archiveSize", error("limits: { archiveSize: 10 }").path());
+        assertEquals("limits.jsonDepth", error("limits: { jsonDepth: 5000 }").path());
+        assertEquals("limits.linksPerPage", error("limits: { linksPerPage: 10 }").path());
+        assertEquals("limits.versionsPerDocument", error("limits: { versionsPerDocument: -1 }").path());
+        assertEquals("limits.archiveEntries", error("limits: { archiveEntries: many }").path());
         assertEquals("limits.metadataSizes", error("limits: { metadataSizes: 1MiB }").path());
     }
 

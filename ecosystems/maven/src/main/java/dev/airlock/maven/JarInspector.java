@@ -28,13 +28,13 @@ final class JarInspector {
     }
 
     static ContentFacts inspect(String filename, Path file) throws IOException {
-        return inspect(filename, file, MAX_POM);
+        return inspect(filename, file, dev.airlock.config.LimitsConfig.DEFAULTS);
     }
 
-    /** @param maxPom the largest POM read ({@code limits.pomSize}) */
-    static ContentFacts inspect(String filename, Path file, long maxPom) throws IOException {
+    /** Within {@code limits.pomSize} (a larger POM is held unread) and {@code limits.archiveEntries}. */
+    static ContentFacts inspect(String filename, Path file, dev.airlock.config.LimitsConfig limits) throws IOException {
         if (filename.endsWith(".pom")) {
-            return pom(file, maxPom);
+            return pom(file, limits.pomSize());
         }
         if (!filename.endsWith(".jar")) {
             return ContentFacts.NONE;
@@ -49,7 +49,7 @@ final class JarInspector {
                 if (e != null && !e.isDirectory() && files.size() < ContentFacts.MAX_LISTED) {
                     files.put(name, new ContentFacts.Listed(e.getSize(), e.getCrc() < 0 ? null : Long.toHexString(e.getCrc())));
                 }
-            }, anomalies);
+            }, anomalies, limits.archiveEntries());
             ZipEntry service = zip.getEntry(PROCESSOR_SERVICE);
             if (service != null) {
                 try (InputStream in = zip.getInputStream(service)) {

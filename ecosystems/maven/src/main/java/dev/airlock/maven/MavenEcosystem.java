@@ -41,7 +41,7 @@ public final class MavenEcosystem implements Ecosystem {
 
     private volatile boolean snapshots;
     /** {@code limits.pomSize}. */
-    private volatile long maxPom = JarInspector.MAX_POM;
+    private volatile dev.airlock.config.LimitsConfig limits = dev.airlock.config.LimitsConfig.DEFAULTS;
 
     @Override
     public String id() {
@@ -51,7 +51,7 @@ public final class MavenEcosystem implements Ecosystem {
     @Override
     public void configure(EcosystemContext context) {
         this.snapshots = context.upstream().snapshots();
-        this.maxPom = context.limits().pomSize();
+        this.limits = context.limits();
         this.sigstore = context.trust().sigstore();
         try {
             this.keyring = PgpKeyring.load(context.trust().pgpKeyrings());
@@ -192,7 +192,7 @@ public final class MavenEcosystem implements Ecosystem {
     @Override
     public dev.airlock.core.ecosystem.ContentFacts inspect(PackageMetadata listing, String packageName, String version, String filename,
                                                            java.nio.file.Path file) throws java.io.IOException {
-        return JarInspector.inspect(filename, file, maxPom);
+        return JarInspector.inspect(filename, file, limits);
     }
 
     static String contentType(String extension) {
@@ -212,7 +212,8 @@ public final class MavenEcosystem implements Ecosystem {
 
     @Override
     public PackageMetadata parse(MetadataRequest request, URI documentUrl, byte[] body, String contentType) throws MetadataException {
-        return MavenMetadata.parse(request.packageName(), request.variant().equals("snapshot-metadata"), !snapshots, body);
+        return MavenMetadata.parse(request.packageName(), request.variant().equals("snapshot-metadata"), !snapshots, body,
+                limits.versionsPerDocument());
     }
 
     private static final java.util.Set<String> POPULAR = dev.airlock.core.ecosystem.Resources.lines(MavenEcosystem.class, "popular.txt");

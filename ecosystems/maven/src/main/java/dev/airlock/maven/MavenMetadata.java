@@ -95,6 +95,12 @@ final class MavenMetadata implements PackageMetadata {
      *                      Maven's {@code LATEST}) to files that answer 404
      */
     static MavenMetadata parse(String key, boolean snapshot, boolean hideSnapshots, byte[] body) throws MetadataException {
+        return parse(key, snapshot, hideSnapshots, body, dev.airlock.config.LimitsConfig.DEFAULTS.versionsPerDocument());
+    }
+
+    /** @param maxVersions the most versions the document may list ({@code limits.versionsPerDocument}); more is refused */
+    static MavenMetadata parse(String key, boolean snapshot, boolean hideSnapshots, byte[] body, int maxVersions)
+            throws MetadataException {
         String groupId = null;
         String artifactId = null;
         String lastUpdated = null;
@@ -129,8 +135,9 @@ final class MavenMetadata implements PackageMetadata {
                             case "metadata/artifactId" -> artifactId = text(r);
                             case "metadata/versioning/versions/version" -> {
                                 String v = text(r);
-                                if (!v.isEmpty()) {
-                                    versions.add(v);
+                                if (!v.isEmpty() && versions.add(v) && versions.size() > maxVersions) {
+                                    throw new MetadataException("maven-metadata.xml lists more than " + maxVersions
+                                            + " versions (limits.versionsPerDocument)");
                                 }
                             }
                             case "metadata/versioning/lastUpdated" -> lastUpdated = text(r);

@@ -130,4 +130,18 @@ class MavenMetadataTest {
         MavenMetadata m = MavenMetadata.parse("g:a:1.0-SNAPSHOT", true, doc);
         assertEquals(new String(doc, StandardCharsets.UTF_8), new String(m.render(doc, ALL).body(), StandardCharsets.UTF_8));
     }
+
+    @Test
+    void metadataListingMoreVersionsThanTheLimitIsRefused() throws Exception {
+        // limits.versionsPerDocument: a hostile maven-metadata.xml of a million versions is refused, not kept.
+        StringBuilder doc = new StringBuilder("<metadata><groupId>g</groupId><artifactId>a</artifactId><versioning><versions>");
+        for (int i = 0; i < 1001; i++) {
+            doc.append("<version>1.").append(i).append("</version>");
+        }
+        doc.append("</versions></versioning></metadata>");
+        assertEquals(1001, MavenMetadata.parse("g:a", false, false, utf8(doc.toString()), 1001).versions().size());
+        dev.airlock.core.ecosystem.MetadataException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.airlock.core.ecosystem.MetadataException.class, () -> MavenMetadata.parse("g:a", false, false, utf8(doc.toString()), 1000));
+        assertTrue(e.getMessage().contains("limits.versionsPerDocument"), e.getMessage());
+    }
 }

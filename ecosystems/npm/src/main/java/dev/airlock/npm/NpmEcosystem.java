@@ -150,7 +150,7 @@ public final class NpmEcosystem implements Ecosystem {
     @Override
     public PackageMetadata parse(MetadataRequest request, java.net.URI documentUrl, byte[] body, String contentType)
             throws MetadataException {
-        return Packument.parse(request.packageName(), request.variant(), body, contentType);
+        return Packument.parse(request.packageName(), request.variant(), body, contentType, limits);
     }
 
     @Override
@@ -158,7 +158,7 @@ public final class NpmEcosystem implements Ecosystem {
                                                            java.nio.file.Path file) throws java.io.IOException {
         dev.airlock.core.ecosystem.ReleaseFacts registry = listing == null ? null : listing.releaseFacts().stream()
                 .filter(f -> f.version().equals(version)).findFirst().orElse(null);
-        return TarballInspector.inspect(filename, file, registry);
+        return TarballInspector.inspect(filename, file, registry, limits);
     }
 
     @Override
@@ -207,10 +207,12 @@ public final class NpmEcosystem implements Ecosystem {
     }
 
     private volatile dev.airlock.core.trust.SigstoreVerifier sigstore;
+    private volatile dev.airlock.config.LimitsConfig limits = dev.airlock.config.LimitsConfig.DEFAULTS;
 
     @Override
     public void configure(dev.airlock.core.ecosystem.EcosystemContext context) {
         this.sigstore = context.trust().sigstore();
+        this.limits = context.limits();
     }
 
     private dev.airlock.core.trust.SigstoreVerifier sigstore() {
@@ -236,7 +238,7 @@ public final class NpmEcosystem implements Ecosystem {
         }
         com.fasterxml.jackson.databind.JsonNode doc;
         try {
-            doc = dev.airlock.core.ecosystem.StrictJson.read(document);
+            doc = dev.airlock.core.ecosystem.StrictJson.read(document, limits.jsonDepth());
         } catch (java.io.IOException e) {
             return dev.airlock.core.ecosystem.AttestationCheck.failed("the attestations document is not JSON");
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.airlock.config.LimitsConfig;
 import dev.airlock.core.ecosystem.ArtifactRef;
 import dev.airlock.core.ecosystem.Digest;
 import dev.airlock.core.ecosystem.MetadataException;
@@ -14,6 +15,7 @@ import dev.airlock.core.ecosystem.ReleaseFacts;
 import dev.airlock.core.ecosystem.ReleaseInfo;
 import dev.airlock.core.ecosystem.RenderContext;
 import dev.airlock.core.ecosystem.Rendered;
+import dev.airlock.core.ecosystem.StrictJson;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -93,6 +95,15 @@ final class Packument implements PackageMetadata {
      * @param contentType  upstream's Content-Type, telling whether it honoured the abbreviated Accept
      */
     static Packument parse(String expectedName, String variant, byte[] body, String contentType) throws MetadataException {
+        return parse(expectedName, variant, body, contentType, LimitsConfig.DEFAULTS);
+    }
+
+    /**
+     * Reads a packument with JSON nesting bounded by {@code limits.jsonDepth} and at most
+     * {@code limits.versionsPerDocument} versions: past either it is refused, not read to the end.
+     */
+    static Packument parse(String expectedName, String variant, byte[] body, String contentType, LimitsConfig limits)
+            throws MetadataException {
         boolean abbreviatedSource = contentType != null && contentType.contains(CORGI_TYPE);
         String docName = null;
         String modified = null;
@@ -102,11 +113,11 @@ final class Packument implements PackageMetadata {
         Map<String, ArtifactRef> artifacts = new HashMap<>();
         Map<String, Manifest> manifests = new HashMap<>();
         try {
-            dev.airlock.core.ecosystem.StrictJson.requireUtf8(body);
+            StrictJson.requireUtf8(body);
         } catch (IOException e) {
             throw new MetadataException("the packument is " + e.getMessage());
         }
-        try (JsonParser p = JSON.createParser(body)) {
+        try (JsonParser p = StrictJson.factory(limits.jsonDepth()).createParser(body)) {
             expect(p.nextToken(), JsonToken.START_OBJECT, "a packument must be a JSON object");
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -119,7 +130,8 @@ final class Packument implements PackageMetadata {
                     case "modified" -> modified = value == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "dist-tags" -> readStringMap(p, value, distTags, "dist-tags");
                     case "time" -> readStringMap(p, value, times, "time");
-                    case "versions" -> readVersions(p, value, expectedName, versionOrder, artifacts, manifests);
+                    case "versions" -> readVersions(p, value, expectedName, versionOrder, artifacts, manifests,
+                            limits.versionsPerDocument());
                     default -> p.skipChildren();
                 }
             }
@@ -192,10 +204,13 @@ final class Packument implements PackageMetadata {
     }
 
     private static void readVersions(JsonParser p, JsonToken value, String name, List<String> order, Map<String, ArtifactRef> artifacts,
-                                     Map<String, Manifest> manifests) throws IOException, MetadataException {
+                                     Map<String, Manifest> manifests, int maxVersions) throws IOException, MetadataException {
         expect(value, JsonToken.START_OBJECT, "\"versions\" must be an object");
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String version = p.currentName();
+            if (order.size() == maxVersions) {
+                throw new MetadataException("the packument lists more than " + maxVersions + " versions (limits.versionsPerDocument)");
+            }
             expect(p.nextToken(), JsonToken.START_OBJECT, "versions[\"" + version + "\"] must be an object");
             order.add(version);
             Manifest m = new Manifest();

@@ -2,6 +2,7 @@ package dev.airlock.npm;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.airlock.config.LimitsConfig;
 import dev.airlock.core.ecosystem.ContentFacts;
 import dev.airlock.core.ecosystem.ReleaseFacts;
 import dev.airlock.core.ecosystem.TarEntries;
@@ -26,12 +27,11 @@ import java.util.zip.GZIPInputStream;
  * scripts: "manifest confusion"), an implicit {@code node-gyp} build ({@code binding.gyp}, no
  * install script and no {@code "gypfile": false}; see {@link NpmScripts}), and entries no
  * honest package needs (links, absolute or traversal paths). Bounded: the tarball is streamed
- * through gunzip once, up to {@link #MAX_UNPACKED} bytes and {@link #MAX_ENTRIES} entries.
+ * through gunzip once, up to {@code limits.archiveSize} unpacked bytes and {@code limits.archiveEntries}
+ * entries.
  */
 final class TarballInspector {
 
-    static final long MAX_UNPACKED = 1L << 30;
-    static final int MAX_ENTRIES = 100_000;
     private static final int MAX_MANIFEST = 1 << 20;
 
     private TarballInspector() {
@@ -39,6 +39,11 @@ final class TarballInspector {
 
     /** @param registry what the registry's document says about this version, or null if it does not list it */
     static ContentFacts inspect(String filename, Path file, ReleaseFacts registry) throws IOException {
+        return inspect(filename, file, registry, LimitsConfig.DEFAULTS);
+    }
+
+    /** {@link #inspect(String, Path, ReleaseFacts)} within the configured archive bounds. */
+    static ContentFacts inspect(String filename, Path file, ReleaseFacts registry, LimitsConfig limits) throws IOException {
         if (!filename.endsWith(".tgz")) {
             return ContentFacts.NONE;
         }
@@ -70,8 +75,8 @@ final class TarballInspector {
                     anomalies.add(filename + " has a tar header whose checksum is wrong; not inspected further");
                     break;
                 }
-                if (++entries > MAX_ENTRIES) {
-                    anomalies.add(filename + " has more than " + MAX_ENTRIES + " entries; not inspected further");
+                if (++entries > limits.archiveEntries()) {
+                    anomalies.add(filename + " has more than " + limits.archiveEntries() + " entries; not inspected further");
                     break;
                 }
                 long size = TarEntries.octal(header, 124, 12);
@@ -79,8 +84,8 @@ final class TarballInspector {
                 String name = longName != null ? longName : TarEntries.name(header);
                 longName = null;
                 unpacked += size;
-                if (size < 0 || unpacked > MAX_UNPACKED) {
-                    anomalies.add(filename + " unpacks to more than " + MAX_UNPACKED + " bytes; not inspected further");
+                if (size < 0 || unpacked > limits.archiveSize()) {
+                    anomalies.add(filename + " unpacks to more than " + limits.archiveSize() + " bytes; not inspected further");
                     break;
                 }
                 long padded = (size + 511) / 512 * 512;
@@ -186,7 +191,7 @@ final class TarballInspector {
             }
         }
         Set<String> wanted = hookFiles(scripts, listing.keySet());
-        Map<String, String> texts = wanted.isEmpty() ? Map.of() : capture(file, wanted);
+        Map<String, String> texts = wanted.isEmpty() ? Map.of() : capture(file, wanted, limits);
         return new ContentFacts(hooks, mismatches, anomalies).withEvidence(texts, listing);
     }
 
@@ -236,7 +241,7 @@ final class TarballInspector {
      * for the heads of the files they run; the first pass could not know them before reading
      * package.json, which may come anywhere in the archive.
      */
-    private static Map<String, String> capture(Path file, Set<String> wanted) throws IOException {
+    private static Map<String, String> capture(Path file, Set<String> wanted, LimitsConfig limits) throws IOException {
         Map<String, String> out = new TreeMap<>();
         TarEntries.walk(file, new TarEntries.Visitor() {
             @Override
@@ -249,7 +254,7 @@ final class TarballInspector {
             public void read(String name, long size, byte[] head) {
                 out.put(inPackage(name), ContentFacts.hookFileText(head, size));
             }
-        });
+        }, limits);
         return out;
     }
 

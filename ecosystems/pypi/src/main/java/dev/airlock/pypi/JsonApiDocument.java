@@ -36,12 +36,17 @@ final class JsonApiDocument implements PackageMetadata {
     }
 
     static JsonApiDocument parse(String normalized, byte[] body) throws MetadataException {
+        return parse(normalized, body, dev.airlock.config.LimitsConfig.DEFAULTS.jsonDepth());
+    }
+
+    /** Reads the document with JSON nested at most {@code depth} deep ({@code limits.jsonDepth}). */
+    static JsonApiDocument parse(String normalized, byte[] body, int depth) throws MetadataException {
         try {
             dev.airlock.core.ecosystem.StrictJson.requireUtf8(body);
         } catch (java.io.IOException e) {
             throw new MetadataException("the JSON API document is " + e.getMessage());
         }
-        JsonNode doc = read(body);
+        JsonNode doc = read(body, depth);
         String name = doc.path("info").path("name").asText("");
         if (!PypiNames.normalize(name).equals(normalized)) {
             throw new MetadataException("asked for " + normalized + " but the JSON API document describes " + name);
@@ -52,9 +57,13 @@ final class JsonApiDocument implements PackageMetadata {
     }
 
     private static JsonNode read(byte[] body) throws MetadataException {
+        return read(body, dev.airlock.config.LimitsConfig.DEFAULTS.jsonDepth());
+    }
+
+    private static JsonNode read(byte[] body, int depth) throws MetadataException {
         JsonNode doc;
         try {
-            doc = ProjectPage.JSON.readTree(body);
+            doc = dev.airlock.core.ecosystem.StrictJson.mapper(depth).readTree(body);
         } catch (IOException e) {
             throw new MetadataException("not valid JSON: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }

@@ -1,6 +1,8 @@
 package dev.airlock.pypi;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import dev.airlock.config.LimitsConfig;
+import dev.airlock.core.ecosystem.StrictJson;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,7 +55,8 @@ final class ProjectPage implements PackageMetadata {
                      String coreMetadataSha256, boolean coreMetadata, Long size, String uploadTime, String provenance) {
     }
 
-    static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()).build();
+    /** Strict as every reader of others' JSON (duplicate keys refused, nesting bounded). */
+    static final ObjectMapper JSON = StrictJson.MAPPER;
     private static final String METADATA_SUFFIX = ".metadata";
 
     private final String name;
@@ -87,17 +90,31 @@ final class ProjectPage implements PackageMetadata {
 
     static ProjectPage parse(String normalized, SimpleFormat format, URI documentUrl, byte[] body, String contentType)
             throws MetadataException {
-        if (contentType != null && contentType.contains("json")) {
-            return parseJson(normalized, format, documentUrl, body);
-        }
-        return parseHtml(normalized, format, documentUrl, new String(body, StandardCharsets.UTF_8));
+        return parse(normalized, format, documentUrl, body, contentType, LimitsConfig.DEFAULTS);
     }
 
-    private static ProjectPage parseJson(String normalized, SimpleFormat format, URI base, byte[] body) throws MetadataException {
+    /**
+     * Reads a page of at most {@code limits.linksPerPage} files (JSON nested at most
+     * {@code limits.jsonDepth}); a longer page is refused before its files are built.
+     */
+    static ProjectPage parse(String normalized, SimpleFormat format, URI documentUrl, byte[] body, String contentType,
+                             LimitsConfig limits) throws MetadataException {
+        if (contentType != null && contentType.contains("json")) {
+            return parseJson(normalized, format, documentUrl, body, limits);
+        }
+        return parseHtml(normalized, format, documentUrl, new String(body, StandardCharsets.UTF_8), limits.linksPerPage());
+    }
+
+    private static MetadataException tooManyLinks(int max) {
+        return new MetadataException("the project page lists more than " + max + " files (limits.linksPerPage)");
+    }
+
+    private static ProjectPage parseJson(String normalized, SimpleFormat format, URI base, byte[] body, LimitsConfig limits)
+            throws MetadataException {
         JsonNode doc;
         try {
-            dev.airlock.core.ecosystem.StrictJson.requireUtf8(body);
-            doc = JSON.readTree(body);
+            StrictJson.requireUtf8(body);
+            doc = StrictJson.mapper(limits.jsonDepth()).readTree(body);
         } catch (IOException e) {
             throw new MetadataException("not valid JSON: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }
@@ -107,6 +124,9 @@ final class ProjectPage implements PackageMetadata {
         String name = doc.path("name").asText(normalized);
         if (!PypiNames.normalize(name).equals(normalized)) {
             throw new MetadataException("asked for " + normalized + " but the page describes " + name);
+        }
+        if (doc.get("files").size() > limits.linksPerPage()) {
+            throw tooManyLinks(limits.linksPerPage());
         }
         List<FileEntry> files = new ArrayList<>();
         for (JsonNode f : doc.get("files")) {
@@ -131,12 +151,17 @@ final class ProjectPage implements PackageMetadata {
         return new ProjectPage(name, normalized, format, List.copyOf(files), versions, projectStatus);
     }
 
-    private static ProjectPage parseHtml(String normalized, SimpleFormat format, URI base, String html) throws MetadataException {
+    private static ProjectPage parseHtml(String normalized, SimpleFormat format, URI base, String html, int maxLinks)
+            throws MetadataException {
         if (!html.toLowerCase(java.util.Locale.ROOT).contains("<a") && !html.toLowerCase(java.util.Locale.ROOT).contains("<html")) {
             throw new MetadataException("not a PEP 503 page (no HTML)");
         }
         List<FileEntry> files = new ArrayList<>();
-        for (SimpleHtml.Anchor a : SimpleHtml.anchors(html)) {
+        List<SimpleHtml.Anchor> anchors = SimpleHtml.anchors(html, maxLinks);
+        if (anchors == null) {
+            throw tooManyLinks(maxLinks);
+        }
+        for (SimpleHtml.Anchor a : anchors) {
             String href = a.attributes().get("href");
             if (href == null) {
                 continue;

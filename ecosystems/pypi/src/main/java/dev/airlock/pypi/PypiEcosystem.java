@@ -179,14 +179,16 @@ public final class PypiEcosystem implements Ecosystem {
     @Override
     public ContentFacts inspect(PackageMetadata listing, String packageName, String version, String filename, Path file)
             throws IOException {
-        return WheelInspector.inspect(filename, file);
+        return WheelInspector.inspect(filename, file, limits);
     }
 
     private volatile SigstoreVerifier sigstore;
+    private volatile dev.airlock.config.LimitsConfig limits = dev.airlock.config.LimitsConfig.DEFAULTS;
 
     @Override
     public void configure(EcosystemContext context) {
         this.sigstore = context.trust().sigstore();
+        this.limits = context.limits();
     }
 
     private SigstoreVerifier sigstore() {
@@ -270,13 +272,13 @@ public final class PypiEcosystem implements Ecosystem {
     @Override
     public PackageMetadata parse(MetadataRequest request, URI documentUrl, byte[] body, String contentType) throws MetadataException {
         if (request.variant().startsWith(JsonApiDocument.VARIANT)) {
-            return JsonApiDocument.parse(request.packageName(), body);
+            return JsonApiDocument.parse(request.packageName(), body, limits.jsonDepth());
         }
         SimpleFormat format = SimpleFormat.ofVariant(request.variant());
         if (request.packageName().equals(ProjectList.KEY)) {
             return ProjectList.parse(format, body, contentType);
         }
-        return ProjectPage.parse(request.packageName(), format, documentUrl, body, contentType);
+        return ProjectPage.parse(request.packageName(), format, documentUrl, body, contentType, limits);
     }
 
     private static final java.util.Set<String> POPULAR = dev.airlock.core.ecosystem.Resources.lines(PypiEcosystem.class, "popular.txt");

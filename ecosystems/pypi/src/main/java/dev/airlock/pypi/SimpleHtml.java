@@ -31,9 +31,20 @@ final class SimpleHtml {
      * (a regular expression looking for the closing tag from every opening one did).
      */
     static List<Anchor> anchors(String html) {
+        return anchors(html, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #anchors(String)}, stopping with null once there are more than {@code max}: a page
+     * of a million links is refused without a million anchors in memory first.
+     */
+    static List<Anchor> anchors(String html, int max) {
         List<Anchor> out = new ArrayList<>();
         int i = 0;
         while ((i = tagStart(html, "<a", i)) >= 0) {
+            if (out.size() == max) {
+                return null;
+            }
             int gt = html.indexOf('>', i);
             if (gt < 0) {
                 break; // no tag closes after here: nothing more to read

@@ -1,5 +1,6 @@
 package dev.airlock.pypi;
 
+import dev.airlock.config.LimitsConfig;
 import dev.airlock.core.ecosystem.ContentFacts;
 
 import java.io.IOException;
@@ -22,8 +23,13 @@ final class WheelInspector {
     }
 
     static ContentFacts inspect(String filename, Path file) throws IOException {
+        return inspect(filename, file, LimitsConfig.DEFAULTS);
+    }
+
+    /** {@link #inspect(String, Path)} within {@code limits.archiveEntries} and {@code limits.archiveSize}. */
+    static ContentFacts inspect(String filename, Path file, LimitsConfig limits) throws IOException {
         if (filename.endsWith(".tar.gz")) {
-            return sdist(file);
+            return sdist(filename, file, limits);
         }
         if (!filename.endsWith(".whl")) {
             return ContentFacts.NONE;
@@ -46,7 +52,7 @@ final class WheelInspector {
                 if (e != null && !e.isDirectory() && files.size() < ContentFacts.MAX_LISTED) {
                     files.put(name, new ContentFacts.Listed(e.getSize(), e.getCrc() < 0 ? null : Long.toHexString(e.getCrc())));
                 }
-            }, anomalies);
+            }, anomalies, limits.archiveEntries());
             for (String name : pth) {
                 java.util.zip.ZipEntry e = zip.getEntry(name);
                 if (e != null) {
@@ -68,10 +74,10 @@ final class WheelInspector {
      * is the only kind of file a release has is a fact of the index, decided from metadata), so
      * its text is kept, with the list of files. Nothing here holds a release.
      */
-    private static ContentFacts sdist(Path file) throws IOException {
+    private static ContentFacts sdist(String filename, Path file, LimitsConfig limits) throws IOException {
         Map<String, String> hookFiles = new TreeMap<>();
         Map<String, ContentFacts.Listed> files = new TreeMap<>();
-        dev.airlock.core.ecosystem.TarEntries.walk(file, new dev.airlock.core.ecosystem.TarEntries.Visitor() {
+        String cut = dev.airlock.core.ecosystem.TarEntries.walk(file, new dev.airlock.core.ecosystem.TarEntries.Visitor() {
             @Override
             public int want(String name, long size) {
                 String path = inRoot(name);
@@ -85,8 +91,10 @@ final class WheelInspector {
             public void read(String name, long size, byte[] head) {
                 hookFiles.put("setup.py", ContentFacts.hookFileText(head, size));
             }
-        });
-        return new ContentFacts(Map.of(), Map.of(), List.of()).withEvidence(hookFiles, files);
+        }, limits);
+        // An sdist past the bounds is not read to its end; a reviewer is told, as for a wheel.
+        List<String> anomalies = cut == null ? List.of() : List.of(filename + " " + cut);
+        return new ContentFacts(Map.of(), Map.of(), anomalies).withEvidence(hookFiles, files);
     }
 
     /** The path inside an sdist's single top folder ({@code name-version/}), or null for one outside it. */

@@ -33,8 +33,8 @@ public final class Resources {
         return name.startsWith("/") || name.contains("\\") || ("/" + name + "/").contains("/../");
     }
 
-    /** Most entries a zip archive (jar, wheel) may have before it is not read further. */
-    public static final int MAX_ZIP_ENTRIES = 200_000;
+    /** Most entries a zip archive (jar, wheel) may have by default before it is not read further ({@code limits.archiveEntries}). */
+    public static final int MAX_ZIP_ENTRIES = dev.airlock.config.LimitsConfig.DEFAULTS.archiveEntries();
 
     /**
      * Walks a zip archive's entry names from its central directory, bounded: each name goes to
@@ -43,11 +43,17 @@ public final class Resources {
      */
     public static void zipEntries(java.util.zip.ZipFile zip, String filename, java.util.function.Consumer<String> visit,
                                   java.util.List<String> anomalies) {
+        zipEntries(zip, filename, visit, anomalies, MAX_ZIP_ENTRIES);
+    }
+
+    /** {@link #zipEntries(java.util.zip.ZipFile, String, java.util.function.Consumer, java.util.List)} with its own entry bound. */
+    public static void zipEntries(java.util.zip.ZipFile zip, String filename, java.util.function.Consumer<String> visit,
+                                  java.util.List<String> anomalies, int maxEntries) {
         int n = 0;
         for (java.util.Enumeration<? extends java.util.zip.ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
             String name = e.nextElement().getName();
-            if (++n > MAX_ZIP_ENTRIES) {
-                anomalies.add(filename + " has more than " + MAX_ZIP_ENTRIES + " entries; not inspected further");
+            if (++n > maxEntries) {
+                anomalies.add(filename + " has more than " + maxEntries + " entries; not inspected further");
                 return;
             }
             if (unsafeArchivePath(name)) {

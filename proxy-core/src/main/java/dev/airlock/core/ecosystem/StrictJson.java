@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How Airlock reads JSON that someone else wrote (an admin API request, an upstream document, a
@@ -18,16 +20,37 @@ import java.io.IOException;
  */
 public final class StrictJson {
 
-    /** Deeper nesting than any real document has: bounded so a hostile one cannot exhaust the stack. */
-    public static final int MAX_DEPTH = 200;
+    /**
+     * Deeper nesting than any real document has: bounded so a hostile one cannot exhaust the stack.
+     * Upstream documents use {@code limits.jsonDepth} ({@link #factory(int)}); Airlock's own formats
+     * (admin requests, bundle records, Sigstore bundles) are shallow and keep this fixed bound.
+     */
+    public static final int MAX_DEPTH = dev.airlock.config.LimitsConfig.DEFAULTS.jsonDepth();
 
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
-            .build();
+    private static final JsonFactory FACTORY = strict(MAX_DEPTH);
 
     /** A mapper whose parsers refuse duplicate keys and deep nesting (UTF-8 is checked by {@link #read}). */
     public static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY).build();
+
+    /** One factory and mapper per configured depth: a process has one or two, and both are thread-safe. */
+    private static final ConcurrentHashMap<Integer, ObjectMapper> BY_DEPTH = new ConcurrentHashMap<>(Map.of(MAX_DEPTH, MAPPER));
+
+    private static JsonFactory strict(int depth) {
+        return JsonFactory.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(depth).build())
+                .build();
+    }
+
+    /** A mapper like {@link #MAPPER} whose parsers refuse nesting deeper than {@code depth}. */
+    public static ObjectMapper mapper(int depth) {
+        return BY_DEPTH.computeIfAbsent(depth, d -> JsonMapper.builder(strict(d)).build());
+    }
+
+    /** The factory behind {@link #mapper(int)}, for streaming readers of upstream documents. */
+    public static JsonFactory factory(int depth) {
+        return mapper(depth).getFactory();
+    }
 
     private StrictJson() {
     }
@@ -43,8 +66,13 @@ public final class StrictJson {
      * @throws IOException naming what is wrong: not UTF-8, not JSON, a duplicate key, too deep
      */
     public static JsonNode read(byte[] json) throws IOException {
+        return read(json, MAX_DEPTH);
+    }
+
+    /** {@link #read(byte[])} with nesting bounded at {@code depth} ({@code limits.jsonDepth}). */
+    public static JsonNode read(byte[] json, int depth) throws IOException {
         requireUtf8(json);
-        return MAPPER.readTree(json);
+        return mapper(depth).readTree(json);
     }
 
     /**

@@ -15,8 +15,8 @@ import java.util.zip.GZIPInputStream;
  */
 public final class TarEntries {
 
-    /** Entries visited at most. */
-    public static final int MAX_ENTRIES = 100_000;
+    /** Entries visited at most by default ({@code limits.archiveEntries}). */
+    public static final int MAX_ENTRIES = dev.airlock.config.LimitsConfig.DEFAULTS.archiveEntries();
 
     private TarEntries() {
     }
@@ -33,19 +33,38 @@ public final class TarEntries {
         void read(String name, long size, byte[] head);
     }
 
-    public static void walk(Path tarGz, Visitor visitor) throws IOException {
+    public static String walk(Path tarGz, Visitor visitor) throws IOException {
+        return walk(tarGz, visitor, dev.airlock.config.LimitsConfig.DEFAULTS);
+    }
+
+    /**
+     * Visits the archive's regular files in order, through gunzip once, up to
+     * {@code limits.archiveEntries} entries and {@code limits.archiveSize} unpacked bytes: a tar
+     * bomb costs bounded time, and skipped bytes are never held.
+     *
+     * @return why the walk stopped before the end (for an anomaly), or null when it did not
+     */
+    public static String walk(Path tarGz, Visitor visitor, dev.airlock.config.LimitsConfig limits) throws IOException {
         try (InputStream in = new GZIPInputStream(Files.newInputStream(tarGz), 64 * 1024)) {
             byte[] header = new byte[512];
             String longName = null;
-            for (int entries = 0; entries < MAX_ENTRIES; entries++) {
+            long unpacked = 0;
+            for (int entries = 0; ; entries++) {
+                if (entries == limits.archiveEntries()) {
+                    return "has more than " + limits.archiveEntries() + " entries; not inspected further";
+                }
                 if (in.readNBytes(header, 0, 512) < 512 || isZero(header) || !checksumOk(header)) {
-                    return;
+                    return null;
                 }
                 long size = octal(header, 124, 12);
                 if (size < 0) {
-                    return;
+                    return null;
                 }
                 long padded = (size + 511) / 512 * 512;
+                unpacked += 512 + padded;
+                if (unpacked > limits.archiveSize()) {
+                    return "unpacks to more than " + limits.archiveSize() + " bytes; not inspected further";
+                }
                 char type = (char) header[156];
                 String name = longName != null ? longName : name(header);
                 longName = null;
@@ -68,6 +87,7 @@ public final class TarEntries {
             }
         } catch (java.io.EOFException e) {
             // A truncated archive: what was visited stands.
+            return null;
         }
     }
 

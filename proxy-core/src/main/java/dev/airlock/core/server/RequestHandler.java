@@ -183,14 +183,17 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
      * valid Host (400, RFC 9112 §3.2): links Airlock writes may take their host from it.
      */
     static String conformance(io.netty.handler.codec.http.HttpRequest req) {
-        io.netty.handler.codec.http.HttpVersion v = req.protocolVersion();
+        HttpVersion v = req.protocolVersion();
         if (!"HTTP".equals(v.protocolName()) || !v.text().equals(v.protocolName() + "/" + v.majorVersion() + "." + v.minorVersion())) {
             return "malformed HTTP version";
         }
         if (v.majorVersion() != 1) {
             return "HTTP/" + v.majorVersion() + " is not supported here; use HTTP/1.1";
         }
-        if (v.minorVersion() > 1) {
+        // Netty upper-cases the name of a version it does not know but keeps its own two
+        // constants for the exact spellings, so "http/1.1" (RFC 9112 §2.3: case-sensitive) is
+        // told apart from "HTTP/1.1" by identity.
+        if (v != HttpVersion.HTTP_1_0 && v != HttpVersion.HTTP_1_1) {
             return "malformed HTTP version";
         }
         java.util.List<String> hosts = req.headers().getAll(HttpHeaderNames.HOST);

@@ -66,5 +66,9 @@ class HttpConformanceTest {
         assertEquals(505, status("GET /-/health HTTP/3.0\r\nHost: x\r\nConnection: close\r\n\r\n"));
         assertEquals(400, status("GET /-/health HTTP/1.2\r\nHost: x\r\nConnection: close\r\n\r\n"));
         assertEquals(400, status("GET /-/health HTTP/1.1x\r\nHost: x\r\nConnection: close\r\n\r\n"));
+        // The version is case-sensitive (RFC 9112 §2.3): Netty upper-cases it, Airlock does not accept it.
+        assertEquals(400, status("GET /-/health http/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+        assertEquals(400, status("GET /-/health Http/1.0\r\n\r\n"));
+        assertEquals(400, status("GET /-/health HTTP/01.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
     }
 }
