@@ -41,7 +41,7 @@ import java.util.zip.GZIPInputStream;
 public final class PolicyReport {
 
     private final PolicyEngine engine;
-    private final Ecosystem npm = new NpmEcosystem();
+    private final NpmEcosystem npm = new NpmEcosystem();
     private final Instant now;
     private final boolean byVersion;
     private final Map<String, Integer> byCheck = new TreeMap<>();

@@ -28,7 +28,7 @@ import java.util.Map;
  * <p>Snapshots change under one name; they are refused unless {@code upstreams.maven.snapshots}
  * is on, and then only deployed (timestamped) snapshot files are cached.
  */
-public final class MavenEcosystem implements Ecosystem {
+public final class MavenEcosystem implements Ecosystem, dev.airlock.core.ecosystem.Prefetching {
 
     static final String ID = "maven";
 

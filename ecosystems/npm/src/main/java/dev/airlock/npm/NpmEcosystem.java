@@ -18,7 +18,7 @@ import java.util.Optional;
  * and the small registry endpoints npm calls (ping, keys, attestations, search, audit), which the
  * npm client also asks for at the origin root.
  */
-public final class NpmEcosystem implements Ecosystem {
+public final class NpmEcosystem implements Ecosystem, dev.airlock.core.ecosystem.Prefetching {
 
     static final String ID = "npm";
 

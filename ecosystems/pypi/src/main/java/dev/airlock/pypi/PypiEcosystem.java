@@ -32,7 +32,7 @@ import java.util.Map;
  * <p>pip ignores PEP 740 provenance; Airlock verifies it for each file it serves ({@link Pep740})
  * and records who built the file, so that the policy sees a release built elsewhere than the last.
  */
-public final class PypiEcosystem implements Ecosystem {
+public final class PypiEcosystem implements Ecosystem, dev.airlock.core.ecosystem.Prefetching {
 
     static final String ID = "pypi";
     /** Upstream pages are asked for in JSON first, as pip does; HTML indexes answer HTML. */

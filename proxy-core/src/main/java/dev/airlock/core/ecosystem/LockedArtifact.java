@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param metadataPath   the document clients read for this package (packument, project page,
  *                       {@code maven-metadata.xml})
  * @param artifactPath   the file, or null when the lockfile does not say which files the
- *                       version has: {@link Ecosystem#lockedFiles} then names them from the
+ *                       version has: {@link Prefetching#lockedFiles} then names them from the
  *                       metadata
  * @param expectedDigest what the file must hash to: SRI ({@code sha512-BASE64}, several
  *                       space-separated allowed, as npm writes them) or {@code sha256:HEX}; null
@@ -39,7 +39,7 @@ public record LockedArtifact(String ecosystem, String name, String version, Stri
         }
     }
 
-    /** The same pin with its file named, as {@link Ecosystem#lockedFiles} returns it. */
+    /** The same pin with its file named, as {@link Prefetching#lockedFiles} returns it. */
     public LockedArtifact withFile(String path, String digest) {
         return new LockedArtifact(ecosystem, name, version, metadataPath, path, digest);
     }

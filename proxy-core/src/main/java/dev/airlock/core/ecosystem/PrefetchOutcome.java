@@ -3,7 +3,7 @@ package dev.airlock.core.ecosystem;
 import java.util.Objects;
 
 /**
- * How one file of a project that an ecosystem prefetched itself ({@link Ecosystem#prefetchProject})
+ * How one file of a project that an ecosystem prefetched itself ({@link Prefetching#prefetchProject})
  * ended, as the ecosystem's own client saw it: cached (Airlock answered 200), refused (Airlock
  * answered another status, whose body the client library did not keep: {@code prefetch} asks
  * Airlock once more for the same path to read the verdict and its reasons), or failed for a

@@ -1,6 +1,6 @@
 package dev.airlock.maven.e2e;
 
-import dev.airlock.core.testing.Cli;
+import dev.airlock.cli.testing.Cli;
 import dev.airlock.maven.fixture.FixtureMavenRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +40,7 @@ class CrashRecoveryTest {
     private static Process serve(Path data, int port, String upstream) throws Exception {
         Path config = Files.writeString(data.resolveSibling("crash.yaml"), "upstreams: { maven: { url: '" + upstream + "' } }\n");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), "dev.airlock.core.cli.Main", "serve", "--config", config.toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.airlock.cli.Main", "serve", "--config", config.toString(),
                 "--port", Integer.toString(port), "--data", data.toString());
         pb.redirectErrorStream(true).redirectOutput(data.resolveSibling("serve.log").toFile());
         Process p = pb.start();

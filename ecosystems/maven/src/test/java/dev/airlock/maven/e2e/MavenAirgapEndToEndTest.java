@@ -45,7 +45,7 @@ class MavenAirgapEndToEndTest {
     }
 
     private static String[] airlock(String... args) {
-        return dev.airlock.core.testing.Cli.run(args);
+        return dev.airlock.cli.testing.Cli.run(args);
     }
 
     private static FixtureMavenRepository.Builder repository() {

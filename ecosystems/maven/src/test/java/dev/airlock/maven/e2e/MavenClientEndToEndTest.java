@@ -190,7 +190,7 @@ class MavenClientEndToEndTest {
             assertTrue(ev.at("/files/previousListed").asBoolean(), ev.toString());
             assertEquals("META-INF/services/javax.annotation.processing.Processor", ev.at("/files/added/0/path").asText(), ev.toString());
             assertEquals(22, ev.at("/files/added/0/size").asInt(), ev.toString());
-            String shown = dev.airlock.core.testing.Cli.run("quarantine", "show", id, "--data", tmp.resolve("data").toString())[1];
+            String shown = dev.airlock.cli.testing.Cli.run("quarantine", "show", id, "--data", tmp.resolve("data").toString())[1];
             assertTrue(shown.contains("org.fixture.ap.Sneaky") && shown.contains("\"added\""), shown);
         }
     }

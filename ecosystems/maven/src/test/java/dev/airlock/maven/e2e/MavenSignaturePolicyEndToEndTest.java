@@ -3,7 +3,7 @@ package dev.airlock.maven.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.config.AirlockConfig;
-import dev.airlock.core.cli.Main;
+import dev.airlock.cli.Main;
 import dev.airlock.core.testing.ClientProcess;
 import dev.airlock.core.testing.NettyLeaks;
 import dev.airlock.core.testing.RunningAirlock;

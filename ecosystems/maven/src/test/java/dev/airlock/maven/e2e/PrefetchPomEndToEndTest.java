@@ -64,7 +64,7 @@ class PrefetchPomEndToEndTest {
     }
 
     private static String[] airlock(String... args) {
-        return dev.airlock.core.testing.Cli.run(args);
+        return dev.airlock.cli.testing.Cli.run(args);
     }
 
     private RunningAirlock airlock(FixtureMavenRepository up) throws Exception {

@@ -37,7 +37,7 @@ class AdminEndToEndTest {
 
     /** Runs the command line in-process, as an operator would, with a token in the environment's place. */
     private static String[] airlock(String... args) {
-        return dev.airlock.core.testing.Cli.run(args);
+        return dev.airlock.cli.testing.Cli.run(args);
     }
 
     private ClientProcess.Result install(RunningAirlock airlock, String dirName, String spec) throws Exception {

@@ -47,7 +47,7 @@ class AirgapEndToEndTest {
     Path tmp;
 
     private static String[] airlock(String... args) {
-        return dev.airlock.core.testing.Cli.run(args);
+        return dev.airlock.cli.testing.Cli.run(args);
     }
 
     private ClientProcess.Result npm(RunningAirlock airlock, Path dir, String home, String... args) throws Exception {

@@ -72,7 +72,7 @@ class NpmPolicyEndToEndTest {
     private String[] quarantine(String... args) {
         List<String> all = new ArrayList<>(List.of("quarantine"));
         all.addAll(List.of(args));
-        return dev.airlock.core.testing.Cli.run(all.toArray(String[]::new));
+        return dev.airlock.cli.testing.Cli.run(all.toArray(String[]::new));
     }
 
     private JsonNode held() throws Exception {

@@ -109,7 +109,7 @@ class NpmProxyTest {
         assertEquals(upstream.get("dist-tags"), doc.get("dist-tags"));
         // Audit mode served 1.1.0 but recorded that enforce mode would hold it.
         java.io.StringWriter out = new java.io.StringWriter();
-        int code = new picocli.CommandLine(new dev.airlock.core.cli.Main()).setOut(new java.io.PrintWriter(out))
+        int code = new picocli.CommandLine(new dev.airlock.cli.Main()).setOut(new java.io.PrintWriter(out))
                 .execute("quarantine", "list", "--data", tmp.resolve("data").toString());
         assertEquals(0, code);
         assertTrue(out.toString().contains("left-pad@1.1.0") && out.toString().contains("adds a postinstall script"), out.toString());

@@ -50,7 +50,7 @@ class PrefetchEndToEndTest {
     }
 
     private static String[] airlock(String... args) {
-        return dev.airlock.core.testing.Cli.run(args);
+        return dev.airlock.cli.testing.Cli.run(args);
     }
 
     @Test

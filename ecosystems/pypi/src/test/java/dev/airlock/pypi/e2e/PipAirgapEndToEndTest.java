@@ -52,7 +52,7 @@ class PipAirgapEndToEndTest {
     }
 
     private static String[] airlock(String... args) {
-        return dev.airlock.core.testing.Cli.run(args);
+        return dev.airlock.cli.testing.Cli.run(args);
     }
 
     private static ClientProcess.Result pip(Path dir, String... args) throws Exception {

@@ -35,7 +35,7 @@ class PrefetchRequirementsEndToEndTest {
     Path tmp;
 
     private static String[] airlock(String... args) {
-        return dev.airlock.core.testing.Cli.run(args);
+        return dev.airlock.cli.testing.Cli.run(args);
     }
 
     @Test

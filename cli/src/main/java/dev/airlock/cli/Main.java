@@ -1,4 +1,4 @@
-package dev.airlock.core.cli;
+package dev.airlock.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,4 +1,4 @@
-package dev.airlock.core.cli;
+package dev.airlock.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,6 +1,6 @@
-package dev.airlock.core.testing;
+package dev.airlock.cli.testing;
 
-import dev.airlock.core.cli.Main;
+import dev.airlock.cli.Main;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;

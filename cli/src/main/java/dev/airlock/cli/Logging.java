@@ -1,4 +1,4 @@
-package dev.airlock.core.cli;
+package dev.airlock.cli;
 
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;

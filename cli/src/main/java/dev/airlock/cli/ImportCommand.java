@@ -1,4 +1,4 @@
-package dev.airlock.core.cli;
+package dev.airlock.cli;
 
 import dev.airlock.config.ConfigLoader;
 import dev.airlock.core.airgap.BundleException;

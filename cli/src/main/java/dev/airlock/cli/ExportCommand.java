@@ -1,4 +1,4 @@
-package dev.airlock.core.cli;
+package dev.airlock.cli;
 
 import dev.airlock.core.airgap.Export;
 import dev.airlock.core.airgap.ExportKey;

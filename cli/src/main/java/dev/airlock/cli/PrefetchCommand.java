@@ -1,10 +1,11 @@
-package dev.airlock.core.cli;
+package dev.airlock.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.ecosystem.Ecosystem;
+import dev.airlock.core.ecosystem.Prefetching;
 import dev.airlock.core.ecosystem.LockedArtifact;
 import dev.airlock.core.ecosystem.MetadataException;
 import picocli.CommandLine;
@@ -48,10 +49,10 @@ import java.util.concurrent.Future;
  * the package managers themselves would: for each pinned file it asks Airlock's own package
  * routes for the metadata and then the file, so the very checks of live traffic run and a held
  * release is reported with the reasons a client would see. Which ecosystem reads a file is
- * decided by the ecosystems ({@link Ecosystem#lockfile}); this class knows none of them.
+ * decided by the ecosystems ({@link Prefetching#lockfile}); this class knows none of them.
  *
  * <p>A project file that only the ecosystem's own resolver can expand (a Maven {@code pom.xml})
- * is handed to the ecosystem instead ({@link Ecosystem#prefetchProject}): it resolves the project
+ * is handed to the ecosystem instead ({@link Prefetching#prefetchProject}): it resolves the project
  * with its client library against Airlock's mount, so that every parent, import and dependency
  * comes through the same routes, and reports each file; a file Airlock refused is asked for once
  * more here, to read the verdict the library did not keep.
@@ -166,7 +167,7 @@ final class PrefetchCommand implements Callable<Integer> {
      * One file to prefetch: what it pins when an ecosystem read it as a lockfile, or (locked
      * null) the ecosystem that resolves it as a project itself.
      */
-    record Input(Path file, byte[] content, List<LockedArtifact> locked, Ecosystem project) {
+    record Input(Path file, byte[] content, List<LockedArtifact> locked, Prefetching project) {
     }
 
     static final String KNOWN = "package-lock.json, npm-shrinkwrap.json, requirements.txt, pylock.toml, a Maven pom.xml, "
@@ -174,6 +175,12 @@ final class PrefetchCommand implements Callable<Integer> {
 
     /** The artifacts one file pins, read by the one ecosystem that claims it (null when none does). */
     static Input read(Path file, Iterable<Ecosystem> ecosystems) throws Usage {
+        List<Prefetching> readers = new java.util.ArrayList<>();
+        ecosystems.forEach(e -> {
+            if (e instanceof Prefetching p) {
+                readers.add(p);
+            }
+        });
         byte[] content;
         try {
             if (!Files.isRegularFile(file)) {
@@ -188,7 +195,7 @@ final class PrefetchCommand implements Callable<Integer> {
         }
         List<LockedArtifact> found = null;
         String by = null;
-        for (Ecosystem e : ecosystems) {
+        for (Prefetching e : readers) {
             java.util.Optional<List<LockedArtifact>> r;
             try {
                 r = e.lockfile(file, content);
@@ -206,8 +213,8 @@ final class PrefetchCommand implements Callable<Integer> {
             }
         }
         if (found == null) {
-            Ecosystem project = null;
-            for (Ecosystem e : ecosystems) {
+            Prefetching project = null;
+            for (Prefetching e : readers) {
                 boolean takes;
                 try {
                     takes = e.isProject(file, content);
@@ -303,7 +310,7 @@ final class PrefetchCommand implements Callable<Integer> {
 
         /** A project file: its ecosystem resolves it against its mount and reports every file. */
         void project(Input in, URI base) throws Usage {
-            Ecosystem e = in.project();
+            Prefetching e = in.project();
             boolean took;
             try {
                 took = e.prefetchProject(in.file(), in.content(), base.resolve(e.id() + "/"), client.token,
@@ -394,7 +401,8 @@ final class PrefetchCommand implements Callable<Integer> {
                 named = List.of(a);
             } else {
                 try {
-                    named = ecosystems.get(a.ecosystem()).lockedFiles(a, m.body());
+                    // Only a Prefetching ecosystem reads lockfiles, so the one that named this artifact is one.
+                    named = ((Prefetching) ecosystems.get(a.ecosystem())).lockedFiles(a, m.body());
                 } catch (MetadataException | RuntimeException e) {
                     return List.of(Outcome.failed(a, a.metadataPath(), "cannot read Airlock's " + a.metadataPath() + ": " + e.getMessage()));
                 }
