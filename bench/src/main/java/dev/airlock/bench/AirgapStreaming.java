@@ -4,7 +4,9 @@ import dev.airlock.core.airgap.Export;
 import dev.airlock.core.airgap.ExportKey;
 import dev.airlock.core.airgap.Import;
 import dev.airlock.core.store.ArtifactRecord;
+import dev.airlock.core.store.BlobSpool;
 import dev.airlock.core.store.BlobStore;
+import dev.airlock.core.store.FileBlobStore;
 import dev.airlock.core.store.SqliteStateStore;
 
 import java.io.BufferedInputStream;
@@ -38,11 +40,11 @@ public final class AirgapStreaming {
         Path bundle = root.resolve("bundle.zip");
         try {
             try (SqliteStateStore s = new SqliteStateStore(outside)) {
-                BlobStore blobs = new BlobStore(outside);
+                BlobStore blobs = new FileBlobStore(outside);
                 byte[] chunk = new byte[1 << 20];
                 Random random = new Random(7);
                 for (int i = 0; i < files; i++) {
-                    try (BlobStore.Pending p = blobs.create(Set.of())) {
+                    try (BlobSpool p = blobs.spool(Set.of())) {
                         for (int m = 0; m < 64; m++) {
                             random.nextBytes(chunk);
                             p.write(chunk);

@@ -14,7 +14,7 @@ import dev.airlock.core.policy.PolicyService;
 import dev.airlock.core.server.AirlockServer;
 import dev.airlock.core.server.Services;
 import dev.airlock.core.store.BlobStore;
-import dev.airlock.core.store.SqliteStateStore;
+import dev.airlock.core.store.Storage;
 import dev.airlock.core.store.StateStore;
 import dev.airlock.core.upstream.UpstreamClient;
 
@@ -79,6 +79,15 @@ public final class Airlock implements AutoCloseable {
      */
     public static Airlock start(AirlockConfig config, Map<String, String> environment, Path home, Clock clock,
                                 OutputStream accessLog) throws InterruptedException {
+        return start(config, environment, home, clock, accessLog, Storage::embedded);
+    }
+
+    /**
+     * Starts Airlock on storage of the caller's choosing, opened from the data directory (the
+     * embedded default is {@link Storage#embedded}); Airlock closes it when it stops.
+     */
+    public static Airlock start(AirlockConfig config, Map<String, String> environment, Path home, Clock clock,
+                                OutputStream accessLog, java.util.function.Function<Path, Storage> storage) throws InterruptedException {
         Path data = config.storage().path();
         AirlockMetrics metrics = new AirlockMetrics();
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemon("airlock-watchdog"));
@@ -101,8 +110,11 @@ public final class Airlock implements AutoCloseable {
         StateStore state = null;
         dev.airlock.core.notify.Notifier notifier = null;
         try {
-            state = new SqliteStateStore(data);
-            BlobStore blobs = new BlobStore(data);
+            Storage stores = storage.apply(data);
+            state = stores.state();
+            BlobStore blobs = stores.blobs();
+            // Metadata bodies: content-addressed too, in a store of their own (replaced ones are swept).
+            dev.airlock.core.proxy.MetadataBodies bodies = new dev.airlock.core.proxy.MetadataBodies(stores.documents(), data, state, clock);
             List<EcosystemRuntime> ecosystems = new ArrayList<>();
             dev.airlock.core.ecosystem.SignatureTrust trust = signatureTrust(config.policy());
             for (Ecosystem e : ServiceLoader.load(Ecosystem.class)) {
@@ -152,8 +164,16 @@ public final class Airlock implements AutoCloseable {
                     LOG.log(Level.WARNING, "cannot record what clients asked for: " + e.getMessage());
                 }
             }, 2, 2, TimeUnit.SECONDS);
+            // Replaced metadata bodies, past their grace.
+            watchdog.scheduleWithFixedDelay(() -> {
+                try {
+                    bodies.sweep();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "cannot sweep replaced metadata bodies: " + e.getMessage());
+                }
+            }, 30, 30, TimeUnit.SECONDS);
             policy.metrics(metrics);
-            MetadataService metadata = new MetadataService(state, data, clock, config.cache().metadataTtl(),
+            MetadataService metadata = new MetadataService(state, bodies, clock, config.cache().metadataTtl(),
                     config.cache().metadataMaxBytes(), metrics, facts, policy);
             metadata.maxDocumentBytes(config.limits().metadataSize());
             facts.limits(config.limits().probesPerPage(), config.limits().probesPerSecond());

@@ -3,11 +3,12 @@ package dev.airlock.core.airgap;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.admin.AuditLog;
-import dev.airlock.core.proxy.MetadataService;
 import dev.airlock.core.store.ArtifactRecord;
 import dev.airlock.core.store.AuditQuery;
 import dev.airlock.core.store.AuditRecord;
+import dev.airlock.core.proxy.MetadataBodies;
 import dev.airlock.core.store.BlobStore;
+import dev.airlock.core.store.FileBlobStore;
 import dev.airlock.core.store.DecisionRecord;
 import dev.airlock.core.store.MetadataState;
 import dev.airlock.core.store.StateStore;
@@ -57,11 +58,13 @@ public final class Export {
      */
     public static Summary write(StateStore state, Path dataDir, ExportKey key, Instant since, Clock clock, OutputStream out)
             throws IOException {
-        BlobStore blobs = BlobStore.shared(dataDir);
+        BlobStore blobs = FileBlobStore.shared(dataDir);
+        BlobStore documents = new FileBlobStore(dataDir, "documents", false);
+        MetadataBodies metadataBodies = new MetadataBodies(documents, dataDir, state, clock);
         Map<String, StringBuilder> records = new LinkedHashMap<>();
         RECORD_FILES.forEach(r -> records.put(r, new StringBuilder()));
         Map<String, Long> blobSizes = new LinkedHashMap<>();
-        Map<String, Path> bodies = new LinkedHashMap<>();
+        Map<String, Long> bodies = new LinkedHashMap<>();
         int packages = 0;
         int artifacts = 0;
         int metadata = 0;
@@ -94,12 +97,15 @@ public final class Export {
                 artifacts++;
             }
             for (MetadataState m : state.metadataOf(eco, pkg)) {
-                Path body = dataDir.resolve("metadata").resolve(MetadataService.bodyName(eco, m.cacheKey()));
-                if (Files.isRegularFile(body) && m.bodySha256().equals(sha256(body))) {
-                    records.get("metadata").append(Records.metadata(m)).append('\n');
-                    bodies.putIfAbsent(m.bodySha256(), body);
-                    metadata++;
+                byte[] body;
+                try {
+                    body = metadataBodies.read(m); // checked against its digest (and moved from an older layout)
+                } catch (IOException lostCopy) {
+                    continue; // the server fetches it again; nothing to carry
                 }
+                records.get("metadata").append(Records.metadata(m)).append('\n');
+                bodies.putIfAbsent(m.bodySha256(), (long) body.length);
+                metadata++;
             }
             verdicts.values().forEach(v -> records.get("verdicts").append(Records.verdict(v)).append('\n'));
             decisions.values().forEach(list -> list.forEach(d -> records.get("decisions").append(Records.decision(d)).append('\n')));
@@ -132,8 +138,8 @@ public final class Export {
             recordBytes.put("records/" + r.getKey() + ".jsonl", b);
             files.addObject().put("path", "records/" + r.getKey() + ".jsonl").put("sha256", sha256(b)).put("size", b.length);
         }
-        for (Map.Entry<String, Path> b : bodies.entrySet()) {
-            files.addObject().put("path", "metadata/" + b.getKey()).put("sha256", b.getKey()).put("size", Files.size(b.getValue()));
+        for (Map.Entry<String, Long> b : bodies.entrySet()) {
+            files.addObject().put("path", "metadata/" + b.getKey()).put("sha256", b.getKey()).put("size", b.getValue());
         }
         for (Map.Entry<String, Long> b : blobSizes.entrySet()) {
             files.addObject().put("path", "blobs/" + b.getKey()).put("sha256", b.getKey()).put("size", b.getValue());
@@ -148,11 +154,11 @@ public final class Export {
         for (Map.Entry<String, byte[]> r : recordBytes.entrySet()) {
             entry(zip, r.getKey(), r.getValue());
         }
-        for (Map.Entry<String, Path> b : bodies.entrySet()) {
-            copy(zip, "metadata/" + b.getKey(), b.getValue());
+        for (String sha : bodies.keySet()) {
+            copy(zip, "metadata/" + sha, documents, sha);
         }
         for (String sha : blobSizes.keySet()) {
-            copy(zip, "blobs/" + sha, blobs.pathOf(sha));
+            copy(zip, "blobs/" + sha, blobs, sha);
         }
         zip.finish();
         zip.flush();
@@ -177,9 +183,9 @@ public final class Export {
         zip.closeEntry();
     }
 
-    private static void copy(ZipOutputStream zip, String name, Path file) throws IOException {
+    private static void copy(ZipOutputStream zip, String name, BlobStore store, String sha256) throws IOException {
         zip.putNextEntry(new ZipEntry(name));
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = store.open(sha256)) {
             in.transferTo(zip);
         }
         zip.closeEntry();

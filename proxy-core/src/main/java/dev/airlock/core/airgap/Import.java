@@ -1,9 +1,9 @@
 package dev.airlock.core.airgap;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.airlock.core.proxy.MetadataService;
 import dev.airlock.core.store.ArtifactRecord;
 import dev.airlock.core.store.BlobStore;
+import dev.airlock.core.store.FileBlobStore;
 import dev.airlock.core.store.DecisionRecord;
 import dev.airlock.core.store.MetadataState;
 import dev.airlock.core.store.StateStore;
@@ -15,7 +15,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
@@ -206,7 +205,7 @@ public final class Import {
     /** Everything verified: blobs, documents and rows go in; what is there already stays. */
     private static Summary apply(Map<String, Path> staged, Path dataDir, StateStore state, Clock clock, String keyId, long bytes)
             throws IOException, BundleException {
-        BlobStore blobs = BlobStore.shared(dataDir);
+        BlobStore blobs = FileBlobStore.shared(dataDir);
         Map<String, List<JsonNode>> records = new HashMap<>();
         for (String r : Export.RECORD_FILES) {
             // The audit entries travel as evidence for people; the inside records the import itself.
@@ -272,7 +271,7 @@ public final class Import {
         }
         for (Map.Entry<String, Path> e : staged.entrySet()) {
             if (e.getKey().startsWith("blobs/")) {
-                blobs.adopt(e.getValue(), e.getKey().substring("blobs/".length()));
+                blobs.put(e.getValue(), e.getKey().substring("blobs/".length()));
             }
         }
         int added = 0;
@@ -287,16 +286,16 @@ public final class Import {
             }
         }
         int metadataAdded = 0;
-        Path bodies = Files.createDirectories(dataDir.resolve("metadata"));
+        BlobStore documents = new FileBlobStore(dataDir, "documents", false);
         for (MetadataState m : metadata) {
             var current = state.findMetadata(m.ecosystem(), m.cacheKey());
             if (current.isPresent() && !current.get().fetchedAt().isBefore(m.fetchedAt())) {
                 continue; // what is here is as new or newer
             }
-            Path target = bodies.resolve(MetadataService.bodyName(m.ecosystem(), m.cacheKey()));
-            Path tmp = Files.createTempFile(bodies, "import-", ".part");
-            Files.copy(staged.get("metadata/" + m.bodySha256()), tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // Several documents may share a body: the staged file is stored once (put consumes it).
+            if (!documents.contains(m.bodySha256())) {
+                documents.put(staged.get("metadata/" + m.bodySha256()), m.bodySha256());
+            }
             state.putMetadata(m);
             metadataAdded++;
         }

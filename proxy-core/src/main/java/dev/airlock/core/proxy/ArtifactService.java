@@ -9,6 +9,7 @@ import dev.airlock.core.ecosystem.PackageMetadata;
 import dev.airlock.core.ecosystem.Route;
 import dev.airlock.core.metrics.AirlockMetrics;
 import dev.airlock.core.store.ArtifactRecord;
+import dev.airlock.core.store.BlobSpool;
 import dev.airlock.core.store.BlobStore;
 import dev.airlock.core.store.StateStore;
 import dev.airlock.core.upstream.UpstreamException;
@@ -98,6 +99,8 @@ public final class ArtifactService {
     /**
      * A file ready to send.
      *
+     * @param file  where the blob is a local file (zero-copy), or {@code null} when the store
+     *              keeps it elsewhere: then it is streamed from {@link BlobStore#open}
      * @param bytes the whole file in a read-only direct buffer (share it with {@code duplicate()}),
      *              or {@code null}: then send {@code file}
      */
@@ -105,6 +108,15 @@ public final class ArtifactService {
     }
 
     private record Indexed(ArtifactRecord record, Path file) {
+    }
+
+    private Indexed indexed(ArtifactRecord r) {
+        return new Indexed(r, blobs.localPath(r.sha256()).orElse(null));
+    }
+
+    /** Whether the indexed blob is still there (a restored disk may have lost it). */
+    private boolean present(Indexed i) {
+        return i.file() != null ? Files.isRegularFile(i.file()) : blobs.contains(i.record().sha256());
     }
 
     /** The cached file if its index record is in memory; {@code null} otherwise. Non-blocking. */
@@ -141,8 +153,16 @@ public final class ArtifactService {
             return null;
         }
         return smallFiles.get(i.record().sha256(), sha -> {
+            ByteBuffer b = ByteBuffer.allocateDirect((int) i.record().size());
+            if (i.file() == null) {
+                try (java.io.InputStream in = blobs.open(sha)) {
+                    b.put(in.readNBytes(b.capacity()));
+                } catch (IOException e) {
+                    return null;
+                }
+                return b.hasRemaining() ? null : b.flip().asReadOnlyBuffer();
+            }
             try (FileChannel ch = FileChannel.open(i.file(), StandardOpenOption.READ)) {
-                ByteBuffer b = ByteBuffer.allocateDirect((int) i.record().size());
                 while (b.hasRemaining() && ch.read(b) >= 0) {
                     // read until full
                 }
@@ -197,9 +217,9 @@ public final class ArtifactService {
             if (r == null) {
                 return null;
             }
-            i = new Indexed(r, blobs.pathOf(r.sha256()));
+            i = indexed(r);
         }
-        if (!Files.isRegularFile(i.file())) {
+        if (!present(i)) {
             // The index outlived its blob (disk restored from an older backup): fetch again.
             index.invalidate(key);
             return null;
@@ -252,7 +272,7 @@ public final class ArtifactService {
             String algorithm = ref.expected().algorithm();
             String declaredLength = resp.header("content-length");
             long limit = parseLength(declaredLength);
-            try (BlobStore.Pending pending = blobs.create(Set.of(algorithm))) {
+            try (BlobSpool pending = blobs.spool(Set.of(algorithm))) {
                 copy(resp, pending, limit, route.filename());
                 if (declaredLength != null && !declaredLength.equals(Long.toString(pending.size()))) {
                     throw new ProxyException(502, "download of " + route.filename() + " ended after " + pending.size()
@@ -267,17 +287,21 @@ public final class ArtifactService {
                     throw new ProxyException(502, "integrity check failed for " + route.filename() + ": upstream metadata declares "
                             + ref.expected().sri() + " but the downloaded bytes are " + got + "; nothing was cached");
                 }
-                pending.commit();
                 ArtifactRecord fresh = new ArtifactRecord(eco.id(), route.metadata().packageName(), route.filename(),
                         ref.version(), pending.sha256Hex(), pending.size(), ref.contentType(), ref.expected().sri(), clock.instant());
-                // Read before it is indexed: no request finds the file until the policy knows what is in it.
-                inspect(eco, meta.entry().metadata(), fresh, blobs.pathOf(fresh.sha256()), ref.upstreamUrl());
+                // Read from the spool, before it is a blob and before it is indexed: no request
+                // finds the file until the policy knows what is in it.
+                inspect(eco, meta.entry().metadata(), fresh, pending.file(), ref.upstreamUrl());
                 awaitAttestations(attested, route.filename());
+                pending.commit();
                 ArtifactRecord r = keep(fresh);
-                Indexed i = new Indexed(r, blobs.pathOf(r.sha256()));
+                Indexed i = indexed(r);
                 index.put(key, i);
                 if (eco.ecosystem().rendersFileFacts()) {
-                    derive(eco, meta.entry().metadata(), ref, r, i.file());
+                    if (r.sha256().equals(fresh.sha256())) {
+                        // Files made from an older copy were made when it was stored.
+                        derive(eco, meta.entry().metadata(), ref, r, pending.file());
+                    }
                     facts.changed(eco, route.metadata().packageName());
                 }
                 return new Served(r, i.file(), CacheStatus.MISS, smallBytes(i));
@@ -427,7 +451,7 @@ public final class ArtifactService {
         algorithms.addAll(request.digestHeaders().values());
         algorithms.addAll(request.served().values());
         String declaredLength = resp.header("content-length");
-        try (BlobStore.Pending pending = blobs.create(algorithms)) {
+        try (BlobSpool pending = blobs.spool(algorithms)) {
             // Checksum files are fetched while the body streams: a cold miss then costs about one
             // round trip more than the file itself, not one per checksum file.
             Map<String, String> published = new java.util.LinkedHashMap<>();
@@ -490,7 +514,6 @@ public final class ArtifactService {
                 // Nothing to check against: the first bytes seen are pinned from now on.
                 metrics.event("unverified_file", eco.id());
             }
-            pending.commit();
             Map<String, String> kept = new java.util.TreeMap<>(computed);
             kept.remove("SHA-256");
             String upstreamDigest = checks.isEmpty() ? null : checks.get(0).getKey() + "=" + checks.get(0).getValue();
@@ -498,10 +521,12 @@ public final class ArtifactService {
                     request.version(), pending.sha256Hex(), pending.size(), request.contentType(), upstreamDigest, clock.instant(),
                     null, kept);
             recordPublished(eco, request, resp.header("last-modified"));
-            // Read before it is indexed: no request finds the file until the policy knows what is in it.
-            inspect(eco, null, fresh, blobs.pathOf(fresh.sha256()), url);
+            // Read from the spool, before it is a blob and before it is indexed: no request finds
+            // the file until the policy knows what is in it.
+            inspect(eco, null, fresh, pending.file(), url);
+            pending.commit();
             ArtifactRecord r = keep(fresh);
-            Indexed i = new Indexed(r, blobs.pathOf(r.sha256()));
+            Indexed i = indexed(r);
             index.put(key, i);
             notFound.invalidate(key);
             return new Served(r, i.file(), CacheStatus.MISS, smallBytes(i));
@@ -574,7 +599,7 @@ public final class ArtifactService {
                 LOG.log(Level.WARNING, "not keeping derived file " + d.filename() + " of " + parent.filename());
                 continue;
             }
-            try (BlobStore.Pending pending = blobs.create(Set.of("SHA-256"))) {
+            try (BlobSpool pending = blobs.spool(Set.of("SHA-256"))) {
                 pending.write(bytes);
                 pending.commit();
                 state.putArtifact(new ArtifactRecord(eco.id(), parent.packageName(), d.filename(), parent.version(),
@@ -691,7 +716,7 @@ public final class ArtifactService {
     }
 
     /** Streams the body to the blob, stopping as soon as it runs past the length upstream declared. */
-    private static void copy(UpstreamResponse resp, BlobStore.Pending out, long limit, String filename)
+    private static void copy(UpstreamResponse resp, BlobSpool out, long limit, String filename)
             throws UpstreamException, IOException, ProxyException {
         byte[] buf = new byte[64 * 1024];
         while (true) {

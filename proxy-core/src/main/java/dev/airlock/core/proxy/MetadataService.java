@@ -61,7 +61,7 @@ public final class MetadataService {
     }
 
     private final StateStore state;
-    private final Path bodies;
+    private final MetadataBodies bodies;
     private final Clock clock;
     private final Duration ttl;
     private final AirlockMetrics metrics;
@@ -70,14 +70,14 @@ public final class MetadataService {
     private final FileFactsService facts;
     private final PolicyService policy;
 
-    public MetadataService(StateStore state, Path dataDir, Clock clock, Duration ttl, long maxBytes, AirlockMetrics metrics,
+    public MetadataService(StateStore state, MetadataBodies bodies, Clock clock, Duration ttl, long maxBytes, AirlockMetrics metrics,
                            FileFactsService facts, PolicyService policy) {
         this.state = state;
         this.facts = facts;
         this.policy = policy;
         facts.onChange((eco, pkg) -> invalidateRenderings(eco.id(), pkg));
         policy.onChange(this::invalidateRenderings);
-        this.bodies = dataDir.resolve("metadata");
+        this.bodies = bodies;
         this.clock = clock;
         this.ttl = ttl;
         this.metrics = metrics;
@@ -85,11 +85,6 @@ public final class MetadataService {
                 .maximumWeight(maxBytes)
                 .weigher((String k, MetadataEntry e) -> (int) Math.min(Integer.MAX_VALUE, e.weight()))
                 .build();
-        try {
-            Files.createDirectories(bodies);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + bodies, e);
-        }
     }
 
     /** The cached document if it is fresh, without blocking; {@code null} otherwise. */
@@ -288,10 +283,15 @@ public final class MetadataService {
             throw new ProxyException(502, "upstream metadata for " + request.packageName() + " is malformed: " + e.getMessage(), e);
         }
         Instant now = clock.instant();
-        MetadataState s = new MetadataState(eco.id(), request.cacheKey(), request.packageName(), storeBody(eco, request, body),
+        String previous = current != null ? current.state().bodySha256()
+                : state.findMetadata(eco.id(), request.cacheKey()).map(MetadataState::bodySha256).orElse(null);
+        MetadataState s = new MetadataState(eco.id(), request.cacheKey(), request.packageName(), storeBody(request, body),
                 contentType, resp.header("etag"), resp.header("last-modified"), now,
                 current == null ? now : current.state().firstSeen(), asked, resp.uri());
         state.putMetadata(s);
+        if (previous != null && !previous.equals(s.bodySha256())) {
+            bodies.retire(eco.id(), request.packageName(), previous);
+        }
         List<String> versions = parsed.releases().stream().map(ReleaseInfo::version).toList();
         state.observeReleases(eco.id(), request.packageName(), versions, now);
         // Decided before it is cached: no client sees a rendering of this document without its verdicts.
@@ -303,7 +303,7 @@ public final class MetadataService {
             java.lang.System.getLogger("airlock.metadata").log(java.lang.System.Logger.Level.WARNING,
                     "cannot record file facts for " + request.packageName() + ": " + e.getMessage());
         }
-        MetadataEntry fresh = new MetadataEntry(parsed, s, body.length, documentSource(eco, request, s.bodySha256()));
+        MetadataEntry fresh = new MetadataEntry(parsed, s, body.length, () -> bodies.read(s));
         cache.put(key, fresh);
         return new MetadataEntry.Loaded(fresh, CacheStatus.MISS);
     }
@@ -322,7 +322,6 @@ public final class MetadataService {
 
     private Optional<MetadataEntry> loadPersisted(EcosystemRuntime eco, MetadataRequest request) {
         Optional<MetadataState> s = state.findMetadata(eco.id(), request.cacheKey());
-        String keyOfBody = request.cacheKey();
         if (s.isEmpty() && eco.offline()) {
             // Offline, another rendering of the same upstream document will do (a PyPI page stored
             // for a JSON client, asked for by an HTML one): same package, same upstream path.
@@ -330,22 +329,12 @@ public final class MetadataService {
             s = state.metadataOf(eco.id(), request.packageName()).stream()
                     .filter(m -> m.requestedUrl() != null && m.requestedUrl().getPath() != null && m.requestedUrl().getPath().endsWith("/" + path))
                     .findFirst();
-            if (s.isPresent()) {
-                keyOfBody = s.get().cacheKey();
-            }
         }
         if (s.isEmpty()) {
             return Optional.empty();
         }
-        Path file = bodies.resolve(bodyName(eco.id(), keyOfBody));
-        String expected = s.get().bodySha256();
-        DocumentSource source = () -> {
-            byte[] b = Files.readAllBytes(file);
-            if (!sha256(b).equals(expected)) {
-                throw new IOException("the stored metadata file " + file + " changed on disk");
-            }
-            return b;
-        };
+        MetadataState stored = s.get();
+        DocumentSource source = () -> bodies.read(stored);
         try {
             byte[] body = source.read();
             // Relative links resolve against the URL the copy came from (root and redirects included).
@@ -359,41 +348,17 @@ public final class MetadataService {
         }
     }
 
-    /** Reads a stored body back, refusing it when it is not the one the state store recorded. */
-    private DocumentSource documentSource(EcosystemRuntime eco, MetadataRequest request, String sha256) {
-        Path file = bodyFile(eco, request);
-        return () -> {
-            byte[] body = Files.readAllBytes(file);
-            if (!sha256(body).equals(sha256)) {
-                throw new IOException("the stored metadata file " + file + " changed on disk");
-            }
-            return body;
-        };
-    }
-
-    private String storeBody(EcosystemRuntime eco, MetadataRequest request, byte[] body) throws ProxyException {
-        Path file = bodyFile(eco, request);
+    private String storeBody(MetadataRequest request, byte[] body) throws ProxyException {
         try {
-            Path tmp = Files.createTempFile(bodies, "doc-", ".part");
-            try {
-                Files.write(tmp, body);
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            return bodies.write(body);
         } catch (IOException e) {
             throw new ProxyException(500, "cannot store metadata for " + request.packageName() + " (see the Airlock log)", e);
         }
-        return sha256(body);
-    }
-
-    private Path bodyFile(EcosystemRuntime eco, MetadataRequest request) {
-        return bodies.resolve(bodyName(eco.id(), request.cacheKey()));
     }
 
     /**
-     * The file name of a stored metadata document under {@code <data>/metadata/}: a digest of its
-     * key, so no request text ever becomes a path (an import names files the same way).
+     * The file name under {@code <data>/metadata/} where releases before the documents store kept
+     * a document's body: a digest of its key, so no request text ever became a path.
      */
     public static String bodyName(String ecosystem, String cacheKey) {
         return sha256((ecosystem + "\0" + cacheKey).getBytes(StandardCharsets.UTF_8));

@@ -22,6 +22,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -627,6 +628,12 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             finish(ctx, ex, ctx.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(served.bytes().duplicate()))), 200, size);
             return true;
         }
+        if (served.file() == null) {
+            // The store keeps no local file: streamed from it by a worker (its reads may block).
+            ctx.write(res);
+            streamBlob(ctx, ex, served.record().sha256(), size);
+            return true;
+        }
         FileChannel file;
         try {
             file = FileChannel.open(served.file(), StandardOpenOption.READ);
@@ -641,6 +648,47 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         ctx.write(new DefaultFileRegion(file, 0, size));
         finish(ctx, ex, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), 200, size);
         return true;
+    }
+
+    /** Bytes per chunk when a blob is streamed from a store without local files. */
+    private static final int STREAM_CHUNK = 64 * 1024;
+
+    /**
+     * Sends a blob from a store without local files, after its headers. A worker reads it and
+     * writes chunk by chunk, waiting while the connection cannot take more, so a slow client
+     * holds back its own stream and no more than a chunk of it is in memory. A blob that breaks
+     * off mid-way closes the connection: the client sees a short body, never a wrong one.
+     */
+    private void streamBlob(ChannelHandlerContext ctx, Exchange ex, String sha256, long size) {
+        Runnable pump = () -> {
+            long sent = 0;
+            try (java.io.InputStream in = services.blobs().open(sha256)) {
+                byte[] buf = new byte[STREAM_CHUNK];
+                for (int n; sent < size && (n = in.readNBytes(buf, 0, (int) Math.min(buf.length, size - sent))) > 0; ) {
+                    ChannelFuture w = ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(buf.clone(), 0, n)));
+                    sent += n;
+                    if (!ctx.channel().isWritable()) {
+                        w.awaitUninterruptibly();
+                    }
+                    if (!ctx.channel().isActive()) {
+                        return;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.ERROR, "cannot stream blob " + sha256, e);
+            }
+            long total = sent;
+            if (total != size) {
+                ctx.executor().execute(() -> ctx.close());
+                return;
+            }
+            ctx.executor().execute(() -> finish(ctx, ex, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), 200, total));
+        };
+        try {
+            services.workers().execute(pump);
+        } catch (java.util.concurrent.RejectedExecutionException busy) {
+            ctx.close(); // the headers are out: only a closed connection tells the client
+        }
     }
 
     /** The name of the valid token an Authorization header carries, or null (in memory: safe on the event loop). */

@@ -1,7 +1,9 @@
 package dev.airlock.core.airgap;
 
 import dev.airlock.core.store.ArtifactRecord;
+import dev.airlock.core.store.BlobSpool;
 import dev.airlock.core.store.BlobStore;
+import dev.airlock.core.store.FileBlobStore;
 import dev.airlock.core.store.SqliteStateStore;
 import dev.airlock.core.store.VerdictRecord;
 import org.junit.jupiter.api.Test;
@@ -34,7 +36,7 @@ class BundleTest {
     private static ArtifactRecord file(SqliteStateStore s, BlobStore blobs, String pkg, String version, String text, Instant seen) throws Exception {
         String sha;
         long size;
-        try (BlobStore.Pending p = blobs.create(java.util.Set.of())) {
+        try (BlobSpool p = blobs.spool(java.util.Set.of())) {
             p.write(text.getBytes(StandardCharsets.UTF_8));
             size = p.size();
             sha = p.sha256Hex();
@@ -49,7 +51,7 @@ class BundleTest {
         Path data = tmp.resolve("outside");
         Path inside = tmp.resolve("inside");
         try (SqliteStateStore s = new SqliteStateStore(data)) {
-            BlobStore blobs = new BlobStore(data);
+            BlobStore blobs = new FileBlobStore(data);
             file(s, blobs, "old-pkg", "1.0.0", "old", T0);
             file(s, blobs, "new-pkg", "1.0.0", "new", T0.plusSeconds(86_400 * 5));
             file(s, blobs, "held-pkg", "1.0.0", "held", T0.plusSeconds(86_400 * 5));
@@ -73,7 +75,7 @@ class BundleTest {
                 assertEquals(1, second.artifactsAdded());
                 assertEquals(1, second.artifactsKnown());
                 assertFalse(in.findArtifact("npm", "held-pkg", "held-pkg-1.0.0.tgz").isPresent());
-                assertTrue(BlobStore.shared(inside).contains(in.findArtifact("npm", "old-pkg", "old-pkg-1.0.0.tgz").orElseThrow().sha256()));
+                assertTrue(FileBlobStore.shared(inside).contains(in.findArtifact("npm", "old-pkg", "old-pkg-1.0.0.tgz").orElseThrow().sha256()));
 
                 BundleException none = assertThrows(BundleException.class, () -> Import.run(new ByteArrayInputStream(all.toByteArray()),
                         List.of(), inside, in, CLOCK, "test", l -> { }));
@@ -100,7 +102,7 @@ class BundleTest {
         Path data = tmp.resolve("outside");
         Path inside = tmp.resolve("inside");
         try (SqliteStateStore s = new SqliteStateStore(data)) {
-            file(s, new BlobStore(data), "good-pkg", "1.0.0", "good", T0);
+            file(s, new FileBlobStore(data), "good-pkg", "1.0.0", "good", T0);
             ExportKey key = ExportKey.loadOrCreate(data);
             ByteArrayOutputStream bundle = new ByteArrayOutputStream();
             Export.write(s, data, key, null, CLOCK, bundle);

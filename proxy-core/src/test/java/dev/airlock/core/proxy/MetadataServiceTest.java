@@ -4,6 +4,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.airlock.config.UpstreamConfig;
 import dev.airlock.core.ecosystem.UpstreamSettings;
 import dev.airlock.core.metrics.AirlockMetrics;
+import dev.airlock.core.store.FileBlobStore;
+import dev.airlock.core.store.MetadataState;
 import dev.airlock.core.store.SqliteStateStore;
 import dev.airlock.core.testing.FilesEcosystem;
 import dev.airlock.core.testing.MutableClock;
@@ -85,9 +87,17 @@ class MetadataServiceTest {
         return new EcosystemRuntime(eco, new UpstreamClient("files", settings, cfg, clock, watchdog, new AirlockMetrics(), "airlock-test"), false);
     }
 
+    private MetadataBodies bodies(SqliteStateStore state) {
+        return new MetadataBodies(new FileBlobStore(data, "documents", false), data, state, clock);
+    }
+
     private MetadataService service(SqliteStateStore state) {
+        return service(state, bodies(state));
+    }
+
+    private MetadataService service(SqliteStateStore state, MetadataBodies bodies) {
         AirlockMetrics metrics = new AirlockMetrics();
-        return new MetadataService(state, data, clock, Duration.ofSeconds(60), 1 << 20, metrics,
+        return new MetadataService(state, bodies, clock, Duration.ofSeconds(60), 1 << 20, metrics,
                 new FileFactsService(state, clock, metrics, java.util.concurrent.ForkJoinPool.commonPool()),
                 new dev.airlock.core.policy.PolicyService(new dev.airlock.core.policy.PolicyEngine(
                         dev.airlock.config.ConfigLoader.defaults().policy(), false), state, clock, true));
@@ -188,6 +198,50 @@ class MetadataServiceTest {
             ProxyException e = assertThrows(ProxyException.class, () -> service(state).load(eco, FilesEcosystem.metadata("gone")));
             assertEquals(404, e.status());
             assertEquals("gone was not found upstream", e.getMessage());
+        }
+    }
+
+    @Test
+    void aReplacedBodyIsDeletedAfterItsGraceAndOnlyThen() throws Exception {
+        // Bodies are content-addressed blobs; a refresh that changes the document retires the old one,
+        // which stays readable for a grace period (a rendering may still read it) and then goes.
+        EcosystemRuntime eco = runtime();
+        try (SqliteStateStore state = new SqliteStateStore(data)) {
+            MetadataBodies bodies = bodies(state);
+            MetadataService s = service(state, bodies);
+            s.load(eco, FilesEcosystem.metadata("pkg"));
+            String first = state.findMetadata("files", FilesEcosystem.metadata("pkg").cacheKey()).orElseThrow().bodySha256();
+            FileBlobStore documents = new FileBlobStore(data, "documents", false);
+            assertTrue(documents.contains(first));
+            body = "{\"name\":\"pkg\",\"files\":{\"a\":1}}";
+            clock.advance(Duration.ofSeconds(61));
+            s.load(eco, FilesEcosystem.metadata("pkg"));
+            String second = state.findMetadata("files", FilesEcosystem.metadata("pkg").cacheKey()).orElseThrow().bodySha256();
+            assertTrue(!first.equals(second) && documents.contains(second));
+            assertEquals(0, bodies.sweep(), "within its grace the old body stays");
+            assertTrue(documents.contains(first));
+            clock.advance(MetadataBodies.GRACE.plusSeconds(1));
+            assertEquals(1, bodies.sweep());
+            assertTrue(!documents.contains(first) && documents.contains(second));
+        }
+    }
+
+    @Test
+    void aBodyAnOlderReleaseKeptUnderMetadataIsReadAndMovedIntoTheStore() throws Exception {
+        // Data from before the documents store: the state row names a body kept at metadata/<digest of key>.
+        EcosystemRuntime eco = runtime();
+        byte[] old = "{\"name\":\"pkg\",\"files\":{\"legacy\":1}}".getBytes(StandardCharsets.UTF_8);
+        String sha = MetadataService.sha256(old);
+        String key = FilesEcosystem.metadata("pkg").cacheKey();
+        java.nio.file.Path legacy = java.nio.file.Files.createDirectories(data.resolve("metadata")).resolve(MetadataService.bodyName("files", key));
+        java.nio.file.Files.write(legacy, old);
+        try (SqliteStateStore state = new SqliteStateStore(data)) {
+            state.putMetadata(new MetadataState("files", key, "pkg", sha, "application/json", null, null, clock.instant(), clock.instant()));
+            MetadataService s = service(state);
+            s.load(eco, FilesEcosystem.metadata("pkg"));
+            assertEquals(0, requests.get(), "answered from the stored copy, still fresh");
+            assertTrue(new FileBlobStore(data, "documents", false).contains(sha), "moved into the store");
+            assertTrue(!java.nio.file.Files.exists(legacy), "and gone from the old folder");
         }
     }
 }

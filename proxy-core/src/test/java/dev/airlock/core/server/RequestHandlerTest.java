@@ -11,6 +11,7 @@ import dev.airlock.core.policy.PolicyEngine;
 import dev.airlock.core.policy.PolicyService;
 import dev.airlock.core.proxy.MetadataService;
 import dev.airlock.core.store.BlobStore;
+import dev.airlock.core.store.FileBlobStore;
 import dev.airlock.core.store.SqliteStateStore;
 import dev.airlock.core.testing.FilesEcosystem;
 import dev.airlock.core.testing.NettyLeaks;
@@ -73,8 +74,10 @@ class RequestHandlerTest {
                 eco.defaultUpstream(new EcosystemContext(none, Map.of(), data, Clock.systemUTC())), none, Clock.systemUTC(), watchdog, metrics, "airlock-test"), false);
         FileFactsService facts = new FileFactsService(state, Clock.systemUTC(), metrics, workers);
         PolicyService policy = new PolicyService(new PolicyEngine(ConfigLoader.defaults().policy(), false), state, Clock.systemUTC(), true);
-        MetadataService metadata = new MetadataService(state, data, Clock.systemUTC(), Duration.ofMinutes(5), 1 << 20, metrics, facts, policy);
-        BlobStore blobs = new BlobStore(data);
+        MetadataService metadata = new MetadataService(state, new dev.airlock.core.proxy.MetadataBodies(
+                new FileBlobStore(data, "documents", false), data, state, Clock.systemUTC()), Clock.systemUTC(), Duration.ofMinutes(5), 1 << 20,
+                metrics, facts, policy);
+        BlobStore blobs = new FileBlobStore(data);
         Services services = new Services(List.of(runtime), metadata, new ArtifactService(state, blobs, metadata, facts, Clock.systemUTC(), metrics, workers, workers),
                 state, blobs, metrics, workers, workers, "airlock-test");
         accessLog = new AccessLog(accessLines);

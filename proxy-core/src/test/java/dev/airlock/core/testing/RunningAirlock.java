@@ -62,6 +62,14 @@ public final class RunningAirlock implements AutoCloseable {
         return new RunningAirlock(a, config.storage().path());
     }
 
+    /** On storage the test chooses, opened from the data directory. */
+    public static RunningAirlock start(AirlockConfig config, java.util.function.Function<Path, dev.airlock.core.store.Storage> storage)
+            throws Exception {
+        Airlock a = Airlock.start(config, Map.of(), config.storage().path().resolve("home"), Clock.systemUTC(),
+                OutputStream.nullOutputStream(), storage);
+        return new RunningAirlock(a, config.storage().path());
+    }
+
     public Airlock airlock() {
         return airlock;
     }
