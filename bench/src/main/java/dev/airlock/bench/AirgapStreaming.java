@@ -7,7 +7,7 @@ import dev.airlock.core.store.ArtifactRecord;
 import dev.airlock.core.store.BlobSpool;
 import dev.airlock.core.store.BlobStore;
 import dev.airlock.core.store.FileBlobStore;
-import dev.airlock.core.store.SqliteStateStore;
+import dev.airlock.core.store.sql.SqliteStateStore;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

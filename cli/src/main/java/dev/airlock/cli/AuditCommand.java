@@ -2,7 +2,7 @@ package dev.airlock.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.core.admin.AuditLog;
-import dev.airlock.core.store.SqliteStateStore;
+import dev.airlock.core.store.sql.SqliteStateStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -2,7 +2,7 @@ package dev.airlock.cli;
 
 import dev.airlock.core.airgap.Export;
 import dev.airlock.core.airgap.ExportKey;
-import dev.airlock.core.store.SqliteStateStore;
+import dev.airlock.core.store.sql.SqliteStateStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

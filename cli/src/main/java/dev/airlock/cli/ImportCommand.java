@@ -4,7 +4,7 @@ import dev.airlock.config.ConfigLoader;
 import dev.airlock.core.airgap.BundleException;
 import dev.airlock.core.airgap.ExportKey;
 import dev.airlock.core.airgap.Import;
-import dev.airlock.core.store.SqliteStateStore;
+import dev.airlock.core.store.sql.SqliteStateStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -7,7 +7,7 @@ import dev.airlock.config.ConfigException;
 import dev.airlock.config.ConfigLoader;
 import dev.airlock.core.policy.Finding;
 import dev.airlock.core.policy.Quarantine;
-import dev.airlock.core.store.SqliteStateStore;
+import dev.airlock.core.store.sql.SqliteStateStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

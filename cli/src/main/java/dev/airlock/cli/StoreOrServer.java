@@ -1,6 +1,6 @@
 package dev.airlock.cli;
 
-import dev.airlock.core.store.SqliteStateStore;
+import dev.airlock.core.store.sql.SqliteStateStore;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.admin.Role;
 import dev.airlock.core.admin.Tokens;
-import dev.airlock.core.store.SqliteStateStore;
+import dev.airlock.core.store.sql.SqliteStateStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

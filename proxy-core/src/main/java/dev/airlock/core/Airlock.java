@@ -5,25 +5,39 @@ import dev.airlock.core.ecosystem.Ecosystem;
 import dev.airlock.core.ecosystem.EcosystemContext;
 import dev.airlock.core.ecosystem.UpstreamSettings;
 import dev.airlock.core.metrics.AirlockMetrics;
+import dev.airlock.core.notify.Event;
+import dev.airlock.core.notify.OutboxRelay;
 import dev.airlock.core.proxy.ArtifactService;
 import dev.airlock.core.proxy.EcosystemRuntime;
 import dev.airlock.core.proxy.FileFactsService;
 import dev.airlock.core.proxy.MetadataService;
+import dev.airlock.core.flow.RequestFlow;
+import dev.airlock.core.policy.Attestations;
+import dev.airlock.core.policy.ContentLedger;
+import dev.airlock.core.policy.PackageEvents;
 import dev.airlock.core.policy.PolicyEngine;
 import dev.airlock.core.policy.PolicyService;
+import dev.airlock.core.policy.ReleaseEvent;
 import dev.airlock.core.server.AirlockServer;
 import dev.airlock.core.server.Services;
+import dev.airlock.core.admin.Tokens;
 import dev.airlock.core.store.BlobStore;
+import dev.airlock.core.store.Change;
+import dev.airlock.core.store.ChangeFollower;
 import dev.airlock.core.store.Storage;
 import dev.airlock.core.store.StateStore;
+import dev.airlock.core.store.sql.SqliteStateStore;
 import dev.airlock.core.upstream.UpstreamClient;
 
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +57,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Airlock implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("airlock");
+    /** How long a notification claimed from the outbox stays this process's without renewal (renewed every second). */
+    static final Duration OUTBOX_LEASE = Duration.ofSeconds(30);
+    /** How long a missing change-log id is waited for before it counts as a rolled-back transaction's. */
+    static final Duration CHANGE_GAP_TIMEOUT = Duration.ofSeconds(30);
+    /** How long the change log keeps an entry: a process away for longer drops all its caches when it reads again. */
+    static final Duration CHANGES_KEPT = Duration.ofHours(1);
 
     private final AirlockServer server;
     private final StateStore state;
@@ -55,12 +75,14 @@ public final class Airlock implements AutoCloseable {
     private final List<EcosystemRuntime> ecosystems;
     private final dev.airlock.core.notify.Notifier notifier;
     private final PolicyService policy;
+    private final OutboxRelay relay;
 
     private Airlock(AirlockServer server, StateStore state, ThreadPoolExecutor workers, ExecutorService admin, ThreadPoolExecutor probes,
                     ThreadPoolExecutor sidecars,
                     ScheduledExecutorService watchdog, AirlockMetrics metrics, List<EcosystemRuntime> ecosystems,
-                    dev.airlock.core.notify.Notifier notifier, PolicyService policy) {
+                    dev.airlock.core.notify.Notifier notifier, PolicyService policy, OutboxRelay relay) {
         this.policy = policy;
+        this.relay = relay;
         this.server = server;
         this.state = state;
         this.workers = workers;
@@ -79,12 +101,12 @@ public final class Airlock implements AutoCloseable {
      */
     public static Airlock start(AirlockConfig config, Map<String, String> environment, Path home, Clock clock,
                                 OutputStream accessLog) throws InterruptedException {
-        return start(config, environment, home, clock, accessLog, Storage::embedded);
+        return start(config, environment, home, clock, accessLog, SqliteStateStore::embedded);
     }
 
     /**
      * Starts Airlock on storage of the caller's choosing, opened from the data directory (the
-     * embedded default is {@link Storage#embedded}); Airlock closes it when it stops.
+     * embedded default is {@link SqliteStateStore#embedded}); Airlock closes it when it stops.
      */
     public static Airlock start(AirlockConfig config, Map<String, String> environment, Path home, Clock clock,
                                 OutputStream accessLog, java.util.function.Function<Path, Storage> storage) throws InterruptedException {
@@ -148,16 +170,44 @@ public final class Airlock implements AutoCloseable {
             if (malicious.size() > 0) {
                 LOG.log(Level.INFO, "policy.knownMalicious: " + malicious.size() + " malicious releases or packages listed");
             }
-            PolicyService policy = new PolicyService(new PolicyEngine(config.policy(), config.policy().holdUnknownAge(), malicious,
-                    new dev.airlock.core.policy.Typosquats(popular)), state, clock,
-                    config.policy().mode() == dev.airlock.config.PolicyMode.ENFORCE);
-            // People's decisions may come from another process on the same data (the command line).
-            watchdog.scheduleWithFixedDelay(() -> {
-                try {
-                    policy.pollDecisions();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "cannot read quarantine decisions: " + e.getMessage());
+            PolicyEngine engine = new PolicyEngine(config.policy(), config.policy().holdUnknownAge(), malicious,
+                    new dev.airlock.core.policy.Typosquats(popular));
+            List<EcosystemRuntime> runtimes = List.copyOf(ecosystems);
+            java.util.Map<String, EcosystemRuntime> byId = new java.util.HashMap<>();
+            runtimes.forEach(r -> byId.put(r.id(), r));
+            java.util.function.Function<String, Ecosystem> ecosystemById = ecosystemId -> java.util.Optional.ofNullable(byId.get(ecosystemId))
+                    .map(EcosystemRuntime::ecosystem).orElse(null);
+            // The services, each made after everything it calls: facts learnt about packages reach
+            // the policy through PackageEvents, and the policy reaches documents and files through
+            // the small interfaces of its Collaborators, so no service calls back into one that calls it.
+            PackageEvents packageEvents = new PackageEvents();
+            ContentLedger ledger = new ContentLedger(state, state, clock, ecosystemById, metrics, packageEvents);
+            Attestations attestations = new Attestations((ecosystemId, path) -> {
+                EcosystemRuntime rt = java.util.Objects.requireNonNull(byId.get(ecosystemId), ecosystemId);
+                if (rt.offline() || !rt.upstream().settings().available()) {
+                    // Not "none served": nothing can be asked, so nothing is concluded (asked again later).
+                    throw new IllegalStateException("no upstream to ask for attestations");
                 }
+                try (dev.airlock.core.upstream.UpstreamResponse r = rt.upstream().get(rt.upstream().resolve(path),
+                        java.util.Map.of("Accept", "application/json"))) {
+                    return r.status() == 200 ? r.readBody(4 << 20) : null;
+                }
+            }, ecosystemById, engine, state, state, clock, packageEvents);
+            MetadataService metadata = new MetadataService(state, bodies, clock, config.cache().metadataTtl(),
+                    config.cache().metadataMaxBytes(), metrics, facts);
+            metadata.maxDocumentBytes(config.limits().metadataSize());
+            facts.limits(config.limits().probesPerPage(), config.limits().probesPerSecond());
+            ArtifactService artifacts = new ArtifactService(state, blobs, metadata, facts, ledger, attestations, clock, metrics, workers,
+                    sidecars);
+            PolicyService policy = new PolicyService(engine, state, clock, config.policy().mode() == dev.airlock.config.PolicyMode.ENFORCE,
+                    new PolicyService.Collaborators((ecosystemId, packageName) -> {
+                        EcosystemRuntime rt = java.util.Objects.requireNonNull(byId.get(ecosystemId), ecosystemId);
+                        dev.airlock.core.ecosystem.MetadataRequest request = rt.ecosystem().governingRequest(packageName);
+                        return request == null ? null : metadata.load(rt, request).entry().metadata();
+                    }, (ecosystemId, route) -> artifacts.prefetch(java.util.Objects.requireNonNull(byId.get(ecosystemId), ecosystemId), route),
+                            ledger, attestations, ecosystemById, metrics, packageEvents, metadata::invalidateRenderings));
+            RequestFlow flow = new RequestFlow(metadata, artifacts, policy, metrics);
+            watchdog.scheduleWithFixedDelay(() -> {
                 try {
                     policy.flushDemand();
                 } catch (RuntimeException e) {
@@ -172,15 +222,6 @@ public final class Airlock implements AutoCloseable {
                     LOG.log(Level.WARNING, "cannot sweep replaced metadata bodies: " + e.getMessage());
                 }
             }, 30, 30, TimeUnit.SECONDS);
-            policy.metrics(metrics);
-            MetadataService metadata = new MetadataService(state, bodies, clock, config.cache().metadataTtl(),
-                    config.cache().metadataMaxBytes(), metrics, facts, policy);
-            metadata.maxDocumentBytes(config.limits().metadataSize());
-            facts.limits(config.limits().probesPerPage(), config.limits().probesPerSecond());
-            ArtifactService artifacts = new ArtifactService(state, blobs, metadata, facts, clock, metrics, workers, sidecars);
-            List<EcosystemRuntime> runtimes = List.copyOf(ecosystems);
-            java.util.Map<String, EcosystemRuntime> byId = new java.util.HashMap<>();
-            runtimes.forEach(r -> byId.put(r.id(), r));
             // Registry signing keys: operator files first (air-gapped), then each upstream's keys endpoint.
             dev.airlock.core.policy.RegistryKeys registryKeys = new dev.airlock.core.policy.RegistryKeys(state, clock, ecosystemId -> {
                 EcosystemRuntime rt = java.util.Objects.requireNonNull(byId.get(ecosystemId), ecosystemId);
@@ -202,26 +243,8 @@ public final class Airlock implements AutoCloseable {
                     }
                 }
             }
-            policy.engine().registryKeys(ecosystemId -> runtimes.stream().anyMatch(r -> r.id().equals(ecosystemId)
+            engine.registryKeys(ecosystemId -> runtimes.stream().anyMatch(r -> r.id().equals(ecosystemId)
                     && r.ecosystem().registryKeysPath() != null) ? registryKeys.of(ecosystemId) : java.util.Map.of());
-            policy.attestations((ecosystemId, path) -> {
-                EcosystemRuntime rt = java.util.Objects.requireNonNull(byId.get(ecosystemId), ecosystemId);
-                if (rt.offline() || !rt.upstream().settings().available()) {
-                    // Not "none served": nothing can be asked, so nothing is concluded (asked again later).
-                    throw new IllegalStateException("no upstream to ask for attestations");
-                }
-                try (dev.airlock.core.upstream.UpstreamResponse r = rt.upstream().get(rt.upstream().resolve(path),
-                        java.util.Map.of("Accept", "application/json"))) {
-                    return r.status() == 200 ? r.readBody(4 << 20) : null;
-                }
-            }, ecosystemId -> java.util.Optional.ofNullable(byId.get(ecosystemId)).map(EcosystemRuntime::ecosystem).orElse(null));
-            policy.lookup((ecosystemId, packageName) -> {
-                EcosystemRuntime rt = java.util.Objects.requireNonNull(byId.get(ecosystemId), ecosystemId);
-                dev.airlock.core.ecosystem.MetadataRequest request = rt.ecosystem().governingRequest(packageName);
-                return request == null ? null : metadata.load(rt, request).entry().metadata();
-            });
-            policy.prefetcher((ecosystemId, route) -> artifacts.prefetch(
-                    java.util.Objects.requireNonNull(byId.get(ecosystemId), ecosystemId), route));
             LOG.log(Level.INFO, "policy " + config.policy().mode().name().toLowerCase(java.util.Locale.ROOT) + ": minimumReleaseAge "
                     + config.policy().minimumReleaseAge() + ", installHooks " + config.policy().installHooks().name().toLowerCase(java.util.Locale.ROOT)
                     + ", publisherChange " + config.policy().publisherChange());
@@ -230,28 +253,55 @@ public final class Airlock implements AutoCloseable {
             dev.airlock.core.notify.Notifier events = notifier;
             String consoleBase = config.server().publicUrl() == null ? null
                     : config.server().publicUrl().toString().replaceAll("/+$", "") + "/-/console/#/release/";
-            policy.events(e -> events.publish(new dev.airlock.core.notify.Event(e.type(), e.ecosystem(), e.packageName(), e.version(),
-                    e.releaseId(), e.reasons(), e.actor(), e.reason(), e.at(),
-                    consoleBase == null ? null : java.net.URI.create(consoleBase + java.net.URLEncoder.encode(e.releaseId(),
-                            java.nio.charset.StandardCharsets.UTF_8)))));
+            StateStore store = state;
+            // Webhooks are fed from the durable outbox, where decisions and verdicts leave their
+            // notifications in the same transaction: a restart loses none, and the command line's are sent too.
+            OutboxRelay relay = new OutboxRelay(store, events, payload -> {
+                ReleaseEvent e = ReleaseEvent.fromJson(payload);
+                return new Event(e.type(), e.ecosystem(), e.packageName(), e.version(), e.releaseId(), e.reasons(), e.actor(), e.reason(),
+                        e.at(), consoleBase == null ? null
+                        : URI.create(consoleBase + URLEncoder.encode(e.releaseId(), StandardCharsets.UTF_8)));
+            }, store.origin(), clock, OUTBOX_LEASE);
+            watchdog.scheduleWithFixedDelay(() -> {
+                try {
+                    relay.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "cannot read the notification outbox: " + e.getMessage());
+                }
+            }, 1, 1, TimeUnit.SECONDS);
             dev.airlock.core.admin.Tokens tokens = new dev.airlock.core.admin.Tokens(state, clock);
             tokens.bootstrap(data);
             dev.airlock.core.admin.AdminApi adminApi = new dev.airlock.core.admin.AdminApi(state, policy, tokens, clock);
-            // Tokens made or revoked from the command line on the data directory take effect within seconds.
+            // Changes made by other processes on the same store (the command line, other
+            // replicas) drop exactly the caches they touch.
+            ChangeFollower follower = new ChangeFollower(store, clock, CHANGE_GAP_TIMEOUT,
+                    change -> applyChange(change, policy, tokens, metadata), () -> {
+                        policy.reloadRules();
+                        tokens.reload();
+                        metadata.forgetAll();
+                    });
             watchdog.scheduleWithFixedDelay(() -> {
                 try {
-                    tokens.reload();
+                    follower.poll();
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "cannot read admin tokens: " + e.getMessage());
+                    LOG.log(Level.WARNING, "cannot read the store's change log: " + e.getMessage());
                 }
-            }, 5, 5, TimeUnit.SECONDS);
-            Services services = new Services(ecosystems, metadata, artifacts, state, blobs, metrics, workers, admin, viaToken, adminApi);
+            }, 1, 1, TimeUnit.SECONDS);
+            watchdog.scheduleWithFixedDelay(() -> {
+                try {
+                    store.pruneChanges(clock.instant().minus(CHANGES_KEPT));
+                    relay.prune();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "cannot prune the change log and outbox: " + e.getMessage());
+                }
+            }, 60, 600, TimeUnit.SECONDS);
+            Services services = new Services(ecosystems, flow, metadata, artifacts, state, blobs, metrics, workers, admin, viaToken, adminApi);
             AirlockServer server = AirlockServer.start(config.server(), services, accessLog);
             InetSocketAddress a = server.address();
             LOG.log(Level.INFO, "Airlock listening on http://" + a.getHostString() + ":" + a.getPort() + "/ with data in "
                     + data.toAbsolutePath().normalize());
             return new Airlock(server, state, workers, admin, probes, sidecars, watchdog, metrics, List.copyOf(ecosystems), notifier,
-                    policy);
+                    policy, relay);
         } catch (Exception e) {
             // Also Netty's bind failure, a checked exception thrown without being declared.
             workers.shutdownNow();
@@ -318,6 +368,11 @@ public final class Airlock implements AutoCloseable {
             LOG.log(Level.WARNING, "cannot record what clients asked for: " + e.getMessage());
         }
         notifier.close();
+        try {
+            relay.close(); // what was not delivered is left for the next process at once, not after the lease
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot release the outbox claims: " + e.getMessage());
+        }
         state.close();
     }
 
@@ -382,5 +437,25 @@ public final class Airlock implements AutoCloseable {
         LOG.log(Level.INFO, "Sigstore trusted root: " + root.source() + " (" + root.authorities().size() + " certificate authorities, "
                 + root.tlogs().size() + " transparency logs)");
         return new dev.airlock.core.ecosystem.SignatureTrust(new dev.airlock.core.trust.SigstoreVerifier(root), policy.pgpKeyrings());
+    }
+
+    /** Drops what one change by another process makes stale here. */
+    static void applyChange(Change c, PolicyService policy, Tokens tokens, MetadataService metadata) {
+        switch (c.kind()) {
+            case Change.TOKEN -> tokens.reload();
+            case Change.RULE -> policy.reloadRules();
+            case Change.METADATA -> {
+                metadata.forgetDocument(c.ecosystem(), c.ref());
+                policy.forget(c.ecosystem(), c.packageName());
+            }
+            default -> {
+                // Verdicts, decisions and content readings change what a package's releases may do.
+                if (c.packageName() != null) {
+                    policy.forget(c.ecosystem(), c.packageName());
+                } else {
+                    policy.rulesChanged();
+                }
+            }
+        }
     }
 }

@@ -28,7 +28,7 @@ final class MavenSignatures {
 
     static final String ASC = "asc";
     static final String SIGSTORE = "sigstore";
-    private static final ObjectMapper JSON = dev.airlock.core.ecosystem.StrictJson.MAPPER;
+    private static final ObjectMapper JSON = dev.airlock.core.json.StrictJson.MAPPER;
 
     private MavenSignatures() {
     }

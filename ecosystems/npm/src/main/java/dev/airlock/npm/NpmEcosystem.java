@@ -238,7 +238,7 @@ public final class NpmEcosystem implements Ecosystem, dev.airlock.core.ecosystem
         }
         com.fasterxml.jackson.databind.JsonNode doc;
         try {
-            doc = dev.airlock.core.ecosystem.StrictJson.read(document, limits.jsonDepth());
+            doc = dev.airlock.core.json.StrictJson.read(document, limits.jsonDepth());
         } catch (java.io.IOException e) {
             return dev.airlock.core.ecosystem.AttestationCheck.failed("the attestations document is not JSON");
         }

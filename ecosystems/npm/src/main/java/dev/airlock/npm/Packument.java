@@ -15,7 +15,7 @@ import dev.airlock.core.ecosystem.ReleaseFacts;
 import dev.airlock.core.ecosystem.ReleaseInfo;
 import dev.airlock.core.ecosystem.RenderContext;
 import dev.airlock.core.ecosystem.Rendered;
-import dev.airlock.core.ecosystem.StrictJson;
+import dev.airlock.core.json.StrictJson;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -23,7 +23,7 @@ import java.util.Map;
 final class PublishAttestation {
 
     static final String PREDICATE = "https://github.com/npm/attestation/tree/main/specs/publish/v0.1";
-    private static final ObjectMapper JSON = dev.airlock.core.ecosystem.StrictJson.MAPPER;
+    private static final ObjectMapper JSON = dev.airlock.core.json.StrictJson.MAPPER;
 
     /**
      * What the check concluded; {@code reason} says why it failed, or what was verified.

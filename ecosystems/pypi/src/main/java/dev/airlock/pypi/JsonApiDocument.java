@@ -42,7 +42,7 @@ final class JsonApiDocument implements PackageMetadata {
     /** Reads the document with JSON nested at most {@code depth} deep ({@code limits.jsonDepth}). */
     static JsonApiDocument parse(String normalized, byte[] body, int depth) throws MetadataException {
         try {
-            dev.airlock.core.ecosystem.StrictJson.requireUtf8(body);
+            dev.airlock.core.json.StrictJson.requireUtf8(body);
         } catch (java.io.IOException e) {
             throw new MetadataException("the JSON API document is " + e.getMessage());
         }
@@ -63,7 +63,7 @@ final class JsonApiDocument implements PackageMetadata {
     private static JsonNode read(byte[] body, int depth) throws MetadataException {
         JsonNode doc;
         try {
-            doc = dev.airlock.core.ecosystem.StrictJson.mapper(depth).readTree(body);
+            doc = dev.airlock.core.json.StrictJson.mapper(depth).readTree(body);
         } catch (IOException e) {
             throw new MetadataException("not valid JSON: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }

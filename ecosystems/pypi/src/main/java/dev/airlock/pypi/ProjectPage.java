@@ -2,7 +2,7 @@ package dev.airlock.pypi;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import dev.airlock.config.LimitsConfig;
-import dev.airlock.core.ecosystem.StrictJson;
+import dev.airlock.core.json.StrictJson;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -55,11 +55,11 @@ public final class AdminApi {
     public AdminApi(StateStore state, PolicyService policy, Tokens tokens, Clock clock) {
         this.state = state;
         this.policy = policy;
-        this.quarantine = new Quarantine(state, clock, policy::publish);
+        this.quarantine = new Quarantine(state, clock);
         this.tokens = tokens;
         this.audit = new AuditLog(state);
         this.clock = clock;
-        applyRules();
+        policy.reloadRules();
     }
 
     /** A refusal the caller sees as an HTTP status with a message. */
@@ -440,7 +440,7 @@ public final class AdminApi {
         RuleRecord r = state.addRule(kind, pattern, reason, who.name(), clock.instant());
         state.appendAudit(clock.instant(), who.name(), "rule.add", "rule:" + r.id(), reason,
                 JSON.createObjectNode().put("kind", kind).put("pattern", pattern).toString());
-        applyRules();
+        policy.reloadRules();
         return rule(r);
     }
 
@@ -456,16 +456,8 @@ public final class AdminApi {
         state.removeRule(id, clock.instant());
         state.appendAudit(clock.instant(), who.name(), "rule.remove", "rule:" + id, reason,
                 JSON.createObjectNode().put("kind", r.kind()).put("pattern", r.pattern()).toString());
-        applyRules();
+        policy.reloadRules();
         return JSON.createObjectNode().put("removed", id);
-    }
-
-    /** Hands the rules in force to the policy engine and has every package decided again. */
-    private void applyRules() {
-        List<Map.Entry<String, String>> rules = new ArrayList<>();
-        state.rules().forEach(r -> rules.add(Map.entry(r.kind(), r.pattern())));
-        policy.engine().runtimeRules(rules);
-        policy.rulesChanged();
     }
 
     private static ObjectNode rule(RuleRecord r) {
@@ -516,18 +508,18 @@ public final class AdminApi {
             throw new IllegalArgumentException("the request body is over " + MAX_BODY + " bytes");
         }
         try {
-            dev.airlock.core.ecosystem.StrictJson.requireUtf8(req.body());
+            dev.airlock.core.json.StrictJson.requireUtf8(req.body());
         } catch (IOException e) {
             throw new IllegalArgumentException("the request body is not well-formed UTF-8");
         }
         try {
-            JsonNode n = dev.airlock.core.ecosystem.StrictJson.MAPPER.readTree(req.body());
+            JsonNode n = dev.airlock.core.json.StrictJson.MAPPER.readTree(req.body());
             if (n == null || !n.isObject()) {
                 throw new IllegalArgumentException("the request body must be a JSON object");
             }
             return n;
         } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
-            throw new IllegalArgumentException("the request body nests deeper than " + dev.airlock.core.ecosystem.StrictJson.MAX_DEPTH);
+            throw new IllegalArgumentException("the request body nests deeper than " + dev.airlock.core.json.StrictJson.MAX_DEPTH);
         } catch (com.fasterxml.jackson.core.JsonParseException e) {
             throw new IllegalArgumentException(e.getOriginalMessage().startsWith("Duplicate field")
                     ? "the request body names a key twice (" + e.getOriginalMessage() + "); each key may appear once"

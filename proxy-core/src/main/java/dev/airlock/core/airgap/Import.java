@@ -68,7 +68,7 @@ public final class Import {
             byte[] sig = whole(zip, "manifest.sig", 4096);
             JsonNode manifest;
             try {
-                manifest = dev.airlock.core.ecosystem.StrictJson.read(manifestBytes);
+                manifest = dev.airlock.core.json.StrictJson.read(manifestBytes);
             } catch (IOException e) {
                 throw new BundleException("the manifest is not JSON (" + e.getMessage() + ")");
             }
@@ -153,12 +153,13 @@ public final class Import {
                 }
             }
             progress.accept("verified all " + expected.size() + " entries; loading");
-            Summary s = apply(staged, dataDir, state, clock, signer.keyId(), bytes);
-            state.appendAudit(clock.instant(), actor, "import", "bundle:" + Export.sha256(manifestBytes).substring(0, 16), null,
-                    Records.JSON.createObjectNode().put("keyId", signer.keyId()).put("createdAt", manifest.path("createdAt").asText())
+            String target = "bundle:" + Export.sha256(manifestBytes).substring(0, 16);
+            String signerId = signer.keyId();
+            String createdAt = manifest.path("createdAt").asText();
+            return apply(staged, dataDir, state, clock, signer.keyId(), bytes, s -> state.appendAudit(clock.instant(), actor, "import", target,
+                    null, Records.JSON.createObjectNode().put("keyId", signerId).put("createdAt", createdAt)
                             .put("artifactsAdded", s.artifactsAdded()).put("artifactsKnown", s.artifactsKnown())
-                            .put("metadataAdded", s.metadataAdded()).put("decisionsAdded", s.decisionsAdded()).toString());
-            return s;
+                            .put("metadataAdded", s.metadataAdded()).put("decisionsAdded", s.decisionsAdded()).toString()));
         } finally {
             try (var files = Files.walk(staging)) {
                 for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -203,7 +204,7 @@ public final class Import {
     }
 
     /** Everything verified: blobs, documents and rows go in; what is there already stays. */
-    private static Summary apply(Map<String, Path> staged, Path dataDir, StateStore state, Clock clock, String keyId, long bytes)
+    private static Summary apply(Map<String, Path> staged, Path dataDir, StateStore state, Clock clock, String keyId, long bytes, java.util.function.Consumer<Summary> audit)
             throws IOException, BundleException {
         BlobStore blobs = FileBlobStore.shared(dataDir);
         Map<String, List<JsonNode>> records = new HashMap<>();
@@ -274,56 +275,66 @@ public final class Import {
                 blobs.put(e.getValue(), e.getKey().substring("blobs/".length()));
             }
         }
-        int added = 0;
-        int known = 0;
-        for (ArtifactRecord a : artifacts) {
-            // First seen wins, as for downloads: a name already cached keeps its bytes.
-            if (state.findArtifact(a.ecosystem(), a.packageName(), a.filename()).isPresent()) {
-                known++;
-            } else {
-                state.putArtifact(a);
-                added++;
-            }
-        }
-        int metadataAdded = 0;
+        // Bytes first, outside the transaction (content-addressed, so a failure leaves only
+        // unreferenced blobs for garbage collection); then every row, and the audit entry, in one
+        // unit of work: an import applies whole or not at all.
         BlobStore documents = new FileBlobStore(dataDir, "documents", false);
         for (MetadataState m : metadata) {
             var current = state.findMetadata(m.ecosystem(), m.cacheKey());
-            if (current.isPresent() && !current.get().fetchedAt().isBefore(m.fetchedAt())) {
-                continue; // what is here is as new or newer
-            }
             // Several documents may share a body: the staged file is stored once (put consumes it).
-            if (!documents.contains(m.bodySha256())) {
+            if ((current.isEmpty() || current.get().fetchedAt().isBefore(m.fetchedAt())) && !documents.contains(m.bodySha256())) {
                 documents.put(staged.get("metadata/" + m.bodySha256()), m.bodySha256());
             }
-            state.putMetadata(m);
-            metadataAdded++;
         }
-        List<VerdictRecord> verdicts = new ArrayList<>();
-        for (VerdictRecord v : verdictRows) {
-            if (state.verdict(v.id()).isEmpty()) {
-                verdicts.add(v);
+        return state.inTransaction(() -> {
+            int added = 0;
+            int known = 0;
+            for (ArtifactRecord a : artifacts) {
+                // First seen wins, as for downloads: a name already cached keeps its bytes.
+                if (state.findArtifact(a.ecosystem(), a.packageName(), a.filename()).isPresent()) {
+                    known++;
+                } else {
+                    state.putArtifact(a);
+                    added++;
+                }
             }
-        }
-        state.putVerdicts(verdicts);
-        int decisionsAdded = 0;
-        for (DecisionRecord d : decisionRows) {
-            boolean present = state.decisions(d.id()).stream().anyMatch(x -> x.action().equals(d.action())
-                    && x.decidedAt().equals(d.decidedAt()) && x.actor().equals(d.actor()));
-            if (!present) {
-                state.addDecision(d);
-                decisionsAdded++;
+            int metadataAdded = 0;
+            for (MetadataState m : metadata) {
+                var current = state.findMetadata(m.ecosystem(), m.cacheKey());
+                if (current.isPresent() && !current.get().fetchedAt().isBefore(m.fetchedAt())) {
+                    continue; // what is here is as new or newer
+                }
+                state.putMetadata(m);
+                metadataAdded++;
             }
-        }
-        for (String[] o : observed) {
-            state.observeReleases(o[0], o[1], List.of(o[2]), Instant.ofEpochMilli(Long.parseLong(o[3])));
-        }
-        for (String[] o : content) {
-            if (!state.contentFacts(o[0], o[1]).getOrDefault(o[2], Map.of()).containsKey(o[3])) {
-                String sha = state.findArtifact(o[0], o[1], o[3]).map(ArtifactRecord::sha256).orElse("");
-                state.putContentFacts(o[0], o[1], o[2], o[3], sha, o[4], clock.instant());
+            List<VerdictRecord> verdicts = new ArrayList<>();
+            for (VerdictRecord v : verdictRows) {
+                if (state.verdict(v.id()).isEmpty()) {
+                    verdicts.add(v);
+                }
             }
-        }
-        return new Summary(keyId, added, known, metadataAdded, decisionsAdded, bytes);
+            state.putVerdicts(verdicts);
+            int decisionsAdded = 0;
+            for (DecisionRecord d : decisionRows) {
+                boolean present = state.decisions(d.id()).stream().anyMatch(x -> x.action().equals(d.action())
+                        && x.decidedAt().equals(d.decidedAt()) && x.actor().equals(d.actor()));
+                if (!present) {
+                    state.addDecision(d);
+                    decisionsAdded++;
+                }
+            }
+            for (String[] o : observed) {
+                state.observeReleases(o[0], o[1], List.of(o[2]), Instant.ofEpochMilli(Long.parseLong(o[3])));
+            }
+            for (String[] o : content) {
+                if (!state.contentFacts(o[0], o[1]).getOrDefault(o[2], Map.of()).containsKey(o[3])) {
+                    String sha = state.findArtifact(o[0], o[1], o[3]).map(ArtifactRecord::sha256).orElse("");
+                    state.putContentFacts(o[0], o[1], o[2], o[3], sha, o[4], clock.instant());
+                }
+            }
+            Summary summary = new Summary(keyId, added, known, metadataAdded, decisionsAdded, bytes);
+            audit.accept(summary);
+            return summary;
+        });
     }
 }

@@ -21,7 +21,7 @@ import java.util.TreeMap;
 final class Records {
 
     /** Strict: a bundle whose records name a key twice, or are not UTF-8, is refused, not read one way or the other. */
-    static final ObjectMapper JSON = dev.airlock.core.ecosystem.StrictJson.MAPPER;
+    static final ObjectMapper JSON = dev.airlock.core.json.StrictJson.MAPPER;
 
     private Records() {
     }

@@ -119,17 +119,45 @@ public final class Notifier implements AutoCloseable {
      * throws: a notifier that cannot take the event (closed, or a bug) logs it and carries on.
      */
     public void publish(Event event) {
+        publish(event, UUID.randomUUID().toString(), () -> { });
+    }
+
+    /**
+     * Queues {@code event} as {@link #publish(Event)} does, sent with {@code deliveryId} as its
+     * {@code X-Airlock-Delivery}, and runs {@code settled} once every webhook that wants it has
+     * delivered it or given up (at once when none wants it). Never run when the notifier closes
+     * first: the outbox then keeps the event for the next process.
+     */
+    public void publish(Event event, String deliveryId, Runnable settled) {
         if (closed || event == null) {
             return;
         }
-        for (Hook hook : hooks) {
+        List<Hook> wanting = hooks.stream().filter(h -> h.config.wants(event.type())).toList();
+        AtomicInteger remaining = new AtomicInteger(wanting.size());
+        Runnable one = () -> {
+            if (remaining.decrementAndGet() == 0) {
+                settle(settled);
+            }
+        };
+        if (wanting.isEmpty()) {
+            settle(settled);
+            return;
+        }
+        for (Hook hook : wanting) {
             try {
-                if (hook.config.wants(event.type())) {
-                    hook.offer(event);
-                }
+                hook.offer(event, deliveryId, one);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "cannot queue a webhook event for " + hook.shown, e);
+                one.run();
             }
+        }
+    }
+
+    private static void settle(Runnable settled) {
+        try {
+            settled.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot record a settled webhook event: " + e.getMessage());
         }
     }
 
@@ -147,7 +175,7 @@ public final class Notifier implements AutoCloseable {
         return pending;
     }
 
-    /** Stops delivering; events not yet delivered are lost (their number is logged). */
+    /** Stops delivering; what is not delivered yet stays in the outbox, which the next process delivers (their number is logged). */
     @Override
     public void close() {
         if (closed) {
@@ -166,13 +194,16 @@ public final class Notifier implements AutoCloseable {
     private static final class Delivery {
         final Event event;
         final Instant published;
-        final String id = UUID.randomUUID().toString();
+        final String id;
+        final Runnable settled;
         byte[] body;
         int failures;
 
-        Delivery(Event event, Instant published) {
+        Delivery(Event event, Instant published, String id, Runnable settled) {
             this.event = event;
             this.published = published;
+            this.id = id;
+            this.settled = settled;
         }
     }
 
@@ -190,7 +221,7 @@ public final class Notifier implements AutoCloseable {
             this.shown = WebhookConfig.shown(config.url());
         }
 
-        void offer(Event event) {
+        void offer(Event event, String deliveryId, Runnable settled) {
             Delivery dropping = null;
             long drops = 0;
             boolean start;
@@ -199,11 +230,12 @@ public final class Notifier implements AutoCloseable {
                     dropping = queue.pollFirst();
                     drops = ++hookDrops;
                 }
-                queue.addLast(new Delivery(event, clock.instant()));
+                queue.addLast(new Delivery(event, clock.instant(), deliveryId, settled));
                 start = !busy;
                 busy = true;
             }
             if (dropping != null) {
+                dropping.settled.run();
                 dropped.incrementAndGet();
                 count("webhook_dropped", dropping.event.ecosystem());
                 if (drops == 1 || drops % 1000 == 0) {
@@ -276,6 +308,7 @@ public final class Notifier implements AutoCloseable {
                     LOG.log(System.Logger.Level.INFO, "webhook " + shown + " delivered after " + (delivery.failures + 1) + " tries");
                 }
                 count("webhook_delivered", ecosystem);
+                delivery.settled.run();
                 next();
                 return;
             }
@@ -311,6 +344,7 @@ public final class Notifier implements AutoCloseable {
 
         private void giveUp(Delivery delivery) {
             count("webhook_failed", delivery.event.ecosystem());
+            delivery.settled.run();
             next();
         }
     }

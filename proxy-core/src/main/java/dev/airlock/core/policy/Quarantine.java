@@ -29,17 +29,9 @@ public final class Quarantine {
     private final StateStore state;
     private final Clock clock;
 
-    private final java.util.function.Consumer<ReleaseEvent> listener;
-
     public Quarantine(StateStore state, Clock clock) {
-        this(state, clock, e -> { });
-    }
-
-    /** @param listener told of every person's decision (notifications) */
-    public Quarantine(StateStore state, Clock clock, java.util.function.Consumer<ReleaseEvent> listener) {
         this.state = state;
         this.clock = clock;
-        this.listener = listener;
     }
 
     /**
@@ -203,19 +195,24 @@ public final class Quarantine {
                     + "policy.knownMalicious), not held: change the policy to let it through");
         }
         Instant now = clock.instant();
-        state.addDecision(new DecisionRecord(0, id, action, reason.strip(), actor, v.factsDigest(),
-                expires == null ? null : now.plus(expires), now));
-        com.fasterxml.jackson.databind.node.ObjectNode details = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+        com.fasterxml.jackson.databind.node.ObjectNode details = READINGS.createObjectNode()
                 .put("ecosystem", v.ecosystem()).put("package", v.packageName()).put("version", v.version())
                 .put("verdict", v.verdict()).put("factsDigest", v.factsDigest());
         if (expires != null) {
             details.put("expiresAt", now.plus(expires).toString());
         }
-        state.appendAudit(now, actor, action, id, reason.strip(), details.toString());
-        Entry e = entry(v);
-        listener.accept(new ReleaseEvent(action.equals("release") ? "released" : "rejected", v.ecosystem(), v.packageName(), v.version(),
-                id, e.reasons(), actor, reason.strip(), now));
-        return e;
+        // One unit of work: the decision, its audit entry and its notification, or none of them.
+        // The notification waits in the outbox for whichever server delivers it, so a decision
+        // made from the command line is delivered too.
+        return state.inTransaction(() -> {
+            state.addDecision(new DecisionRecord(0, id, action, reason.strip(), actor, v.factsDigest(),
+                    expires == null ? null : now.plus(expires), now));
+            state.appendAudit(now, actor, action, id, reason.strip(), details.toString());
+            Entry e = entry(v);
+            state.enqueue(new ReleaseEvent(action.equals("release") ? "released" : "rejected", v.ecosystem(), v.packageName(),
+                    v.version(), id, e.reasons(), actor, reason.strip(), now).toJson(), now);
+            return e;
+        });
     }
 
     /**

@@ -8,6 +8,8 @@ import dev.airlock.core.ecosystem.FileRequest;
 import dev.airlock.core.ecosystem.PackageMetadata;
 import dev.airlock.core.ecosystem.Route;
 import dev.airlock.core.metrics.AirlockMetrics;
+import dev.airlock.core.policy.Attestations;
+import dev.airlock.core.policy.ContentLedger;
 import dev.airlock.core.store.ArtifactRecord;
 import dev.airlock.core.store.BlobSpool;
 import dev.airlock.core.store.BlobStore;
@@ -53,6 +55,8 @@ public final class ArtifactService {
     private final StateStore state;
     private final BlobStore blobs;
     private final MetadataService metadata;
+    private final ContentLedger ledger;
+    private final Attestations attestations;
     private final Clock clock;
     private final AirlockMetrics metrics;
     static final int SMALL_FILE = 256 * 1024;
@@ -84,8 +88,14 @@ public final class ArtifactService {
      * @param sidecarFetches where checksum files are fetched beside a download; a pool of its own,
      *                       never the workers' (a worker waits for these)
      */
-    public ArtifactService(StateStore state, BlobStore blobs, MetadataService metadata, FileFactsService facts, Clock clock,
-                           AirlockMetrics metrics, Executor workers, Executor sidecarFetches) {
+    /**
+     * @param ledger       where what a committed file contains is recorded (before it is served)
+     * @param attestations verifies a release's attestations beside its download
+     */
+    public ArtifactService(StateStore state, BlobStore blobs, MetadataService metadata, FileFactsService facts, ContentLedger ledger,
+                           Attestations attestations, Clock clock, AirlockMetrics metrics, Executor workers, Executor sidecarFetches) {
+        this.ledger = ledger;
+        this.attestations = attestations;
         this.workers = workers;
         this.sidecarFetches = sidecarFetches;
         this.facts = facts;
@@ -250,7 +260,7 @@ public final class ArtifactService {
         PackageMetadata listing = meta.entry().metadata();
         String version = ref.version();
         java.util.concurrent.FutureTask<Void> attested = new java.util.concurrent.FutureTask<>(() -> {
-            metadata.policy().attestRelease(eco.id(), listing, version);
+            attestations.attestRelease(eco.id(), listing, version);
             return null;
         });
         try {
@@ -631,7 +641,7 @@ public final class ArtifactService {
             found = new dev.airlock.core.ecosystem.ContentFacts(found.installHooks(), found.mismatches(), anomalies,
                     signed.signer(), signed.signatureFailures(), found.hookFiles(), found.files());
         }
-        metadata.policy().recordContent(eco.id(), r.packageName(), r.version(), r.filename(), r.sha256(), found);
+        ledger.recordContent(eco.id(), r.packageName(), r.version(), r.filename(), r.sha256(), found);
     }
 
     /**
@@ -646,7 +656,7 @@ public final class ArtifactService {
             Instant at = java.time.ZonedDateTime.parse(lastModified.strip(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
                     .toInstant();
             if (!at.isAfter(clock.instant())) {
-                metadata.policy().recordPublished(eco.id(), request.packageName(), request.version(), at);
+                ledger.recordPublished(eco.id(), request.packageName(), request.version(), at);
             }
         } catch (java.time.format.DateTimeParseException e) {
             LOG.log(Level.DEBUG, "unreadable Last-Modified on " + request.path() + ": " + lastModified);

@@ -113,7 +113,7 @@ public final class MetadataEntry {
      * when a rendering is added.
      */
     Document rendering(String mountUrl, java.time.Instant now, java.util.function.Supplier<java.util.function.Function<String, FileFacts>> facts,
-                       java.util.function.Supplier<dev.airlock.core.policy.PolicyService.View> policy) {
+                       java.util.function.Supplier<dev.airlock.core.policy.View> policy) {
         Document d = peekRendering(mountUrl, now);
         if (d != null) {
             return d;
@@ -125,7 +125,7 @@ public final class MetadataEntry {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the stored metadata of " + metadata.packageName(), e);
         }
-        dev.airlock.core.policy.PolicyService.View view = policy.get();
+        dev.airlock.core.policy.View view = policy.get();
         d = Document.of(metadata.render(document, new RenderContext(mountUrl, view.visible(), facts.get(), view.held(), view.files())), view.validUntil());
         return renderings.keep(mountUrl, d, generation);
     }

@@ -7,7 +7,7 @@ import dev.airlock.core.ecosystem.MetadataRequest;
 import dev.airlock.core.ecosystem.PackageMetadata;
 import dev.airlock.core.ecosystem.ReleaseInfo;
 import dev.airlock.core.metrics.AirlockMetrics;
-import dev.airlock.core.policy.PolicyService;
+import dev.airlock.core.policy.View;
 import dev.airlock.core.proxy.MetadataEntry.DocumentSource;
 import dev.airlock.core.store.MetadataState;
 import dev.airlock.core.store.StateStore;
@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Optional;
 
@@ -68,15 +69,12 @@ public final class MetadataService {
     private final Cache<String, MetadataEntry> cache;
     private final SingleFlight<String, MetadataEntry.Loaded> flights = new SingleFlight<>();
     private final FileFactsService facts;
-    private final PolicyService policy;
 
     public MetadataService(StateStore state, MetadataBodies bodies, Clock clock, Duration ttl, long maxBytes, AirlockMetrics metrics,
-                           FileFactsService facts, PolicyService policy) {
+                           FileFactsService facts) {
         this.state = state;
         this.facts = facts;
-        this.policy = policy;
         facts.onChange((eco, pkg) -> invalidateRenderings(eco.id(), pkg));
-        policy.onChange(this::invalidateRenderings);
         this.bodies = bodies;
         this.clock = clock;
         this.ttl = ttl;
@@ -136,14 +134,14 @@ public final class MetadataService {
      * rendering makes the entry heavier, so it is put back for the cache to weigh it again: many
      * Host names cannot grow memory past {@code cache.metadataMaxSize}.
      */
-    public MetadataEntry.Document rendering(EcosystemRuntime eco, MetadataRequest request, MetadataEntry entry, String mountUrl) {
+    public MetadataEntry.Document rendering(EcosystemRuntime eco, MetadataRequest request, MetadataEntry entry, String mountUrl,
+                                            Supplier<View> policy) {
         MetadataEntry.Document known = entry.peekRendering(mountUrl, clock.instant());
         if (known != null) {
             return known;
         }
         MetadataEntry.Document made = entry.rendering(mountUrl, clock.instant(), () -> facts.factsOf(eco, entry.metadata().packageName()),
-                () -> eco.offline() ? mirrorOnly(eco, entry.metadata(), policy.view(eco.id(), entry.metadata()))
-                        : policy.view(eco.id(), entry.metadata()));
+                () -> eco.offline() ? mirrorOnly(eco, entry.metadata(), policy.get()) : policy.get());
         cache.asMap().replace(key(eco, request), entry, entry);
         return made;
     }
@@ -158,8 +156,8 @@ public final class MetadataService {
      * which it holds a file, and (where files are listed one by one) only the files it holds. A
      * client then never picks a version that would answer "not in this mirror".
      */
-    private dev.airlock.core.policy.PolicyService.View mirrorOnly(EcosystemRuntime eco, dev.airlock.core.ecosystem.PackageMetadata metadata,
-                                                                  dev.airlock.core.policy.PolicyService.View view) {
+    private View mirrorOnly(EcosystemRuntime eco, dev.airlock.core.ecosystem.PackageMetadata metadata,
+                                                                  View view) {
         java.util.Set<String> versions = new java.util.HashSet<>();
         java.util.Set<String> files = new java.util.HashSet<>();
         for (dev.airlock.core.store.ArtifactRecord r : state.artifacts(eco.id(), metadata.packageName())) {
@@ -168,7 +166,7 @@ public final class MetadataService {
                 files.add(r.filename());
             }
         }
-        return new dev.airlock.core.policy.PolicyService.View(v -> view.visible().test(v) && versions.contains(v), view.validUntil(),
+        return new View(v -> view.visible().test(v) && versions.contains(v), view.validUntil(),
                 view.held(), f -> view.files().test(f) && files.contains(f));
     }
 
@@ -177,11 +175,20 @@ public final class MetadataService {
         return entry.peekRendering(mountUrl, clock.instant());
     }
 
-    public PolicyService policy() {
-        return policy;
+    /**
+     * Drops the cached copy of one document (another process stored a new body): the next
+     * request reads the stored state again.
+     */
+    public void forgetDocument(String ecosystem, String cacheKey) {
+        cache.invalidate(ecosystem + "\0" + cacheKey);
     }
 
-    void invalidateRenderings(String ecosystem, String packageName) {
+    /** Drops every cached document (the change log lost track): each is read from the store again on next use. */
+    public void forgetAll() {
+        cache.invalidateAll();
+    }
+
+    public void invalidateRenderings(String ecosystem, String packageName) {
         if (ecosystem == null) {
             // Everything (a policy rule changed): each package renders again on next use.
             cache.asMap().values().forEach(MetadataEntry::clearRenderings);
@@ -294,8 +301,8 @@ public final class MetadataService {
         }
         List<String> versions = parsed.releases().stream().map(ReleaseInfo::version).toList();
         state.observeReleases(eco.id(), request.packageName(), versions, now);
-        // Decided before it is cached: no client sees a rendering of this document without its verdicts.
-        policy.evaluate(eco.id(), parsed);
+        // No verdicts here: the policy decides this document on its first rendering or check,
+        // since it tells documents apart (a rendering never uses the verdicts of the copy before).
         try {
             facts.observe(eco, parsed);
         } catch (RuntimeException e) {

@@ -8,10 +8,11 @@ import dev.airlock.core.proxy.ArtifactService;
 import dev.airlock.core.proxy.CacheStatus;
 import dev.airlock.core.proxy.EcosystemRuntime;
 import dev.airlock.core.proxy.MetadataEntry;
-import dev.airlock.core.policy.PolicyService;
+import dev.airlock.core.flow.Reply;
+import dev.airlock.core.flow.RequestFlow;
+import dev.airlock.core.policy.Block;
 import dev.airlock.core.proxy.ProxyException;
 import dev.airlock.core.upstream.UpstreamException;
-import dev.airlock.core.upstream.UpstreamResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -46,7 +47,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -63,8 +63,6 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static final System.Logger LOG = System.getLogger("airlock.server");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JSON_TYPE = "application/json; charset=utf-8";
-    /** Pass-through answers (keys, search, audit) larger than this are refused. */
-    private static final long MAX_PASSTHROUGH_BYTES = 16L * 1024 * 1024;
 
     private final Router router;
     private final Services services;
@@ -292,165 +290,66 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
     }
 
+    /** A routed package request: the flow answers; this only turns its reply into HTTP. */
     private void dispatch(ChannelHandlerContext ctx, Exchange ex, EcosystemRuntime eco, Route route, Request request) {
         ex.ecosystem = eco.id();
-        if (route instanceof Route.Reject r) {
-            ex.routeKind = "reject";
-            sendError(ctx, ex, ex.head, r.status(), r.message(), false);
-        } else if (route instanceof Route.Redirect r) {
-            ex.routeKind = "redirect";
+        ex.routeKind = kind(route);
+        String mountUrl = router.mountUrl(eco, request.header("host"));
+        RequestFlow flow = services.flow();
+        Reply quick = flow.peek(eco, route, request, mountUrl, ex.token);
+        if (quick != null && send(ctx, ex, request, quick)) {
+            return;
+        }
+        offload(ctx, ex, () -> {
+            Reply reply = flow.load(eco, route, request, mountUrl, ex.token);
+            return () -> {
+                if (!send(ctx, ex, request, reply)) {
+                    sendError(ctx, ex, ex.head, 500, "the cached file for " + request.path() + " disappeared; retry", false);
+                }
+            };
+        });
+    }
+
+    private static String kind(Route route) {
+        if (route instanceof Route.Metadata) {
+            return "metadata";
+        } else if (route instanceof Route.Artifact || route instanceof Route.File) {
+            return "artifact";
+        } else if (route instanceof Route.FileDigest || route instanceof Route.MetadataDigest) {
+            return "checksum";
+        } else if (route instanceof Route.Passthrough) {
+            return "passthrough";
+        } else if (route instanceof Route.Redirect) {
+            return "redirect";
+        }
+        return "reject";
+    }
+
+    /** Writes a reply; false when it names a cached file that vanished (the caller loads again). */
+    private boolean send(ChannelHandlerContext ctx, Exchange ex, Request request, Reply reply) {
+        if (reply instanceof Reply.Document d) {
+            ex.cache = d.cache();
+            sendDocument(ctx, ex, request, d.document());
+        } else if (reply instanceof Reply.Blob b) {
+            return sendFile(ctx, ex, request, b.served(), b.digestHeaders());
+        } else if (reply instanceof Reply.Blocked b) {
+            sendBlocked(ctx, ex, b.block());
+        } else if (reply instanceof Reply.Bytes b) {
+            if (b.cache() != null) {
+                ex.cache = b.cache();
+            }
+            sendBytes(ctx, ex, b.status(), b.contentType(), b.body());
+        } else if (reply instanceof Reply.Redirect r) {
             FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY);
             res.headers().set(HttpHeaderNames.LOCATION, r.location()).set(HttpHeaderNames.CONTENT_LENGTH, 0);
             write(ctx, ex, res, 301, 0);
-        } else if (route instanceof Route.Metadata m) {
-            ex.routeKind = "metadata";
-            String mountUrl = router.mountUrl(eco, request.header("host"));
-            MetadataEntry fresh = services.metadata().peekFresh(eco, m.request());
-            MetadataEntry.Document doc = fresh == null ? null : services.metadata().peekRendering(fresh, mountUrl);
-            if (doc != null) {
-                ex.cache = CacheStatus.HIT;
-                services.metrics().cache(eco.id(), "metadata", "hit");
-                sendDocument(ctx, ex, request, doc);
-                return;
-            }
-            offload(ctx, ex, () -> {
-                MetadataEntry.Loaded loaded = services.metadata().load(eco, m.request());
-                MetadataEntry.Document d = services.metadata().rendering(eco, m.request(), loaded.entry(), mountUrl);
-                return () -> {
-                    ex.cache = loaded.status();
-                    sendDocument(ctx, ex, request, d);
-                };
-            });
-        } else if (route instanceof Route.Artifact a) {
-            ex.routeKind = "artifact";
-            PolicyService policy = services.metadata().policy();
-            String pkg = a.metadata().packageName();
-            ArtifactService.Served hit = services.artifacts().peek(eco, a);
-            if (hit != null) {
-                PolicyService.Access access = policy.peek(eco.id(), pkg, hit.record().version(), a.filename());
-                if (access instanceof PolicyService.Access.Blocked b) {
-                    policy.demand().asked(eco.id(), pkg, hit.record().version(), ex.token, false);
-                    sendBlocked(ctx, ex, b.block());
-                    return;
-                }
-                if (access instanceof PolicyService.Access.Allowed && sendFile(ctx, ex, request, hit)) {
-                    policy.demand().asked(eco.id(), pkg, hit.record().version(), ex.token, true);
-                    services.metrics().cache(eco.id(), "artifact", "hit");
-                    return;
-                }
-            }
-            offload(ctx, ex, () -> {
-                ArtifactService.Served served = services.artifacts().load(eco, a);
-                java.util.Optional<PolicyService.Block> block = policy.check(eco.id(), pkg, served.record().version(), a.filename(),
-                        services.metadata().load(eco, a.metadata()).entry().metadata());
-                policy.demand().asked(eco.id(), pkg, served.record().version(), ex.token, block.isEmpty());
-                return () -> {
-                    if (block.isPresent()) {
-                        sendBlocked(ctx, ex, block.get());
-                    } else if (!sendFile(ctx, ex, request, served)) {
-                        sendError(ctx, ex, ex.head, 500, "the cached file for " + a.filename() + " disappeared; retry", false);
-                    }
-                };
-            });
-        } else if (route instanceof Route.File f) {
-            ex.routeKind = "artifact";
-            PolicyService policy = services.metadata().policy();
-            ArtifactService.Served hit = services.artifacts().peekFile(eco, f.request());
-            if (hit != null) {
-                PolicyService.Access access = policy.peek(eco.id(), f.request().packageName(), f.request().version());
-                if (access instanceof PolicyService.Access.Blocked b) {
-                    policy.demand().asked(eco.id(), f.request().packageName(), f.request().version(), ex.token, false);
-                    sendBlocked(ctx, ex, b.block());
-                    return;
-                }
-                if (access instanceof PolicyService.Access.Allowed && sendFile(ctx, ex, request, hit, servedDigests(f.request(), hit))) {
-                    policy.demand().asked(eco.id(), f.request().packageName(), f.request().version(), ex.token, true);
-                    services.metrics().cache(eco.id(), "artifact", "hit");
-                    return;
-                }
-            }
-            offload(ctx, ex, () -> {
-                // Decided again after the file is loaded: its first download is read (an annotation
-                // processor, a plugin) before anything is sent.
-                dev.airlock.core.ecosystem.PackageMetadata governing = governing(eco, f.request());
-                java.util.Optional<PolicyService.Block> block = policy.check(eco.id(), f.request().packageName(), f.request().version(),
-                        governing);
-                ArtifactService.Served served = null;
-                if (block.isEmpty()) {
-                    served = services.artifacts().loadFile(eco, f.request());
-                    block = policy.check(eco.id(), f.request().packageName(), f.request().version(), governing);
-                }
-                policy.demand().asked(eco.id(), f.request().packageName(), f.request().version(), ex.token, block.isEmpty());
-                java.util.Optional<PolicyService.Block> decided = block;
-                ArtifactService.Served file = served;
-                return () -> {
-                    if (decided.isPresent()) {
-                        sendBlocked(ctx, ex, decided.get());
-                    } else if (!sendFile(ctx, ex, request, file, servedDigests(f.request(), file))) {
-                        sendError(ctx, ex, ex.head, 500, "the cached file " + f.request().path() + " disappeared; retry", false);
-                    }
-                };
-            });
-        } else if (route instanceof Route.FileDigest d) {
-            ex.routeKind = "checksum";
-            offload(ctx, ex, () -> {
-                String hex = services.artifacts().fileDigest(eco, d.file(), d.algorithm());
-                java.util.Optional<PolicyService.Block> block = services.metadata().policy().check(eco.id(), d.file().packageName(),
-                        d.file().version(), governing(eco, d.file()));
-                return () -> {
-                    if (block.isPresent()) {
-                        sendBlocked(ctx, ex, block.get());
-                    } else {
-                        sendBytes(ctx, ex, 200, "text/plain; charset=us-ascii", hex.getBytes(StandardCharsets.US_ASCII));
-                    }
-                };
-            });
-        } else if (route instanceof Route.MetadataDigest d) {
-            ex.routeKind = "checksum";
-            String mountUrl = router.mountUrl(eco, request.header("host"));
-            offload(ctx, ex, () -> {
-                MetadataEntry.Loaded loaded = services.metadata().load(eco, d.request());
-                MetadataEntry.Document doc = services.metadata().rendering(eco, d.request(), loaded.entry(), mountUrl);
-                byte[] hex = doc.digest(d.algorithm()).getBytes(StandardCharsets.US_ASCII);
-                return () -> {
-                    ex.cache = loaded.status();
-                    sendBytes(ctx, ex, 200, "text/plain; charset=us-ascii", hex);
-                };
-            });
-        } else if (route instanceof Route.Passthrough p) {
-            ex.routeKind = "passthrough";
-            offload(ctx, ex, () -> passthrough(ctx, ex, eco, p, request));
+        } else if (reply instanceof Reply.Error e) {
+            sendError(ctx, ex, ex.head, e.status(), e.message(), false);
         }
+        return true;
     }
 
-    private Runnable passthrough(ChannelHandlerContext ctx, Exchange ex, EcosystemRuntime eco, Route.Passthrough p, Request request)
-            throws ProxyException {
-        eco.requireUpstream();
-        Map<String, String> headers = new HashMap<>();
-        for (String h : p.headers()) {
-            String v = request.header(h);
-            if (v != null) {
-                headers.put(h, v);
-            }
-        }
-        headers.put("accept-encoding", "gzip");
-        String method = request.method().equals("HEAD") ? "GET" : request.method();
-        java.net.URI target;
-        try {
-            target = eco.upstream().resolve(p.upstreamPath());
-        } catch (IllegalArgumentException e) {
-            throw new ProxyException(400, "invalid characters in the request's path or query");
-        }
-        try (UpstreamResponse resp = eco.upstream().send(method, target, headers,
-                request.body().length == 0 ? null : request.body())) {
-            byte[] body = resp.readBody(MAX_PASSTHROUGH_BYTES);
-            String type = resp.header("content-type");
-            int status = resp.status() >= 500 ? 502 : resp.status();
-            return () -> sendBytes(ctx, ex, status, type == null ? "application/octet-stream" : type, body);
-        } catch (UpstreamException e) {
-            throw new ProxyException(e.kind().status, e.getMessage(), e);
-        }
-    }
+
 
     private Runnable health(ChannelHandlerContext ctx, Exchange ex) {
         ObjectNode root = JSON.createObjectNode();
@@ -573,28 +472,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         write(ctx, ex, res, 200, ex.head ? 0 : length);
     }
 
-    /** The document a file's release is decided from, when it has one and upstream serves it. */
-    private dev.airlock.core.ecosystem.PackageMetadata governing(EcosystemRuntime eco, dev.airlock.core.ecosystem.FileRequest f) {
-        if (f.governing() == null) {
-            return null;
-        }
-        try {
-            return services.metadata().load(eco, f.governing()).entry().metadata();
-        } catch (ProxyException e) {
-            return null; // many artifacts have no maven-metadata.xml: what is stored decides
-        }
-    }
 
-    /** The digest headers a file route asks to send ({@code X-Checksum-SHA1} and the like), from the record. */
-    private static Map<String, String> servedDigests(dev.airlock.core.ecosystem.FileRequest request, ArtifactService.Served served) {
-        Map<String, String> headers = new java.util.LinkedHashMap<>();
-        request.served().forEach((header, alg) -> served.record().digest(alg).ifPresent(hex -> headers.put(header, hex)));
-        return headers;
-    }
 
-    private boolean sendFile(ChannelHandlerContext ctx, Exchange ex, Request request, ArtifactService.Served served) {
-        return sendFile(ctx, ex, request, served, Map.of());
-    }
 
     /** Sends a blob; false when the file vanished from disk (the caller falls back). */
     private boolean sendFile(ChannelHandlerContext ctx, Exchange ex, Request request, ArtifactService.Served served,
@@ -763,7 +642,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
      * A held or denied release: 403 with what was decided and why, the release id and how to ask
      * for it; the summary also goes in the status line, which is all some clients print.
      */
-    private void sendBlocked(ChannelHandlerContext ctx, Exchange ex, PolicyService.Block b) {
+    private void sendBlocked(ChannelHandlerContext ctx, Exchange ex, Block b) {
         ObjectNode o = JSON.createObjectNode().put("error", b.summary()).put("status", 403)
                 .put("ecosystem", b.ecosystem()).put("package", b.packageName()).put("version", b.version())
                 .put("verdict", b.verdict().name()).put("releaseId", b.releaseId()).put("howToRelease", b.howToRelease());

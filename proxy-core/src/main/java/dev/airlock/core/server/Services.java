@@ -1,5 +1,7 @@
 package dev.airlock.core.server;
 
+import dev.airlock.core.admin.AdminApi;
+import dev.airlock.core.flow.RequestFlow;
 import dev.airlock.core.metrics.AirlockMetrics;
 import dev.airlock.core.proxy.ArtifactService;
 import dev.airlock.core.proxy.EcosystemRuntime;
@@ -17,17 +19,17 @@ import java.util.concurrent.ExecutorService;
  * by slow upstreams. {@code viaToken}
  * is what this instance adds to {@code Via} upstream; a request already carrying it has looped.
  */
-public record Services(List<EcosystemRuntime> ecosystems, MetadataService metadata, ArtifactService artifacts,
+public record Services(List<EcosystemRuntime> ecosystems, RequestFlow flow, MetadataService metadata, ArtifactService artifacts,
                        StateStore state, BlobStore blobs, AirlockMetrics metrics, ExecutorService workers,
-                       ExecutorService admin, String viaToken, dev.airlock.core.admin.AdminApi adminApi) {
+                       ExecutorService admin, String viaToken, AdminApi adminApi) {
 
     public Services {
         ecosystems = List.copyOf(ecosystems);
     }
 
     /** Without the admin API (tests of the proxy alone). */
-    public Services(List<EcosystemRuntime> ecosystems, MetadataService metadata, ArtifactService artifacts, StateStore state, BlobStore blobs,
-                    AirlockMetrics metrics, ExecutorService workers, ExecutorService admin, String viaToken) {
-        this(ecosystems, metadata, artifacts, state, blobs, metrics, workers, admin, viaToken, null);
+    public Services(List<EcosystemRuntime> ecosystems, RequestFlow flow, MetadataService metadata, ArtifactService artifacts, StateStore state,
+                    BlobStore blobs, AirlockMetrics metrics, ExecutorService workers, ExecutorService admin, String viaToken) {
+        this(ecosystems, flow, metadata, artifacts, state, blobs, metrics, workers, admin, viaToken, null);
     }
 }

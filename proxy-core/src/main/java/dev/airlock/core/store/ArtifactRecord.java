@@ -40,7 +40,8 @@ public record ArtifactRecord(String ecosystem, String packageName, String filena
         return "SHA-256".equals(algorithm) ? java.util.Optional.of(sha256) : java.util.Optional.ofNullable(digests.get(algorithm));
     }
 
-    static String encode(Map<String, String> digests) {
+    /** The stored form of {@code digests}: "ALG=hex" pairs separated by spaces, or null when there are none. */
+    public static String encode(Map<String, String> digests) {
         if (digests.isEmpty()) {
             return null;
         }
@@ -49,7 +50,8 @@ public record ArtifactRecord(String ecosystem, String packageName, String filena
         return sb.toString();
     }
 
-    static Map<String, String> decode(String text) {
+    /** Reads what {@link #encode} wrote. */
+    public static Map<String, String> decode(String text) {
         if (text == null || text.isBlank()) {
             return Map.of();
         }

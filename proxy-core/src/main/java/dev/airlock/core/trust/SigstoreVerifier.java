@@ -45,7 +45,7 @@ import java.util.Set;
 public final class SigstoreVerifier {
 
     /** Strict: a log entry body that names a key twice is not one the log signed one way only. */
-    private static final ObjectMapper JSON = dev.airlock.core.ecosystem.StrictJson.MAPPER;
+    private static final ObjectMapper JSON = dev.airlock.core.json.StrictJson.MAPPER;
     private static final String CODE_SIGNING = "1.3.6.1.5.5.7.3.3";
 
     private final TrustedRoot root;

@@ -21,7 +21,7 @@ public record Statement(List<Subject> subjects, String predicateType, JsonNode p
 
     public static final String PAYLOAD_TYPE = "application/vnd.in-toto+json";
     /** Strict: a signed statement that names a subject twice could be read two ways. */
-    private static final ObjectMapper JSON = dev.airlock.core.ecosystem.StrictJson.MAPPER;
+    private static final ObjectMapper JSON = dev.airlock.core.json.StrictJson.MAPPER;
 
     public record Subject(String name, Map<String, String> digest) {
     }

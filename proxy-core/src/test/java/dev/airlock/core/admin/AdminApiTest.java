@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.config.CacheConfig;
 import dev.airlock.config.ConfigLoader;
-import dev.airlock.core.store.SqliteStateStore;
+import dev.airlock.core.store.sql.SqliteStateStore;
 import dev.airlock.core.store.VerdictRecord;
 import dev.airlock.core.testing.MutableClock;
 import dev.airlock.core.testing.RunningAirlock;

@@ -5,7 +5,7 @@ import dev.airlock.config.PolicyConfig;
 import dev.airlock.config.PolicyMode;
 import dev.airlock.core.ecosystem.RegistryKey;
 import dev.airlock.core.ecosystem.ReleaseFacts;
-import dev.airlock.core.store.SqliteStateStore;
+import dev.airlock.core.store.sql.SqliteStateStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,9 +4,10 @@ import com.sun.net.httpserver.HttpServer;
 import dev.airlock.config.UpstreamConfig;
 import dev.airlock.core.ecosystem.UpstreamSettings;
 import dev.airlock.core.metrics.AirlockMetrics;
+import dev.airlock.core.policy.View;
 import dev.airlock.core.store.FileBlobStore;
 import dev.airlock.core.store.MetadataState;
-import dev.airlock.core.store.SqliteStateStore;
+import dev.airlock.core.store.sql.SqliteStateStore;
 import dev.airlock.core.testing.FilesEcosystem;
 import dev.airlock.core.testing.MutableClock;
 import dev.airlock.core.upstream.UpstreamClient;
@@ -98,9 +99,7 @@ class MetadataServiceTest {
     private MetadataService service(SqliteStateStore state, MetadataBodies bodies) {
         AirlockMetrics metrics = new AirlockMetrics();
         return new MetadataService(state, bodies, clock, Duration.ofSeconds(60), 1 << 20, metrics,
-                new FileFactsService(state, clock, metrics, java.util.concurrent.ForkJoinPool.commonPool()),
-                new dev.airlock.core.policy.PolicyService(new dev.airlock.core.policy.PolicyEngine(
-                        dev.airlock.config.ConfigLoader.defaults().policy(), false), state, clock, true));
+                new FileFactsService(state, clock, metrics, java.util.concurrent.ForkJoinPool.commonPool()));
     }
 
     @Test
@@ -168,7 +167,7 @@ class MetadataServiceTest {
             body = "<html>oops";
             MetadataEntry.Loaded l = s.load(eco, FilesEcosystem.metadata("pkg"));
             assertEquals(CacheStatus.STALE, l.status());
-            assertEquals("{\"name\":\"pkg\",\"files\":{}}", new String(s.rendering(eco, FilesEcosystem.metadata("pkg"), l.entry(), "http://x/files/").bytes(), StandardCharsets.UTF_8));
+            assertEquals("{\"name\":\"pkg\",\"files\":{}}", new String(s.rendering(eco, FilesEcosystem.metadata("pkg"), l.entry(), "http://x/files/", () -> View.ALL).bytes(), StandardCharsets.UTF_8));
         }
     }
 
@@ -180,10 +179,10 @@ class MetadataServiceTest {
         try (SqliteStateStore state = new SqliteStateStore(data)) {
             MetadataService s = service(state);
             MetadataEntry.Loaded l = s.load(eco, FilesEcosystem.metadata("pkg"));
-            s.rendering(eco, FilesEcosystem.metadata("pkg"), l.entry(), "http://a/files/");
+            s.rendering(eco, FilesEcosystem.metadata("pkg"), l.entry(), "http://a/files/", () -> View.ALL);
             long one = s.weightedSize();
             for (String host : new String[]{"b", "c", "d", "e"}) {
-                s.rendering(eco, FilesEcosystem.metadata("pkg"), l.entry(), "http://" + host + "/files/");
+                s.rendering(eco, FilesEcosystem.metadata("pkg"), l.entry(), "http://" + host + "/files/", () -> View.ALL);
             }
             assertTrue(s.weightedSize() > one + 3 * 20_000, one + " then " + s.weightedSize());
         }

@@ -12,7 +12,7 @@ import dev.airlock.core.policy.PolicyService;
 import dev.airlock.core.proxy.MetadataService;
 import dev.airlock.core.store.BlobStore;
 import dev.airlock.core.store.FileBlobStore;
-import dev.airlock.core.store.SqliteStateStore;
+import dev.airlock.core.store.sql.SqliteStateStore;
 import dev.airlock.core.testing.FilesEcosystem;
 import dev.airlock.core.testing.NettyLeaks;
 import org.junit.jupiter.api.AfterAll;
@@ -73,13 +73,23 @@ class RequestHandlerTest {
         EcosystemRuntime runtime = new EcosystemRuntime(eco, new UpstreamClient("files",
                 eco.defaultUpstream(new EcosystemContext(none, Map.of(), data, Clock.systemUTC())), none, Clock.systemUTC(), watchdog, metrics, "airlock-test"), false);
         FileFactsService facts = new FileFactsService(state, Clock.systemUTC(), metrics, workers);
-        PolicyService policy = new PolicyService(new PolicyEngine(ConfigLoader.defaults().policy(), false), state, Clock.systemUTC(), true);
+        PolicyEngine engine = new PolicyEngine(ConfigLoader.defaults().policy(), false);
+        dev.airlock.core.policy.PackageEvents events = new dev.airlock.core.policy.PackageEvents();
+        java.util.function.Function<String, dev.airlock.core.ecosystem.Ecosystem> ecosystems = id -> id.equals(eco.id()) ? eco : null;
+        dev.airlock.core.policy.ContentLedger ledger = new dev.airlock.core.policy.ContentLedger(state, state, Clock.systemUTC(), ecosystems,
+                metrics, events);
+        dev.airlock.core.policy.Attestations attestations = new dev.airlock.core.policy.Attestations((e, path) -> null, ecosystems, engine,
+                state, state, Clock.systemUTC(), events);
         MetadataService metadata = new MetadataService(state, new dev.airlock.core.proxy.MetadataBodies(
                 new FileBlobStore(data, "documents", false), data, state, Clock.systemUTC()), Clock.systemUTC(), Duration.ofMinutes(5), 1 << 20,
-                metrics, facts, policy);
+                metrics, facts);
         BlobStore blobs = new FileBlobStore(data);
-        Services services = new Services(List.of(runtime), metadata, new ArtifactService(state, blobs, metadata, facts, Clock.systemUTC(), metrics, workers, workers),
-                state, blobs, metrics, workers, workers, "airlock-test");
+        ArtifactService artifacts = new ArtifactService(state, blobs, metadata, facts, ledger, attestations, Clock.systemUTC(), metrics, workers,
+                workers);
+        PolicyService policy = new PolicyService(engine, state, Clock.systemUTC(), true, new PolicyService.Collaborators((e, pkg) -> null,
+                (e, route) -> { }, ledger, attestations, ecosystems, metrics, events, metadata::invalidateRenderings));
+        Services services = new Services(List.of(runtime), new dev.airlock.core.flow.RequestFlow(metadata, artifacts, policy, metrics),
+                metadata, artifacts, state, blobs, metrics, workers, workers, "airlock-test");
         accessLog = new AccessLog(accessLines);
         channel = new EmbeddedChannel(new RequestHandler(new Router(ConfigLoader.defaults().server(), services), services, accessLog, null));
     }

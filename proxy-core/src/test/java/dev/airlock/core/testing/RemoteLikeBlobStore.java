@@ -3,7 +3,7 @@ package dev.airlock.core.testing;
 import dev.airlock.core.store.BlobSpool;
 import dev.airlock.core.store.BlobStore;
 import dev.airlock.core.store.FileBlobStore;
-import dev.airlock.core.store.SqliteStateStore;
+import dev.airlock.core.store.sql.SqliteStateStore;
 import dev.airlock.core.store.Storage;
 
 import java.io.IOException;

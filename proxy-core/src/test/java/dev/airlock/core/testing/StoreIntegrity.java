@@ -1,7 +1,7 @@
 package dev.airlock.core.testing;
 
 import dev.airlock.core.store.ArtifactRecord;
-import dev.airlock.core.store.SqliteStateStore;
+import dev.airlock.core.store.sql.SqliteStateStore;
 
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.airlock.maven.e2e;
 
-import dev.airlock.core.store.SqliteStateStore;
+import dev.airlock.core.store.sql.SqliteStateStore;
 import dev.airlock.core.testing.NettyLeaks;
 import dev.airlock.core.testing.RunningAirlock;
 import dev.airlock.maven.fixture.FixtureMavenRepository;

@@ -196,6 +196,71 @@ class AdminEndToEndTest {
         }
     }
 
+    /**
+     * Notifications wait in the store's outbox: an event the server could not deliver before it
+     * stopped, and a decision made from the command line on the data directory while no server
+     * ran, both reach the webhook when the server runs again.
+     */
+    @Test
+    void eventsNotDeliveredBeforeAStopAndACommandLineDecisionAreDeliveredByTheNextServer() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        List<JsonNode> received = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> deliveryIds = java.util.Collections.synchronizedList(new ArrayList<>());
+        Path data = tmp.resolve("data");
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("boxed-in", p -> p.version("1.0.0", v -> v.npmUser("ann", "ann@example.test"))
+                        .version("1.1.0", v -> v.npmUser("ann", "ann@example.test").script("install", "node steal.js")))
+                .start()) {
+            AirlockConfig c = RunningAirlock.config(data, "npm", URI.create(registry.baseUrl()))
+                    .withNotifications(new dev.airlock.config.NotificationsConfig(List.of(dev.airlock.config.WebhookConfig.of(
+                            URI.create("http://127.0.0.1:" + port + "/hook"), dev.airlock.config.WebhookConfig.Format.JSON))));
+            try (RunningAirlock airlock = RunningAirlock.start(c)) {
+                // Held while the receiver is down; the server stops before it could deliver.
+                assertEquals(200, airlock.get("/npm/boxed-in").statusCode());
+                Thread.sleep(1500);
+            }
+            String[] list = airlock("quarantine", "list", "--json", "--data", data.toString());
+            assertEquals("0", list[0], list[2]);
+            String id = M.readTree(list[1]).get(0).get("id").asText();
+            String[] released = airlock("quarantine", "release", id, "--reason", "install step reviewed", "--data", data.toString());
+            assertEquals("0", released[0], released[2]);
+            assertEquals(2, undelivered(data), "both events wait in the outbox");
+
+            com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 0);
+            receiver.createContext("/hook", ex -> {
+                received.add(M.readTree(ex.getRequestBody().readAllBytes()));
+                deliveryIds.add(ex.getRequestHeaders().getFirst("X-Airlock-Delivery"));
+                ex.sendResponseHeaders(204, -1);
+                ex.close();
+            });
+            receiver.start();
+            try (RunningAirlock airlock = RunningAirlock.start(c)) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while ((received.size() < 2 || undelivered(data) > 0) && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+            } finally {
+                receiver.stop(0);
+            }
+        }
+        assertEquals(List.of("held", "released"), received.stream().map(j -> j.get("type").asText()).toList(), received.toString());
+        assertEquals("install step reviewed", received.get(1).get("reason").asText());
+        assertEquals(2, new java.util.HashSet<>(deliveryIds).size(), "each event has its own delivery id: " + deliveryIds);
+        assertEquals(0, undelivered(data), "delivered events are marked so, and not sent again");
+    }
+
+    private static long undelivered(Path data) throws Exception {
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("state.db"));
+             Statement st = db.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM outbox WHERE delivered_at IS NULL")) {
+            return rs.getLong(1);
+        }
+    }
+
     @Test
     void withRequireTokenNpmNeedsItsAuthTokenAndARevokedOneStopsWorking() throws Exception {
         try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()

@@ -1,4 +1,4 @@
-package dev.airlock.core.ecosystem;
+package dev.airlock.core.json;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.airlock.core.ecosystem;
+package dev.airlock.core.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;

@@ -1,5 +1,10 @@
-package dev.airlock.core.store;
+package dev.airlock.core.store.sql;
 
+import dev.airlock.core.store.ArtifactRecord;
+import dev.airlock.core.store.DecisionRecord;
+import dev.airlock.core.store.FileObservation;
+import dev.airlock.core.store.MetadataState;
+import dev.airlock.core.store.VerdictRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,7 +121,7 @@ class SqliteStateStoreTest {
         Files.createDirectories(data);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("state.db"));
              Statement st = c.createStatement();
-             InputStream v1 = SqliteStateStore.class.getResourceAsStream("migrations/V1__initial.sql")) {
+             InputStream v1 = SqliteStateStore.class.getResourceAsStream("/dev/airlock/core/store/migrations/V1__initial.sql")) {
             st.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
             for (String stmt : new String(v1.readAllBytes(), StandardCharsets.UTF_8).split(";")) {
                 if (!stmt.replaceAll("(?m)^--.*$", "").isBlank()) {
@@ -187,7 +192,7 @@ class SqliteStateStoreTest {
             DecisionRecord d2 = s.addDecision(new DecisionRecord(0, "abc123", "reject", "changed my mind", "bob", "d1", t.plusSeconds(5), t));
             assertTrue(d2.seq() > d1.seq());
             assertEquals(List.of(d1, d2), s.decisions("abc123"));
-            assertEquals(List.of(d2), s.decisionsAfter(d1.seq()));
+            assertEquals(Map.of("abc123", List.of(d1, d2)), s.decisionsFor("npm", "left-pad"));
             assertEquals(t, s.observedReleases("npm", "none").values().stream().findFirst().orElse(t));
         }
     }

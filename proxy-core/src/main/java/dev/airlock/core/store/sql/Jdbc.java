@@ -1,0 +1,249 @@
+package dev.airlock.core.store.sql;
+
+import dev.airlock.core.store.StateStoreException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one connection of a state store, and the unit of work over it.
+ *
+ * <p>Every statement runs under one reentrant lock. {@link #inTransaction} opens a transaction
+ * on the first call of a thread and joins it on nested calls, so a store method that writes two
+ * tables and a caller that groups several store methods (a decision and its audit entry) both
+ * get all-or-nothing without knowing about each other. A failure anywhere inside rolls the
+ * outermost transaction back.
+ *
+ * <p>The per-kind stores in this package take a {@code Jdbc} and a {@link SqlDialect}; none of
+ * them opens or closes connections.
+ */
+public final class Jdbc {
+
+    /** Binds a statement's parameters. */
+    @FunctionalInterface
+    public interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /** Binds one row of a batch. */
+    @FunctionalInterface
+    public interface RowBinder<T> {
+        void bind(PreparedStatement ps, T row) throws SQLException;
+    }
+
+    /** Reads the current row of a result. */
+    @FunctionalInterface
+    public interface Mapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /** Work on the connection that may throw SQL errors. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection conn) throws SQLException;
+    }
+
+    private final Connection conn;
+    private final SqlDialect dialect;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by lock: how deep the current transaction is nested; 0 outside one. */
+    private int depth;
+    /** Guarded by lock: callbacks to run once the outermost transaction has committed. */
+    private final List<Runnable> afterCommit = new ArrayList<>();
+
+    public Jdbc(Connection conn, SqlDialect dialect) {
+        this.conn = conn;
+        this.dialect = dialect;
+    }
+
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    /** Runs {@code work} holding the connection, outside any transaction this thread did not open. */
+    public <T> T locked(Work<T> work) {
+        lock.lock();
+        try {
+            return work.run(conn);
+        } catch (SQLException e) {
+            throw new StateStoreException(e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code work} in a transaction: this thread's open one if there is one, else a new one
+     * committed at the end, or rolled back when {@code work} throws.
+     */
+    public <T> T inTransaction(Work<T> work) {
+        lock.lock();
+        try {
+            if (depth > 0) {
+                depth++;
+                try {
+                    return work.run(conn);
+                } finally {
+                    depth--;
+                }
+            }
+            depth = 1;
+            List<Runnable> committed;
+            try {
+                dialect.begin(conn);
+                T result = work.run(conn);
+                conn.commit();
+                committed = List.copyOf(afterCommit);
+                return after(result, committed);
+            } catch (SQLException | RuntimeException | Error e) {
+                rollback(e);
+                if (e instanceof SQLException sql) {
+                    throw new StateStoreException(sql.getMessage(), sql);
+                }
+                throw e;
+            } finally {
+                afterCommit.clear();
+                depth = 0;
+                conn.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StateStoreException(e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static <T> T after(T result, List<Runnable> committed) {
+        for (Runnable r : committed) {
+            r.run();
+        }
+        return result;
+    }
+
+    /** Runs {@code task} once the transaction this thread is in commits; at once outside a transaction. */
+    public void afterCommit(Runnable task) {
+        lock.lock();
+        try {
+            if (depth == 0) {
+                task.run();
+            } else {
+                afterCommit.add(task);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void rollback(Throwable cause) {
+        try {
+            conn.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Rows of a query. */
+    public <T> List<T> query(String sql, Binder bind, Mapper<T> map) {
+        return locked(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind.bind(ps);
+                List<T> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(map.map(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** The first row of a query, if any. */
+    public <T> Optional<T> first(String sql, Binder bind, Mapper<T> map) {
+        return locked(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind.bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(map.map(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Runs one statement; the number of rows it changed. */
+    public int update(String sql, Binder bind) {
+        return locked(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind.bind(ps);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** One statement for many rows, all or none. */
+    public <T> void batch(String sql, Collection<T> rows, RowBinder<T> bind) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (T row : rows) {
+                    bind.bind(ps, row);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Inserts one row and returns the key the database gave it. */
+    public long insertReturningKey(String sql, String keyColumn, Binder bind) {
+        return locked(c -> {
+            try (PreparedStatement ps = dialect.prepareReturningKey(c, sql, keyColumn)) {
+                bind.bind(ps);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    if (!keys.next()) {
+                        throw new SQLException("the database returned no key for: " + sql);
+                    }
+                    return keys.getLong(1);
+                }
+            }
+        });
+    }
+
+    public static Instant instant(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+    }
+
+    public static void setInstant(PreparedStatement ps, int column, Instant value) throws SQLException {
+        if (value == null) {
+            ps.setNull(column, Types.BIGINT);
+        } else {
+            ps.setLong(column, value.toEpochMilli());
+        }
+    }
+
+    /** Closes the connection, waiting for the statement under way. */
+    public void close() {
+        lock.lock();
+        try {
+            conn.close();
+        } catch (SQLException ignored) {
+            // closing at shutdown: nothing left to do with the error
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.airlock.core.store.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * What differs between the databases a state store runs on: how a write transaction starts,
+ * how one writer at a time appends to a chained table, how an insert reports its key, how a row
+ * is inserted unless present, and where the dialect's migrations live. The per-kind stores write
+ * everything else in the SQL both databases read alike.
+ */
+public interface SqlDialect {
+
+    /** The folder of migrations under {@code dev/airlock/core/store/}, such as {@code migrations}. */
+    String migrations();
+
+    /** Starts a transaction meant to write. */
+    void begin(Connection conn) throws SQLException;
+
+    /**
+     * Within a transaction: waits until no other writer, in this process or another, may append
+     * to {@code table}; held until the transaction ends. Chained tables (the audit log) take it
+     * before reading their last row.
+     */
+    void lockForAppend(Connection conn, String table) throws SQLException;
+
+    /** A prepared insert whose generated {@code keyColumn} {@code getGeneratedKeys()} returns first. */
+    PreparedStatement prepareReturningKey(Connection conn, String sql, String keyColumn) throws SQLException;
+
+    /** {@code INSERT ... } that does nothing when a row with the same key exists. */
+    String insertIgnore(String table, String columns, String keyColumns);
+
+    /** {@code INSERT ... } that replaces the non-key columns of a row with the same key. */
+    String upsert(String table, String columns, String keyColumns);
+
+    /**
+     * What ends a {@code SELECT} of rows a transaction is about to claim: rows other writers hold
+     * are skipped rather than waited for. Empty where one write transaction excludes the others.
+     */
+    String forUpdateSkipLocked();
+
+    /** The larger of two SQL expressions. */
+    String greatest(String a, String b);
+}
