@@ -137,6 +137,12 @@ public final class SigstoreVerifier {
 
         JsonNode body = body(entry);
         if (dsse != null) {
+            // A bundle's envelope carries its one signer's signature: with more, "the" signature the
+            // log recorded is ambiguous, and a second signer would ride along unverified.
+            if (dsse.signatures().size() != 1) {
+                throw new VerificationException("the DSSE envelope carries " + dsse.signatures().size()
+                        + " signatures; a Sigstore bundle's carries exactly one");
+            }
             byte[] pae = pae(dsse.payloadType(), dsse.payload());
             byte[] sig = dsse.signatures().get(0).sig();
             if (!verifies(signer, pae, sig)) {
@@ -253,6 +259,7 @@ public final class SigstoreVerifier {
         if (e.kind().equals("dsse") && body.path("kind").asText().equals("dsse")) {
             recorded = body.path("spec").path("payloadHash").path("value").asText();
             signatures = body.path("spec").path("signatures");
+            onlyOne(signatures);
             for (JsonNode s : signatures) {
                 if (Arrays.equals(decode(s.path("signature").asText()), sig) && sameSigner(s.path("verifier").asText(), leaf, key)) {
                     if (!recorded.equals(payloadHash)) {
@@ -264,6 +271,7 @@ public final class SigstoreVerifier {
         } else if (e.kind().equals("intoto") && body.path("kind").asText().equals("intoto")) {
             JsonNode content = body.path("spec").path("content");
             recorded = content.path("payloadHash").path("value").asText();
+            onlyOne(content.path("envelope").path("signatures"));
             for (JsonNode s : content.path("envelope").path("signatures")) {
                 // intoto 0.0.2 stores the signature base64-encoded twice; accept either form.
                 byte[] once = decode(s.path("sig").asText());
@@ -279,6 +287,17 @@ public final class SigstoreVerifier {
             throw new VerificationException("the transparency log entry is a " + e.kind() + " entry, not a DSSE or in-toto one");
         }
         throw new VerificationException("the transparency log entry records another statement or signature than the bundle's");
+    }
+
+    /**
+     * A log entry for a bundle records exactly the bundle's one signature: an entry that also
+     * records another signer's vouches for an envelope this bundle is not.
+     */
+    private static void onlyOne(JsonNode signatures) throws VerificationException {
+        if (!signatures.isArray() || signatures.size() != 1) {
+            throw new VerificationException("the transparency log entry records " + (signatures.isArray() ? signatures.size() : 0)
+                    + " signatures, not the bundle's one");
+        }
     }
 
     private static void matchHashedRekord(SigstoreBundle.TlogEntry e, JsonNode body, SigstoreBundle.MessageSignature m,

@@ -157,6 +157,64 @@ class SigstoreVerifierTest {
     }
 
     @Test
+    void anEnvelopeWithMoreThanOneSignatureIsRefused() throws Exception {
+        // Found by Pep740DifferentialTest: only the first signature was checked, so anything could follow it.
+        ObjectNode twice = v03();
+        com.fasterxml.jackson.databind.node.ArrayNode sigs = (com.fasterxml.jackson.databind.node.ArrayNode) twice.at("/dsseEnvelope/signatures");
+        sigs.add(sigs.get(0).deepCopy());
+        assertTrue(fails(twice).contains("carries 2 signatures"), fails(twice));
+        ObjectNode other = v03();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) other.at("/dsseEnvelope/signatures")).addObject().put("keyid", "")
+                .put("sig", Base64.getEncoder().encodeToString("not a signature".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(fails(other).contains("carries 2 signatures"), fails(other));
+        // The same bundle with its one signature verifies.
+        verifier().verifyDsse(SigstoreBundle.parse(v03()), null);
+    }
+
+    /** A bundle whose log entry (appended to the log, so promise and proof verify) records a second signer beside the bundle's. */
+    private static ObjectNode loggedWithSecondSigner(boolean intoto, boolean secondFirst) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper sorted = new com.fasterxml.jackson.databind.ObjectMapper()
+                .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+        FakeSigstore.Leaf leaf = SIGSTORE.issue(IDENTITY, SIGNED_AT);
+        FakeSigstore.Leaf evil = SIGSTORE.issue(FakeSigstore.Identity.github("evil/tool", ".github/workflows/release.yml", "refs/heads/main"),
+                SIGNED_AT);
+        byte[] statement = statement("pkg:npm/tool@1.2.0", TARBALL);
+        byte[] sig = FakeSigstore.signDsse(leaf.privateKey(), Statement.PAYLOAD_TYPE, statement);
+        byte[] evilSig = FakeSigstore.signDsse(evil.privateKey(), Statement.PAYLOAD_TYPE, statement);
+        String evilPem = Base64.getEncoder().encodeToString(FakeSigstore.pem(evil.certificate()).getBytes(StandardCharsets.US_ASCII));
+        long at = SIGNED_AT.getEpochSecond() + 30;
+        ObjectNode bundle = intoto ? SIGSTORE.intotoBundleV01(leaf, Statement.PAYLOAD_TYPE, statement, at)
+                : SIGSTORE.dsseBundleV03(leaf, Statement.PAYLOAD_TYPE, statement, at);
+        ObjectNode body = (ObjectNode) sorted.readTree(intoto ? FakeSigstore.intotoBody(Statement.PAYLOAD_TYPE, statement, sig, leaf.certificate())
+                : FakeSigstore.dsseBody(Statement.PAYLOAD_TYPE, statement, sig, leaf.certificate()));
+        com.fasterxml.jackson.databind.node.ArrayNode sigs = (com.fasterxml.jackson.databind.node.ArrayNode)
+                body.at(intoto ? "/spec/content/envelope/signatures" : "/spec/signatures");
+        ObjectNode second = intoto
+                ? sorted.createObjectNode().put("publicKey", evilPem).put("sig", Base64.getEncoder().encodeToString(
+                        Base64.getEncoder().encodeToString(evilSig).getBytes(StandardCharsets.US_ASCII)))
+                : sorted.createObjectNode().put("signature", Base64.getEncoder().encodeToString(evilSig)).put("verifier", evilPem);
+        if (secondFirst) {
+            sigs.insert(0, second);
+        } else {
+            sigs.add(second);
+        }
+        var entry = SIGSTORE.rekor().append(intoto ? "intoto" : "dsse", intoto ? "0.0.2" : "0.0.1", sorted.writeValueAsBytes(body), at);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) bundle.at("/verificationMaterial/tlogEntries")).set(0, SIGSTORE.rekor().entryJson(entry, !intoto));
+        return bundle;
+    }
+
+    @Test
+    void aLogEntryRecordingMoreThanOneSignatureIsRefused() throws Exception {
+        // Found by Pep740DifferentialTest: an entry vouched for the bundle if any of its signatures was the bundle's.
+        for (boolean intoto : new boolean[] {false, true}) {
+            for (boolean secondFirst : new boolean[] {false, true}) {
+                String why = fails(loggedWithSecondSigner(intoto, secondFirst));
+                assertTrue(why.contains("records 2 signatures, not the bundle's one"), (intoto ? "intoto" : "dsse") + ": " + why);
+            }
+        }
+    }
+
+    @Test
     void aRootTrustingSeveralInstancesPicksTheRightCaAndLog() throws Exception {
         TrustedRoot both = TrustedRoot.parse(FakeSigstore.trustedRootJson(List.of(OTHER, SIGSTORE)).getBytes(StandardCharsets.UTF_8), "two");
         FakeSigstore.Leaf foreign = OTHER.issue(IDENTITY, SIGNED_AT);
