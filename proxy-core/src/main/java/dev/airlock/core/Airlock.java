@@ -1,58 +1,90 @@
 package dev.airlock.core;
 
 import dev.airlock.config.AirlockConfig;
+import dev.airlock.config.PolicyConfig;
+import dev.airlock.config.PolicyMode;
+import dev.airlock.core.admin.AdminApi;
+import dev.airlock.core.admin.Tokens;
 import dev.airlock.core.ecosystem.Ecosystem;
 import dev.airlock.core.ecosystem.EcosystemContext;
+import dev.airlock.core.ecosystem.MetadataRequest;
+import dev.airlock.core.ecosystem.SignatureTrust;
 import dev.airlock.core.ecosystem.UpstreamSettings;
+import dev.airlock.core.flow.RequestFlow;
 import dev.airlock.core.metrics.AirlockMetrics;
 import dev.airlock.core.notify.Event;
+import dev.airlock.core.notify.Notifier;
 import dev.airlock.core.notify.OutboxRelay;
-import dev.airlock.core.proxy.ArtifactService;
-import dev.airlock.core.proxy.EcosystemRuntime;
-import dev.airlock.core.proxy.FileFactsService;
-import dev.airlock.core.proxy.MetadataService;
-import dev.airlock.core.flow.RequestFlow;
 import dev.airlock.core.policy.Attestations;
 import dev.airlock.core.policy.ContentLedger;
+import dev.airlock.core.policy.KnownMalicious;
 import dev.airlock.core.policy.PackageEvents;
 import dev.airlock.core.policy.PolicyEngine;
 import dev.airlock.core.policy.PolicyService;
+import dev.airlock.core.policy.RegistryKeys;
 import dev.airlock.core.policy.ReleaseEvent;
+import dev.airlock.core.policy.Typosquats;
+import dev.airlock.core.proxy.ArtifactService;
+import dev.airlock.core.proxy.EcosystemRuntime;
+import dev.airlock.core.proxy.FileFactsService;
+import dev.airlock.core.proxy.MetadataBodies;
+import dev.airlock.core.proxy.MetadataService;
 import dev.airlock.core.server.AirlockServer;
 import dev.airlock.core.server.Services;
-import dev.airlock.core.admin.Tokens;
 import dev.airlock.core.store.BlobStore;
 import dev.airlock.core.store.Change;
 import dev.airlock.core.store.ChangeFollower;
-import dev.airlock.core.store.Storage;
 import dev.airlock.core.store.StateStore;
+import dev.airlock.core.store.Storage;
 import dev.airlock.core.store.sql.SqliteStateStore;
+import dev.airlock.core.trust.SigstoreVerifier;
+import dev.airlock.core.trust.TrustedRoot;
+import dev.airlock.core.trust.VerificationException;
 import dev.airlock.core.upstream.UpstreamClient;
+import dev.airlock.core.upstream.UpstreamResponse;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * A running Airlock: the ecosystems found on the class path, the stores in the data directory,
  * the caches and the listener, wired from one {@link AirlockConfig}. {@link #close()} stops it.
+ *
+ * <p>The composition root (about 480 lines): every service is made here, in dependency order,
+ * with every scheduled task and the order of shutdown, so that how the parts fit is read in one
+ * place (docs/ARCHITECTURE.md draws it). It holds no logic of its own beyond that wiring.
  */
 public final class Airlock implements AutoCloseable {
 
@@ -73,14 +105,14 @@ public final class Airlock implements AutoCloseable {
     private final ScheduledExecutorService watchdog;
     private final AirlockMetrics metrics;
     private final List<EcosystemRuntime> ecosystems;
-    private final dev.airlock.core.notify.Notifier notifier;
+    private final Notifier notifier;
     private final PolicyService policy;
     private final OutboxRelay relay;
 
     private Airlock(AirlockServer server, StateStore state, ThreadPoolExecutor workers, ExecutorService admin, ThreadPoolExecutor probes,
                     ThreadPoolExecutor sidecars,
                     ScheduledExecutorService watchdog, AirlockMetrics metrics, List<EcosystemRuntime> ecosystems,
-                    dev.airlock.core.notify.Notifier notifier, PolicyService policy, OutboxRelay relay) {
+                    Notifier notifier, PolicyService policy, OutboxRelay relay) {
         this.policy = policy;
         this.relay = relay;
         this.server = server;
@@ -109,13 +141,13 @@ public final class Airlock implements AutoCloseable {
      * embedded default is {@link SqliteStateStore#embedded}); Airlock closes it when it stops.
      */
     public static Airlock start(AirlockConfig config, Map<String, String> environment, Path home, Clock clock,
-                                OutputStream accessLog, java.util.function.Function<Path, Storage> storage) throws InterruptedException {
+                                OutputStream accessLog, Function<Path, Storage> storage) throws InterruptedException {
         Path data = config.storage().path();
         AirlockMetrics metrics = new AirlockMetrics();
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemon("airlock-watchdog"));
         ThreadPoolExecutor workers = new ThreadPoolExecutor(config.server().workerThreads(), config.server().workerThreads(),
                 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), daemon("airlock-worker"));
-        String viaToken = "airlock-" + java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(4));
+        String viaToken = "airlock-" + HexFormat.of().formatHex(SecureRandom.getSeed(4));
         ExecutorService admin = Executors.newFixedThreadPool(2, daemon("airlock-admin"));
         // Size probes for files static indexes list without one: few threads, a long queue, and
         // what the queue cannot take is asked again at the package's next refresh.
@@ -130,15 +162,15 @@ public final class Airlock implements AutoCloseable {
                 daemon("airlock-sidecar"), new ThreadPoolExecutor.AbortPolicy());
         sidecars.allowCoreThreadTimeOut(true);
         StateStore state = null;
-        dev.airlock.core.notify.Notifier notifier = null;
+        Notifier notifier = null;
         try {
             Storage stores = storage.apply(data);
             state = stores.state();
             BlobStore blobs = stores.blobs();
             // Metadata bodies: content-addressed too, in a store of their own (replaced ones are swept).
-            dev.airlock.core.proxy.MetadataBodies bodies = new dev.airlock.core.proxy.MetadataBodies(stores.documents(), data, state, clock);
+            MetadataBodies bodies = new MetadataBodies(stores.documents(), data, state, clock);
             List<EcosystemRuntime> ecosystems = new ArrayList<>();
-            dev.airlock.core.ecosystem.SignatureTrust trust = signatureTrust(config.policy());
+            SignatureTrust trust = signatureTrust(config.policy());
             for (Ecosystem e : ServiceLoader.load(Ecosystem.class)) {
                 var upstreamConfig = config.upstream(e.id());
                 e.configure(new EcosystemContext(upstreamConfig, environment, home, clock, trust, config.limits()));
@@ -161,21 +193,21 @@ public final class Airlock implements AutoCloseable {
                         config.offline()));
             }
             FileFactsService facts = new FileFactsService(state, clock, metrics, probes);
-            java.util.Map<String, java.util.Set<String>> popular = new java.util.HashMap<>();
+            Map<String, Set<String>> popular = new HashMap<>();
             ecosystems.forEach(e -> popular.put(e.id(), e.ecosystem().popularNames()));
-            java.util.Map<String, java.util.function.UnaryOperator<String>> canonical = new java.util.HashMap<>();
+            Map<String, UnaryOperator<String>> canonical = new HashMap<>();
             ecosystems.forEach(e -> canonical.put(e.id(), e.ecosystem()::canonicalName));
-            dev.airlock.core.policy.KnownMalicious malicious = dev.airlock.core.policy.KnownMalicious.load(config.policy().knownMalicious(),
+            KnownMalicious malicious = KnownMalicious.load(config.policy().knownMalicious(),
                     canonical);
             if (malicious.size() > 0) {
                 LOG.log(Level.INFO, "policy.knownMalicious: " + malicious.size() + " malicious releases or packages listed");
             }
             PolicyEngine engine = new PolicyEngine(config.policy(), config.policy().holdUnknownAge(), malicious,
-                    new dev.airlock.core.policy.Typosquats(popular));
+                    new Typosquats(popular));
             List<EcosystemRuntime> runtimes = List.copyOf(ecosystems);
-            java.util.Map<String, EcosystemRuntime> byId = new java.util.HashMap<>();
+            Map<String, EcosystemRuntime> byId = new HashMap<>();
             runtimes.forEach(r -> byId.put(r.id(), r));
-            java.util.function.Function<String, Ecosystem> ecosystemById = ecosystemId -> java.util.Optional.ofNullable(byId.get(ecosystemId))
+            Function<String, Ecosystem> ecosystemById = ecosystemId -> Optional.ofNullable(byId.get(ecosystemId))
                     .map(EcosystemRuntime::ecosystem).orElse(null);
             // The services, each made after everything it calls: facts learnt about packages reach
             // the policy through PackageEvents, and the policy reaches documents and files through
@@ -183,13 +215,13 @@ public final class Airlock implements AutoCloseable {
             PackageEvents packageEvents = new PackageEvents();
             ContentLedger ledger = new ContentLedger(state, state, clock, ecosystemById, metrics, packageEvents);
             Attestations attestations = new Attestations((ecosystemId, path) -> {
-                EcosystemRuntime rt = java.util.Objects.requireNonNull(byId.get(ecosystemId), ecosystemId);
+                EcosystemRuntime rt = Objects.requireNonNull(byId.get(ecosystemId), ecosystemId);
                 if (rt.offline() || !rt.upstream().settings().available()) {
                     // Not "none served": nothing can be asked, so nothing is concluded (asked again later).
                     throw new IllegalStateException("no upstream to ask for attestations");
                 }
-                try (dev.airlock.core.upstream.UpstreamResponse r = rt.upstream().get(rt.upstream().resolve(path),
-                        java.util.Map.of("Accept", "application/json"))) {
+                try (UpstreamResponse r = rt.upstream().get(rt.upstream().resolve(path),
+                        Map.of("Accept", "application/json"))) {
                     return r.status() == 200 ? r.readBody(4 << 20) : null;
                 }
             }, ecosystemById, engine, state, state, clock, packageEvents);
@@ -199,12 +231,12 @@ public final class Airlock implements AutoCloseable {
             facts.limits(config.limits().probesPerPage(), config.limits().probesPerSecond());
             ArtifactService artifacts = new ArtifactService(state, blobs, metadata, facts, ledger, attestations, clock, metrics, workers,
                     sidecars);
-            PolicyService policy = new PolicyService(engine, state, clock, config.policy().mode() == dev.airlock.config.PolicyMode.ENFORCE,
+            PolicyService policy = new PolicyService(engine, state, clock, config.policy().mode() == PolicyMode.ENFORCE,
                     new PolicyService.Collaborators((ecosystemId, packageName) -> {
-                        EcosystemRuntime rt = java.util.Objects.requireNonNull(byId.get(ecosystemId), ecosystemId);
-                        dev.airlock.core.ecosystem.MetadataRequest request = rt.ecosystem().governingRequest(packageName);
+                        EcosystemRuntime rt = Objects.requireNonNull(byId.get(ecosystemId), ecosystemId);
+                        MetadataRequest request = rt.ecosystem().governingRequest(packageName);
                         return request == null ? null : metadata.load(rt, request).entry().metadata();
-                    }, (ecosystemId, route) -> artifacts.prefetch(java.util.Objects.requireNonNull(byId.get(ecosystemId), ecosystemId), route),
+                    }, (ecosystemId, route) -> artifacts.prefetch(Objects.requireNonNull(byId.get(ecosystemId), ecosystemId), route),
                             ledger, attestations, ecosystemById, metrics, packageEvents, metadata::invalidateRenderings));
             RequestFlow flow = new RequestFlow(metadata, artifacts, policy, metrics);
             watchdog.scheduleWithFixedDelay(() -> {
@@ -223,20 +255,20 @@ public final class Airlock implements AutoCloseable {
                 }
             }, 30, 30, TimeUnit.SECONDS);
             // Registry signing keys: operator files first (air-gapped), then each upstream's keys endpoint.
-            dev.airlock.core.policy.RegistryKeys registryKeys = new dev.airlock.core.policy.RegistryKeys(state, clock, ecosystemId -> {
-                EcosystemRuntime rt = java.util.Objects.requireNonNull(byId.get(ecosystemId), ecosystemId);
+            RegistryKeys registryKeys = new RegistryKeys(state, clock, ecosystemId -> {
+                EcosystemRuntime rt = Objects.requireNonNull(byId.get(ecosystemId), ecosystemId);
                 String path = rt.ecosystem().registryKeysPath();
                 if (path == null || rt.offline() || !rt.upstream().settings().available()) {
                     return null;
                 }
-                try (dev.airlock.core.upstream.UpstreamResponse r = rt.upstream().get(rt.upstream().resolve(path),
-                        java.util.Map.of("Accept", "application/json"))) {
+                try (UpstreamResponse r = rt.upstream().get(rt.upstream().resolve(path),
+                        Map.of("Accept", "application/json"))) {
                     return r.status() == 200 ? r.readBody(1 << 20) : null;
                 }
-            }, (ecosystemId, document) -> java.util.Objects.requireNonNull(byId.get(ecosystemId), ecosystemId)
+            }, (ecosystemId, document) -> Objects.requireNonNull(byId.get(ecosystemId), ecosystemId)
                     .ecosystem().registryKeys(document));
-            for (java.nio.file.Path file : config.policy().registryKeys()) {
-                byte[] doc = java.nio.file.Files.readAllBytes(file);
+            for (Path file : config.policy().registryKeys()) {
+                byte[] doc = Files.readAllBytes(file);
                 for (EcosystemRuntime rt : runtimes) {
                     if (rt.ecosystem().registryKeysPath() != null) {
                         registryKeys.load(rt.id(), doc);
@@ -244,13 +276,13 @@ public final class Airlock implements AutoCloseable {
                 }
             }
             engine.registryKeys(ecosystemId -> runtimes.stream().anyMatch(r -> r.id().equals(ecosystemId)
-                    && r.ecosystem().registryKeysPath() != null) ? registryKeys.of(ecosystemId) : java.util.Map.of());
-            LOG.log(Level.INFO, "policy " + config.policy().mode().name().toLowerCase(java.util.Locale.ROOT) + ": minimumReleaseAge "
-                    + config.policy().minimumReleaseAge() + ", installHooks " + config.policy().installHooks().name().toLowerCase(java.util.Locale.ROOT)
+                    && r.ecosystem().registryKeysPath() != null) ? registryKeys.of(ecosystemId) : Map.of());
+            LOG.log(Level.INFO, "policy " + config.policy().mode().name().toLowerCase(Locale.ROOT) + ": minimumReleaseAge "
+                    + config.policy().minimumReleaseAge() + ", installHooks " + config.policy().installHooks().name().toLowerCase(Locale.ROOT)
                     + ", publisherChange " + config.policy().publisherChange());
             // Held, denied, released and rejected releases go to the configured webhooks, never blocking a decision.
-            notifier = new dev.airlock.core.notify.Notifier(config.notifications(), clock, metrics);
-            dev.airlock.core.notify.Notifier events = notifier;
+            notifier = new Notifier(config.notifications(), clock, metrics);
+            Notifier events = notifier;
             String consoleBase = config.server().publicUrl() == null ? null
                     : config.server().publicUrl().toString().replaceAll("/+$", "") + "/-/console/#/release/";
             StateStore store = state;
@@ -269,9 +301,9 @@ public final class Airlock implements AutoCloseable {
                     LOG.log(Level.WARNING, "cannot read the notification outbox: " + e.getMessage());
                 }
             }, 1, 1, TimeUnit.SECONDS);
-            dev.airlock.core.admin.Tokens tokens = new dev.airlock.core.admin.Tokens(state, clock);
+            Tokens tokens = new Tokens(state, clock);
             tokens.bootstrap(data);
-            dev.airlock.core.admin.AdminApi adminApi = new dev.airlock.core.admin.AdminApi(state, policy, tokens, clock);
+            AdminApi adminApi = new AdminApi(state, policy, tokens, clock);
             // Changes made by other processes on the same store (the command line, other
             // replicas) drop exactly the caches they touch.
             ChangeFollower follower = new ChangeFollower(store, clock, CHANGE_GAP_TIMEOUT,
@@ -405,14 +437,14 @@ public final class Airlock implements AutoCloseable {
             return true;
         }
         try {
-            java.net.InetAddress a = java.net.InetAddress.getByName(h);
+            InetAddress a = InetAddress.getByName(h);
             return a.isLoopbackAddress() || a.isAnyLocalAddress();
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return false;
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+    private static ThreadFactory daemon(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
@@ -422,21 +454,21 @@ public final class Airlock implements AutoCloseable {
     }
 
     /** The Sigstore root (the operator's file, else the shipped one) and OpenPGP keyrings signatures are verified against. */
-    private static dev.airlock.core.ecosystem.SignatureTrust signatureTrust(dev.airlock.config.PolicyConfig policy) throws java.io.IOException {
-        dev.airlock.core.trust.TrustedRoot root;
+    private static SignatureTrust signatureTrust(PolicyConfig policy) throws IOException {
+        TrustedRoot root;
         if (policy.sigstoreTrustedRoot() == null) {
-            root = dev.airlock.core.trust.TrustedRoot.shipped();
+            root = TrustedRoot.shipped();
         } else {
             try {
-                root = dev.airlock.core.trust.TrustedRoot.parse(java.nio.file.Files.readAllBytes(policy.sigstoreTrustedRoot()),
+                root = TrustedRoot.parse(Files.readAllBytes(policy.sigstoreTrustedRoot()),
                         policy.sigstoreTrustedRoot().toString());
-            } catch (dev.airlock.core.trust.VerificationException e) {
-                throw new java.io.IOException("policy.sigstoreTrustedRoot: " + e.getMessage(), e);
+            } catch (VerificationException e) {
+                throw new IOException("policy.sigstoreTrustedRoot: " + e.getMessage(), e);
             }
         }
         LOG.log(Level.INFO, "Sigstore trusted root: " + root.source() + " (" + root.authorities().size() + " certificate authorities, "
                 + root.tlogs().size() + " transparency logs)");
-        return new dev.airlock.core.ecosystem.SignatureTrust(new dev.airlock.core.trust.SigstoreVerifier(root), policy.pgpKeyrings());
+        return new SignatureTrust(new SigstoreVerifier(root), policy.pgpKeyrings());
     }
 
     /** Drops what one change by another process makes stale here. */

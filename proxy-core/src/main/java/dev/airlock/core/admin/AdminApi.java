@@ -1,9 +1,12 @@
 package dev.airlock.core.admin;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.core.json.StrictJson;
 import dev.airlock.core.policy.Finding;
 import dev.airlock.core.policy.PolicyEngine;
 import dev.airlock.core.policy.PolicyService;
@@ -25,17 +28,26 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The security team's API under {@code /-/admin/api/} (docs/ADMIN-API.md, {@code openapi.json}):
  * the quarantine queue and one release's evidence, people's decisions, run-time rules, tokens and
  * the audit log. Blocking (JDBC): the HTTP layer calls it on its admin pool. Every refusal for
  * lack of a token or of a role is itself audited.
+ *
+ * <p>One class (about 600 lines) because it is the API's routing table: each endpoint is a short
+ * method that checks the role, parses the body strictly and calls the service that does the
+ * work ({@code Quarantine}, {@code Tokens}, {@code AuditLog}, {@code PolicyService}); keeping the
+ * endpoints side by side keeps every one under the same authorisation and audit rules.
  */
 public final class AdminApi {
 
@@ -120,7 +132,7 @@ public final class AdminApi {
     }
 
     /** Refusals without a valid token since the last audit entry about them (anyone can cause these). */
-    private final java.util.concurrent.atomic.AtomicLong anonymousRefusals = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong anonymousRefusals = new AtomicLong();
     private volatile Instant lastAnonymousEntry = Instant.EPOCH;
 
     /**
@@ -186,7 +198,7 @@ public final class AdminApi {
         if (p.length >= 3 && p[0].equals("packages") && m.equals("GET")) {
             require(who, Role.VIEWER, req);
             // A scoped npm name keeps its slash: packages/npm/@scope/name.
-            return ok(packageView(p[1], String.join("/", java.util.Arrays.copyOfRange(p, 2, p.length))));
+            return ok(packageView(p[1], String.join("/", Arrays.copyOfRange(p, 2, p.length))));
         }
         if (p.length >= 1 && p[0].equals("rules")) {
             if (p.length == 1 && m.equals("GET")) {
@@ -335,7 +347,7 @@ public final class AdminApi {
         o.set("decision", e.decision() == null ? null : decision(e.decision()));
         ArrayNode history = o.putArray("decisions");
         state.decisions(e.verdict().id()).forEach(d -> history.add(decision(d)));
-        dev.airlock.core.policy.PolicyService.ReleaseContext context = policy.context(e.verdict().ecosystem(), e.verdict().packageName(),
+        PolicyService.ReleaseContext context = policy.context(e.verdict().ecosystem(), e.verdict().packageName(),
                 e.verdict().version());
         ObjectNode evidence = Evidence.of(e, state.observedReleases(e.verdict().ecosystem(), e.verdict().packageName())
                 .get(e.verdict().version()), context);
@@ -406,7 +418,7 @@ public final class AdminApi {
         }
         ObjectNode o = JSON.createObjectNode().put("ecosystem", ecosystem).put("package", name);
         ArrayNode versions = o.putArray("versions");
-        java.util.Set<String> all = new java.util.TreeSet<>(seen.keySet());
+        Set<String> all = new TreeSet<>(seen.keySet());
         all.addAll(verdicts.keySet());
         for (String v : all) {
             VerdictRecord r = verdicts.get(v);
@@ -508,19 +520,19 @@ public final class AdminApi {
             throw new IllegalArgumentException("the request body is over " + MAX_BODY + " bytes");
         }
         try {
-            dev.airlock.core.json.StrictJson.requireUtf8(req.body());
+            StrictJson.requireUtf8(req.body());
         } catch (IOException e) {
             throw new IllegalArgumentException("the request body is not well-formed UTF-8");
         }
         try {
-            JsonNode n = dev.airlock.core.json.StrictJson.MAPPER.readTree(req.body());
+            JsonNode n = StrictJson.MAPPER.readTree(req.body());
             if (n == null || !n.isObject()) {
                 throw new IllegalArgumentException("the request body must be a JSON object");
             }
             return n;
-        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
-            throw new IllegalArgumentException("the request body nests deeper than " + dev.airlock.core.json.StrictJson.MAX_DEPTH);
-        } catch (com.fasterxml.jackson.core.JsonParseException e) {
+        } catch (StreamConstraintsException e) {
+            throw new IllegalArgumentException("the request body nests deeper than " + StrictJson.MAX_DEPTH);
+        } catch (JsonParseException e) {
             throw new IllegalArgumentException(e.getOriginalMessage().startsWith("Duplicate field")
                     ? "the request body names a key twice (" + e.getOriginalMessage() + "); each key may appear once"
                     : "the request body is not JSON");

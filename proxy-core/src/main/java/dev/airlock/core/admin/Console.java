@@ -2,6 +2,8 @@ package dev.airlock.core.admin;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -28,7 +30,7 @@ public final class Console {
     private static final Map<String, AdminResponse> SERVED = load();
 
     private static Map<String, AdminResponse> load() {
-        Map<String, AdminResponse> out = new java.util.HashMap<>();
+        Map<String, AdminResponse> out = new HashMap<>();
         FILES.forEach((path, file) -> {
             try (InputStream in = Console.class.getResourceAsStream(ROOT + file)) {
                 if (in == null) {
@@ -43,7 +45,7 @@ public final class Console {
                         "Referrer-Policy", "no-referrer",
                         "Cache-Control", "no-cache")));
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot read the console from the jar", e);
+                throw new UncheckedIOException("cannot read the console from the jar", e);
             }
         });
         return Map.copyOf(out);

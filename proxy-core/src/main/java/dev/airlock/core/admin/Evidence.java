@@ -3,12 +3,19 @@ package dev.airlock.core.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.core.ecosystem.ContentFacts;
+import dev.airlock.core.ecosystem.ReleaseFacts;
 import dev.airlock.core.policy.Finding;
+import dev.airlock.core.policy.PolicyService;
 import dev.airlock.core.policy.Quarantine;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What a reviewer needs in one look, gathered from a held release's findings: the install
@@ -27,13 +34,13 @@ public final class Evidence {
      * @param context the release's and its predecessor's facts from the governing document, or
      *                null when it cannot be had (then only what the findings carry is shown)
      */
-    static ObjectNode of(Quarantine.Entry e, Instant firstSeen, dev.airlock.core.policy.PolicyService.ReleaseContext context) {
+    static ObjectNode of(Quarantine.Entry e, Instant firstSeen, PolicyService.ReleaseContext context) {
         ObjectNode o = of(e, firstSeen);
         if (context == null) {
             return o;
         }
-        dev.airlock.core.ecosystem.ReleaseFacts now = context.release();
-        dev.airlock.core.ecosystem.ReleaseFacts before = context.previous();
+        ReleaseFacts now = context.release();
+        ReleaseFacts before = context.previous();
         o.put("previousVersion", before == null ? null : before.version());
         o.put("publishedAt", now.publishedAt() == null ? null : now.publishedAt().toString());
         o.put("previousPublishedAt", before == null || before.publishedAt() == null ? null : before.publishedAt().toString());
@@ -41,8 +48,8 @@ public final class Evidence {
             o.putObject("publisher").put("now", now.publisher()).put("previous", before == null ? null : before.publisher());
         }
         // Who signed or built it: the verified facts of both releases, side by side.
-        java.util.Map<String, String> signerNow = context.content() == null ? java.util.Map.of() : context.content().signer();
-        java.util.Map<String, String> signerBefore = context.previousContent() == null ? java.util.Map.of() : context.previousContent().signer();
+        Map<String, String> signerNow = context.content() == null ? Map.of() : context.content().signer();
+        Map<String, String> signerBefore = context.previousContent() == null ? Map.of() : context.previousContent().signer();
         if (!signerNow.isEmpty() || !signerBefore.isEmpty()) {
             ObjectNode s = o.putObject("signer");
             ObjectNode sn = s.putObject("now");
@@ -89,7 +96,7 @@ public final class Evidence {
      * ({@code hookFiles}) and the files added, removed and changed against the previous version
      * ({@code files}). Either reading may be null (not read).
      */
-    public static void content(ObjectNode o, dev.airlock.core.ecosystem.ContentFacts read, dev.airlock.core.ecosystem.ContentFacts readBefore) {
+    public static void content(ObjectNode o, ContentFacts read, ContentFacts readBefore) {
         if (read != null && !read.hookFiles().isEmpty()) {
             // The text of what the hooks run, as upstream shipped it: data for the reviewer, shown, never rendered.
             ObjectNode hookFiles = o.putObject("hookFiles");
@@ -104,10 +111,10 @@ public final class Evidence {
      * The files added, removed and changed (size or CRC-32) against the previous version, with
      * their sizes; without a previous listing, the count and total size alone.
      */
-    private static ObjectNode filesDiff(Map<String, dev.airlock.core.ecosystem.ContentFacts.Listed> now,
-                                        Map<String, dev.airlock.core.ecosystem.ContentFacts.Listed> before) {
+    private static ObjectNode filesDiff(Map<String, ContentFacts.Listed> now,
+                                        Map<String, ContentFacts.Listed> before) {
         ObjectNode d = JSON.createObjectNode().put("count", now.size())
-                .put("size", now.values().stream().mapToLong(dev.airlock.core.ecosystem.ContentFacts.Listed::size).sum());
+                .put("size", now.values().stream().mapToLong(ContentFacts.Listed::size).sum());
         if (before == null) {
             d.put("previousListed", false);
             return d;
@@ -118,10 +125,10 @@ public final class Evidence {
         ArrayNode changed = d.putArray("changed");
         long[] more = new long[1];
         now.forEach((path, f) -> {
-            dev.airlock.core.ecosystem.ContentFacts.Listed was = before.get(path);
+            ContentFacts.Listed was = before.get(path);
             if (was == null) {
                 bounded(added, more).ifPresent(n -> n.put("path", path).put("size", f.size()));
-            } else if (was.size() != f.size() || !java.util.Objects.equals(was.crc32(), f.crc32())) {
+            } else if (was.size() != f.size() || !Objects.equals(was.crc32(), f.crc32())) {
                 bounded(changed, more).ifPresent(n -> n.put("path", path).put("size", f.size()).put("previousSize", was.size()));
             }
         });
@@ -139,17 +146,17 @@ public final class Evidence {
     /** Lists at most this many paths each: a release that changes thousands of files says so by the count. */
     static final int MAX_DIFF_LINES = 500;
 
-    private static java.util.Optional<ObjectNode> bounded(ArrayNode list, long[] more) {
+    private static Optional<ObjectNode> bounded(ArrayNode list, long[] more) {
         if (list.size() >= MAX_DIFF_LINES) {
             more[0]++;
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(list.addObject());
+        return Optional.of(list.addObject());
     }
 
-    private static ArrayNode diff(java.util.Map<String, String> before, java.util.Map<String, String> now) {
+    private static ArrayNode diff(Map<String, String> before, Map<String, String> now) {
         ArrayNode diff = JSON.createArrayNode();
-        java.util.Set<String> hooks = new java.util.TreeSet<>(now.keySet());
+        Set<String> hooks = new TreeSet<>(now.keySet());
         if (before != null) {
             hooks.addAll(before.keySet());
         }

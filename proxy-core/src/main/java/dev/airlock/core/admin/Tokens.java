@@ -15,11 +15,14 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -114,7 +117,7 @@ public final class Tokens {
     /** Reads the tokens again (blocking): another process (the command line) may have changed them. */
     public void reload() {
         List<TokenRecord> all = state.tokens();
-        List<Map.Entry<byte[], TokenRecord>> live = new java.util.ArrayList<>();
+        List<Map.Entry<byte[], TokenRecord>> live = new ArrayList<>();
         for (TokenRecord t : all) {
             if (t.revokedAt() == null) {
                 live.add(Map.entry(HexFormat.of().parseHex(t.tokenHash()), t));
@@ -159,7 +162,7 @@ public final class Tokens {
         if (anyAdmin) {
             return null;
         }
-        java.util.Set<String> taken = new java.util.HashSet<>();
+        Set<String> taken = new HashSet<>();
         state.tokens().forEach(t -> taken.add(t.name()));
         String name = "admin";
         for (int i = 2; taken.contains(name); i++) {

@@ -3,13 +3,14 @@ package dev.airlock.core.airgap;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.admin.AuditLog;
+import dev.airlock.core.policy.Quarantine;
+import dev.airlock.core.proxy.MetadataBodies;
 import dev.airlock.core.store.ArtifactRecord;
 import dev.airlock.core.store.AuditQuery;
 import dev.airlock.core.store.AuditRecord;
-import dev.airlock.core.proxy.MetadataBodies;
 import dev.airlock.core.store.BlobStore;
-import dev.airlock.core.store.FileBlobStore;
 import dev.airlock.core.store.DecisionRecord;
+import dev.airlock.core.store.FileBlobStore;
 import dev.airlock.core.store.MetadataState;
 import dev.airlock.core.store.StateStore;
 import dev.airlock.core.store.VerdictRecord;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -173,7 +175,7 @@ public final class Export {
         if (v.verdict().equals("QUARANTINED") && v.heldUntil() != null && !now.isBefore(v.heldUntil())) {
             return true; // an age hold that has ended
         }
-        DecisionRecord inForce = dev.airlock.core.policy.Quarantine.inForce(decisions.getOrDefault(v.id(), List.of()), v.factsDigest(), now);
+        DecisionRecord inForce = Quarantine.inForce(decisions.getOrDefault(v.id(), List.of()), v.factsDigest(), now);
         return inForce != null && inForce.action().equals("release") && !v.verdict().equals("DENIED");
     }
 
@@ -209,7 +211,7 @@ public final class Export {
     static MessageDigest digest() {
         try {
             return MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -47,7 +48,7 @@ public final class ExportKey {
                 Files.createFile(tmp);
             }
             Files.writeString(tmp, PRIVATE_TAG + " ed25519 " + Base64.getEncoder().encodeToString(k.getEncoded()) + "\n");
-            Files.move(tmp, priv, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, priv, StandardCopyOption.ATOMIC_MOVE);
         }
         String[] parts = Files.readString(priv, StandardCharsets.US_ASCII).strip().split(" ");
         if (parts.length != 3 || !parts[0].equals(PRIVATE_TAG) || !parts[1].equals("ed25519")) {

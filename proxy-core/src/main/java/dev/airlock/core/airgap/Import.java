@@ -1,10 +1,11 @@
 package dev.airlock.core.airgap;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.airlock.core.json.StrictJson;
 import dev.airlock.core.store.ArtifactRecord;
 import dev.airlock.core.store.BlobStore;
-import dev.airlock.core.store.FileBlobStore;
 import dev.airlock.core.store.DecisionRecord;
+import dev.airlock.core.store.FileBlobStore;
 import dev.airlock.core.store.MetadataState;
 import dev.airlock.core.store.StateStore;
 import dev.airlock.core.store.VerdictRecord;
@@ -17,9 +18,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -68,7 +71,7 @@ public final class Import {
             byte[] sig = whole(zip, "manifest.sig", 4096);
             JsonNode manifest;
             try {
-                manifest = dev.airlock.core.json.StrictJson.read(manifestBytes);
+                manifest = StrictJson.read(manifestBytes);
             } catch (IOException e) {
                 throw new BundleException("the manifest is not JSON (" + e.getMessage() + ")");
             }
@@ -162,7 +165,7 @@ public final class Import {
                             .put("metadataAdded", s.metadataAdded()).put("decisionsAdded", s.decisionsAdded()).toString()));
         } finally {
             try (var files = Files.walk(staging)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
                 }
             }
@@ -204,7 +207,7 @@ public final class Import {
     }
 
     /** Everything verified: blobs, documents and rows go in; what is there already stays. */
-    private static Summary apply(Map<String, Path> staged, Path dataDir, StateStore state, Clock clock, String keyId, long bytes, java.util.function.Consumer<Summary> audit)
+    private static Summary apply(Map<String, Path> staged, Path dataDir, StateStore state, Clock clock, String keyId, long bytes, Consumer<Summary> audit)
             throws IOException, BundleException {
         BlobStore blobs = FileBlobStore.shared(dataDir);
         Map<String, List<JsonNode>> records = new HashMap<>();
@@ -267,7 +270,7 @@ public final class Import {
                 content.add(new String[]{Records.text(o, "ecosystem"), Records.text(o, "package"), Records.text(o, "version"),
                         Records.text(o, "filename"), Records.text(o, "facts")});
             }
-        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+        } catch (IllegalArgumentException | DateTimeException e) {
             throw new BundleException("a record is malformed: " + e.getMessage());
         }
         for (Map.Entry<String, Path> e : staged.entrySet()) {

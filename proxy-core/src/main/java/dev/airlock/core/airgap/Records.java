@@ -3,6 +3,7 @@ package dev.airlock.core.airgap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.core.json.StrictJson;
 import dev.airlock.core.store.ArtifactRecord;
 import dev.airlock.core.store.DecisionRecord;
 import dev.airlock.core.store.MetadataState;
@@ -21,7 +22,7 @@ import java.util.TreeMap;
 final class Records {
 
     /** Strict: a bundle whose records name a key twice, or are not UTF-8, is refused, not read one way or the other. */
-    static final ObjectMapper JSON = dev.airlock.core.json.StrictJson.MAPPER;
+    static final ObjectMapper JSON = StrictJson.MAPPER;
 
     private Records() {
     }

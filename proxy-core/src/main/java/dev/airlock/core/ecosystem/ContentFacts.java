@@ -1,5 +1,7 @@
 package dev.airlock.core.ecosystem;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -89,7 +91,7 @@ public record ContentFacts(Map<String, String> installHooks, Map<String, String>
                 return "(binary, " + size + " bytes)";
             }
         }
-        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        String text = new String(bytes, StandardCharsets.UTF_8);
         if (text.length() > HOOK_FILE_MAX || size > bytes.length) {
             return text.substring(0, Math.min(text.length(), HOOK_FILE_MAX)) + "\n... (cut: " + size + " bytes in all)";
         }
@@ -103,13 +105,13 @@ public record ContentFacts(Map<String, String> installHooks, Map<String, String>
 
     public ContentFacts {
         // Readings stored before these fields existed have none.
-        signer = signer == null ? Map.of() : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(signer));
+        signer = signer == null ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(signer));
         signatureFailures = signatureFailures == null ? List.of() : List.copyOf(signatureFailures);
-        hookFiles = hookFiles == null ? Map.of() : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(hookFiles));
-        files = files == null ? Map.of() : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(files));
+        hookFiles = hookFiles == null ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(hookFiles));
+        files = files == null ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(files));
         // Sorted: equal facts print the same in every JVM (the policy digests them).
-        installHooks = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(installHooks));
-        mismatches = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(mismatches));
+        installHooks = Collections.unmodifiableSortedMap(new TreeMap<>(installHooks));
+        mismatches = Collections.unmodifiableSortedMap(new TreeMap<>(mismatches));
         anomalies = List.copyOf(anomalies);
     }
 }

@@ -1,8 +1,10 @@
 package dev.airlock.core.ecosystem;
 
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -24,7 +26,7 @@ public record Digest(String algorithm, byte[] value) {
     }
 
     public boolean matches(byte[] actual) {
-        return java.security.MessageDigest.isEqual(value, actual);
+        return MessageDigest.isEqual(value, actual);
     }
 
     public String hex() {
@@ -33,7 +35,7 @@ public record Digest(String algorithm, byte[] value) {
 
     /** Subresource-integrity spelling ("sha512-BASE64"), as npm shows it. */
     public String sri() {
-        return algorithm.toLowerCase(java.util.Locale.ROOT).replace("-", "") + "-" + Base64.getEncoder().encodeToString(value);
+        return algorithm.toLowerCase(Locale.ROOT).replace("-", "") + "-" + Base64.getEncoder().encodeToString(value);
     }
 
     @Override

@@ -1,5 +1,12 @@
 package dev.airlock.core.ecosystem;
 
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
 /**
  * One registry protocol (npm, PyPI, Maven, ...), found with {@link java.util.ServiceLoader}.
  *
@@ -54,7 +61,7 @@ public interface Ecosystem {
      *                    resolve against this
      * @throws MetadataException when the document is not what the protocol promises
      */
-    PackageMetadata parse(MetadataRequest request, java.net.URI documentUrl, byte[] body, String contentType) throws MetadataException;
+    PackageMetadata parse(MetadataRequest request, URI documentUrl, byte[] body, String contentType) throws MetadataException;
 
     /**
      * Whether this ecosystem's renderings use {@link RenderContext#facts()}. When true, the core
@@ -74,9 +81,9 @@ public interface Ecosystem {
      * @param artifact the artifact as listed
      * @param file     the committed, verified bytes (read-only: never modify or move)
      */
-    default java.util.List<DerivedFile> derive(PackageMetadata listing, ArtifactRef artifact, java.nio.file.Path file)
-            throws java.io.IOException {
-        return java.util.List.of();
+    default List<DerivedFile> derive(PackageMetadata listing, ArtifactRef artifact, Path file)
+            throws IOException {
+        return List.of();
     }
 
     /**
@@ -88,8 +95,8 @@ public interface Ecosystem {
      * @return what was found, {@link ContentFacts#NONE} when nothing (or not an archive this
      *         ecosystem inspects)
      */
-    default ContentFacts inspect(PackageMetadata listing, String packageName, String version, String filename, java.nio.file.Path file)
-            throws java.io.IOException {
+    default ContentFacts inspect(PackageMetadata listing, String packageName, String version, String filename, Path file)
+            throws IOException {
         return ContentFacts.NONE;
     }
 
@@ -105,8 +112,8 @@ public interface Ecosystem {
      * Popular package names of this ecosystem, for the typosquat check: a name one edit away
      * from one of these (and not one itself) is held. Shipped with the module.
      */
-    default java.util.Set<String> popularNames() {
-        return java.util.Set.of();
+    default Set<String> popularNames() {
+        return Set.of();
     }
 
     /** The name Airlock keys a package by, from a name as published (PyPI normalises; most keep it). */
@@ -123,8 +130,8 @@ public interface Ecosystem {
     }
 
     /** Reads a registry keys document (the endpoint above, or an operator's file for air-gapped use). */
-    default java.util.List<RegistryKey> registryKeys(byte[] document) throws MetadataException {
-        return java.util.List.of();
+    default List<RegistryKey> registryKeys(byte[] document) throws MetadataException {
+        return List.of();
     }
 
     /**
@@ -140,8 +147,8 @@ public interface Ecosystem {
      * Sigstore root given at {@link #configure}.
      */
     default AttestationCheck verifyAttestations(PackageMetadata listing, String version, byte[] document,
-                                                java.util.Map<String, RegistryKey> keys) {
-        return AttestationCheck.verified(java.util.Map.of());
+                                                Map<String, RegistryKey> keys) {
+        return AttestationCheck.verified(Map.of());
     }
 
     /**
@@ -151,8 +158,8 @@ public interface Ecosystem {
      * @param listing the metadata the file was listed in, or null for path-addressed files
      * @param path    the file's name (listed) or path (path-addressed)
      */
-    default java.util.List<SignatureRef> signaturesOf(PackageMetadata listing, String path) {
-        return java.util.List.of();
+    default List<SignatureRef> signaturesOf(PackageMetadata listing, String path) {
+        return List.of();
     }
 
     /**
@@ -164,7 +171,7 @@ public interface Ecosystem {
      * @return who signed it ({@link ContentFacts#signer()}) and what failed to verify
      */
     default ContentFacts verifySignatures(PackageMetadata listing, String packageName, String version, String path,
-                                          java.nio.file.Path file, java.util.Map<String, byte[]> found) {
+                                          Path file, Map<String, byte[]> found) {
         return ContentFacts.NONE;
     }
 

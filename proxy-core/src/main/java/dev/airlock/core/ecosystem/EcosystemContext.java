@@ -1,5 +1,6 @@
 package dev.airlock.core.ecosystem;
 
+import dev.airlock.config.LimitsConfig;
 import dev.airlock.config.UpstreamConfig;
 
 import java.nio.file.Path;
@@ -13,11 +14,11 @@ import java.util.Map;
  * {@code trust} is what signatures are verified against.
  */
 public record EcosystemContext(UpstreamConfig upstream, Map<String, String> environment, Path home, Clock clock, SignatureTrust trust,
-                               dev.airlock.config.LimitsConfig limits) {
+                               LimitsConfig limits) {
 
     /** With the default limits. */
     public EcosystemContext(UpstreamConfig upstream, Map<String, String> environment, Path home, Clock clock, SignatureTrust trust) {
-        this(upstream, environment, home, clock, trust, dev.airlock.config.LimitsConfig.DEFAULTS);
+        this(upstream, environment, home, clock, trust, LimitsConfig.DEFAULTS);
     }
 
     /** With the default trust (the shipped Sigstore root, no OpenPGP keyrings) and limits. */

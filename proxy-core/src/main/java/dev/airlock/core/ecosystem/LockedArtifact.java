@@ -1,5 +1,6 @@
 package dev.airlock.core.ecosystem;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -46,6 +47,6 @@ public record LockedArtifact(String ecosystem, String name, String version, Stri
 
     private static boolean unsafe(String path) {
         return path.isEmpty() || path.startsWith("/") || path.contains("\\") || path.contains("://")
-                || java.util.Arrays.asList(path.split("[/?]")).contains("..");
+                || Arrays.asList(path.split("[/?]")).contains("..");
     }
 }

@@ -1,5 +1,11 @@
 package dev.airlock.core.ecosystem;
 
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
 /**
  * What an ecosystem adds for the {@code prefetch} command: reading the lockfiles and project files
  * its clients write, and resolving a project with its own client library. Separate from
@@ -24,9 +30,9 @@ public interface Prefetching {
      * @throws MetadataException when it is one but cannot be used; the message names the line or
      *                           entry and what to do (the caller adds the file name)
      */
-    default java.util.Optional<java.util.List<LockedArtifact>> lockfile(java.nio.file.Path file, byte[] content)
+    default Optional<List<LockedArtifact>> lockfile(Path file, byte[] content)
             throws MetadataException {
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /**
@@ -36,8 +42,8 @@ public interface Prefetching {
      * (or the lock's own, when it pinned one) gives. Empty when the document lists no such file,
      * as when Airlock filtered a held version out.
      */
-    default java.util.List<LockedArtifact> lockedFiles(LockedArtifact locked, byte[] metadata) throws MetadataException {
-        return java.util.List.of();
+    default List<LockedArtifact> lockedFiles(LockedArtifact locked, byte[] metadata) throws MetadataException {
+        return List.of();
     }
 
     /**
@@ -48,7 +54,7 @@ public interface Prefetching {
      * @throws MetadataException when the file is this ecosystem's project but cannot be read;
      *                           the message says why (the caller adds the file name)
      */
-    default boolean isProject(java.nio.file.Path file, byte[] content) throws MetadataException {
+    default boolean isProject(Path file, byte[] content) throws MetadataException {
         return false;
     }
 
@@ -70,8 +76,8 @@ public interface Prefetching {
      * @throws MetadataException when it is one but cannot be read at all; the message says why
      *                           (the caller adds the file name)
      */
-    default boolean prefetchProject(java.nio.file.Path file, byte[] content, java.net.URI mountUrl, String token,
-                                    java.util.function.Consumer<PrefetchOutcome> report) throws MetadataException {
+    default boolean prefetchProject(Path file, byte[] content, URI mountUrl, String token,
+                                    Consumer<PrefetchOutcome> report) throws MetadataException {
         return false;
     }
 }

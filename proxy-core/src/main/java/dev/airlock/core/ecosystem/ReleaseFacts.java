@@ -1,6 +1,8 @@
 package dev.airlock.core.ecosystem;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -26,11 +28,11 @@ import java.util.TreeSet;
  */
 public record ReleaseFacts(String version, Instant publishedAt, String publisher, Set<String> maintainers,
                            Map<String, String> installHooks, Map<String, String> dependencies,
-                           java.util.List<RegistrySignature> signatures, String provenance) {
+                           List<RegistrySignature> signatures, String provenance) {
 
     /** Facts without provenance (documents that say nothing about it). */
     public ReleaseFacts(String version, Instant publishedAt, String publisher, Set<String> maintainers,
-                        Map<String, String> installHooks, Map<String, String> dependencies, java.util.List<RegistrySignature> signatures) {
+                        Map<String, String> installHooks, Map<String, String> dependencies, List<RegistrySignature> signatures) {
         this(version, publishedAt, publisher, maintainers, installHooks, dependencies, signatures, null);
     }
 
@@ -54,10 +56,10 @@ public record ReleaseFacts(String version, Instant publishedAt, String publisher
         Objects.requireNonNull(version, "version");
         // Sorted, so that equal facts print (and so digest) the same in every JVM: people's
         // decisions are kept against that digest.
-        maintainers = maintainers == null ? null : java.util.Collections.unmodifiableSortedSet(new TreeSet<>(maintainers));
-        installHooks = installHooks == null ? null : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(installHooks));
-        dependencies = dependencies == null ? null : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(dependencies));
-        signatures = signatures == null ? null : java.util.List.copyOf(signatures);
+        maintainers = maintainers == null ? null : Collections.unmodifiableSortedSet(new TreeSet<>(maintainers));
+        installHooks = installHooks == null ? null : Collections.unmodifiableSortedMap(new TreeMap<>(installHooks));
+        dependencies = dependencies == null ? null : Collections.unmodifiableSortedMap(new TreeMap<>(dependencies));
+        signatures = signatures == null ? null : List.copyOf(signatures);
     }
 
     /** Only the version and publish time known (documents that state nothing else). */

@@ -1,5 +1,6 @@
 package dev.airlock.core.ecosystem;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -18,18 +19,18 @@ import java.util.function.Predicate;
  *                 is held until it comes of age itself)
  */
 public record RenderContext(String mountUrl, Predicate<String> visible, Function<String, FileFacts> facts,
-                            java.util.Map<String, String> held, Predicate<String> files) {
+                            Map<String, String> held, Predicate<String> files) {
 
     public RenderContext {
         Objects.requireNonNull(mountUrl, "mountUrl");
         Objects.requireNonNull(visible, "visible");
         Objects.requireNonNull(facts, "facts");
-        held = java.util.Map.copyOf(held);
+        held = Map.copyOf(held);
         Objects.requireNonNull(files, "files");
     }
 
     public RenderContext(String mountUrl, Predicate<String> visible, Function<String, FileFacts> facts) {
-        this(mountUrl, visible, facts, java.util.Map.of(), f -> true);
+        this(mountUrl, visible, facts, Map.of(), f -> true);
     }
 
     /** A context without file facts. */

@@ -1,10 +1,17 @@
 package dev.airlock.core.ecosystem;
 
+import dev.airlock.config.LimitsConfig;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /** Small helpers ecosystem modules share for what they ship and what they read. */
 public final class Resources {
@@ -34,23 +41,23 @@ public final class Resources {
     }
 
     /** Most entries a zip archive (jar, wheel) may have by default before it is not read further ({@code limits.archiveEntries}). */
-    public static final int MAX_ZIP_ENTRIES = dev.airlock.config.LimitsConfig.DEFAULTS.archiveEntries();
+    public static final int MAX_ZIP_ENTRIES = LimitsConfig.DEFAULTS.archiveEntries();
 
     /**
      * Walks a zip archive's entry names from its central directory, bounded: each name goes to
      * {@code visit}; unsafe paths and an entry count beyond {@link #MAX_ZIP_ENTRIES} become
      * anomalies in {@code anomalies}.
      */
-    public static void zipEntries(java.util.zip.ZipFile zip, String filename, java.util.function.Consumer<String> visit,
-                                  java.util.List<String> anomalies) {
+    public static void zipEntries(ZipFile zip, String filename, Consumer<String> visit,
+                                  List<String> anomalies) {
         zipEntries(zip, filename, visit, anomalies, MAX_ZIP_ENTRIES);
     }
 
     /** {@link #zipEntries(java.util.zip.ZipFile, String, java.util.function.Consumer, java.util.List)} with its own entry bound. */
-    public static void zipEntries(java.util.zip.ZipFile zip, String filename, java.util.function.Consumer<String> visit,
-                                  java.util.List<String> anomalies, int maxEntries) {
+    public static void zipEntries(ZipFile zip, String filename, Consumer<String> visit,
+                                  List<String> anomalies, int maxEntries) {
         int n = 0;
-        for (java.util.Enumeration<? extends java.util.zip.ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+        for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
             String name = e.nextElement().getName();
             if (++n > maxEntries) {
                 anomalies.add(filename + " has more than " + maxEntries + " entries; not inspected further");

@@ -1,5 +1,7 @@
 package dev.airlock.core.ecosystem;
 
+import java.util.Set;
+
 /**
  * What the core should do with a request. Sealed: the core's dispatcher handles every kind.
  */
@@ -48,9 +50,9 @@ public sealed interface Route {
      * @param headers      names of the client's request headers to forward (lower case); the
      *                     protocol knows which ones carry meaning (e.g. the body's encoding)
      */
-    record Passthrough(String upstreamPath, java.util.Set<String> headers) implements Route {
+    record Passthrough(String upstreamPath, Set<String> headers) implements Route {
         public Passthrough {
-            headers = java.util.Set.copyOf(headers);
+            headers = Set.copyOf(headers);
         }
     }
 

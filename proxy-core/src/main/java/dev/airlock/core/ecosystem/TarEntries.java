@@ -1,5 +1,8 @@
 package dev.airlock.core.ecosystem;
 
+import dev.airlock.config.LimitsConfig;
+
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +19,7 @@ import java.util.zip.GZIPInputStream;
 public final class TarEntries {
 
     /** Entries visited at most by default ({@code limits.archiveEntries}). */
-    public static final int MAX_ENTRIES = dev.airlock.config.LimitsConfig.DEFAULTS.archiveEntries();
+    public static final int MAX_ENTRIES = LimitsConfig.DEFAULTS.archiveEntries();
 
     private TarEntries() {
     }
@@ -34,7 +37,7 @@ public final class TarEntries {
     }
 
     public static String walk(Path tarGz, Visitor visitor) throws IOException {
-        return walk(tarGz, visitor, dev.airlock.config.LimitsConfig.DEFAULTS);
+        return walk(tarGz, visitor, LimitsConfig.DEFAULTS);
     }
 
     /**
@@ -44,7 +47,7 @@ public final class TarEntries {
      *
      * @return why the walk stopped before the end (for an anomaly), or null when it did not
      */
-    public static String walk(Path tarGz, Visitor visitor, dev.airlock.config.LimitsConfig limits) throws IOException {
+    public static String walk(Path tarGz, Visitor visitor, LimitsConfig limits) throws IOException {
         try (InputStream in = new GZIPInputStream(Files.newInputStream(tarGz), 64 * 1024)) {
             byte[] header = new byte[512];
             String longName = null;
@@ -85,7 +88,7 @@ public final class TarEntries {
                     in.skipNBytes(padded);
                 }
             }
-        } catch (java.io.EOFException e) {
+        } catch (EOFException e) {
             // A truncated archive: what was visited stands.
             return null;
         }

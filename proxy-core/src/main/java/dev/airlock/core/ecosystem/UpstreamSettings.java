@@ -1,6 +1,7 @@
 package dev.airlock.core.ecosystem;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -50,7 +51,7 @@ public record UpstreamSettings(URI base, List<URI> alternates, List<URI> extraHo
         if (base == null) {
             return List.of();
         }
-        java.util.ArrayList<URI> all = new java.util.ArrayList<>(1 + alternates.size());
+        ArrayList<URI> all = new ArrayList<>(1 + alternates.size());
         all.add(base);
         all.addAll(alternates);
         return all;

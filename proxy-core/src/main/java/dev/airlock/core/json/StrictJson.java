@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.airlock.config.LimitsConfig;
 
 import java.io.IOException;
 import java.util.Map;
@@ -25,7 +26,7 @@ public final class StrictJson {
      * Upstream documents use {@code limits.jsonDepth} ({@link #factory(int)}); Airlock's own formats
      * (admin requests, bundle records, Sigstore bundles) are shallow and keep this fixed bound.
      */
-    public static final int MAX_DEPTH = dev.airlock.config.LimitsConfig.DEFAULTS.jsonDepth();
+    public static final int MAX_DEPTH = LimitsConfig.DEFAULTS.jsonDepth();
 
     private static final JsonFactory FACTORY = strict(MAX_DEPTH);
 

@@ -1,13 +1,18 @@
 package dev.airlock.core.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Airlock's meters, exposed in Prometheus text format at {@code /-/metrics}.
@@ -26,9 +31,9 @@ public final class AirlockMetrics {
     }
 
     public AirlockMetrics() {
-        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
-        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
-        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
     }
 
     /** One answered client request. {@code route} is the route kind (metadata, artifact, ...). */
@@ -67,8 +72,8 @@ public final class AirlockMetrics {
     }
 
     /** A value read when scraped. */
-    public void gauge(String name, String description, java.util.function.Supplier<Number> value) {
-        io.micrometer.core.instrument.Gauge.builder(name, value).description(description).register(registry);
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
     }
 
     public String scrape() {

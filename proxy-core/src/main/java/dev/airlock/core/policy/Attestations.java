@@ -18,6 +18,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -89,8 +91,8 @@ public final class Attestations {
         Map<String, Instant> observed = observations.observedReleases(ecosystem, metadata.packageName());
         Instant packageFirstSeen = observed.values().stream().min(Instant::compareTo).orElse(now);
         // Young ones first (their failures hold them), then the ones before them (for comparison).
-        java.util.LinkedHashSet<String> young = new java.util.LinkedHashSet<>();
-        java.util.LinkedHashSet<String> before = new java.util.LinkedHashSet<>();
+        LinkedHashSet<String> young = new LinkedHashSet<>();
+        LinkedHashSet<String> before = new LinkedHashSet<>();
         ReleaseFacts[] previousOf = PolicyEngine.previous(history, metadata.versionOrder());
         for (int i = 0; i < history.size(); i++) {
             ReleaseFacts f = history.get(i);
@@ -195,7 +197,7 @@ public final class Attestations {
                         ? ContentFacts.signed(check.signer(), List.of())
                         : ContentFacts.signed(Map.of(), List.of("its attestations refute it: " + failure));
                 state.putContentFacts(ecosystem, metadata.packageName(), version, attestationsFile(version),
-                        java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(doc)),
+                        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(doc)),
                         JSON.writeValueAsString(outcome), now);
             }
             return failure;

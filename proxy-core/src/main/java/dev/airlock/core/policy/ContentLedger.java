@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -67,13 +68,13 @@ public final class ContentLedger {
     public Map<String, ContentFacts> readings(String ecosystem, String pkg, boolean evidence) {
         Map<String, ContentFacts> out = new HashMap<>();
         for (Map.Entry<String, Map<String, String>> v : store.contentFacts(ecosystem, pkg).entrySet()) {
-            Map<String, String> hooks = new java.util.TreeMap<>();
-            Map<String, String> mismatches = new java.util.TreeMap<>();
+            Map<String, String> hooks = new TreeMap<>();
+            Map<String, String> mismatches = new TreeMap<>();
             List<String> anomalies = new ArrayList<>();
-            Map<String, String> signer = new java.util.TreeMap<>();
+            Map<String, String> signer = new TreeMap<>();
             List<String> failures = new ArrayList<>();
-            Map<String, String> hookFiles = new java.util.TreeMap<>();
-            Map<String, ContentFacts.Listed> files = new java.util.TreeMap<>();
+            Map<String, String> hookFiles = new TreeMap<>();
+            Map<String, ContentFacts.Listed> files = new TreeMap<>();
             for (String json : v.getValue().values()) {
                 try {
                     ContentFacts f;
@@ -139,7 +140,7 @@ public final class ContentLedger {
         LOG.log(Level.INFO, "signing key new to " + scope + ": " + ecosystem + " " + packageName + " signed by " + key + "; "
                 + scope + " was signed by " + String.join(", ", known) + " before");
         metrics.event("signing_key_new", ecosystem);
-        Map<String, String> signer = new java.util.TreeMap<>(facts.signer());
+        Map<String, String> signer = new TreeMap<>(facts.signer());
         signer.put(ContentFacts.PGP_KEY_FIRST, String.join(", ", known) + " (known for " + scope + ")");
         return new ContentFacts(facts.installHooks(), facts.mismatches(), facts.anomalies(), signer,
                 facts.signatureFailures(), facts.hookFiles(), facts.files());

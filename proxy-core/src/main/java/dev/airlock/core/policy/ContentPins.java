@@ -1,5 +1,6 @@
 package dev.airlock.core.policy;
 
+import dev.airlock.core.ecosystem.ArtifactRef;
 import dev.airlock.core.ecosystem.PackageMetadata;
 import dev.airlock.core.metrics.AirlockMetrics;
 import dev.airlock.core.store.ArtifactIndex;
@@ -9,7 +10,9 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** First-seen content pinning, applied to a package's evaluations. */
 final class ContentPins {
@@ -31,7 +34,7 @@ final class ContentPins {
             if (r.derivedFrom() != null || r.upstreamDigest() == null || !r.upstreamDigest().contains("-")) {
                 continue; // derived, unverified or path-addressed (digest in another form): nothing listed to compare
             }
-            java.util.Optional<dev.airlock.core.ecosystem.ArtifactRef> listed = metadata.artifact(r.filename());
+            Optional<ArtifactRef> listed = metadata.artifact(r.filename());
             if (listed.isPresent() && listed.get().expected().algorithm().equals(algorithmOf(r.upstreamDigest()))
                     && !listed.get().expected().sri().equals(r.upstreamDigest())) {
                 String what = "the registry now lists other bytes for " + r.filename() + " than Airlock first verified ("
@@ -60,7 +63,7 @@ final class ContentPins {
 
     /** "sha512-..." to "SHA-512". */
     private static String algorithmOf(String sri) {
-        String a = sri.substring(0, sri.indexOf('-')).toUpperCase(java.util.Locale.ROOT);
+        String a = sri.substring(0, sri.indexOf('-')).toUpperCase(Locale.ROOT);
         return a.startsWith("SHA") ? "SHA-" + a.substring(3) : a;
     }
 }

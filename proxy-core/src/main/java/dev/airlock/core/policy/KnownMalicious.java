@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -49,7 +50,7 @@ public final class KnownMalicious {
      * @param canonical each ecosystem's name normalisation (PyPI's PEP 503): OSV records carry
      *                  names as published, Airlock keys packages by canonical name
      */
-    public static KnownMalicious load(List<Path> sources, Map<String, java.util.function.UnaryOperator<String>> canonical)
+    public static KnownMalicious load(List<Path> sources, Map<String, UnaryOperator<String>> canonical)
             throws IOException {
         Map<String, List<Entry>> out = new HashMap<>();
         for (Path source : sources) {
@@ -75,7 +76,7 @@ public final class KnownMalicious {
                 String summary = record.path("summary").asText(record.path("details").asText("")).lines().findFirst().orElse("");
                 for (JsonNode affected : record.path("affected")) {
                     String eco = affected.path("package").path("ecosystem").asText("").toLowerCase(Locale.ROOT);
-                    String name = canonical.getOrDefault(eco, java.util.function.UnaryOperator.identity())
+                    String name = canonical.getOrDefault(eco, UnaryOperator.identity())
                             .apply(affected.path("package").path("name").asText(""));
                     if (eco.isEmpty() || name.isEmpty()) {
                         continue;

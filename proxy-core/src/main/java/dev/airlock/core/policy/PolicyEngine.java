@@ -1,7 +1,9 @@
 package dev.airlock.core.policy;
 
+import dev.airlock.config.IdentityPin;
 import dev.airlock.config.PolicyConfig;
 import dev.airlock.core.ecosystem.ContentFacts;
+import dev.airlock.core.ecosystem.RegistryKey;
 import dev.airlock.core.ecosystem.ReleaseFacts;
 import dev.airlock.core.ecosystem.VersionOrder;
 
@@ -10,13 +12,19 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -28,6 +36,10 @@ import java.util.regex.Pattern;
  * upgrade from: the highest lower version in the ecosystem's order (see {@link #previous}), never
  * the one Airlock happened to see before. A fact a document does not state is unknown and never
  * counts as a change.
+ *
+ * <p>About 870 lines, because it is the policy itself: one pass over a package's history with
+ * each check a method of a few dozen lines, reading the same per-release context. Splitting
+ * checks into classes would spread that context without making any check shorter.
  */
 public final class PolicyEngine {
 
@@ -104,15 +116,15 @@ public final class PolicyEngine {
     }
 
     /** Each ecosystem's registry keys by keyid (pinned, fetched or from files); empty when its registry does not sign. */
-    private volatile java.util.function.Function<String, Map<String, dev.airlock.core.ecosystem.RegistryKey>> registryKeys =
+    private volatile Function<String, Map<String, RegistryKey>> registryKeys =
             eco -> Map.of();
 
-    public void registryKeys(java.util.function.Function<String, Map<String, dev.airlock.core.ecosystem.RegistryKey>> keys) {
+    public void registryKeys(Function<String, Map<String, RegistryKey>> keys) {
         this.registryKeys = keys;
     }
 
     /** The registry keys the engine checks an ecosystem's signatures with. */
-    public Map<String, dev.airlock.core.ecosystem.RegistryKey> registryKeysOf(String ecosystem) {
+    public Map<String, RegistryKey> registryKeysOf(String ecosystem) {
         return registryKeys.apply(ecosystem);
     }
 
@@ -156,7 +168,7 @@ public final class PolicyEngine {
      * popular one to be noted rather than held. Publish times are the registry's, which a
      * publisher cannot set.
      */
-    static final java.time.Duration ESTABLISHED = java.time.Duration.ofDays(365);
+    static final Duration ESTABLISHED = Duration.ofDays(365);
 
     /** Whether the package's first release was published {@link #ESTABLISHED} or more before {@code release}; false when a time is unknown. */
     private static boolean established(Instant firstPublished, ReleaseFacts release) {
@@ -164,7 +176,7 @@ public final class PolicyEngine {
     }
 
     /** How far back a release is young enough for the dependencies it adds to be looked at. */
-    static final java.time.Duration DEPENDENCY_WINDOW = java.time.Duration.ofDays(30);
+    static final Duration DEPENDENCY_WINDOW = Duration.ofDays(30);
 
     /**
      * @param dependencies looks at a dependency a young release adds (the ecosystem's own policy
@@ -184,7 +196,7 @@ public final class PolicyEngine {
                                      Map<String, ContentFacts> content, Dependencies dependencies, VersionOrder order,
                                      Instant now) {
         Instant packageFirstSeen = observed.values().stream().min(Instant::compareTo).orElse(now);
-        Instant firstPublished = history.stream().map(ReleaseFacts::publishedAt).filter(java.util.Objects::nonNull)
+        Instant firstPublished = history.stream().map(ReleaseFacts::publishedAt).filter(Objects::nonNull)
                 .min(Instant::compareTo).orElse(null);
         List<Evaluation> out = new ArrayList<>(history.size());
         ReleaseFacts[] previousOf = previous(history, order);
@@ -236,7 +248,7 @@ public final class PolicyEngine {
             byVersion[i] = i;
             pre[i] = order.preRelease(history.get(i).version());
         }
-        java.util.Arrays.sort(byVersion, (a, b) -> order.compare(history.get(a).version(), history.get(b).version()));
+        Arrays.sort(byVersion, (a, b) -> order.compare(history.get(a).version(), history.get(b).version()));
         for (int p = 0; p < n; p++) {
             int i = byVersion[p];
             ReleaseFacts release = history.get(i);
@@ -437,7 +449,7 @@ public final class PolicyEngine {
                     + (when == null ? "when it was published is unknown" : when.how() + " " + when.at())
                     + (young ? ", within policy.newSigningKeyWindow (" + human(window) + ")"
                     : ", longer ago than policy.newSigningKeyWindow (" + human(window) + "), so only noted");
-            Map<String, String> evidence = new java.util.TreeMap<>();
+            Map<String, String> evidence = new TreeMap<>();
             evidence.put("now", cur.get(ContentFacts.PGP_KEY));
             evidence.put("known", cur.get(ContentFacts.PGP_KEY_FIRST));
             evidence.put("newSigningKeyWindow", window.toString());
@@ -447,14 +459,14 @@ public final class PolicyEngine {
             findings.add(young ? Finding.hold("signer", what, evidence) : Finding.note("signer", what, evidence));
         }
         if (previous != null) {
-            Map<String, String> evidence = new java.util.TreeMap<>();
+            Map<String, String> evidence = new TreeMap<>();
             evidence.put("previousVersion", previous.version());
             if (config.signerChange()) {
                 for (String key : List.of(ContentFacts.REPOSITORY, ContentFacts.WORKFLOW, ContentFacts.PGP_KEY)) {
                     String a = prev.get(key);
                     String b = cur.get(key);
                     if (a != null && b != null && !a.isEmpty() && !b.isEmpty() && !a.equals(b)) {
-                        Map<String, String> ev = new java.util.TreeMap<>(evidence);
+                        Map<String, String> ev = new TreeMap<>(evidence);
                         ev.put("previous", a);
                         ev.put("now", b);
                         String what = switch (key) {
@@ -521,7 +533,7 @@ public final class PolicyEngine {
         Instant reference = release.publishedAt() != null ? release.publishedAt() : signedAt;
         String basis = release.publishedAt() != null ? "published " : "signed (by its own date) ";
         Instant cutoff = config.sha1SignaturesUntil();
-        Map<String, String> evidence = new java.util.TreeMap<>();
+        Map<String, String> evidence = new TreeMap<>();
         evidence.put("hash", hash);
         evidence.put("key", key);
         evidence.put("sha1SignaturesUntil", cutoff.toString());
@@ -564,7 +576,7 @@ public final class PolicyEngine {
     private static Instant instant(String iso) {
         try {
             return iso == null || iso.isEmpty() ? null : Instant.parse(iso);
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             return null;
         }
     }
@@ -574,7 +586,7 @@ public final class PolicyEngine {
     }
 
     /** A pinned identity from {@code policy.identities}, compiled. */
-    private record Pin(Pattern[] packages, dev.airlock.config.IdentityPin pin) {
+    private record Pin(Pattern[] packages, IdentityPin pin) {
         /** Why a release's verified signer is not the pinned one, or null when it is. */
         String mismatch(Map<String, String> signer, ReleaseFacts release) {
             String p = signer.get(ContentFacts.PROVENANCE);
@@ -601,7 +613,7 @@ public final class PolicyEngine {
         }
 
         Map<String, String> evidence() {
-            Map<String, String> e = new java.util.TreeMap<>();
+            Map<String, String> e = new TreeMap<>();
             e.put("pin", pin.packages());
             if (pin.repository() != null) {
                 e.put("repository", pin.repository());
@@ -641,7 +653,7 @@ public final class PolicyEngine {
      * @return whether the release is denied
      */
     private boolean registrySignature(String ecosystem, ReleaseFacts release, List<Finding> findings) {
-        Map<String, dev.airlock.core.ecosystem.RegistryKey> keys = registryKeys.apply(ecosystem);
+        Map<String, RegistryKey> keys = registryKeys.apply(ecosystem);
         if (release.signatures() == null || keys.isEmpty()) {
             return false;
         }
@@ -655,7 +667,7 @@ public final class PolicyEngine {
         List<String> unknown = new ArrayList<>();
         List<String> expired = new ArrayList<>();
         for (ReleaseFacts.RegistrySignature sig : release.signatures()) {
-            dev.airlock.core.ecosystem.RegistryKey key = keys.get(sig.keyid());
+            RegistryKey key = keys.get(sig.keyid());
             if (key == null) {
                 unknown.add(sig.keyid());
                 continue;
@@ -812,7 +824,7 @@ public final class PolicyEngine {
         String rest = spec;
         // The ecosystem part is an id or '*'. A Maven name has a ':' of its own, so Maven
         // patterns are written with their ecosystem: "maven:com.acme:*".
-        java.util.regex.Matcher m = Pattern.compile("^([a-z][a-z0-9-]*|\\*):(.+)$").matcher(spec);
+        Matcher m = Pattern.compile("^([a-z][a-z0-9-]*|\\*):(.+)$").matcher(spec);
         if (m.matches()) {
             eco = m.group(1);
             rest = m.group(2);

@@ -2,25 +2,37 @@ package dev.airlock.core.policy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.airlock.core.ecosystem.ContentFacts;
 import dev.airlock.core.ecosystem.Ecosystem;
 import dev.airlock.core.ecosystem.PackageMetadata;
+import dev.airlock.core.ecosystem.ReleaseFacts;
+import dev.airlock.core.ecosystem.ReleaseInfo;
 import dev.airlock.core.ecosystem.Route;
 import dev.airlock.core.metrics.AirlockMetrics;
 import dev.airlock.core.store.DecisionRecord;
+import dev.airlock.core.store.DemandRecord;
 import dev.airlock.core.store.StateStore;
 import dev.airlock.core.store.VerdictRecord;
 
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -36,13 +48,19 @@ import java.util.function.Predicate;
  * {@link #forget} for the packages they concern.
  *
  * <p>In {@code audit} mode everything is decided and recorded but nothing is hidden or refused.
+ *
+ * <p>About 700 lines, because the package's state in memory (decisions, the document they came
+ * from, the times they change, file holds) is read and replaced by every question it answers,
+ * and keeping those under one owner is what makes "decided once per document" hold. What does not
+ * touch that state lives beside it: {@link PolicyEngine} (the checks), {@link Attestations},
+ * {@link ContentLedger}, {@link InspectionPlan}, {@link FileHold}, {@link ContentPins}.
  */
 public final class PolicyService {
 
     private static final System.Logger LOG = System.getLogger("airlock.policy");
     /** Stored JSON is read leniently: a reading written by a newer release may carry more fields. */
-    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     private final PolicyEngine engine;
     private final StateStore state;
@@ -109,7 +127,7 @@ public final class PolicyService {
 
     private final Demand demand;
     /** Each package's version order and newest release, as last decided: for passed-over demand and the queue. */
-    private final Cache<String, java.util.Comparator<String>> orders = Caffeine.newBuilder().maximumSize(50_000).build();
+    private final Cache<String, Comparator<String>> orders = Caffeine.newBuilder().maximumSize(50_000).build();
     private final Cache<String, String> newestRecorded = Caffeine.newBuilder().maximumSize(50_000).build();
 
     /** Where the server counts file requests (non-blocking); {@link #flushDemand} writes them. */
@@ -127,14 +145,14 @@ public final class PolicyService {
         if (asked.isEmpty()) {
             return;
         }
-        List<dev.airlock.core.store.DemandRecord> out = new ArrayList<>();
+        List<DemandRecord> out = new ArrayList<>();
         for (Demand.Asked a : asked) {
-            dev.airlock.core.store.DemandRecord r = a.record();
+            DemandRecord r = a.record();
             out.add(r);
             if (a.served()) {
                 for (String held : heldNewer(r.ecosystem(), r.packageName(), r.version())) {
-                    out.add(new dev.airlock.core.store.DemandRecord(r.ecosystem(), r.packageName(), held,
-                            dev.airlock.core.store.DemandRecord.PASSED_OVER, r.count(), r.lastAsked(), r.tokens()));
+                    out.add(new DemandRecord(r.ecosystem(), r.packageName(), held,
+                            DemandRecord.PASSED_OVER, r.count(), r.lastAsked(), r.tokens()));
                 }
             }
         }
@@ -145,7 +163,7 @@ public final class PolicyService {
     private List<String> heldNewer(String ecosystem, String packageName, String version) {
         String k = key(ecosystem, packageName);
         PackageState s = packages.getIfPresent(k);
-        java.util.Comparator<String> order = orders.getIfPresent(k);
+        Comparator<String> order = orders.getIfPresent(k);
         if (s == null || order == null) {
             return List.of();
         }
@@ -228,7 +246,7 @@ public final class PolicyService {
     }
 
     /** A hold that rests on another package (a dependency) is looked at again this often. */
-    static final java.time.Duration RECHECK = java.time.Duration.ofHours(1);
+    static final Duration RECHECK = Duration.ofHours(1);
 
 
     /**
@@ -262,8 +280,8 @@ public final class PolicyService {
         // Clients are told only about held versions newer than the newest they may have: the ones
         // their resolution would have picked. Old held versions nobody would pick are not news.
         String newestVisible = newest(metadata, visible);
-        java.util.Comparator<String> order = metadata.versionOrder();
-        Map<String, String> held = new java.util.TreeMap<>();
+        Comparator<String> order = metadata.versionOrder();
+        Map<String, String> held = new TreeMap<>();
         for (Map.Entry<String, Effective> e : byVersion.entrySet()) {
             if (!e.getValue().visibleAt(now) && (newestVisible == null || newer(order, e.getKey(), newestVisible))
                     && access(ecosystem, metadata.packageName(), e.getKey(), s) instanceof Access.Blocked b) {
@@ -276,9 +294,9 @@ public final class PolicyService {
 
     /** The highest version the document lists that passes {@code which}, in the ecosystem's order; null if none or unordered. */
     private static String newest(PackageMetadata metadata, Predicate<String> which) {
-        java.util.Comparator<String> order = metadata.versionOrder();
+        Comparator<String> order = metadata.versionOrder();
         String best = null;
-        for (dev.airlock.core.ecosystem.ReleaseInfo r : metadata.releases()) {
+        for (ReleaseInfo r : metadata.releases()) {
             if (which.test(r.version()) && (best == null || newer(order, r.version(), best))) {
                 best = r.version();
             }
@@ -287,7 +305,7 @@ public final class PolicyService {
     }
 
     /** Whether {@code a} is above {@code b}; versions the order cannot compare count as newer (told rather than hidden). */
-    private static boolean newer(java.util.Comparator<String> order, String a, String b) {
+    private static boolean newer(Comparator<String> order, String a, String b) {
         if (order == null) {
             return true;
         }
@@ -309,8 +327,8 @@ public final class PolicyService {
 
 
     /** The metadata's release facts, with publish times the repository stated elsewhere filled in where the metadata has none. */
-    private List<dev.airlock.core.ecosystem.ReleaseFacts> dated(String ecosystem, String pkg,
-                                                                 List<dev.airlock.core.ecosystem.ReleaseFacts> releases) {
+    private List<ReleaseFacts> dated(String ecosystem, String pkg,
+                                                                 List<ReleaseFacts> releases) {
         if (releases.stream().allMatch(r -> r.publishedAt() != null)) {
             return releases;
         }
@@ -318,10 +336,10 @@ public final class PolicyService {
         if (times.isEmpty()) {
             return releases;
         }
-        List<dev.airlock.core.ecosystem.ReleaseFacts> out = new ArrayList<>(releases.size());
-        for (dev.airlock.core.ecosystem.ReleaseFacts r : releases) {
+        List<ReleaseFacts> out = new ArrayList<>(releases.size());
+        for (ReleaseFacts r : releases) {
             Instant t = r.publishedAt() == null ? times.get(r.version()) : null;
-            out.add(t == null ? r : new dev.airlock.core.ecosystem.ReleaseFacts(r.version(), t, r.publisher(), r.maintainers(),
+            out.add(t == null ? r : new ReleaseFacts(r.version(), t, r.publisher(), r.maintainers(),
                     r.installHooks(), r.dependencies(), r.signatures(), r.provenance()));
         }
         return out;
@@ -415,7 +433,7 @@ public final class PolicyService {
         }
         if (!governing) {
             // Nothing decides this release from metadata: the rules that need none still apply.
-            Evaluation alone = engine.evaluate(ecosystem, packageName, List.of(new dev.airlock.core.ecosystem.ReleaseFacts(version,
+            Evaluation alone = engine.evaluate(ecosystem, packageName, List.of(new ReleaseFacts(version,
                     null, null, null, null, null)), Map.of(), clock.instant()).get(0);
             List<String> reasons = alone.findings().stream().filter(f -> f.holds() && METADATA_FREE.contains(f.check()))
                     .map(Finding::message).toList();
@@ -428,7 +446,7 @@ public final class PolicyService {
     }
 
     /** Checks that decide on a name and version alone. */
-    private static final java.util.Set<String> METADATA_FREE = java.util.Set.of("deny", "known-malicious", "namespace", "typosquat");
+    private static final Set<String> METADATA_FREE = Set.of("deny", "known-malicious", "namespace", "typosquat");
 
     private Access access(String ecosystem, String packageName, String version, PackageState s) {
         Effective e = s.byVersion().get(version);
@@ -456,7 +474,7 @@ public final class PolicyService {
         Instant now = clock.instant();
         Map<String, String> attestationFailures = with.attestations().attest(ecosystem, metadata, now);
         recordNewest(ecosystem, metadata);
-        Map<String, dev.airlock.core.ecosystem.ContentFacts> content = new HashMap<>();
+        Map<String, ContentFacts> content = new HashMap<>();
         content.putAll(with.ledger().readings(ecosystem, pkg, false));
         List<Evaluation> evaluations = engine.evaluate(ecosystem, pkg, dated(ecosystem, pkg, metadata.releaseFacts()),
                 state.observedReleases(ecosystem, pkg),
@@ -473,7 +491,7 @@ public final class PolicyService {
                 continue; // nothing to say about it: not stored, so large packages cost few rows
             }
             if (old != null && old.factsDigest().equals(e.factsDigest()) && old.policyVersion().equals(engine.version())
-                    && old.verdict().equals(e.verdict().name()) && java.util.Objects.equals(old.heldUntil(), e.heldUntil())) {
+                    && old.verdict().equals(e.verdict().name()) && Objects.equals(old.heldUntil(), e.heldUntil())) {
                 continue;
             }
             Instant firstHeld = old != null && old.firstHeld() != null ? old.firstHeld() : e.verdict() == Verdict.APPROVED ? null : now;
@@ -525,7 +543,7 @@ public final class PolicyService {
     /** An automatic verdict that changed goes into the audit log and the outbox (inside the caller's transaction). */
     private void audited(VerdictRecord r, String before, Instant now) {
         List<String> reasons = findings(r.findings()).stream().filter(Finding::holds).map(Finding::message).toList();
-        com.fasterxml.jackson.databind.node.ObjectNode details = JSON.createObjectNode().put("ecosystem", r.ecosystem())
+        ObjectNode details = JSON.createObjectNode().put("ecosystem", r.ecosystem())
                 .put("package", r.packageName()).put("version", r.version()).put("verdict", r.verdict()).put("previous", before);
         reasons.forEach(details.putArray("reasons")::add);
         state.appendAudit(now, "airlock", "verdict", r.id(), String.join("; ", reasons), details.toString());
@@ -584,8 +602,8 @@ public final class PolicyService {
      * What a reviewer compares: a release's facts and what its files were found to contain, and
      * the same for the release it is compared with (either side may be null when unknown).
      */
-    public record ReleaseContext(dev.airlock.core.ecosystem.ReleaseFacts release, dev.airlock.core.ecosystem.ReleaseFacts previous,
-                                 dev.airlock.core.ecosystem.ContentFacts content, dev.airlock.core.ecosystem.ContentFacts previousContent) {
+    public record ReleaseContext(ReleaseFacts release, ReleaseFacts previous,
+                                 ContentFacts content, ContentFacts previousContent) {
     }
 
     /**
@@ -602,13 +620,13 @@ public final class PolicyService {
         if (m == null) {
             return null;
         }
-        List<dev.airlock.core.ecosystem.ReleaseFacts> history = m.releaseFacts();
+        List<ReleaseFacts> history = m.releaseFacts();
         for (int i = 0; i < history.size(); i++) {
             if (history.get(i).version().equals(version)) {
-                dev.airlock.core.ecosystem.ReleaseFacts previous = PolicyEngine.previous(history, m.versionOrder())[i];
-                Map<String, dev.airlock.core.ecosystem.ContentFacts> content = with.ledger().readings(ecosystem, packageName, true);
-                dev.airlock.core.ecosystem.ContentFacts now = content.get(version);
-                dev.airlock.core.ecosystem.ContentFacts before = previous == null ? null : content.get(previous.version());
+                ReleaseFacts previous = PolicyEngine.previous(history, m.versionOrder())[i];
+                Map<String, ContentFacts> content = with.ledger().readings(ecosystem, packageName, true);
+                ContentFacts now = content.get(version);
+                ContentFacts before = previous == null ? null : content.get(previous.version());
                 return new ReleaseContext(history.get(i), previous, now, before);
             }
         }

@@ -1,5 +1,11 @@
 package dev.airlock.core.policy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.core.ecosystem.ContentFacts;
 import dev.airlock.core.store.DecisionRecord;
 import dev.airlock.core.store.DemandRecord;
 import dev.airlock.core.store.StateStore;
@@ -11,9 +17,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The security team's operations on held releases: the queue, one release's facts and findings,
@@ -23,8 +34,8 @@ import java.util.Optional;
 public final class Quarantine {
 
     /** Stored readings are read leniently: one written by a newer release may carry more fields. */
-    private static final com.fasterxml.jackson.databind.ObjectMapper READINGS = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    private static final ObjectMapper READINGS = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     private final StateStore state;
     private final Clock clock;
@@ -50,7 +61,7 @@ public final class Quarantine {
 
         /** The version its findings compared it with, or null. */
         public String comparedWith() {
-            return findings.stream().map(f -> f.evidence().get("previousVersion")).filter(java.util.Objects::nonNull).findFirst()
+            return findings.stream().map(f -> f.evidence().get("previousVersion")).filter(Objects::nonNull).findFirst()
                     .orElse(null);
         }
     }
@@ -122,25 +133,25 @@ public final class Quarantine {
     /** Each release's need (of one ecosystem and package, either null for all), by ecosystem, package and version joined with NULs. */
     private Map<String, Need> needs(String ecosystem, String packageName) {
         Map<String, long[]> counts = new HashMap<>();
-        Map<String, java.util.LinkedHashSet<String>> tokens = new HashMap<>();
+        Map<String, LinkedHashSet<String>> tokens = new HashMap<>();
         Map<String, Instant> last = new HashMap<>();
         for (DemandRecord d : state.demand(ecosystem, packageName)) {
             String id = release(d.ecosystem(), d.packageName(), d.version());
             counts.computeIfAbsent(id, x -> new long[2])[d.kind().equals(DemandRecord.ASKED) ? 0 : 1] += d.count();
-            tokens.computeIfAbsent(id, x -> new java.util.LinkedHashSet<>()).addAll(d.tokens());
+            tokens.computeIfAbsent(id, x -> new LinkedHashSet<>()).addAll(d.tokens());
             last.merge(id, d.lastAsked(), (a, b) -> a.isAfter(b) ? a : b);
         }
-        java.util.Set<String> newest = new java.util.HashSet<>();
+        Set<String> newest = new HashSet<>();
         state.newest(ecosystem, packageName).forEach((k, version) -> {
             int nul = k.indexOf('\0');
             newest.add(release(k.substring(0, nul), k.substring(nul + 1), version));
         });
         Map<String, Need> out = new HashMap<>();
-        java.util.Set<String> ids = new java.util.HashSet<>(counts.keySet());
+        Set<String> ids = new HashSet<>(counts.keySet());
         ids.addAll(newest);
         for (String id : ids) {
             long[] c = counts.getOrDefault(id, new long[2]);
-            out.put(id, new Need(c[0], c[1], List.copyOf(tokens.getOrDefault(id, new java.util.LinkedHashSet<>())), last.get(id),
+            out.put(id, new Need(c[0], c[1], List.copyOf(tokens.getOrDefault(id, new LinkedHashSet<>())), last.get(id),
                     newest.contains(id)));
         }
         return out;
@@ -154,25 +165,25 @@ public final class Quarantine {
      * What Airlock read in a version's files (merged over them, the reviewers' evidence included),
      * or null when none was read: for {@code quarantine show} on a data directory.
      */
-    public dev.airlock.core.ecosystem.ContentFacts read(String ecosystem, String packageName, String version) {
+    public ContentFacts read(String ecosystem, String packageName, String version) {
         Map<String, String> stored = version == null ? null : state.contentFacts(ecosystem, packageName).get(version);
         if (stored == null || stored.isEmpty()) {
             return null;
         }
-        Map<String, String> hookFiles = new java.util.TreeMap<>();
-        Map<String, dev.airlock.core.ecosystem.ContentFacts.Listed> files = new java.util.TreeMap<>();
-        Map<String, String> hooks = new java.util.TreeMap<>();
+        Map<String, String> hookFiles = new TreeMap<>();
+        Map<String, ContentFacts.Listed> files = new TreeMap<>();
+        Map<String, String> hooks = new TreeMap<>();
         for (String reading : stored.values()) {
             try {
-                dev.airlock.core.ecosystem.ContentFacts f = READINGS.readValue(reading, dev.airlock.core.ecosystem.ContentFacts.class);
+                ContentFacts f = READINGS.readValue(reading, ContentFacts.class);
                 hookFiles.putAll(f.hookFiles());
                 files.putAll(f.files());
                 hooks.putAll(f.installHooks());
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 // An unreadable reading shows nothing; the verdict already says so.
             }
         }
-        return new dev.airlock.core.ecosystem.ContentFacts(hooks, Map.of(), List.of()).withEvidence(hookFiles, files);
+        return new ContentFacts(hooks, Map.of(), List.of()).withEvidence(hookFiles, files);
     }
 
     /** Lets a held release through, for its current facts; {@code expires} null for good. */
@@ -195,7 +206,7 @@ public final class Quarantine {
                     + "policy.knownMalicious), not held: change the policy to let it through");
         }
         Instant now = clock.instant();
-        com.fasterxml.jackson.databind.node.ObjectNode details = READINGS.createObjectNode()
+        ObjectNode details = READINGS.createObjectNode()
                 .put("ecosystem", v.ecosystem()).put("package", v.packageName()).put("version", v.version())
                 .put("verdict", v.verdict()).put("factsDigest", v.factsDigest());
         if (expires != null) {

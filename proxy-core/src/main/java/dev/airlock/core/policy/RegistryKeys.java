@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -39,7 +40,7 @@ public final class RegistryKeys {
     private final Map<String, Map<String, RegistryKey>> keys = new ConcurrentHashMap<>();
     private final Map<String, Instant> fetchedAt = new ConcurrentHashMap<>();
     /** Ecosystems whose keys an operator's files give: then only those are trusted, nothing is fetched. */
-    private final java.util.Set<String> fromFiles = ConcurrentHashMap.newKeySet();
+    private final Set<String> fromFiles = ConcurrentHashMap.newKeySet();
     static final Duration RETRY = Duration.ofMinutes(5);
 
     public RegistryKeys(StateStore state, Clock clock, Fetcher fetcher, Parser parser) {

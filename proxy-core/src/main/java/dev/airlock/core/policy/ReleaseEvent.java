@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,7 +43,7 @@ public record ReleaseEvent(String type, String ecosystem, String packageName, St
     public static ReleaseEvent fromJson(String json) {
         try {
             var n = JSON.readTree(json);
-            List<String> reasons = new java.util.ArrayList<>();
+            List<String> reasons = new ArrayList<>();
             n.path("reasons").forEach(r -> reasons.add(r.asText()));
             return new ReleaseEvent(n.path("type").asText(), n.path("ecosystem").asText(), n.path("package").asText(),
                     n.path("version").asText(), n.path("releaseId").asText(), reasons, n.path("actor").asText(),

@@ -1,5 +1,8 @@
 package dev.airlock.core.policy;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -26,8 +29,8 @@ final class Signatures {
         return VERIFIED.get(spki + "\0" + signature + "\0" + message, k -> check(spki, signature, message));
     }
 
-    private static final com.github.benmanes.caffeine.cache.Cache<String, Boolean> VERIFIED =
-            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(500_000).build();
+    private static final Cache<String, Boolean> VERIFIED =
+            Caffeine.newBuilder().maximumSize(500_000).build();
 
     private static boolean check(String spki, String signature, String message) {
         try {

@@ -3,10 +3,13 @@ package dev.airlock.core.proxy;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.airlock.core.ecosystem.ArtifactRef;
+import dev.airlock.core.ecosystem.ContentFacts;
 import dev.airlock.core.ecosystem.DerivedFile;
+import dev.airlock.core.ecosystem.Digest;
 import dev.airlock.core.ecosystem.FileRequest;
 import dev.airlock.core.ecosystem.PackageMetadata;
 import dev.airlock.core.ecosystem.Route;
+import dev.airlock.core.ecosystem.SignatureRef;
 import dev.airlock.core.metrics.AirlockMetrics;
 import dev.airlock.core.policy.Attestations;
 import dev.airlock.core.policy.ContentLedger;
@@ -18,19 +21,38 @@ import dev.airlock.core.upstream.UpstreamException;
 import dev.airlock.core.upstream.UpstreamResponse;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Artifact files: downloaded once, verified, kept in the blob store, served from disk.
@@ -47,6 +69,11 @@ import java.util.concurrent.Executor;
  * {@code sendfile} cost more than the bytes. Files up to {@value #SMALL_FILE} bytes are also kept
  * in direct memory (bounded by {@value #SMALL_FILES_BYTES} bytes in all, keyed by digest, so
  * never stale), and go out in the same write as the response headers.
+ *
+ * <p>About 770 lines, because a first download is one transaction in steps that must share the
+ * spool: fetch, verify, inspect from the temporary copy, fetch signatures and attestations beside
+ * it, derive files, commit, index. Splitting those steps would hand a half-verified file between
+ * classes; the ecosystem-specific parts are already the ecosystem's.
  */
 public final class ArtifactService {
 
@@ -72,7 +99,7 @@ public final class ArtifactService {
     private final Executor workers;
     private final SingleFlight<String, Served> flights = new SingleFlight<>();
     /** Paths every upstream answered 404 for, with when that answer expires (Maven probes many). */
-    private final Cache<String, java.time.Instant> notFound = Caffeine.newBuilder().maximumSize(100_000).build();
+    private final Cache<String, Instant> notFound = Caffeine.newBuilder().maximumSize(100_000).build();
 
     /** Digest algorithms from weakest to strongest. */
     private static final List<String> STRENGTH = List.of("MD5", "SHA-1", "SHA-256", "SHA-512");
@@ -148,7 +175,7 @@ public final class ArtifactService {
                             loadingSmall.remove(i.record().sha256());
                         }
                     });
-                } catch (java.util.concurrent.RejectedExecutionException e) {
+                } catch (RejectedExecutionException e) {
                     // Busy: try again on a later request.
                     loadingSmall.remove(i.record().sha256());
                 }
@@ -165,7 +192,7 @@ public final class ArtifactService {
         return smallFiles.get(i.record().sha256(), sha -> {
             ByteBuffer b = ByteBuffer.allocateDirect((int) i.record().size());
             if (i.file() == null) {
-                try (java.io.InputStream in = blobs.open(sha)) {
+                try (InputStream in = blobs.open(sha)) {
                     b.put(in.readNBytes(b.capacity()));
                 } catch (IOException e) {
                     return null;
@@ -241,7 +268,7 @@ public final class ArtifactService {
     private Served download(EcosystemRuntime eco, Route.Artifact route, String key) throws ProxyException {
         MetadataEntry.Loaded meta = metadata.load(eco, route.metadata());
         eco.requireUpstream();
-        java.util.Optional<ArtifactRef> listed = meta.entry().metadata().artifact(route.filename());
+        Optional<ArtifactRef> listed = meta.entry().metadata().artifact(route.filename());
         if (listed.isEmpty() && meta.status() != CacheStatus.MISS) {
             // Published after our copy was fetched? Ask upstream once before answering 404.
             meta = metadata.revalidate(eco, route.metadata());
@@ -259,13 +286,13 @@ public final class ArtifactService {
         // whatever the release's age: their outcome decides before the first byte is served.
         PackageMetadata listing = meta.entry().metadata();
         String version = ref.version();
-        java.util.concurrent.FutureTask<Void> attested = new java.util.concurrent.FutureTask<>(() -> {
+        FutureTask<Void> attested = new FutureTask<>(() -> {
             attestations.attestRelease(eco.id(), listing, version);
             return null;
         });
         try {
             sidecarFetches.execute(attested);
-        } catch (java.util.concurrent.RejectedExecutionException busy) {
+        } catch (RejectedExecutionException busy) {
             attested.run();
         }
         try (UpstreamResponse resp = eco.upstream().get(ref.upstreamUrl(), Map.of("Accept", "*/*"))) {
@@ -291,7 +318,7 @@ public final class ArtifactService {
                 byte[] actual = pending.digest(algorithm);
                 if (!ref.expected().matches(actual)) {
                     metrics.event("integrity_failure", eco.id());
-                    String got = new dev.airlock.core.ecosystem.Digest(algorithm, actual).sri();
+                    String got = new Digest(algorithm, actual).sri();
                     LOG.log(Level.WARNING, "integrity failure: " + eco.id() + " " + route.metadata().packageName() + " "
                             + route.filename() + " expected " + ref.expected().sri() + " got " + got);
                     throw new ProxyException(502, "integrity check failed for " + route.filename() + ": upstream metadata declares "
@@ -324,13 +351,13 @@ public final class ArtifactService {
     }
 
     /** Waits for the attestation check started beside a download; its outcome is in the policy's store, not here. */
-    private static void awaitAttestations(java.util.concurrent.Future<Void> attested, String filename) throws ProxyException {
+    private static void awaitAttestations(Future<Void> attested, String filename) throws ProxyException {
         try {
             attested.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProxyException(503, "interrupted while verifying the attestations of " + filename);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             // The check fails closed by itself (the release is held until they can be read); nothing more to do here.
             LOG.log(Level.WARNING, "attestation check for " + filename + " failed: " + e.getCause());
         }
@@ -349,12 +376,12 @@ public final class ArtifactService {
         if (eco.offline() || !eco.upstream().settings().available()) {
             return; // an offline Airlock reads files as they come in from its stores and bundles
         }
-        java.net.URI url;
+        URI url;
         if (route instanceof Route.Artifact a) {
             if (cached(eco, a.metadata().packageName(), a.filename(), key(eco, a)) != null) {
                 return;
             }
-            java.util.Optional<ArtifactRef> ref = metadata.load(eco, a.metadata()).entry().metadata().artifact(a.filename());
+            Optional<ArtifactRef> ref = metadata.load(eco, a.metadata()).entry().metadata().artifact(a.filename());
             if (ref.isEmpty()) {
                 return;
             }
@@ -401,7 +428,7 @@ public final class ArtifactService {
      */
     public Served loadFile(EcosystemRuntime eco, FileRequest request) throws ProxyException {
         String key = fileKey(eco, request);
-        java.time.Instant until = notFound.getIfPresent(key);
+        Instant until = notFound.getIfPresent(key);
         if (until != null && clock.instant().isBefore(until) && cached(eco, request.packageName(), request.path(), key) == null) {
             metrics.cache(eco.id(), "not_found", CacheStatus.HIT.tag());
             throw new ProxyException(404, request.path() + " was not found upstream (remembered)");
@@ -419,7 +446,7 @@ public final class ArtifactService {
     private Served downloadFile(EcosystemRuntime eco, FileRequest request, String key) throws ProxyException {
         eco.requireUpstream();
         ProxyException failure = null;
-        for (java.net.URI url : eco.upstream().resolveAll(request.path())) {
+        for (URI url : eco.upstream().resolveAll(request.path())) {
             try (UpstreamResponse resp = eco.upstream().get(url, Map.of("Accept", "*/*"))) {
                 if (resp.status() == 404 || resp.status() == 410) {
                     continue;
@@ -438,7 +465,7 @@ public final class ArtifactService {
         if (failure != null) {
             throw failure;
         }
-        java.time.Duration ttl = eco.upstream().notFoundTtl();
+        Duration ttl = eco.upstream().notFoundTtl();
         if (!ttl.isZero()) {
             notFound.put(key, clock.instant().plus(ttl));
         }
@@ -450,13 +477,13 @@ public final class ArtifactService {
      * digest upstream publishes (headers first, then checksum files from the same root), and
      * commits only when all agree.
      */
-    private Served commitFile(EcosystemRuntime eco, FileRequest request, String key, java.net.URI url, UpstreamResponse resp)
+    private Served commitFile(EcosystemRuntime eco, FileRequest request, String key, URI url, UpstreamResponse resp)
             throws ProxyException, UpstreamException, IOException {
         if (resp.header("content-encoding") != null && !"identity".equalsIgnoreCase(resp.header("content-encoding"))) {
             throw new ProxyException(502, "upstream sent " + request.path() + " with content-encoding "
                     + resp.header("content-encoding") + " although none was asked for");
         }
-        Set<String> algorithms = new java.util.LinkedHashSet<>();
+        Set<String> algorithms = new LinkedHashSet<>();
         request.sidecars().forEach(sc -> algorithms.add(sc.algorithm()));
         algorithms.addAll(request.digestHeaders().values());
         algorithms.addAll(request.served().values());
@@ -464,22 +491,22 @@ public final class ArtifactService {
         try (BlobSpool pending = blobs.spool(algorithms)) {
             // Checksum files are fetched while the body streams: a cold miss then costs about one
             // round trip more than the file itself, not one per checksum file.
-            Map<String, String> published = new java.util.LinkedHashMap<>();
+            Map<String, String> published = new LinkedHashMap<>();
             request.digestHeaders().forEach((header, alg) -> {
                 String hex = Checksums.hex(resp.header(header), alg);
                 if (hex != null) {
                     published.putIfAbsent(alg, hex);
                 }
             });
-            Map<String, java.util.concurrent.Future<String>> sidecars = new java.util.LinkedHashMap<>();
+            Map<String, Future<String>> sidecars = new LinkedHashMap<>();
             for (FileRequest.Sidecar sc : request.sidecars()) {
                 if (!published.containsKey(sc.algorithm())) {
-                    java.net.URI sidecarUrl = java.net.URI.create(url + sc.suffix());
-                    java.util.concurrent.FutureTask<String> task = new java.util.concurrent.FutureTask<>(
+                    URI sidecarUrl = URI.create(url + sc.suffix());
+                    FutureTask<String> task = new FutureTask<>(
                             () -> sidecar(eco, request, sidecarUrl, sc.algorithm()));
                     try {
                         sidecarFetches.execute(task);
-                    } catch (java.util.concurrent.RejectedExecutionException busy) {
+                    } catch (RejectedExecutionException busy) {
                         task.run(); // the pool is saturated: fetch it on this thread instead
                     }
                     sidecars.put(sc.algorithm(), task);
@@ -496,20 +523,20 @@ public final class ArtifactService {
                 throw new ProxyException(502, "download of " + request.path() + " ended after " + pending.size()
                         + " of " + declaredLength + " bytes; nothing was cached");
             }
-            Map<String, String> computed = new java.util.TreeMap<>();
+            Map<String, String> computed = new TreeMap<>();
             for (String a : algorithms) {
-                computed.put(a, java.util.HexFormat.of().formatHex(pending.digest(a)));
+                computed.put(a, HexFormat.of().formatHex(pending.digest(a)));
             }
             computed.put("SHA-256", pending.sha256Hex());
-            for (Map.Entry<String, java.util.concurrent.Future<String>> f : sidecars.entrySet()) {
+            for (Map.Entry<String, Future<String>> f : sidecars.entrySet()) {
                 String hex = awaitSidecar(f.getValue());
                 if (hex != null) {
                     published.put(f.getKey(), hex);
                 }
             }
             // Strongest first, so the message names the digest that matters most.
-            List<Map.Entry<String, String>> checks = new java.util.ArrayList<>(published.entrySet());
-            checks.sort(java.util.Comparator.comparingInt(e -> -STRENGTH.indexOf(e.getKey())));
+            List<Map.Entry<String, String>> checks = new ArrayList<>(published.entrySet());
+            checks.sort(Comparator.comparingInt(e -> -STRENGTH.indexOf(e.getKey())));
             for (Map.Entry<String, String> p : checks) {
                 String actual = computed.get(p.getKey());
                 if (!p.getValue().equalsIgnoreCase(actual)) {
@@ -524,7 +551,7 @@ public final class ArtifactService {
                 // Nothing to check against: the first bytes seen are pinned from now on.
                 metrics.event("unverified_file", eco.id());
             }
-            Map<String, String> kept = new java.util.TreeMap<>(computed);
+            Map<String, String> kept = new TreeMap<>(computed);
             kept.remove("SHA-256");
             String upstreamDigest = checks.isEmpty() ? null : checks.get(0).getKey() + "=" + checks.get(0).getValue();
             ArtifactRecord fresh = new ArtifactRecord(eco.id(), request.packageName(), request.path(),
@@ -543,13 +570,13 @@ public final class ArtifactService {
         }
     }
 
-    private static String awaitSidecar(java.util.concurrent.Future<String> f) throws ProxyException, UpstreamException {
+    private static String awaitSidecar(Future<String> f) throws ProxyException, UpstreamException {
         try {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProxyException(503, "interrupted while fetching a checksum file", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof ProxyException p) {
                 throw p;
             }
@@ -561,7 +588,7 @@ public final class ArtifactService {
     }
 
     /** Upstream's checksum file, {@code null} when it has none; a failure to fetch it fails the download. */
-    private String sidecar(EcosystemRuntime eco, FileRequest request, java.net.URI url, String algorithm)
+    private String sidecar(EcosystemRuntime eco, FileRequest request, URI url, String algorithm)
             throws UpstreamException {
         try (UpstreamResponse resp = eco.upstream().get(url, Map.of("Accept", "*/*"))) {
             // Object stores answer 403 for keys that do not exist: as absent as a 404.
@@ -572,7 +599,7 @@ public final class ArtifactService {
                 throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "upstream answered " + resp.status() + " for the "
                         + algorithm + " checksum of " + request.path() + "; nothing was cached");
             }
-            String hex = Checksums.hex(new String(resp.readBody(Checksums.MAX_FILE), java.nio.charset.StandardCharsets.UTF_8), algorithm);
+            String hex = Checksums.hex(new String(resp.readBody(Checksums.MAX_FILE), StandardCharsets.UTF_8), algorithm);
             if (hex == null) {
                 // A 200 that is no checksum (an HTML error page from a proxy in between): the file
                 // beside it is as suspect, so nothing is pinned on it.
@@ -625,20 +652,20 @@ public final class ArtifactService {
      * content holds its release is refused on this very request. A file that cannot be read as
      * the archive it claims to be is itself a finding.
      */
-    private void inspect(EcosystemRuntime eco, PackageMetadata listing, ArtifactRecord r, Path file, java.net.URI url) {
-        dev.airlock.core.ecosystem.ContentFacts found;
+    private void inspect(EcosystemRuntime eco, PackageMetadata listing, ArtifactRecord r, Path file, URI url) {
+        ContentFacts found;
         try {
             found = eco.ecosystem().inspect(listing, r.packageName(), r.version(), r.filename(), file);
         } catch (IOException | RuntimeException e) {
             metrics.event("inspection_failure", eco.id());
-            found = new dev.airlock.core.ecosystem.ContentFacts(Map.of(), Map.of(),
+            found = new ContentFacts(Map.of(), Map.of(),
                     List.of(r.filename() + " could not be inspected: " + e.getMessage()));
         }
-        dev.airlock.core.ecosystem.ContentFacts signed = signatures(eco, listing, r, file, url);
-        if (signed != dev.airlock.core.ecosystem.ContentFacts.NONE) {
-            List<String> anomalies = new java.util.ArrayList<>(found.anomalies());
+        ContentFacts signed = signatures(eco, listing, r, file, url);
+        if (signed != ContentFacts.NONE) {
+            List<String> anomalies = new ArrayList<>(found.anomalies());
             anomalies.addAll(signed.anomalies());
-            found = new dev.airlock.core.ecosystem.ContentFacts(found.installHooks(), found.mismatches(), anomalies,
+            found = new ContentFacts(found.installHooks(), found.mismatches(), anomalies,
                     signed.signer(), signed.signatureFailures(), found.hookFiles(), found.files());
         }
         ledger.recordContent(eco.id(), r.packageName(), r.version(), r.filename(), r.sha256(), found);
@@ -653,12 +680,12 @@ public final class ArtifactService {
             return;
         }
         try {
-            Instant at = java.time.ZonedDateTime.parse(lastModified.strip(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+            Instant at = ZonedDateTime.parse(lastModified.strip(), DateTimeFormatter.RFC_1123_DATE_TIME)
                     .toInstant();
             if (!at.isAfter(clock.instant())) {
                 ledger.recordPublished(eco.id(), request.packageName(), request.version(), at);
             }
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             LOG.log(Level.DEBUG, "unreadable Last-Modified on " + request.path() + ": " + lastModified);
         }
     }
@@ -671,13 +698,13 @@ public final class ArtifactService {
      * from, and has them verified over the bytes Airlock holds. A signature upstream does not
      * have (404) is passed as absent; one that cannot be fetched now is left out (not checked).
      */
-    private dev.airlock.core.ecosystem.ContentFacts signatures(EcosystemRuntime eco, PackageMetadata listing, ArtifactRecord r, Path file,
-                                                               java.net.URI url) {
+    private ContentFacts signatures(EcosystemRuntime eco, PackageMetadata listing, ArtifactRecord r, Path file,
+                                                               URI url) {
         // Called even when there is nothing to fetch: "this file has no signature" is a fact too.
-        List<dev.airlock.core.ecosystem.SignatureRef> refs = eco.ecosystem().signaturesOf(listing, r.filename());
-        Map<String, byte[]> found = new java.util.HashMap<>();
-        for (dev.airlock.core.ecosystem.SignatureRef ref : refs) {
-            java.net.URI at = ref.url() != null ? ref.url() : java.net.URI.create(url + ref.suffix());
+        List<SignatureRef> refs = eco.ecosystem().signaturesOf(listing, r.filename());
+        Map<String, byte[]> found = new HashMap<>();
+        for (SignatureRef ref : refs) {
+            URI at = ref.url() != null ? ref.url() : URI.create(url + ref.suffix());
             if (!eco.upstream().allowed(at)) {
                 continue;
             }
@@ -696,7 +723,7 @@ public final class ArtifactService {
         } catch (RuntimeException e) {
             metrics.event("inspection_failure", eco.id());
             // Held for a person to look at (an anomaly), not denied: nothing shows the signature is bad.
-            return new dev.airlock.core.ecosystem.ContentFacts(Map.of(), Map.of(), List.of("the signatures of " + r.filename()
+            return new ContentFacts(Map.of(), Map.of(), List.of("the signatures of " + r.filename()
                     + " could not be checked: " + e.getMessage()), Map.of(), List.of());
         }
     }

@@ -1,5 +1,7 @@
 package dev.airlock.core.proxy;
 
+import java.util.Locale;
+
 /** How a response was obtained; sent as {@code X-Airlock-Cache} and counted in metrics. */
 public enum CacheStatus {
     /** Served from cache, fresh. */
@@ -12,6 +14,6 @@ public enum CacheStatus {
     STALE;
 
     public String tag() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

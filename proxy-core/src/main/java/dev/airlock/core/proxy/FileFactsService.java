@@ -1,5 +1,6 @@
 package dev.airlock.core.proxy;
 
+import dev.airlock.config.LimitsConfig;
 import dev.airlock.core.ecosystem.Digest;
 import dev.airlock.core.ecosystem.FileFacts;
 import dev.airlock.core.ecosystem.ListedFile;
@@ -12,10 +13,12 @@ import dev.airlock.core.upstream.UpstreamException;
 import dev.airlock.core.upstream.UpstreamResponse;
 
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -99,7 +103,7 @@ public final class FileFactsService {
             return;
         }
         Map<String, FileObservation> seen = state.observedFiles(eco.id(), pkg);
-        Set<String> cached = new java.util.HashSet<>();
+        Set<String> cached = new HashSet<>();
         for (ArtifactRecord r : state.artifacts(eco.id(), pkg)) {
             cached.add(r.filename());
         }
@@ -124,10 +128,10 @@ public final class FileFactsService {
      * off tens of thousands of HEADs in seconds; now a refresh costs upstream at most this many,
      * and the ecosystem's probes are also rate-limited ({@link #PROBES_PER_SECOND}).
      */
-    static final int MAX_PROBES_PER_PAGE = dev.airlock.config.LimitsConfig.DEFAULTS.probesPerPage();
+    static final int MAX_PROBES_PER_PAGE = LimitsConfig.DEFAULTS.probesPerPage();
     /** Size probes per second to one ecosystem's upstream, at most; a probe over the rate is skipped and asked again later. */
-    static final int PROBES_PER_SECOND = dev.airlock.config.LimitsConfig.DEFAULTS.probesPerSecond();
-    private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLong> nextProbe = new ConcurrentHashMap<>();
+    static final int PROBES_PER_SECOND = LimitsConfig.DEFAULTS.probesPerSecond();
+    private final ConcurrentHashMap<String, AtomicLong> nextProbe = new ConcurrentHashMap<>();
     private volatile int probesPerPage = MAX_PROBES_PER_PAGE;
     private volatile int probesPerSecond = PROBES_PER_SECOND;
 
@@ -139,7 +143,7 @@ public final class FileFactsService {
 
     /** Takes one probe permit of the ecosystem's rate, without waiting: false when over the rate. */
     private boolean permit(String ecosystem) {
-        java.util.concurrent.atomic.AtomicLong next = nextProbe.computeIfAbsent(ecosystem, e -> new java.util.concurrent.atomic.AtomicLong());
+        AtomicLong next = nextProbe.computeIfAbsent(ecosystem, e -> new AtomicLong());
         long interval = 1_000_000_000L / probesPerSecond;
         while (true) {
             long now = System.nanoTime();
@@ -172,7 +176,7 @@ public final class FileFactsService {
             }
         }
         Map<String, FileFacts> out = new HashMap<>();
-        Set<String> names = new java.util.HashSet<>(seen.keySet());
+        Set<String> names = new HashSet<>(seen.keySet());
         names.addAll(held.keySet());
         for (String name : names) {
             FileObservation o = seen.get(name);
@@ -221,7 +225,7 @@ public final class FileFactsService {
             metrics.event("size_probe_deferred", eco.id());
             return false;
         }
-        java.net.URI url = f.artifact().upstreamUrl();
+        URI url = f.artifact().upstreamUrl();
         if (!eco.upstream().allowed(url)) {
             return false; // the artifact route refuses it too; nothing to learn
         }

@@ -4,6 +4,7 @@ import dev.airlock.core.ecosystem.FileFacts;
 import dev.airlock.core.ecosystem.PackageMetadata;
 import dev.airlock.core.ecosystem.RenderContext;
 import dev.airlock.core.ecosystem.Rendered;
+import dev.airlock.core.policy.View;
 import dev.airlock.core.store.MetadataState;
 
 import java.io.ByteArrayOutputStream;
@@ -12,8 +13,13 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -96,7 +102,7 @@ public final class MetadataEntry {
     }
 
     /** The rendering for this mount URL if it was made already; non-blocking. */
-    public Document peekRendering(String mountUrl, java.time.Instant now) {
+    public Document peekRendering(String mountUrl, Instant now) {
         Document d = renderings.byMount.get(mountUrl);
         // A rendering that hides a release until it comes of age is good until then.
         return d == null || !now.isBefore(d.validUntil()) ? null : d;
@@ -112,8 +118,8 @@ public final class MetadataEntry {
      * Callers go through {@link MetadataService#rendering}, which re-weighs the entry in the cache
      * when a rendering is added.
      */
-    Document rendering(String mountUrl, java.time.Instant now, java.util.function.Supplier<java.util.function.Function<String, FileFacts>> facts,
-                       java.util.function.Supplier<dev.airlock.core.policy.View> policy) {
+    Document rendering(String mountUrl, Instant now, Supplier<Function<String, FileFacts>> facts,
+                       Supplier<View> policy) {
         Document d = peekRendering(mountUrl, now);
         if (d != null) {
             return d;
@@ -125,7 +131,7 @@ public final class MetadataEntry {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the stored metadata of " + metadata.packageName(), e);
         }
-        dev.airlock.core.policy.View view = policy.get();
+        View view = policy.get();
         d = Document.of(metadata.render(document, new RenderContext(mountUrl, view.visible(), facts.get(), view.held(), view.files())), view.validUntil());
         return renderings.keep(mountUrl, d, generation);
     }
@@ -150,10 +156,10 @@ public final class MetadataEntry {
      * A rendered document ready to send: identity and gzip bodies in read-only direct buffers
      * (share them with {@link ByteBuffer#duplicate()}), and a strong ETag over the identity body.
      */
-    public record Document(ByteBuffer body, ByteBuffer gzip, String contentType, String etag, java.time.Instant validUntil,
-                           java.util.Map<String, String> headers) {
+    public record Document(ByteBuffer body, ByteBuffer gzip, String contentType, String etag, Instant validUntil,
+                           Map<String, String> headers) {
 
-        static Document of(Rendered r, java.time.Instant validUntil) {
+        static Document of(Rendered r, Instant validUntil) {
             byte[] body = r.body();
             return new Document(direct(body), direct(gzip(body)), r.contentType(), etag(body), validUntil, r.headers());
         }
@@ -163,7 +169,7 @@ public final class MetadataEntry {
             try {
                 MessageDigest md = MessageDigest.getInstance(algorithm);
                 md.update(body.duplicate());
-                return java.util.HexFormat.of().formatHex(md.digest());
+                return HexFormat.of().formatHex(md.digest());
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalArgumentException("unsupported digest algorithm " + algorithm, e);
             }

@@ -2,6 +2,7 @@ package dev.airlock.core.proxy;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.airlock.config.LimitsConfig;
 import dev.airlock.core.ecosystem.MetadataException;
 import dev.airlock.core.ecosystem.MetadataRequest;
 import dev.airlock.core.ecosystem.PackageMetadata;
@@ -9,6 +10,7 @@ import dev.airlock.core.ecosystem.ReleaseInfo;
 import dev.airlock.core.metrics.AirlockMetrics;
 import dev.airlock.core.policy.View;
 import dev.airlock.core.proxy.MetadataEntry.DocumentSource;
+import dev.airlock.core.store.ArtifactRecord;
 import dev.airlock.core.store.MetadataState;
 import dev.airlock.core.store.StateStore;
 import dev.airlock.core.upstream.UpstreamException;
@@ -16,6 +18,7 @@ import dev.airlock.core.upstream.UpstreamResponse;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,11 +29,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Metadata documents: cached, revalidated, single-flight, stale-if-error.
@@ -52,7 +58,7 @@ import java.util.Optional;
 public final class MetadataService {
 
     /** Larger upstream documents are refused; the largest real packuments are well below this. */
-    static final long MAX_DOCUMENT_BYTES = dev.airlock.config.LimitsConfig.DEFAULTS.metadataSize();
+    static final long MAX_DOCUMENT_BYTES = LimitsConfig.DEFAULTS.metadataSize();
     /** {@code limits.metadataSize}: the largest document read. */
     private volatile long maxDocumentBytes = MAX_DOCUMENT_BYTES;
 
@@ -156,11 +162,11 @@ public final class MetadataService {
      * which it holds a file, and (where files are listed one by one) only the files it holds. A
      * client then never picks a version that would answer "not in this mirror".
      */
-    private View mirrorOnly(EcosystemRuntime eco, dev.airlock.core.ecosystem.PackageMetadata metadata,
+    private View mirrorOnly(EcosystemRuntime eco, PackageMetadata metadata,
                                                                   View view) {
-        java.util.Set<String> versions = new java.util.HashSet<>();
-        java.util.Set<String> files = new java.util.HashSet<>();
-        for (dev.airlock.core.store.ArtifactRecord r : state.artifacts(eco.id(), metadata.packageName())) {
+        Set<String> versions = new HashSet<>();
+        Set<String> files = new HashSet<>();
+        for (ArtifactRecord r : state.artifacts(eco.id(), metadata.packageName())) {
             if (r.derivedFrom() == null) {
                 versions.add(r.version());
                 files.add(r.filename());
@@ -206,7 +212,7 @@ public final class MetadataService {
     long weightedSize() {
         cache.cleanUp();
         return cache.policy().eviction().flatMap(e -> {
-            java.util.OptionalLong w = e.weightedSize();
+            OptionalLong w = e.weightedSize();
             return w.isPresent() ? Optional.of(w.getAsLong()) : Optional.empty();
         }).orElse(0L);
     }
@@ -241,12 +247,12 @@ public final class MetadataService {
         if (current != null && current.state().lastModified() != null) {
             conditional.put("If-Modified-Since", current.state().lastModified());
         }
-        java.net.URI copyFrom = current == null ? null
+        URI copyFrom = current == null ? null
                 : current.state().requestedUrl() != null ? current.state().requestedUrl() : eco.upstream().resolve(request.upstreamPath());
         // Each configured root in order: a 404 or a failure moves on to the next; the first
         // answer wins. Only when every root says 404 is the package absent.
         ProxyException failure = null;
-        for (java.net.URI url : eco.upstream().resolveAll(request.upstreamPath())) {
+        for (URI url : eco.upstream().resolveAll(request.upstreamPath())) {
             try (UpstreamResponse resp = eco.upstream().get(url, url.equals(copyFrom) ? conditional : plain)) {
                 int status = resp.status();
                 if (status == 304 && current != null) {
@@ -279,7 +285,7 @@ public final class MetadataService {
 
     /** A 200 from upstream: parsed, stored, observed and cached; a malformed body is a failure (the next root is tried). */
     private MetadataEntry.Loaded fetched(EcosystemRuntime eco, MetadataRequest request, String key, MetadataEntry current,
-                                         java.net.URI asked, UpstreamResponse resp) throws UpstreamException, ProxyException {
+                                         URI asked, UpstreamResponse resp) throws UpstreamException, ProxyException {
         byte[] body = resp.readBody(maxDocumentBytes);
         String contentType = resp.header("content-type");
         PackageMetadata parsed;
@@ -345,7 +351,7 @@ public final class MetadataService {
         try {
             byte[] body = source.read();
             // Relative links resolve against the URL the copy came from (root and redirects included).
-            java.net.URI url = s.get().documentUrl() != null ? s.get().documentUrl()
+            URI url = s.get().documentUrl() != null ? s.get().documentUrl()
                     : eco.upstream().settings().available() ? eco.upstream().resolve(request.upstreamPath()) : null;
             return Optional.of(new MetadataEntry(eco.ecosystem().parse(request, url, body, s.get().contentType()), s.get(),
                     body.length, source));

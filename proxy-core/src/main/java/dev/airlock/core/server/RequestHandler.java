@@ -2,15 +2,21 @@ package dev.airlock.core.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.core.admin.AdminRequest;
+import dev.airlock.core.admin.AdminResponse;
+import dev.airlock.core.admin.Console;
+import dev.airlock.core.admin.Principal;
+import dev.airlock.core.admin.Tokens;
+import dev.airlock.core.ecosystem.MetadataException;
 import dev.airlock.core.ecosystem.Request;
 import dev.airlock.core.ecosystem.Route;
+import dev.airlock.core.flow.Reply;
+import dev.airlock.core.flow.RequestFlow;
+import dev.airlock.core.policy.Block;
 import dev.airlock.core.proxy.ArtifactService;
 import dev.airlock.core.proxy.CacheStatus;
 import dev.airlock.core.proxy.EcosystemRuntime;
 import dev.airlock.core.proxy.MetadataEntry;
-import dev.airlock.core.flow.Reply;
-import dev.airlock.core.flow.RequestFlow;
-import dev.airlock.core.policy.Block;
 import dev.airlock.core.proxy.ProxyException;
 import dev.airlock.core.upstream.UpstreamException;
 import io.netty.buffer.ByteBuf;
@@ -20,6 +26,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -39,15 +46,22 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.concurrent.Future;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -57,6 +71,11 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>Errors reach clients as JSON {@code {"error": "..."}} (npm shows that field) with the right
  * status; a stack trace is logged, never sent.
+ *
+ * <p>About 700 lines, because a connection's state (the pipelined requests waiting, the exchange
+ * being answered, the access-log line, the back-pressure of a streamed blob) is shared by every
+ * way of answering; what a route answers is decided in {@code flow.RequestFlow}, and the HTTP
+ * rules that need no connection state are in {@link HttpRules}.
  */
 final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -75,7 +94,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
      * Pipelined requests wait here while an earlier one is answered, so that answers leave in
      * request order (HTTP/1.1 has no other way to match them). Reading pauses when it grows.
      */
-    private final java.util.ArrayDeque<FullHttpRequest> queued = new java.util.ArrayDeque<>();
+    private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
     private static final int MAX_QUEUED = 16;
     private boolean busy;
 
@@ -128,7 +147,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+        if (evt instanceof ChannelInputShutdownEvent) {
             inputShutdown = true;
             if (!busy && queued.isEmpty()) {
                 ctx.close();
@@ -148,7 +167,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             }
             if (inputShutdown) {
                 // The last answer is queued: close once it is written.
-                ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
             ctx.channel().config().setAutoRead(true);
@@ -171,43 +190,6 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         super.channelInactive(ctx);
     }
 
-    /** A Host value: a reg-name, IPv4 or bracketed IPv6 literal, and an optional port (RFC 3986 §3.2.2, RFC 9112 §3.2). */
-    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
-            "(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._~!$&'()*+,;=%-]+)(:[0-9]{1,5})?");
-
-    /**
-     * Why a request is not one Airlock answers, or null: a version other than exactly
-     * {@code HTTP/1.0} or {@code HTTP/1.1} (another major version gets 505, which the message
-     * begins with "HTTP/" to say; a malformed one 400), or an HTTP/1.1 request without exactly one
-     * valid Host (400, RFC 9112 §3.2): links Airlock writes may take their host from it.
-     */
-    static String conformance(io.netty.handler.codec.http.HttpRequest req) {
-        HttpVersion v = req.protocolVersion();
-        if (!"HTTP".equals(v.protocolName()) || !v.text().equals(v.protocolName() + "/" + v.majorVersion() + "." + v.minorVersion())) {
-            return "malformed HTTP version";
-        }
-        if (v.majorVersion() != 1) {
-            return "HTTP/" + v.majorVersion() + " is not supported here; use HTTP/1.1";
-        }
-        // Netty upper-cases the name of a version it does not know but keeps its own two
-        // constants for the exact spellings, so "http/1.1" (RFC 9112 §2.3: case-sensitive) is
-        // told apart from "HTTP/1.1" by identity.
-        if (v != HttpVersion.HTTP_1_0 && v != HttpVersion.HTTP_1_1) {
-            return "malformed HTTP version";
-        }
-        java.util.List<String> hosts = req.headers().getAll(HttpHeaderNames.HOST);
-        if (v.minorVersion() == 1 && hosts.isEmpty()) {
-            return "an HTTP/1.1 request needs a Host header";
-        }
-        if (hosts.size() > 1) {
-            return "more than one Host header";
-        }
-        if (hosts.size() == 1 && !HOST.matcher(hosts.get(0)).matches()) {
-            return "an invalid Host header";
-        }
-        return null;
-    }
-
     private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
         Exchange ex = new Exchange(req);
         DecoderResult dr = req.decoderResult();
@@ -219,7 +201,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             sendError(ctx, ex, false, status, "malformed request: " + HttpResponseStatus.valueOf(status).reasonPhrase(), true);
             return;
         }
-        String malformed = conformance(req);
+        String malformed = HttpRules.conformance(req);
         if (malformed != null) {
             boolean unsupported = malformed.startsWith("HTTP/");
             sendError(ctx, ex, false, unsupported ? 505 : 400, malformed, true);
@@ -263,10 +245,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 sendError(ctx, ex, ex.head, 404, "the admin API is not enabled", false);
                 return;
             }
-            dev.airlock.core.admin.AdminRequest ar = new dev.airlock.core.admin.AdminRequest(request.method(), a.path(), queryMap(query),
+            AdminRequest ar = new AdminRequest(request.method(), a.path(), queryMap(query),
                     request.header("authorization"), body);
             offload(ctx, ex, services.admin(), () -> {
-                dev.airlock.core.admin.AdminResponse r = services.adminApi().handle(ar);
+                AdminResponse r = services.adminApi().handle(ar);
                 return () -> sendAdmin(ctx, ex, r);
             });
         } else if (target instanceof Router.Target.Console c) {
@@ -277,7 +259,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 write(ctx, ex, res, 301, 0);
                 return;
             }
-            sendAdmin(ctx, ex, dev.airlock.core.admin.Console.serve(c.path()));
+            sendAdmin(ctx, ex, Console.serve(c.path()));
         } else if (target instanceof Router.Target.NotFound nf) {
             sendError(ctx, ex, ex.head, 404, nf.message(), false);
         } else if (target instanceof Router.Target.Ecosystem e) {
@@ -390,7 +372,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
      * a proxy in {@code server.trustedProxies}, the last address its {@code X-Forwarded-For} lists.
      */
     private String address(ChannelHandlerContext ctx, FullHttpRequest req) {
-        String address = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
+        String address = ctx.channel().remoteAddress() instanceof InetSocketAddress a
                 ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
         String forwarded = req.headers().get("X-Forwarded-For");
         if (forwarded != null && router.trustedProxy(address)) {
@@ -403,7 +385,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         return address;
     }
 
-    private void offload(ChannelHandlerContext ctx, Exchange ex, java.util.concurrent.Executor pool, Work work) {
+    private void offload(ChannelHandlerContext ctx, Exchange ex, Executor pool, Work work) {
         ClientLimits limits = router.clientLimits();
         if (!limits.acquire(ex.client)) {
             services.metrics().event("client_over_limit", ex.ecosystem);
@@ -417,15 +399,15 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 try {
                     reply = work.run();
                 } catch (ProxyException e) {
-                    if (e.getCause() instanceof UpstreamException || e.getCause() instanceof dev.airlock.core.ecosystem.MetadataException) {
+                    if (e.getCause() instanceof UpstreamException || e.getCause() instanceof MetadataException) {
                         // The upstream's fault, already said to the client: one line, no stack trace.
-                        LOG.log(Level.WARNING, ex.method + " " + escaped(ex.uri) + ": " + e.getMessage());
+                        LOG.log(Level.WARNING, ex.method + " " + HttpRules.escaped(ex.uri) + ": " + e.getMessage());
                     } else if (e.status() >= 500 && e.getCause() != null) {
                         LOG.log(Level.ERROR, e.getMessage(), e.getCause());
                     }
                     reply = () -> sendError(ctx, ex, ex.head, e.status(), e.getMessage(), false);
                 } catch (Throwable t) {
-                    LOG.log(Level.ERROR, "unexpected failure answering " + ex.method + " " + escaped(ex.uri), t);
+                    LOG.log(Level.ERROR, "unexpected failure answering " + ex.method + " " + HttpRules.escaped(ex.uri), t);
                     reply = () -> sendError(ctx, ex, ex.head, 500, "internal error; see the Airlock log", false);
                 }
                 limits.release(ex.client);
@@ -439,11 +421,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     private void sendDocument(ChannelHandlerContext ctx, Exchange ex, Request request, MetadataEntry.Document doc) {
         String ae = request.header("accept-encoding");
-        boolean gzip = ae != null && acceptsGzip(ae);
+        boolean gzip = ae != null && HttpRules.acceptsGzip(ae);
         // Each content coding gets its own strong validator (RFC 9110 8.8.3).
         String etag = gzip ? doc.etag().substring(0, doc.etag().length() - 1) + "-gz\"" : doc.etag();
         String inm = request.header("if-none-match");
-        if (inm != null && etagMatches(inm, etag)) {
+        if (inm != null && HttpRules.etagMatches(inm, etag)) {
             FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
             // Content-Length 0 keeps the connection alive (the keep-alive handler wants a defined length).
             res.headers().set(HttpHeaderNames.ETAG, etag).set(HttpHeaderNames.VARY, "Accept, Accept-Encoding")
@@ -452,7 +434,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return;
         }
         // A duplicate of the shared direct buffer: no copy here, none on the way to the socket.
-        java.nio.ByteBuffer body = (gzip ? doc.gzip() : doc.body()).duplicate();
+        ByteBuffer body = (gzip ? doc.gzip() : doc.body()).duplicate();
         int length = body.remaining();
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                 ex.head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
@@ -481,7 +463,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         String etag = "\"" + served.record().sha256() + "\"";
         ex.cache = served.status();
         String inm = request.header("if-none-match");
-        if (inm != null && etagMatches(inm, etag)) {
+        if (inm != null && HttpRules.etagMatches(inm, etag)) {
             FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
             res.headers().set(HttpHeaderNames.ETAG, etag).set(HttpHeaderNames.CONTENT_LENGTH, 0);
             write(ctx, ex, res, 304, 0);
@@ -541,7 +523,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private void streamBlob(ChannelHandlerContext ctx, Exchange ex, String sha256, long size) {
         Runnable pump = () -> {
             long sent = 0;
-            try (java.io.InputStream in = services.blobs().open(sha256)) {
+            try (InputStream in = services.blobs().open(sha256)) {
                 byte[] buf = new byte[STREAM_CHUNK];
                 for (int n; sent < size && (n = in.readNBytes(buf, 0, (int) Math.min(buf.length, size - sent))) > 0; ) {
                     ChannelFuture w = ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(buf.clone(), 0, n)));
@@ -565,7 +547,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         };
         try {
             services.workers().execute(pump);
-        } catch (java.util.concurrent.RejectedExecutionException busy) {
+        } catch (RejectedExecutionException busy) {
             ctx.close(); // the headers are out: only a closed connection tells the client
         }
     }
@@ -575,8 +557,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (authorization == null || services.adminApi() == null) {
             return null;
         }
-        return services.adminApi().tokens().authenticate(dev.airlock.core.admin.Tokens.presented(authorization))
-                .map(dev.airlock.core.admin.Principal::name).orElse(null);
+        return services.adminApi().tokens().authenticate(Tokens.presented(authorization))
+                .map(Principal::name).orElse(null);
     }
 
     /**
@@ -595,7 +577,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     /** The admin API's and console's answers, with their own headers; never cached by intermediaries. */
-    private void sendAdmin(ChannelHandlerContext ctx, Exchange ex, dev.airlock.core.admin.AdminResponse r) {
+    private void sendAdmin(ChannelHandlerContext ctx, Exchange ex, AdminResponse r) {
         byte[] body = r.body();
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
                 ex.head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
@@ -607,15 +589,15 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     /** Query parameters, decoded; the first value of each. */
     private static Map<String, String> queryMap(String query) {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         if (query == null || query.isEmpty()) {
             return out;
         }
         for (String pair : query.split("&")) {
             int eq = pair.indexOf('=');
             try {
-                String k = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String v = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
                 out.putIfAbsent(k, v);
             } catch (IllegalArgumentException malformed) {
                 // a malformed escape: the parameter is left out
@@ -648,7 +630,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 .put("verdict", b.verdict().name()).put("releaseId", b.releaseId()).put("howToRelease", b.howToRelease());
         b.reasons().forEach(o.putArray("reasons")::add);
         byte[] body = (o + "\n").getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, statusWithReason(403, b.summary()),
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpRules.statusWithReason(403, b.summary()),
                 ex.head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON_TYPE).set(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
@@ -659,7 +641,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private void sendError(ChannelHandlerContext ctx, Exchange ex, boolean head, int status, String message, boolean close) {
         ObjectNode o = JSON.createObjectNode().put("error", message).put("status", status);
         byte[] body = (o + "\n").getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, statusWithReason(status, message),
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpRules.statusWithReason(status, message),
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON_TYPE).set(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
@@ -692,11 +674,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         next(ctx);
     }
 
-    private void logAccess(ChannelHandlerContext ctx, Exchange ex, io.netty.util.concurrent.Future<?> f, int status, long bytes) {
+    private void logAccess(ChannelHandlerContext ctx, Exchange ex, Future<?> f, int status, long bytes) {
         long micros = (System.nanoTime() - ex.start) / 1000;
         StringBuilder line = new StringBuilder(96 + ex.uri.length())
                 .append(remote).append(" \"").append(ex.method).append(' ');
-        appendEscaped(line, ex.uri);
+        HttpRules.appendEscaped(line, ex.uri);
         line.append("\" ")
                 .append(status).append(' ').append(bytes).append(' ')
                 .append(micros / 1000).append('.').append((char) ('0' + micros % 1000 / 100)).append((char) ('0' + micros % 100 / 10))
@@ -708,66 +690,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         accessLog.log(ctx.executor(), line);
     }
 
-    private static String escaped(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        appendEscaped(b, s);
-        return b.toString();
-    }
 
-    /**
-     * The status with Airlock's reason in the reason phrase: some clients (pip) print only the
-     * status line, so that is where the reason must be for them to show it. ASCII, one line, bounded.
-     */
-    private static HttpResponseStatus statusWithReason(int status, String message) {
-        HttpResponseStatus standard = HttpResponseStatus.valueOf(status);
-        StringBuilder phrase = new StringBuilder(standard.reasonPhrase()).append(" (Airlock: ");
-        for (int i = 0; i < message.length() && phrase.length() < 300; i++) {
-            char c = message.charAt(i);
-            phrase.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return new HttpResponseStatus(status, phrase.append(')').toString());
-    }
 
-    /** Control characters, quotes and backslashes from a client's URI never reach a log verbatim. */
-    private static void appendEscaped(StringBuilder out, String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
-                out.append("\\x").append(Character.forDigit(c >> 4 & 0xf, 16)).append(Character.forDigit(c & 0xf, 16));
-            } else {
-                out.append(c);
-            }
-        }
-    }
 
-    private static boolean etagMatches(String ifNoneMatch, String etag) {
-        for (String candidate : ifNoneMatch.split(",")) {
-            String c = candidate.strip();
-            if (c.startsWith("W/")) {
-                c = c.substring(2);
-            }
-            if (c.equals(etag) || c.equals("*")) {
-                return true;
-            }
-        }
-        return false;
-    }
 
-    private static boolean acceptsGzip(String acceptEncoding) {
-        for (String part : acceptEncoding.split(",")) {
-            String[] p = part.strip().split(";");
-            if (p[0].strip().equalsIgnoreCase("gzip")) {
-                for (int i = 1; i < p.length; i++) {
-                    String param = p[i].strip().replace(" ", "");
-                    if (param.equals("q=0") || param.matches("q=0(\\.0*)?")) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-        }
-        return false;
-    }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {

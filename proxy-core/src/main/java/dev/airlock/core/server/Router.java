@@ -5,9 +5,11 @@ import dev.airlock.core.ecosystem.Request;
 import dev.airlock.core.ecosystem.Route;
 import dev.airlock.core.proxy.EcosystemRuntime;
 
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -57,7 +59,7 @@ final class Router {
     /** host:port actually bound (set once listening; the configured port may be 0). */
     private volatile String fallbackHost;
     private final ClientLimits clientLimits;
-    private final java.util.Set<String> trustedProxies;
+    private final Set<String> trustedProxies;
 
     /** Requests in work per client ({@code server.maxConcurrentPerClient}), shared by every connection. */
     ClientLimits clientLimits() {
@@ -78,11 +80,11 @@ final class Router {
         this.requireToken = config.requireToken();
         this.fallbackHost = config.host() + ":" + config.port();
         this.clientLimits = new ClientLimits(config.maxConcurrentPerClient());
-        this.trustedProxies = java.util.Set.copyOf(config.trustedProxies());
+        this.trustedProxies = Set.copyOf(config.trustedProxies());
     }
 
     /** Called once the listener is bound, so links name the real port. */
-    void bound(java.net.InetSocketAddress address) {
+    void bound(InetSocketAddress address) {
         String host = address.getAddress().isAnyLocalAddress() ? "localhost" : address.getHostString();
         fallbackHost = (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }

@@ -2,6 +2,7 @@ package dev.airlock.core.store;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -36,8 +37,8 @@ public record ArtifactRecord(String ecosystem, String packageName, String filena
     }
 
     /** The hex digest of the stored bytes in this algorithm, if it was computed. */
-    public java.util.Optional<String> digest(String algorithm) {
-        return "SHA-256".equals(algorithm) ? java.util.Optional.of(sha256) : java.util.Optional.ofNullable(digests.get(algorithm));
+    public Optional<String> digest(String algorithm) {
+        return "SHA-256".equals(algorithm) ? Optional.of(sha256) : Optional.ofNullable(digests.get(algorithm));
     }
 
     /** The stored form of {@code digests}: "ALG=hex" pairs separated by spaces, or null when there are none. */

@@ -2,6 +2,7 @@ package dev.airlock.core.store;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -129,7 +130,7 @@ public final class FileBlobStore implements BlobStore {
             throw new IllegalStateException(e);
         }
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), d)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(d.digest());
     }

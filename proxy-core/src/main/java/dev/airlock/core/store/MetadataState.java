@@ -1,5 +1,6 @@
 package dev.airlock.core.store;
 
+import java.net.URI;
 import java.time.Instant;
 
 /**
@@ -13,8 +14,8 @@ import java.time.Instant;
  * @param documentUrl  the URL the body finally came from, after redirects, {@code null} when unknown
  */
 public record MetadataState(String ecosystem, String cacheKey, String packageName, String bodySha256, String contentType,
-                            String etag, String lastModified, Instant fetchedAt, Instant firstSeen, java.net.URI requestedUrl,
-                            java.net.URI documentUrl) {
+                            String etag, String lastModified, Instant fetchedAt, Instant firstSeen, URI requestedUrl,
+                            URI documentUrl) {
 
     /** State without its source (stores written before it was kept). */
     public MetadataState(String ecosystem, String cacheKey, String packageName, String bodySha256, String contentType,

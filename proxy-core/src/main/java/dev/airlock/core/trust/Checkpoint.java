@@ -2,6 +2,7 @@ package dev.airlock.core.trust;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
@@ -62,7 +63,7 @@ record Checkpoint(String origin, long treeSize, byte[] rootHash, byte[] signed, 
             if (raw.length <= 4) {
                 continue;
             }
-            sigs.add(new Line(l.substring(2, space), java.util.Arrays.copyOf(raw, 4), java.util.Arrays.copyOfRange(raw, 4, raw.length)));
+            sigs.add(new Line(l.substring(2, space), Arrays.copyOf(raw, 4), Arrays.copyOfRange(raw, 4, raw.length)));
         }
         if (sigs.isEmpty()) {
             throw new VerificationException("the checkpoint carries no signature");

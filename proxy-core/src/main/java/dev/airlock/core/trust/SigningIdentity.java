@@ -4,6 +4,7 @@ import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.DEROctetString;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -72,7 +73,7 @@ public record SigningIdentity(String subject, String issuer, String sourceReposi
         try {
             ASN1Primitive inner = ASN1Primitive.fromByteArray(DEROctetString.getInstance(raw).getOctets());
             return inner instanceof ASN1String s ? s.getString() : null;
-        } catch (java.io.IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             return null;
         }
     }

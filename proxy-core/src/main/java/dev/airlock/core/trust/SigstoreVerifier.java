@@ -2,6 +2,7 @@ package dev.airlock.core.trust;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.airlock.core.json.StrictJson;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,7 +12,10 @@ import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
@@ -45,7 +49,7 @@ import java.util.Set;
 public final class SigstoreVerifier {
 
     /** Strict: a log entry body that names a key twice is not one the log signed one way only. */
-    private static final ObjectMapper JSON = dev.airlock.core.json.StrictJson.MAPPER;
+    private static final ObjectMapper JSON = StrictJson.MAPPER;
     private static final String CODE_SIGNING = "1.3.6.1.5.5.7.3.3";
 
     private final TrustedRoot root;
@@ -211,7 +215,7 @@ public final class SigstoreVerifier {
             if (eku == null || !eku.contains(CODE_SIGNING)) {
                 throw new VerificationException("the signing certificate is not for code signing");
             }
-        } catch (java.security.cert.CertificateParsingException e) {
+        } catch (CertificateParsingException e) {
             throw new VerificationException("the signing certificate's key usage cannot be read");
         }
         String why = "the signing certificate was not issued by a certificate authority in the trusted root";
@@ -230,9 +234,9 @@ public final class SigstoreVerifier {
                 params.setDate(Date.from(at));
                 CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
                 return chain.size() > 1 ? chain.get(0) : anchor;
-            } catch (java.security.cert.CertPathValidatorException e) {
-                if (e.getReason() == java.security.cert.CertPathValidatorException.BasicReason.EXPIRED
-                        || e.getReason() == java.security.cert.CertPathValidatorException.BasicReason.NOT_YET_VALID) {
+            } catch (CertPathValidatorException e) {
+                if (e.getReason() == CertPathValidatorException.BasicReason.EXPIRED
+                        || e.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
                     why = "the signing certificate was not valid when the transparency log recorded the signature (" + at + ")";
                 }
             } catch (GeneralSecurityException e) {
@@ -319,7 +323,7 @@ public final class SigstoreVerifier {
         byte[] der = decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
         try {
             return leaf != null ? Arrays.equals(der, leaf.getEncoded()) : Arrays.equals(der, key.getEncoded());
-        } catch (java.security.cert.CertificateEncodingException e) {
+        } catch (CertificateEncodingException e) {
             return false;
         }
     }

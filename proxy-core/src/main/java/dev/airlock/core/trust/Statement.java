@@ -2,10 +2,12 @@ package dev.airlock.core.trust;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.airlock.core.json.StrictJson;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -21,7 +23,7 @@ public record Statement(List<Subject> subjects, String predicateType, JsonNode p
 
     public static final String PAYLOAD_TYPE = "application/vnd.in-toto+json";
     /** Strict: a signed statement that names a subject twice could be read two ways. */
-    private static final ObjectMapper JSON = dev.airlock.core.json.StrictJson.MAPPER;
+    private static final ObjectMapper JSON = StrictJson.MAPPER;
 
     public record Subject(String name, Map<String, String> digest) {
     }
@@ -42,7 +44,7 @@ public record Statement(List<Subject> subjects, String predicateType, JsonNode p
         List<Subject> subjects = new ArrayList<>();
         for (JsonNode sub : s.path("subject")) {
             Map<String, String> d = new TreeMap<>();
-            sub.path("digest").fields().forEachRemaining(f -> d.put(f.getKey(), f.getValue().asText("").toLowerCase(java.util.Locale.ROOT)));
+            sub.path("digest").fields().forEachRemaining(f -> d.put(f.getKey(), f.getValue().asText("").toLowerCase(Locale.ROOT)));
             subjects.add(new Subject(sub.path("name").asText(""), Map.copyOf(d)));
         }
         return new Statement(List.copyOf(subjects), s.path("predicateType").asText(""), s.path("predicate"));

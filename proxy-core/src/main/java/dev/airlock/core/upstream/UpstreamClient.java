@@ -20,9 +20,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +58,7 @@ public final class UpstreamClient {
     private final Set<String> allowedOrigins = new LinkedHashSet<>();
     private final HttpClient http;
     /** One per origin: a dead first root must not make Airlock fail fast for the next one. */
-    private final java.util.concurrent.ConcurrentHashMap<String, CircuitBreaker> breakers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private final Clock clock;
     private final ScheduledExecutorService watchdog;
     private final AirlockMetrics metrics;
@@ -88,7 +91,7 @@ public final class UpstreamClient {
     }
 
     /** How long a path every root answered 404 for is answered 404 without asking ({@code notFoundTtl}). */
-    public java.time.Duration notFoundTtl() {
+    public Duration notFoundTtl() {
         return config.notFoundTtl();
     }
 
@@ -107,7 +110,7 @@ public final class UpstreamClient {
     }
 
     /** A path resolved against the base and then each alternate, in the order to try them. */
-    public java.util.List<URI> resolveAll(String relativePath) {
+    public List<URI> resolveAll(String relativePath) {
         return settings.roots().stream().map(root -> root.resolve(relativePath)).toList();
     }
 
@@ -261,19 +264,19 @@ public final class UpstreamClient {
         return new UpstreamException(UpstreamException.Kind.UNREACHABLE, "reading from " + describe(uri) + " failed: " + safeMessage(e), e);
     }
 
-    private java.util.Optional<String> authorization() {
+    private Optional<String> authorization() {
         UpstreamAuth auth = config.auth();
         if (auth == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (auth.token() != null && !auth.token().isEmpty()) {
-            return java.util.Optional.of("Bearer " + auth.token());
+            return Optional.of("Bearer " + auth.token());
         }
         if (auth.username() != null) {
             String pair = auth.username() + ":" + (auth.password() == null ? "" : auth.password());
-            return java.util.Optional.of("Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+            return Optional.of("Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private InputStream guard(InputStream in, URI uri) {

@@ -3,6 +3,7 @@ package dev.airlock.core.store.sql;
 import dev.airlock.core.store.FileObservation;
 import dev.airlock.core.store.Observations;
 
+import java.sql.Types;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -75,7 +76,7 @@ public final class SqlObservations implements Observations {
             if (size.isPresent()) {
                 ps.setLong(1, size.getAsLong());
             } else {
-                ps.setNull(1, java.sql.Types.BIGINT);
+                ps.setNull(1, Types.BIGINT);
             }
             ps.setLong(2, at.toEpochMilli());
             ps.setString(3, ecosystem);

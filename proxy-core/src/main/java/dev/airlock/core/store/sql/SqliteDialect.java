@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * SQLite: the connection is opened in {@code IMMEDIATE} transaction mode, so every write
@@ -59,7 +60,7 @@ public final class SqliteDialect implements SqlDialect {
         return "max(" + a + ", " + b + ")";
     }
 
-    static java.util.stream.Stream<String> names(String columns) {
+    static Stream<String> names(String columns) {
         return Arrays.stream(columns.split(",")).map(String::strip);
     }
 

@@ -45,6 +45,9 @@ import java.util.function.Supplier;
  * that this lock is off the warm request path. Write transactions begin {@code IMMEDIATE}: a
  * second process on the same file (the command line) waits for the write lock at the start of
  * its transaction instead of failing half-way through it.
+ *
+ * <p>Over 400 lines only because it delegates each of {@link StateStore}'s fifty-odd methods in
+ * three lines; all SQL lives in the per-kind classes.
  */
 public final class SqliteStateStore implements StateStore {
 
