@@ -78,6 +78,13 @@ def digests(data):
     }
 
 
+def deps_for(name, version):
+    """A release's dependencies, the same in its registry entry and in its tarball's package.json
+    (Airlock holds a release whose tarball declares other dependencies than the registry)."""
+    r = random.Random("%s@%s" % (name, version))
+    return {d: "^%d.%d.%d" % (r.randint(0, 9), r.randint(0, 20), r.randint(0, 9)) for d in r.sample(DEP_NAMES, 8)}
+
+
 def package_json(name, version, extra=None):
     doc = {
         "name": name,
@@ -86,6 +93,7 @@ def package_json(name, version, extra=None):
         "main": "index.js",
         "license": "MIT",
         "scripts": {"test": "node index.js"},
+        "dependencies": deps_for(name, version),
     }
     doc.update(extra or {})
     return json.dumps(doc, indent=2).encode() + b"\n"
@@ -93,8 +101,7 @@ def package_json(name, version, extra=None):
 
 def version_doc(name, version, base, tgz_name, dist, rng, i):
     """One entry of versions{...}, shaped like what the public registry returns."""
-    deps = {d: "^%d.%d.%d" % (rng.randint(0, 9), rng.randint(0, 20), rng.randint(0, 9))
-            for d in rng.sample(DEP_NAMES, 8)}
+    deps = deps_for(name, version)
     dev_deps = {d: "~%d.%d.0" % (rng.randint(0, 9), rng.randint(0, 20)) for d in rng.sample(DEP_NAMES, 8)}
     user = {"name": "bench-maintainer", "email": "bench-maintainer@example.invalid"}
     return {
