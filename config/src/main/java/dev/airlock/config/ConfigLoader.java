@@ -53,6 +53,7 @@ public final class ConfigLoader {
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{(.*)}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final String ENV_ALLOWED = "a variable set in Airlock's environment, or the value itself";
+
     private ConfigLoader() {
     }
 
