@@ -1,34 +1,20 @@
 package dev.airlock.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Map.Entry;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Reads Airlock's configuration: the embedded defaults ({@code airlock-default.yaml} beside this
@@ -38,12 +24,12 @@ import java.util.regex.Pattern;
  * naming the file, the key path, the value and what is allowed.
  *
  * <p>The tree is mapped to records by hand rather than by data binding so that every error can
- * name the key path the way an operator wrote it.
+ * name the key path the way an operator wrote it. That mapping is this class's job; reading,
+ * parsing and merging the text is {@link ConfigDocument}'s.
  */
 public final class ConfigLoader {
 
     private static final String DEFAULTS_SOURCE = "<defaults>";
-    private static final String DEFAULTS_RESOURCE = "airlock-default.yaml";
 
     private static final List<String> TOP_KEYS =
             List.of("server", "storage", "offline", "upstreams", "cache", "airgap", "policy", "notifications", "limits");
@@ -67,19 +53,6 @@ public final class ConfigLoader {
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{(.*)}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final String ENV_ALLOWED = "a variable set in Airlock's environment, or the value itself";
-    // snakeyaml's messages carry their position as " in 'reader', line 3, column 9:" and a
-    // source snippet; its exception types are only reachable through a deprecated Jackson shim.
-    private static final Pattern YAML_MARK = Pattern.compile("^ in '.*', line (\\d+), column (\\d+):$");
-
-    private static final ObjectMapper YAML = YAMLMapper.builder()
-            // Only true and false are booleans: "off" is an installHooks value and "no" a typo
-            // worth reporting, not YAML 1.1's boolean false.
-            .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
 
     private ConfigLoader() {
     }
@@ -103,7 +76,7 @@ public final class ConfigLoader {
 
     static AirlockConfig load(Path file, Map<String, String> env) throws ConfigException {
         String source = file.toString();
-        return parse(read(file, source), source, env);
+        return parse(ConfigDocument.read(file, source), source, env);
     }
 
     /**
@@ -115,104 +88,9 @@ public final class ConfigLoader {
     }
 
     static AirlockConfig parse(String text, String source, Map<String, String> env) throws ConfigException {
-        JsonNode merged = merge(tree(defaultsText(), DEFAULTS_SOURCE), tree(text, source));
+        JsonNode merged = ConfigDocument.merge(ConfigDocument.tree(ConfigDocument.defaultsText(), DEFAULTS_SOURCE),
+                ConfigDocument.tree(text, source));
         return config(Node.root(source, merged), env);
-    }
-
-    private static String read(Path file, String source) throws ConfigException {
-        if (Files.isDirectory(file)) {
-            throw unreadable(source, "is a directory", null);
-        }
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw unreadable(source, "no such file", e);
-        } catch (AccessDeniedException e) {
-            throw unreadable(source, "permission denied", e);
-        } catch (CharacterCodingException e) {
-            throw unreadable(source, "not UTF-8 text", e);
-        } catch (IOException e) {
-            throw unreadable(source, String.valueOf(e.getMessage()), e);
-        }
-    }
-
-    private static ConfigException unreadable(String source, String reason, Throwable cause) {
-        return new ConfigException(source, "", "cannot read the file: " + reason, null, null, cause);
-    }
-
-    private static String defaultsText() {
-        try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("resource " + DEFAULTS_RESOURCE + " is missing from the build");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The document in {@code text}; null or a null node when it is empty. */
-    private static JsonNode tree(String text, String source) throws ConfigException {
-        boolean json = source.endsWith(".json");
-        ObjectMapper mapper = json ? JSON : YAML;
-        String format = json ? "JSON" : "YAML";
-        try (JsonParser parser = mapper.createParser(text)) {
-            JsonNode tree = mapper.readTree(parser);
-            // A stray "---" at the end is harmless, but a second document would be silently ignored.
-            for (JsonToken token; (token = parser.nextToken()) != null; ) {
-                if (token != JsonToken.VALUE_NULL) {
-                    throw syntaxError(source, format, parser.currentLocation().getLineNr(),
-                            parser.currentLocation().getColumnNr(), "more than one document");
-                }
-            }
-            return tree;
-        } catch (JsonProcessingException e) {
-            throw syntaxError(source, format, e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static ConfigException syntaxError(String source, String format, JsonProcessingException e) {
-        String problem = null;
-        int line = -1;
-        int column = -1;
-        for (String part : String.valueOf(e.getOriginalMessage()).split("\n")) {
-            Matcher mark = YAML_MARK.matcher(part);
-            if (mark.matches()) {
-                line = Integer.parseInt(mark.group(1));
-                column = Integer.parseInt(mark.group(2));
-            } else if (!part.isBlank() && !part.startsWith("    ")) {
-                problem = part.strip();
-            }
-        }
-        JsonLocation location = e.getLocation();
-        if (line < 0 && location != null) {
-            line = location.getLineNr();
-            column = location.getColumnNr();
-        }
-        return syntaxError(source, format, line, column, problem == null ? e.getClass().getSimpleName() : problem);
-    }
-
-    private static ConfigException syntaxError(String source, String format, int line, int column, String problem) {
-        String where = line > 0 ? "line " + line + ", column " + column + ": " : "";
-        return new ConfigException(source, "", where + "not valid " + format + ": " + problem, null, null);
-    }
-
-    private static JsonNode merge(JsonNode base, JsonNode over) {
-        if (over == null || over.isNull() || over.isMissingNode()) {
-            return base;
-        }
-        if (base == null || !base.isObject() || !over.isObject()) {
-            return over;
-        }
-        ObjectNode merged = ((ObjectNode) base).deepCopy();
-        for (Entry<String, JsonNode> entry : over.properties()) {
-            // A key absent from the defaults is kept even when empty, so that a misspelt,
-            // empty section is still reported as an unknown key.
-            merged.set(entry.getKey(), merge(base.get(entry.getKey()), entry.getValue()));
-        }
-        return merged;
     }
 
     private static AirlockConfig config(Node root, Map<String, String> env) throws ConfigException {
@@ -374,7 +252,7 @@ public final class ConfigLoader {
     }
 
     private static List<IdentityPin> identities(Node node) throws ConfigException {
-        List<IdentityPin> out = new java.util.ArrayList<>();
+        List<IdentityPin> out = new ArrayList<>();
         for (Node item : node.list("a list of maps with packages, repository, workflow, ref")) {
             item.map(IDENTITY_KEYS);
             String packages = item.field("packages").text();
@@ -383,12 +261,12 @@ public final class ConfigLoader {
             }
             String repository = optionalText(item.field("repository"));
             String workflow = optionalText(item.field("workflow"));
-            java.util.regex.Pattern ref = null;
+            Pattern ref = null;
             String refText = optionalText(item.field("ref"));
             if (refText != null) {
                 try {
-                    ref = java.util.regex.Pattern.compile(refText);
-                } catch (java.util.regex.PatternSyntaxException e) {
+                    ref = Pattern.compile(refText);
+                } catch (PatternSyntaxException e) {
                     throw item.field("ref").error("not a regular expression", refText, "a Java regular expression, e.g. refs/tags/v.*");
                 }
             }
@@ -401,7 +279,7 @@ public final class ConfigLoader {
     }
 
     private static NotificationsConfig notifications(Node node, Map<String, String> env) throws ConfigException {
-        List<WebhookConfig> webhooks = new java.util.ArrayList<>();
+        List<WebhookConfig> webhooks = new ArrayList<>();
         for (Node item : node.map(NOTIFICATIONS_KEYS).field("webhooks").list("a list of maps with url, format, events, secret")) {
             webhooks.add(webhook(item.map(WEBHOOK_KEYS), env));
         }
@@ -416,7 +294,7 @@ public final class ConfigLoader {
         URI url = webhookUrl(urlNode, env);
         WebhookConfig.Format format = orElse(webhook.field("format"), WebhookConfig.Format.JSON,
                 f -> f.oneOf(WebhookConfig.Format.class));
-        java.util.Set<WebhookConfig.EventType> events = java.util.EnumSet.allOf(WebhookConfig.EventType.class);
+        Set<WebhookConfig.EventType> events = EnumSet.allOf(WebhookConfig.EventType.class);
         Node eventsNode = webhook.field("events");
         if (eventsNode.isSet()) {
             List<Node> items = eventsNode.list("a list of events: held, denied, released, rejected");
@@ -457,12 +335,12 @@ public final class ConfigLoader {
         return node.isSet() ? node.text() : null;
     }
 
-    private static List<java.nio.file.Path> paths(Node node) throws ConfigException {
-        List<java.nio.file.Path> out = new java.util.ArrayList<>();
+    private static List<Path> paths(Node node) throws ConfigException {
+        List<Path> out = new ArrayList<>();
         for (String s : node.strings()) {
             try {
-                out.add(java.nio.file.Path.of(s));
-            } catch (java.nio.file.InvalidPathException e) {
+                out.add(Path.of(s));
+            } catch (InvalidPathException e) {
                 throw node.error("not a valid path", s, "a list of file or folder paths");
             }
         }

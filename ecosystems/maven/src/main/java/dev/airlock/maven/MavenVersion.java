@@ -32,6 +32,11 @@ import java.util.regex.Pattern;
  * nothing yet keeps its place ("ga.1" prints as "1", "1-ga-1" as "1-1", and both sort below
  * what they print as), and an all-zero number longer than nine digits prints as "0" but is a
  * bigger kind of number. There the ordering, not the printed form, decides.
+ *
+ * <p>It stays one class (over 400 lines) because parsing, normalising, printing and comparing all
+ * walk the same private representation, the flat chain of {@code Num} and {@code Qualifier}
+ * atoms, whose ranks and kinds encode {@code ComparableVersion}'s rules; splitting it would
+ * expose that representation for no second user, and the parts only mean Maven's order together.
  */
 public final class MavenVersion implements Comparable<MavenVersion> {
 

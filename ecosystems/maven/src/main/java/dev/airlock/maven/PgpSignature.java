@@ -14,6 +14,7 @@ import org.bouncycastle.openpgp.PGPMarker;
 import org.bouncycastle.openpgp.PGPOnePassSignatureList;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSecretKeyRing;
+import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureList;
 import org.bouncycastle.openpgp.PGPSignatureSubpacketVector;
 import org.bouncycastle.openpgp.PGPUtil;
@@ -47,6 +48,12 @@ import java.util.Set;
  *
  * <p>Exceptions: only {@link IOException}, and only when reading the {@code .asc} or the artifact
  * itself fails.
+ *
+ * <p>It stays one class (over 400 lines) because it is one closed vocabulary: the sealed
+ * {@link Parsed} and {@link Result} hierarchies permit exactly the records nested here, which
+ * callers name as {@code PgpSignature.Verified} and so on, and a {@link Detached} can only come
+ * from {@link #parse}, whose checks (one signature, understood critical subpackets, a stated
+ * issuer and date) are what {@link Detached#verify} relies on without repeating them.
  */
 public final class PgpSignature {
 
@@ -191,7 +198,7 @@ public final class PgpSignature {
                         + "\" block, not a PGP SIGNATURE");
             }
         }
-        List<org.bouncycastle.openpgp.PGPSignature> signatures = new ArrayList<>();
+        List<PGPSignature> signatures = new ArrayList<>();
         Malformed other = collect(new BcPGPObjectFactory(in), signatures, true);
         if (other != null) {
             return other;
@@ -207,12 +214,12 @@ public final class PgpSignature {
     }
 
     /** Adds the signatures found to {@code into}; returns why the data is not a detached signature, or null. */
-    private static Malformed collect(BcPGPObjectFactory factory, List<org.bouncycastle.openpgp.PGPSignature> into, boolean outermost)
+    private static Malformed collect(BcPGPObjectFactory factory, List<PGPSignature> into, boolean outermost)
             throws IOException, PGPException {
         Object o;
         while ((o = factory.nextObject()) != null) {
             if (o instanceof PGPSignatureList list) {
-                for (org.bouncycastle.openpgp.PGPSignature s : list) {
+                for (PGPSignature s : list) {
                     if (into.size() > MAX_SIGNATURES) {
                         break;
                     }
@@ -273,10 +280,10 @@ public final class PgpSignature {
             this.hashAlgorithm = hashAlgorithm;
         }
 
-        private static Parsed of(org.bouncycastle.openpgp.PGPSignature s) throws IOException {
+        private static Parsed of(PGPSignature s) throws IOException {
             int type = s.getSignatureType();
-            if (type != org.bouncycastle.openpgp.PGPSignature.BINARY_DOCUMENT
-                    && type != org.bouncycastle.openpgp.PGPSignature.CANONICAL_TEXT_DOCUMENT) {
+            if (type != PGPSignature.BINARY_DOCUMENT
+                    && type != PGPSignature.CANONICAL_TEXT_DOCUMENT) {
                 return new Malformed(String.format("the .asc file holds an OpenPGP signature of type 0x%02X"
                         + " (a key certification or revocation), not a signature over a file", type));
             }
@@ -311,7 +318,7 @@ public final class PgpSignature {
                     validSeconds > 0 ? Optional.of(created.plusSeconds(validSeconds)) : Optional.empty(), s.getHashAlgorithm());
         }
 
-        private static byte[] issuerFingerprint(org.bouncycastle.openpgp.PGPSignature s) {
+        private static byte[] issuerFingerprint(PGPSignature s) {
             for (PGPSignatureSubpacketVector area : Arrays.asList(s.getHashedSubPackets(), s.getUnhashedSubPackets())) {
                 IssuerFingerprint ifp = area == null ? null : area.getIssuerFingerprint();
                 if (ifp != null) {
@@ -374,9 +381,9 @@ public final class PgpSignature {
                         + " has fingerprint " + key.fingerprint() + "; two keys sharing an id is a sign that one was made to collide");
             }
 
-            org.bouncycastle.openpgp.PGPSignature s;
+            PGPSignature s;
             try {
-                s = new org.bouncycastle.openpgp.PGPSignature(new BCPGInputStream(new ByteArrayInputStream(encoded)));
+                s = new PGPSignature(new BCPGInputStream(new ByteArrayInputStream(encoded)));
                 s.init(new BcPGPContentVerifierBuilderProvider(), found.get().publicKey());
             } catch (PGPException | RuntimeException e) {
                 return new Bad(id, by + " cannot be checked with that key (" + PgpKeyring.printable(e.getMessage()) + ")");

@@ -4,17 +4,13 @@ import dev.airlock.core.ecosystem.LockedArtifact;
 import dev.airlock.core.ecosystem.MetadataException;
 import dev.airlock.core.ecosystem.PrefetchOutcome;
 import org.apache.maven.model.Model;
-import org.apache.maven.model.Parent;
 import org.apache.maven.model.building.DefaultModelBuilderFactory;
 import org.apache.maven.model.building.DefaultModelBuildingRequest;
-import org.apache.maven.model.building.FileModelSource;
 import org.apache.maven.model.building.ModelBuildingException;
 import org.apache.maven.model.building.ModelBuildingRequest;
 import org.apache.maven.model.building.ModelProblem;
-import org.apache.maven.model.building.ModelSource2;
 import org.apache.maven.model.io.DefaultModelReader;
 import org.apache.maven.model.io.ModelReader;
-import org.apache.maven.model.resolution.ModelResolver;
 import org.apache.maven.model.resolution.UnresolvableModelException;
 import org.apache.maven.repository.internal.MavenRepositorySystemUtils;
 import org.eclipse.aether.DefaultRepositorySystemSession;
@@ -34,16 +30,11 @@ import org.eclipse.aether.repository.Authentication;
 import org.eclipse.aether.repository.LocalRepository;
 import org.eclipse.aether.repository.RemoteRepository;
 import org.eclipse.aether.repository.RepositoryPolicy;
-import org.eclipse.aether.resolution.ArtifactDescriptorException;
 import org.eclipse.aether.resolution.ArtifactRequest;
 import org.eclipse.aether.resolution.ArtifactResolutionException;
 import org.eclipse.aether.resolution.ArtifactResult;
-import org.eclipse.aether.resolution.VersionRangeRequest;
-import org.eclipse.aether.resolution.VersionRangeResolutionException;
-import org.eclipse.aether.resolution.VersionRangeResult;
 import org.eclipse.aether.supplier.RepositorySystemSupplier;
-import org.eclipse.aether.transfer.AbstractTransferListener;
-import org.eclipse.aether.transfer.TransferEvent;
+import org.eclipse.aether.transfer.ArtifactNotFoundException;
 import org.eclipse.aether.util.repository.AuthenticationBuilder;
 import org.eclipse.aether.util.repository.DefaultAuthenticationSelector;
 import org.eclipse.aether.util.repository.DefaultMirrorSelector;
@@ -57,7 +48,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -88,6 +79,10 @@ import java.util.stream.Stream;
  * each file Airlock refused is reported with its status (the caller asks Airlock once more, to
  * read the verdict the resolver did not keep); what failed otherwise (a range with no match) is
  * reported with the resolver's message.
+ *
+ * <p>This class sets up the resolver and runs the resolution; {@link PomPrefetchOutcomes} collects
+ * what each file came to, and {@link AirlockModelResolver} is the model builder's view of
+ * repositories.
  */
 final class PomPrefetch {
 
@@ -97,7 +92,8 @@ final class PomPrefetch {
     static final Set<String> SCOPES = Set.of("compile", "runtime", "provided");
 
     private static final Pattern STATUS = Pattern.compile("status code: (\\d{3})");
-    private static final Set<String> NOT_REPORTED = Set.of("sha1", "md5", "sha256", "sha512", "asc");
+    /** Files the resolver fetches that are not reported: checksums and signatures of reported files. */
+    static final Set<String> NOT_REPORTED = Set.of("sha1", "md5", "sha256", "sha512", "asc");
 
     private PomPrefetch() {
     }
@@ -118,7 +114,7 @@ final class PomPrefetch {
             throw new UncheckedIOException("cannot create a local repository for Maven Resolver", e);
         }
         RepositorySystem system = new RepositorySystemSupplier().get();
-        Outcomes outcomes = new Outcomes();
+        PomPrefetchOutcomes outcomes = new PomPrefetchOutcomes();
         try {
             DefaultRepositorySystemSession session = session(system, localRepository, mount, token, outcomes);
             List<RemoteRepository> repositories = List.of(airlock(mount, token));
@@ -155,7 +151,7 @@ final class PomPrefetch {
 
     /** Maven's session defaults, pointed at Airlock only. */
     private static DefaultRepositorySystemSession session(RepositorySystem system, Path localRepository, URI mount, String token,
-                                                          Outcomes outcomes) {
+                                                          PomPrefetchOutcomes outcomes) {
         DefaultRepositorySystemSession session = MavenRepositorySystemUtils.newSession();
         session.setLocalRepositoryManager(system.newLocalRepositoryManager(session, new LocalRepository(localRepository.toFile())));
         // Every repository, whatever its id or layout, is Airlock: as <mirrorOf>*</mirrorOf> in a settings.xml would make it.
@@ -197,7 +193,7 @@ final class PomPrefetch {
     }
 
     private static void resolve(RepositorySystem system, DefaultRepositorySystemSession session, List<RemoteRepository> repositories,
-                                Path file, LockedArtifact project, Outcomes outcomes) throws MetadataException {
+                                Path file, LockedArtifact project, PomPrefetchOutcomes outcomes) throws MetadataException {
         Model model;
         try {
             DefaultModelBuildingRequest request = new DefaultModelBuildingRequest();
@@ -251,7 +247,7 @@ final class PomPrefetch {
 
         List<ArtifactRequest> requests = new ArrayList<>();
         if (collected.getRoot() != null) {
-            nodes(collected.getRoot(), requests, new java.util.HashSet<>());
+            nodes(collected.getRoot(), requests, new HashSet<>());
         }
         List<ArtifactResult> results;
         try {
@@ -321,7 +317,7 @@ final class PomPrefetch {
     /** The HTTP status Airlock answered, as the resolver's transport put it in its messages; 0 when none. */
     static int status(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof org.eclipse.aether.transfer.ArtifactNotFoundException) {
+            if (t instanceof ArtifactNotFoundException) {
                 return 404;
             }
             Matcher m = STATUS.matcher(String.valueOf(t.getMessage()));
@@ -345,7 +341,7 @@ final class PomPrefetch {
         return abbreviate(b.toString());
     }
 
-    private static String abbreviate(String s) {
+    static String abbreviate(String s) {
         String one = s.replaceAll("\\s+", " ").strip();
         return one.length() > 400 ? one.substring(0, 400) + "..." : one;
     }
@@ -364,152 +360,4 @@ final class PomPrefetch {
         }
     }
 
-    /**
-     * What the resolver downloaded and what it could not, one outcome per file (the first one
-     * seen), reported in that order once resolution is over. Transfer events come from the
-     * resolver's download threads.
-     */
-    private static final class Outcomes extends AbstractTransferListener {
-        private final Map<String, PrefetchOutcome> byKey = new LinkedHashMap<>();
-
-        @Override
-        public void transferSucceeded(TransferEvent event) {
-            LockedArtifact a = reported(event);
-            if (a != null) {
-                put(a.artifactPath(), PrefetchOutcome.cached(a));
-            }
-        }
-
-        @Override
-        public void transferFailed(TransferEvent event) {
-            LockedArtifact a = reported(event);
-            int status = status(event.getException());
-            if (a != null && status != 0) {
-                put(a.artifactPath(), PrefetchOutcome.refused(a, status, abbreviate(String.valueOf(event.getException().getMessage()))));
-            }
-        }
-
-        private static LockedArtifact reported(TransferEvent event) {
-            if (event.getRequestType() != TransferEvent.RequestType.GET) {
-                return null;
-            }
-            String path = event.getResource().getResourceName();
-            String ext = path.substring(path.lastIndexOf('.') + 1);
-            return NOT_REPORTED.contains(ext) ? null : artifact(path);
-        }
-
-        /** A failure the resolver reported when it gave up on an artifact (kept unless its file was reported already). */
-        void exception(Exception e, LockedArtifact fallback) {
-            LockedArtifact a = fallback;
-            if (e instanceof ArtifactDescriptorException d && d.getResult() != null && d.getResult().getRequest() != null) {
-                Artifact pom = d.getResult().getRequest().getArtifact();
-                a = artifact(new DefaultArtifact(pom.getGroupId(), pom.getArtifactId(), "", "pom", pom.getVersion()));
-            } else if (e instanceof VersionRangeResolutionException v && v.getResult() != null && v.getResult().getRequest() != null) {
-                a = artifact(v.getResult().getRequest().getArtifact());
-            }
-            int status = status(e);
-            String message = abbreviate(String.valueOf(e.getMessage()));
-            if (status != 0 && a.artifactPath() != null) {
-                put(a.artifactPath(), PrefetchOutcome.refused(a, status, message));
-            } else if (a.artifactPath() != null) {
-                put(a.artifactPath(), PrefetchOutcome.failed(a, message));
-            } else {
-                put(a.name() + "@" + a.version() + " " + message, PrefetchOutcome.failed(a, message));
-            }
-        }
-
-        void failed(LockedArtifact project, String message) {
-            put(project.name() + "@" + project.version(), PrefetchOutcome.failed(project, message));
-        }
-
-        synchronized boolean anyRefusedOrFailed() {
-            return byKey.values().stream().anyMatch(o -> !o.isCached());
-        }
-
-        private synchronized void put(String key, PrefetchOutcome o) {
-            byKey.putIfAbsent(key, o);
-        }
-
-        void flush(Consumer<PrefetchOutcome> report) {
-            List<PrefetchOutcome> all;
-            synchronized (this) {
-                all = new ArrayList<>(byKey.values());
-                byKey.clear();
-            }
-            all.forEach(report);
-        }
-    }
-
-    /**
-     * The model builder's view of repositories while it builds the project (parents, BOM
-     * imports): Airlock only, whatever the POMs declare. Ranges are resolved as Maven's own
-     * resolver does for parents and imports.
-     */
-    private static final class AirlockModelResolver implements ModelResolver {
-        private final RepositorySystem system;
-        private final DefaultRepositorySystemSession session;
-        private final List<RemoteRepository> repositories;
-
-        AirlockModelResolver(RepositorySystem system, DefaultRepositorySystemSession session, List<RemoteRepository> repositories) {
-            this.system = system;
-            this.session = session;
-            this.repositories = repositories;
-        }
-
-        @Override
-        public ModelSource2 resolveModel(String groupId, String artifactId, String version) throws UnresolvableModelException {
-            Artifact pom = new DefaultArtifact(groupId, artifactId, "", "pom", version);
-            try {
-                pom = system.resolveArtifact(session, new ArtifactRequest(pom, repositories, "project")).getArtifact();
-            } catch (ArtifactResolutionException e) {
-                throw new UnresolvableModelException(e.getMessage(), groupId, artifactId, version, e);
-            }
-            return new FileModelSource(pom.getFile());
-        }
-
-        @Override
-        public ModelSource2 resolveModel(Parent parent) throws UnresolvableModelException {
-            parent.setVersion(highest(parent.getGroupId(), parent.getArtifactId(), parent.getVersion()));
-            return resolveModel(parent.getGroupId(), parent.getArtifactId(), parent.getVersion());
-        }
-
-        @Override
-        public ModelSource2 resolveModel(org.apache.maven.model.Dependency dependency) throws UnresolvableModelException {
-            dependency.setVersion(highest(dependency.getGroupId(), dependency.getArtifactId(), dependency.getVersion()));
-            return resolveModel(dependency.getGroupId(), dependency.getArtifactId(), dependency.getVersion());
-        }
-
-        /** A plain version as it is; a range as its highest version Airlock lists. */
-        private String highest(String groupId, String artifactId, String version) throws UnresolvableModelException {
-            if (version == null || !(version.startsWith("[") || version.startsWith("("))) {
-                return version;
-            }
-            try {
-                VersionRangeResult r = system.resolveVersionRange(session,
-                        new VersionRangeRequest(new DefaultArtifact(groupId, artifactId, "", "pom", version), repositories, "project"));
-                if (r.getHighestVersion() == null) {
-                    throw new UnresolvableModelException("no version of " + groupId + ":" + artifactId + " in " + version
-                            + " is listed by Airlock", groupId, artifactId, version);
-                }
-                return r.getHighestVersion().toString();
-            } catch (VersionRangeResolutionException e) {
-                throw new UnresolvableModelException(e.getMessage(), groupId, artifactId, version, e);
-            }
-        }
-
-        @Override
-        public void addRepository(org.apache.maven.model.Repository repository) {
-            // Only Airlock is ever asked: a repository a POM declares is not used.
-        }
-
-        @Override
-        public void addRepository(org.apache.maven.model.Repository repository, boolean replace) {
-            // Same.
-        }
-
-        @Override
-        public ModelResolver newCopy() {
-            return this;
-        }
-    }
 }

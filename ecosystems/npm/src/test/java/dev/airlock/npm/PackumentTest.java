@@ -245,10 +245,10 @@ class PackumentTest {
         byte[] s512 = new byte[64];
         s512[0] = 7;
         String sri = "sha1-" + Base64.getEncoder().encodeToString(new byte[20]) + " sha512-" + Base64.getEncoder().encodeToString(s512);
-        var d = Packument.strongest(sri, "ab".repeat(20)).orElseThrow();
+        var d = SriDigest.strongest(sri, "ab".repeat(20)).orElseThrow();
         assertEquals("SHA-512", d.algorithm());
         assertArrayEquals(s512, d.value());
-        assertEquals("SHA-1", Packument.strongest(null, "ab".repeat(20)).orElseThrow().algorithm());
-        assertTrue(Packument.strongest("md5-abc", "nothex").isEmpty());
+        assertEquals("SHA-1", SriDigest.strongest(null, "ab".repeat(20)).orElseThrow().algorithm());
+        assertTrue(SriDigest.strongest("md5-abc", "nothex").isEmpty());
     }
 }

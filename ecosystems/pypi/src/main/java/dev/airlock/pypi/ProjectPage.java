@@ -1,44 +1,44 @@
 package dev.airlock.pypi;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import dev.airlock.config.LimitsConfig;
 import dev.airlock.core.json.StrictJson;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.airlock.core.ecosystem.ArtifactRef;
 import dev.airlock.core.ecosystem.Digest;
-import dev.airlock.core.ecosystem.FileFacts;
 import dev.airlock.core.ecosystem.ListedFile;
 import dev.airlock.core.ecosystem.MetadataException;
 import dev.airlock.core.ecosystem.PackageMetadata;
+import dev.airlock.core.ecosystem.ReleaseFacts;
 import dev.airlock.core.ecosystem.ReleaseInfo;
 import dev.airlock.core.ecosystem.RenderContext;
 import dev.airlock.core.ecosystem.Rendered;
+import dev.airlock.core.ecosystem.Route;
+import dev.airlock.core.ecosystem.VersionOrder;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * A project's simple-API page (PEP 503 HTML or PEP 691 JSON upstream), reduced to facts about
- * each file and rendered again in the form the client asked for, with file URLs on Airlock.
+ * A project's simple-API page (PEP 503 HTML or PEP 691 JSON upstream), read and reduced to facts
+ * about each file, and those facts answered through {@link PackageMetadata}. Rendering it again
+ * in the form the client asked for, with file URLs on Airlock, is {@link ProjectPageRenderer}'s job.
  *
  * <p>Upstream input is untrusted: files whose name is not a distribution of this project, whose
  * URL is not http(s), or that carry no SHA-256 are left out (Airlock could not verify them), and
@@ -57,7 +57,7 @@ final class ProjectPage implements PackageMetadata {
 
     /** Strict as every reader of others' JSON (duplicate keys refused, nesting bounded). */
     static final ObjectMapper JSON = StrictJson.MAPPER;
-    private static final String METADATA_SUFFIX = ".metadata";
+    static final String METADATA_SUFFIX = ".metadata";
 
     private final String name;
     private final String normalized;
@@ -153,7 +153,7 @@ final class ProjectPage implements PackageMetadata {
 
     private static ProjectPage parseHtml(String normalized, SimpleFormat format, URI base, String html, int maxLinks)
             throws MetadataException {
-        if (!html.toLowerCase(java.util.Locale.ROOT).contains("<a") && !html.toLowerCase(java.util.Locale.ROOT).contains("<html")) {
+        if (!html.toLowerCase(Locale.ROOT).contains("<a") && !html.toLowerCase(Locale.ROOT).contains("<html")) {
             throw new MetadataException("not a PEP 503 page (no HTML)");
         }
         List<FileEntry> files = new ArrayList<>();
@@ -190,8 +190,8 @@ final class ProjectPage implements PackageMetadata {
         if (version == null || version.isEmpty()) {
             return;
         }
-        String cm = cmSha != null && cmSha.matches("[0-9a-fA-F]{64}") ? cmSha.toLowerCase(java.util.Locale.ROOT) : null;
-        files.add(new FileEntry(filename, version, url, sha256.toLowerCase(java.util.Locale.ROOT), requiresPython, yanked, cm,
+        String cm = cmSha != null && cmSha.matches("[0-9a-fA-F]{64}") ? cmSha.toLowerCase(Locale.ROOT) : null;
+        files.add(new FileEntry(filename, version, url, sha256.toLowerCase(Locale.ROOT), requiresPython, yanked, cm,
                 hasCm, size, uploadTime, provenance == null ? null : provenance.toString()));
     }
 
@@ -240,7 +240,7 @@ final class ProjectPage implements PackageMetadata {
     }
 
     @Override
-    public dev.airlock.core.ecosystem.VersionOrder versionOrder() {
+    public VersionOrder versionOrder() {
         return Pep440Order.INSTANCE;
     }
 
@@ -255,9 +255,9 @@ final class ProjectPage implements PackageMetadata {
      * contain ({@code .pth} files) only their content says.
      */
     @Override
-    public List<dev.airlock.core.ecosystem.ReleaseFacts> releaseFacts() {
-        Set<String> withWheel = new java.util.HashSet<>();
-        Map<String, String> sdist = new java.util.HashMap<>();
+    public List<ReleaseFacts> releaseFacts() {
+        Set<String> withWheel = new HashSet<>();
+        Map<String, String> sdist = new HashMap<>();
         for (FileEntry f : files) {
             if (f.filename().endsWith(".whl")) {
                 withWheel.add(f.version());
@@ -265,12 +265,12 @@ final class ProjectPage implements PackageMetadata {
                 sdist.putIfAbsent(f.version(), f.filename());
             }
         }
-        List<dev.airlock.core.ecosystem.ReleaseFacts> out = new ArrayList<>(releases.size());
+        List<ReleaseFacts> out = new ArrayList<>(releases.size());
         for (ReleaseInfo r : releases) {
             Map<String, String> hooks = !withWheel.contains(r.version()) && sdist.containsKey(r.version())
                     ? Map.of("build", "sdist only (" + sdist.get(r.version()) + "): pip builds it, running setup.py or its build backend")
                     : Map.of();
-            out.add(new dev.airlock.core.ecosystem.ReleaseFacts(r.version(), r.publishedAt(), null, null, hooks, null));
+            out.add(new ReleaseFacts(r.version(), r.publishedAt(), null, null, hooks, null));
         }
         return out;
     }
@@ -291,8 +291,8 @@ final class ProjectPage implements PackageMetadata {
      * dozens of large platform wheels.
      */
     @Override
-    public List<dev.airlock.core.ecosystem.Route> artifactsOf(String version) {
-        List<dev.airlock.core.ecosystem.Route> out = new ArrayList<>();
+    public List<Route> artifactsOf(String version) {
+        List<Route> out = new ArrayList<>();
         for (FileEntry f : byName.values()) {
             if (f.version().equals(version) && f.filename().endsWith("-none-any.whl")) {
                 out.add(PypiEcosystem.file(normalized, f.filename()));
@@ -350,145 +350,21 @@ final class ProjectPage implements PackageMetadata {
     /** Renders from the parsed facts; the upstream document itself is not needed. */
     @Override
     public Rendered render(byte[] document, RenderContext context) {
-        List<FileEntry> visible = new ArrayList<>();
-        for (FileEntry f : files) {
-            if (context.visible().test(f.version()) && context.files().test(f.filename())) {
-                visible.add(withFacts(f, context.factsOf(f.filename())));
-            }
-        }
-        String filesUrl = context.mountUrl() + "files/" + normalized + "/";
-        return format == SimpleFormat.JSON ? renderJson(visible, filesUrl) : renderHtml(visible, filesUrl);
+        return new ProjectPageRenderer(this).render(context);
     }
 
-    /**
-     * Fills in what upstream left out from what Airlock knows: the size of a file it holds or has
-     * asked about, the time it first saw the file (an upper bound of the upload time: a client's
-     * "uploaded before" cut-off can only become stricter), and core metadata it extracted. Core
-     * metadata Airlock derived wins over upstream's: it is what Airlock serves for that name.
-     */
-    private static FileEntry withFacts(FileEntry f, FileFacts facts) {
-        if (facts == FileFacts.NONE) {
-            return f;
-        }
-        Long size = f.size() != null ? f.size() : facts.size().isPresent() ? Long.valueOf(facts.size().getAsLong()) : null;
-        String uploadTime = f.uploadTime() != null ? f.uploadTime() : facts.firstSeen().map(ProjectPage::uploadTime).orElse(null);
-        Digest derived = facts.derived().get(f.filename() + METADATA_SUFFIX);
-        String cm = derived != null ? derived.hex() : f.coreMetadataSha256();
-        return new FileEntry(f.filename(), f.version(), f.url(), f.sha256(), f.requiresPython(), f.yanked(), cm,
-                f.coreMetadata() || derived != null, size, uploadTime, f.provenance());
+    /** The project's name as the page spells it (the normalized name for an HTML page). */
+    String displayName() {
+        return name;
     }
 
-    /** PEP 700's spelling: UTC with exactly six fractional digits. */
-    static String uploadTime(Instant t) {
-        return UPLOAD_TIME.format(t.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+    /** The form clients get this page in. */
+    SimpleFormat format() {
+        return format;
     }
 
-    private static final java.time.format.DateTimeFormatter UPLOAD_TIME =
-            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(java.time.ZoneOffset.UTC);
-
-    private Rendered renderJson(List<FileEntry> visible, String filesUrl) {
-        boolean sizes = visible.stream().allMatch(f -> f.size() != null);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + visible.size() * 400);
-        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
-            g.writeStartObject();
-            g.writeObjectFieldStart("meta");
-            // PEP 700 (1.1) makes size mandatory: claim it only when every size is known.
-            g.writeStringField("api-version", sizes ? "1.1" : "1.0");
-            g.writeEndObject();
-            g.writeStringField("name", name);
-            if (projectStatus != null) {
-                g.writeObjectFieldStart("project-status");
-                g.writeStringField("status", projectStatus);
-                g.writeEndObject();
-            }
-            if (sizes) {
-                g.writeArrayFieldStart("versions");
-                Set<String> withFiles = new java.util.HashSet<>();
-                visible.forEach(f -> withFiles.add(f.version()));
-                Set<String> seen = new LinkedHashSet<>();
-                for (ReleaseInfo r : releases) {
-                    if (withFiles.contains(r.version()) && seen.add(r.version())) {
-                        g.writeString(r.version());
-                    }
-                }
-                g.writeEndArray();
-            }
-            g.writeArrayFieldStart("files");
-            for (FileEntry f : visible) {
-                g.writeStartObject();
-                g.writeStringField("filename", f.filename());
-                g.writeStringField("url", filesUrl + f.filename());
-                g.writeObjectFieldStart("hashes");
-                g.writeStringField("sha256", f.sha256());
-                g.writeEndObject();
-                if (f.requiresPython() != null) {
-                    g.writeStringField("requires-python", f.requiresPython());
-                }
-                if (f.coreMetadataSha256() != null) {
-                    for (String key : new String[]{"core-metadata", "dist-info-metadata"}) {
-                        g.writeObjectFieldStart(key);
-                        g.writeStringField("sha256", f.coreMetadataSha256());
-                        g.writeEndObject();
-                    }
-                }
-                if (f.yanked() == null) {
-                    g.writeBooleanField("yanked", false);
-                } else if (f.yanked().isEmpty()) {
-                    g.writeBooleanField("yanked", true);
-                } else {
-                    g.writeStringField("yanked", f.yanked());
-                }
-                if (f.size() != null) {
-                    g.writeNumberField("size", f.size());
-                }
-                if (f.uploadTime() != null) {
-                    g.writeStringField("upload-time", f.uploadTime());
-                }
-                if (f.provenance() != null) {
-                    g.writeStringField("provenance", provenanceUrl(filesUrl, f));
-                }
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new Rendered(out.toByteArray(), SimpleFormat.JSON.contentType);
-    }
-
-    /** PEP 740 provenance, served by Airlock at {@code <mount>integrity/<project>/<version>/<file>/provenance}. */
-    private String provenanceUrl(String filesUrl, FileEntry f) {
-        String mount = filesUrl.substring(0, filesUrl.length() - ("files/" + normalized + "/").length());
-        return mount + "integrity/" + normalized + "/" + f.version() + "/" + f.filename() + "/provenance";
-    }
-
-    private Rendered renderHtml(List<FileEntry> visible, String filesUrl) {
-        StringBuilder sb = new StringBuilder(256 + visible.size() * 200);
-        sb.append("<!DOCTYPE html>\n<html>\n<head>\n<meta name=\"pypi:repository-version\" content=\"1.0\">\n");
-        if (projectStatus != null) {
-            sb.append("<meta name=\"pypi:project-status\" content=\"").append(SimpleHtml.escape(projectStatus)).append("\">\n");
-        }
-        sb.append("<title>Links for ").append(SimpleHtml.escape(name)).append("</title>\n</head>\n<body>\n<h1>Links for ")
-                .append(SimpleHtml.escape(name)).append("</h1>\n");
-        for (FileEntry f : visible) {
-            sb.append("<a href=\"").append(SimpleHtml.escape(filesUrl + f.filename())).append("#sha256=").append(f.sha256()).append('"');
-            if (f.requiresPython() != null) {
-                sb.append(" data-requires-python=\"").append(SimpleHtml.escape(f.requiresPython())).append('"');
-            }
-            if (f.yanked() != null) {
-                sb.append(" data-yanked=\"").append(SimpleHtml.escape(f.yanked())).append('"');
-            }
-            if (f.provenance() != null) {
-                sb.append(" data-provenance=\"").append(SimpleHtml.escape(provenanceUrl(filesUrl, f))).append('"');
-            }
-            if (f.coreMetadataSha256() != null) {
-                sb.append(" data-core-metadata=\"sha256=").append(f.coreMetadataSha256()).append('"');
-                sb.append(" data-dist-info-metadata=\"sha256=").append(f.coreMetadataSha256()).append('"');
-            }
-            sb.append('>').append(SimpleHtml.escape(f.filename())).append("</a><br/>\n");
-        }
-        sb.append("</body>\n</html>\n");
-        return new Rendered(sb.toString().getBytes(StandardCharsets.UTF_8), format.contentType);
+    /** PEP 792 project status the page declares, or null. */
+    String projectStatus() {
+        return projectStatus;
     }
 }
