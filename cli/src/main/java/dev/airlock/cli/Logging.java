@@ -1,5 +1,7 @@
 package dev.airlock.cli;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
@@ -27,8 +29,8 @@ final class Logging {
                         .append(r.getLoggerName()).append(": ")
                         .append(formatMessage(r)).append('\n');
                 if (r.getThrown() != null) {
-                    java.io.StringWriter w = new java.io.StringWriter();
-                    r.getThrown().printStackTrace(new java.io.PrintWriter(w));
+                    StringWriter w = new StringWriter();
+                    r.getThrown().printStackTrace(new PrintWriter(w));
                     sb.append(w);
                 }
                 return sb.toString();

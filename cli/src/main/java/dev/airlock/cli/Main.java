@@ -3,6 +3,8 @@ package dev.airlock.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.concurrent.Callable;
+
 /**
  * {@code java -jar airlock.jar <command>}. Exit codes: 0 done, 1 failed, 2 bad usage.
  */
@@ -10,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "A supply-chain gate: a caching proxy for npm, pip and Maven that inspects every release.",
         subcommands = {ServeCommand.class, QuarantineCommand.class, TokenCommand.class, AuditCommand.class, ExportCommand.class, ImportCommand.class,
                 PrefetchCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements java.util.concurrent.Callable<Integer> {
+public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,12 +1,15 @@
 package dev.airlock.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.config.ConfigException;
 import dev.airlock.config.ConfigLoader;
+import dev.airlock.core.admin.Evidence;
 import dev.airlock.core.policy.Finding;
 import dev.airlock.core.policy.Quarantine;
+import dev.airlock.core.store.VerdictRecord;
 import dev.airlock.core.store.sql.SqliteStateStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -149,7 +155,7 @@ final class QuarantineCommand implements Callable<Integer> {
                 out.printf("%-12s  %-6s  %-40s  %-9s  %-14s  %-20s  %s%n", e.verdict().id(), e.verdict().ecosystem(),
                         e.verdict().packageName() + "@" + e.verdict().version(), e.status(),
                         demand(e.need().asked(), e.need().passedOver(), e.need().newest()),
-                        e.verdict().firstHeld() == null ? "-" : e.verdict().firstHeld().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                        e.verdict().firstHeld() == null ? "-" : e.verdict().firstHeld().truncatedTo(ChronoUnit.SECONDS),
                         String.join("; ", e.reasons()));
             }
             return 0;
@@ -160,7 +166,7 @@ final class QuarantineCommand implements Callable<Integer> {
             ArrayNode items = JSON.createArrayNode();
             int offset = 0;
             while (true) {
-                com.fasterxml.jackson.databind.JsonNode page = api.get("quarantine?status=all&view=" + (all ? "all" : "needed")
+                JsonNode page = api.get("quarantine?status=all&view=" + (all ? "all" : "needed")
                         + "&limit=500&offset=" + offset
                         + (ecosystem == null ? "" : "&ecosystem=" + Remote.encode(ecosystem)));
                 page.path("items").forEach(items::add);
@@ -179,10 +185,10 @@ final class QuarantineCommand implements Callable<Integer> {
             }
             out.printf("%-12s  %-6s  %-40s  %-9s  %-14s  %-20s  %s%n", "ID", "ECO", "PACKAGE@VERSION", "STATUS", "DEMAND", "SINCE",
                     "REASONS");
-            for (com.fasterxml.jackson.databind.JsonNode e : items) {
-                java.util.List<String> reasons = new java.util.ArrayList<>();
+            for (JsonNode e : items) {
+                java.util.List<String> reasons = new ArrayList<>();
                 e.path("reasons").forEach(r -> reasons.add(r.asText()));
-                com.fasterxml.jackson.databind.JsonNode d = e.path("demand");
+                JsonNode d = e.path("demand");
                 out.printf("%-12s  %-6s  %-40s  %-9s  %-14s  %-20s  %s%n", e.path("id").asText(), e.path("ecosystem").asText(),
                         e.path("package").asText() + "@" + e.path("version").asText(), e.path("status").asText(),
                         demand(d.path("asked").asLong(), d.path("passedOver").asLong(), d.path("newest").asBoolean()),
@@ -194,7 +200,7 @@ final class QuarantineCommand implements Callable<Integer> {
 
     /** "3 asked, 1 passed" style, short enough for a column; "newest" when nobody asked yet. */
     static String demand(long asked, long passedOver, boolean newest) {
-        java.util.List<String> parts = new java.util.ArrayList<>();
+        java.util.List<String> parts = new ArrayList<>();
         if (asked > 0) {
             parts.add(asked + " asked");
         }
@@ -221,8 +227,8 @@ final class QuarantineCommand implements Callable<Integer> {
             }
             ObjectNode o = node(e.get(), true);
             // What the files hold, against the version the findings compared it with.
-            dev.airlock.core.store.VerdictRecord v = e.get().verdict();
-            dev.airlock.core.admin.Evidence.content(o.putObject("evidence"), q.read(v.ecosystem(), v.packageName(), v.version()),
+            VerdictRecord v = e.get().verdict();
+            Evidence.content(o.putObject("evidence"), q.read(v.ecosystem(), v.packageName(), v.version()),
                     q.read(v.ecosystem(), v.packageName(), e.get().comparedWith()));
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o));
             return 0;
@@ -260,7 +266,7 @@ final class QuarantineCommand implements Callable<Integer> {
             if (expires != null) {
                 body.put("expires", duration(expires).toString());
             }
-            com.fasterxml.jackson.databind.JsonNode e = api.post("quarantine/" + Remote.encode(id) + "/release", body);
+            JsonNode e = api.post("quarantine/" + Remote.encode(id) + "/release", body);
             out.println("released " + e.path("ecosystem").asText() + " " + e.path("package").asText() + "@" + e.path("version").asText()
                     + " (" + id + ")" + (expires == null ? "" : " for " + expires));
             return 0;
@@ -284,7 +290,7 @@ final class QuarantineCommand implements Callable<Integer> {
 
         @Override
         int run(Remote api, PrintWriter out) {
-            com.fasterxml.jackson.databind.JsonNode e = api.post("quarantine/" + Remote.encode(id) + "/reject",
+            JsonNode e = api.post("quarantine/" + Remote.encode(id) + "/reject",
                     JSON.createObjectNode().put("reason", reason));
             out.println("rejected " + e.path("ecosystem").asText() + " " + e.path("package").asText() + "@" + e.path("version").asText()
                     + " (" + id + ")");
@@ -300,8 +306,8 @@ final class QuarantineCommand implements Callable<Integer> {
     static Duration duration(String text) {
         String t = text.strip();
         try {
-            if (t.toUpperCase(java.util.Locale.ROOT).startsWith("P")) {
-                return Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
+            if (t.toUpperCase(Locale.ROOT).startsWith("P")) {
+                return Duration.parse(t.toUpperCase(Locale.ROOT));
             }
             long n = Long.parseLong(t.substring(0, t.length() - 1));
             return switch (t.charAt(t.length() - 1)) {

@@ -8,6 +8,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -67,7 +69,7 @@ final class ServeCommand implements Callable<Integer> {
             String home = System.getenv().getOrDefault("HOME", System.getProperty("user.home"));
             airlock = Airlock.start(c, System.getenv(), Path.of(home), Clock.systemUTC(),
                     // Standard output without PrintStream's locking and per-call flushing; AccessLog buffers.
-                    new java.io.FileOutputStream(java.io.FileDescriptor.out));
+                    new FileOutputStream(FileDescriptor.out));
         } catch (Exception e) {
             // Bind failures arrive as checked exceptions thrown sneakily by Netty.
             spec.commandLine().getErr().println("airlock: cannot start: " + e);

@@ -2,6 +2,7 @@ package dev.airlock.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.admin.Role;
 import dev.airlock.core.admin.Tokens;
@@ -100,7 +101,7 @@ final class TokenCommand implements Callable<Integer> {
 
         @Override
         int local(Tokens tokens, PrintWriter out) throws Exception {
-            com.fasterxml.jackson.databind.node.ArrayNode a = JSON.createArrayNode();
+            ArrayNode a = JSON.createArrayNode();
             for (var t : tokens.list()) {
                 ObjectNode o = a.addObject().put("name", t.name()).put("role", t.role()).put("createdAt", t.createdAt().toString());
                 o.put("expiresAt", t.expiresAt() == null ? null : t.expiresAt().toString());

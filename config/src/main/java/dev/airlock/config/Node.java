@@ -9,6 +9,10 @@ import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -219,7 +223,7 @@ final class Node {
     private static final String DATE_ALLOWED = "a date such as 2023-02-01 (midnight UTC) or an instant such as 2023-02-01T00:00:00Z";
 
     /** A point in time: a calendar date (its midnight in UTC) or an ISO-8601 instant. */
-    java.time.Instant date() throws ConfigException {
+    Instant date() throws ConfigException {
         requireSet();
         // YAML reads an unquoted 2023-02-01 as a string through Jackson's YAML module, never as a number.
         String text = json.isTextual() ? json.textValue().strip() : null;
@@ -227,8 +231,8 @@ final class Node {
             throw error("not a date", DATE_ALLOWED);
         }
         try {
-            return text.length() == 10 ? java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
-                    : java.time.OffsetDateTime.parse(text).toInstant();
+            return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    : OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
             throw error("not a date", DATE_ALLOWED);
         }

@@ -1,6 +1,8 @@
 package dev.airlock.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
@@ -39,13 +41,13 @@ import java.util.Objects;
  */
 public record PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallHooks installHooks,
         boolean publisherChange, boolean provenanceRegression, List<String> internalNamespaces,
-        List<String> allow, List<String> deny, boolean holdUnknownAge, boolean typosquats, List<java.nio.file.Path> knownMalicious,
-        boolean holdUnsigned, List<java.nio.file.Path> registryKeys, boolean signerChange, List<IdentityPin> identities,
-        List<java.nio.file.Path> pgpKeyrings, java.nio.file.Path sigstoreTrustedRoot, java.time.Instant sha1SignaturesUntil,
+        List<String> allow, List<String> deny, boolean holdUnknownAge, boolean typosquats, List<Path> knownMalicious,
+        boolean holdUnsigned, List<Path> registryKeys, boolean signerChange, List<IdentityPin> identities,
+        List<Path> pgpKeyrings, Path sigstoreTrustedRoot, Instant sha1SignaturesUntil,
         Duration newSigningKeyWindow) {
 
     /** Sequoia's cut-off for SHA-1 where only a second preimage would forge a signature (docs/TRUST.md). */
-    public static final java.time.Instant SHA1_SECOND_PREIMAGE_CUTOFF = java.time.Instant.parse("2023-02-01T00:00:00Z");
+    public static final Instant SHA1_SECOND_PREIMAGE_CUTOFF = Instant.parse("2023-02-01T00:00:00Z");
     /** The default {@code newSigningKeyWindow}: as long as a young release's added dependencies are looked at. */
     public static final Duration NEW_SIGNING_KEY_WINDOW = Duration.ofDays(30);
 
@@ -53,9 +55,9 @@ public record PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallH
     public PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallHooks installHooks,
                         boolean publisherChange, boolean provenanceRegression, List<String> internalNamespaces,
                         List<String> allow, List<String> deny, boolean holdUnknownAge, boolean typosquats,
-                        List<java.nio.file.Path> knownMalicious, boolean holdUnsigned, List<java.nio.file.Path> registryKeys,
-                        boolean signerChange, List<IdentityPin> identities, List<java.nio.file.Path> pgpKeyrings,
-                        java.nio.file.Path sigstoreTrustedRoot) {
+                        List<Path> knownMalicious, boolean holdUnsigned, List<Path> registryKeys,
+                        boolean signerChange, List<IdentityPin> identities, List<Path> pgpKeyrings,
+                        Path sigstoreTrustedRoot) {
         this(mode, minimumReleaseAge, installHooks, publisherChange, provenanceRegression, internalNamespaces, allow, deny,
                 holdUnknownAge, typosquats, knownMalicious, holdUnsigned, registryKeys, signerChange, identities, pgpKeyrings,
                 sigstoreTrustedRoot, SHA1_SECOND_PREIMAGE_CUTOFF, NEW_SIGNING_KEY_WINDOW);
@@ -64,8 +66,8 @@ public record PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallH
     /** The rules without the signer settings (changes held, no pins, no keyrings, the shipped Sigstore root). */
     public PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallHooks installHooks, boolean publisherChange,
                         boolean provenanceRegression, List<String> internalNamespaces, List<String> allow, List<String> deny,
-                        boolean holdUnknownAge, boolean typosquats, List<java.nio.file.Path> knownMalicious, boolean holdUnsigned,
-                        List<java.nio.file.Path> registryKeys) {
+                        boolean holdUnknownAge, boolean typosquats, List<Path> knownMalicious, boolean holdUnsigned,
+                        List<Path> registryKeys) {
         this(mode, minimumReleaseAge, installHooks, publisherChange, provenanceRegression, internalNamespaces, allow, deny,
                 holdUnknownAge, typosquats, knownMalicious, holdUnsigned, registryKeys, true, List.of(), List.of(), null);
     }
@@ -73,7 +75,7 @@ public record PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallH
     /** The rules without the registry-signature settings (unsigned releases held, no key files). */
     public PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallHooks installHooks, boolean publisherChange,
                         boolean provenanceRegression, List<String> internalNamespaces, List<String> allow, List<String> deny,
-                        boolean holdUnknownAge, boolean typosquats, List<java.nio.file.Path> knownMalicious) {
+                        boolean holdUnknownAge, boolean typosquats, List<Path> knownMalicious) {
         this(mode, minimumReleaseAge, installHooks, publisherChange, provenanceRegression, internalNamespaces, allow, deny,
                 holdUnknownAge, typosquats, knownMalicious, true, List.of());
     }
@@ -101,8 +103,8 @@ public record PolicyConfig(PolicyMode mode, Duration minimumReleaseAge, InstallH
     }
 
     /** These rules with other signer settings. */
-    public PolicyConfig withSigners(boolean signerChange, List<IdentityPin> identities, List<java.nio.file.Path> pgpKeyrings,
-                                    java.nio.file.Path sigstoreTrustedRoot) {
+    public PolicyConfig withSigners(boolean signerChange, List<IdentityPin> identities, List<Path> pgpKeyrings,
+                                    Path sigstoreTrustedRoot) {
         return new PolicyConfig(mode, minimumReleaseAge, installHooks, publisherChange, provenanceRegression, internalNamespaces, allow,
                 deny, holdUnknownAge, typosquats, knownMalicious, holdUnsigned, registryKeys, signerChange, identities, pgpKeyrings,
                 sigstoreTrustedRoot, sha1SignaturesUntil, newSigningKeyWindow);

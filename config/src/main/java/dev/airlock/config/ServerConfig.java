@@ -2,6 +2,7 @@ package dev.airlock.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -26,13 +27,13 @@ import java.util.Objects;
  */
 public record ServerConfig(String host, int port, URI publicUrl, int workerThreads, long maxRequestBodyBytes,
         Duration idleTimeout, int maxInitialLineLength, int maxHeaderSize, boolean accessLog, boolean requireToken,
-        int maxConcurrentPerClient, java.util.List<String> trustedProxies) {
+        int maxConcurrentPerClient, List<String> trustedProxies) {
 
     /** The default per-client bound and no trusted proxies. */
     public ServerConfig(String host, int port, URI publicUrl, int workerThreads, long maxRequestBodyBytes, Duration idleTimeout,
                         int maxInitialLineLength, int maxHeaderSize, boolean accessLog, boolean requireToken) {
         this(host, port, publicUrl, workerThreads, maxRequestBodyBytes, idleTimeout, maxInitialLineLength, maxHeaderSize, accessLog,
-                requireToken, DEFAULT_MAX_CONCURRENT_PER_CLIENT, java.util.List.of());
+                requireToken, DEFAULT_MAX_CONCURRENT_PER_CLIENT, List.of());
     }
 
     /** As many requests in work per client as the embedded defaults allow. */
@@ -65,6 +66,6 @@ public record ServerConfig(String host, int port, URI publicUrl, int workerThrea
         INITIAL_LINE_LENGTH.check("maxInitialLineLength", maxInitialLineLength);
         HEADER_SIZE.check("maxHeaderSize", maxHeaderSize);
         CONCURRENT_PER_CLIENT.check("maxConcurrentPerClient", maxConcurrentPerClient);
-        trustedProxies = java.util.List.copyOf(trustedProxies);
+        trustedProxies = List.copyOf(trustedProxies);
     }
 }

@@ -1,10 +1,17 @@
 package dev.airlock.maven;
 
+import dev.airlock.config.LimitsConfig;
 import dev.airlock.core.ecosystem.ContentFacts;
+import dev.airlock.core.ecosystem.Resources;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +35,11 @@ final class JarInspector {
     }
 
     static ContentFacts inspect(String filename, Path file) throws IOException {
-        return inspect(filename, file, dev.airlock.config.LimitsConfig.DEFAULTS);
+        return inspect(filename, file, LimitsConfig.DEFAULTS);
     }
 
     /** Within {@code limits.pomSize} (a larger POM is held unread) and {@code limits.archiveEntries}. */
-    static ContentFacts inspect(String filename, Path file, dev.airlock.config.LimitsConfig limits) throws IOException {
+    static ContentFacts inspect(String filename, Path file, LimitsConfig limits) throws IOException {
         if (filename.endsWith(".pom")) {
             return pom(file, limits.pomSize());
         }
@@ -44,7 +51,7 @@ final class JarInspector {
         Map<String, String> hookFiles = new TreeMap<>();
         Map<String, ContentFacts.Listed> files = new TreeMap<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            dev.airlock.core.ecosystem.Resources.zipEntries(zip, filename, name -> {
+            Resources.zipEntries(zip, filename, name -> {
                 ZipEntry e = zip.getEntry(name);
                 if (e != null && !e.isDirectory() && files.size() < ContentFacts.MAX_LISTED) {
                     files.put(name, new ContentFacts.Listed(e.getSize(), e.getCrc() < 0 ? null : Long.toHexString(e.getCrc())));
@@ -83,11 +90,11 @@ final class JarInspector {
      */
     static String mojos(byte[] descriptor) {
         try {
-            org.w3c.dom.Document d = PomXml.parse(descriptor);
-            org.w3c.dom.NodeList mojos = d.getDocumentElement().getElementsByTagName("mojo");
+            Document d = PomXml.parse(descriptor);
+            NodeList mojos = d.getDocumentElement().getElementsByTagName("mojo");
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < mojos.getLength() && sb.length() < ContentFacts.HOOK_FILE_MAX; i++) {
-                org.w3c.dom.Element m = (org.w3c.dom.Element) mojos.item(i);
+                Element m = (Element) mojos.item(i);
                 sb.append(child(m, "goal")).append(" -> ").append(child(m, "implementation"));
                 String phase = child(m, "phase");
                 if (!phase.isEmpty()) {
@@ -101,9 +108,9 @@ final class JarInspector {
         }
     }
 
-    private static String child(org.w3c.dom.Element parent, String name) {
-        for (org.w3c.dom.Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof org.w3c.dom.Element e && e.getTagName().equals(name)) {
+    private static String child(Element parent, String name) {
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && e.getTagName().equals(name)) {
                 return e.getTextContent().strip();
             }
         }
@@ -111,19 +118,19 @@ final class JarInspector {
     }
 
     /** Real POMs are kilobytes, the largest a few hundred; past this one is not read into memory (limits.pomSize). */
-    static final long MAX_POM = dev.airlock.config.LimitsConfig.DEFAULTS.pomSize();
+    static final long MAX_POM = LimitsConfig.DEFAULTS.pomSize();
 
     private static ContentFacts pom(Path file, long maxPom) throws IOException {
-        long size = java.nio.file.Files.size(file);
+        long size = Files.size(file);
         if (size > maxPom) {
             // Held for a person (an anomaly), read no further: a POM this large is no POM a build needs.
             return new ContentFacts(Map.of(), Map.of(), List.of("the POM is " + size + " bytes, more than the " + maxPom
                     + " Airlock reads (limits.pomSize); not inspected"));
         }
-        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        byte[] bytes = Files.readAllBytes(file);
         try {
-            org.w3c.dom.Document pom = PomXml.parse(bytes);
-            org.w3c.dom.NodeList packaging = pom.getDocumentElement().getElementsByTagName("packaging");
+            Document pom = PomXml.parse(bytes);
+            NodeList packaging = pom.getDocumentElement().getElementsByTagName("packaging");
             for (int i = 0; i < packaging.getLength(); i++) {
                 if (packaging.item(i).getParentNode() == pom.getDocumentElement()
                         && packaging.item(i).getTextContent().strip().equals("maven-plugin")) {

@@ -1,18 +1,34 @@
 package dev.airlock.maven;
 
+import dev.airlock.config.LimitsConfig;
+import dev.airlock.core.ecosystem.ContentFacts;
 import dev.airlock.core.ecosystem.Ecosystem;
 import dev.airlock.core.ecosystem.EcosystemContext;
 import dev.airlock.core.ecosystem.FileRequest;
+import dev.airlock.core.ecosystem.LockedArtifact;
 import dev.airlock.core.ecosystem.MetadataException;
 import dev.airlock.core.ecosystem.MetadataRequest;
 import dev.airlock.core.ecosystem.PackageMetadata;
+import dev.airlock.core.ecosystem.PrefetchOutcome;
+import dev.airlock.core.ecosystem.Prefetching;
 import dev.airlock.core.ecosystem.Request;
+import dev.airlock.core.ecosystem.Resources;
 import dev.airlock.core.ecosystem.Route;
+import dev.airlock.core.ecosystem.SignatureRef;
+import dev.airlock.core.ecosystem.SignatureTrust;
 import dev.airlock.core.ecosystem.UpstreamSettings;
+import dev.airlock.core.trust.SigstoreVerifier;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Maven repositories (the Maven 2 layout that Maven, Gradle, sbt and Ivy read) under
@@ -28,7 +44,7 @@ import java.util.Map;
  * <p>Snapshots change under one name; they are refused unless {@code upstreams.maven.snapshots}
  * is on, and then only deployed (timestamped) snapshot files are cached.
  */
-public final class MavenEcosystem implements Ecosystem, dev.airlock.core.ecosystem.Prefetching {
+public final class MavenEcosystem implements Ecosystem, Prefetching {
 
     static final String ID = "maven";
 
@@ -41,7 +57,7 @@ public final class MavenEcosystem implements Ecosystem, dev.airlock.core.ecosyst
 
     private volatile boolean snapshots;
     /** {@code limits.pomSize}. */
-    private volatile dev.airlock.config.LimitsConfig limits = dev.airlock.config.LimitsConfig.DEFAULTS;
+    private volatile LimitsConfig limits = LimitsConfig.DEFAULTS;
 
     @Override
     public String id() {
@@ -61,28 +77,28 @@ public final class MavenEcosystem implements Ecosystem, dev.airlock.core.ecosyst
     }
 
     private volatile PgpKeyring keyring = PgpKeyring.EMPTY;
-    private volatile dev.airlock.core.trust.SigstoreVerifier sigstore;
+    private volatile SigstoreVerifier sigstore;
 
     /** Files whose signatures are checked: what a build consumes, not the signatures or checksums themselves. */
-    private static final java.util.Set<String> SIGNED = java.util.Set.of("jar", "pom", "war", "aar", "module", "zip", "tar.gz");
+    private static final Set<String> SIGNED = Set.of("jar", "pom", "war", "aar", "module", "zip", "tar.gz");
 
     @Override
-    public List<dev.airlock.core.ecosystem.SignatureRef> signaturesOf(PackageMetadata listing, String path) {
+    public List<SignatureRef> signaturesOf(PackageMetadata listing, String path) {
         if (MavenPath.parse(path) instanceof MavenPath.File f && SIGNED.contains(f.extension()) && !MavenPath.isSnapshot(f.version())) {
-            return List.of(dev.airlock.core.ecosystem.SignatureRef.beside(MavenSignatures.ASC, ".asc"),
-                    dev.airlock.core.ecosystem.SignatureRef.beside(MavenSignatures.SIGSTORE, ".sigstore.json"));
+            return List.of(SignatureRef.beside(MavenSignatures.ASC, ".asc"),
+                    SignatureRef.beside(MavenSignatures.SIGSTORE, ".sigstore.json"));
         }
         return List.of();
     }
 
     @Override
-    public dev.airlock.core.ecosystem.ContentFacts verifySignatures(PackageMetadata listing, String packageName, String version, String path,
-                                                                    java.nio.file.Path file, Map<String, byte[]> found) {
-        dev.airlock.core.trust.SigstoreVerifier v = sigstore != null ? sigstore : dev.airlock.core.ecosystem.SignatureTrust.defaults().sigstore();
+    public ContentFacts verifySignatures(PackageMetadata listing, String packageName, String version, String path,
+                                                                    Path file, Map<String, byte[]> found) {
+        SigstoreVerifier v = sigstore != null ? sigstore : SignatureTrust.defaults().sigstore();
         try {
             return MavenSignatures.verify(path.substring(path.lastIndexOf('/') + 1), file, found, keyring, v);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -136,18 +152,18 @@ public final class MavenEcosystem implements Ecosystem, dev.airlock.core.ecosyst
      * Snapshot paths answer 404 unless snapshots are on; even then a file named with "SNAPSHOT"
      * rather than its deployed timestamp is refused, as it changes under the same name.
      */
-    private java.util.Optional<Route> snapshotRefusal(String version, MavenPath.File file) {
+    private Optional<Route> snapshotRefusal(String version, MavenPath.File file) {
         if (version == null || !MavenPath.isSnapshot(version)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (!snapshots) {
-            return java.util.Optional.of(new Route.Reject(404, "snapshot versions are not proxied (set upstreams.maven.snapshots: true)"));
+            return Optional.of(new Route.Reject(404, "snapshot versions are not proxied (set upstreams.maven.snapshots: true)"));
         }
         if (file != null && file.filename().startsWith(file.artifactId() + "-" + version)) {
-            return java.util.Optional.of(new Route.Reject(404, "only deployed (timestamped) snapshot files are served; "
+            return Optional.of(new Route.Reject(404, "only deployed (timestamped) snapshot files are served; "
                     + file.filename() + " changes under the same name"));
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static MetadataRequest metadata(MavenPath.Metadata m) {
@@ -180,7 +196,7 @@ public final class MavenEcosystem implements Ecosystem, dev.airlock.core.ecosyst
     /** The POM and jar of a release, for inspection before it is listed. */
     static List<Route> releaseFiles(String groupId, String artifactId, String version) {
         String dir = groupId.replace('.', '/') + "/" + artifactId + "/" + version + "/" + artifactId + "-" + version;
-        List<Route> out = new java.util.ArrayList<>();
+        List<Route> out = new ArrayList<>();
         for (String ext : List.of("pom", "jar")) {
             if (MavenPath.parse(dir + "." + ext) instanceof MavenPath.File f) {
                 out.add(new Route.File(file(f)));
@@ -190,8 +206,8 @@ public final class MavenEcosystem implements Ecosystem, dev.airlock.core.ecosyst
     }
 
     @Override
-    public dev.airlock.core.ecosystem.ContentFacts inspect(PackageMetadata listing, String packageName, String version, String filename,
-                                                           java.nio.file.Path file) throws java.io.IOException {
+    public ContentFacts inspect(PackageMetadata listing, String packageName, String version, String filename,
+                                                           Path file) throws IOException {
         return JarInspector.inspect(filename, file, limits);
     }
 
@@ -216,26 +232,26 @@ public final class MavenEcosystem implements Ecosystem, dev.airlock.core.ecosyst
                 limits.versionsPerDocument());
     }
 
-    private static final java.util.Set<String> POPULAR = dev.airlock.core.ecosystem.Resources.lines(MavenEcosystem.class, "popular.txt");
+    private static final Set<String> POPULAR = Resources.lines(MavenEcosystem.class, "popular.txt");
 
     @Override
-    public java.util.Set<String> popularNames() {
+    public Set<String> popularNames() {
         return POPULAR;
     }
 
     /** The output of {@code mvn dependency:list} (see {@link DependencyList}); a POM is {@link #prefetchProject}'s. */
     @Override
-    public java.util.Optional<List<dev.airlock.core.ecosystem.LockedArtifact>> lockfile(java.nio.file.Path file, byte[] content)
+    public Optional<List<LockedArtifact>> lockfile(Path file, byte[] content)
             throws MetadataException {
         if (PomPrefetch.claims(file)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return DependencyList.claims(file, content) ? java.util.Optional.of(DependencyList.parse(content)) : java.util.Optional.empty();
+        return DependencyList.claims(file, content) ? Optional.of(DependencyList.parse(content)) : Optional.empty();
     }
 
     /** A {@code pom.xml} (or {@code *.pom}) that names its coordinates. */
     @Override
-    public boolean isProject(java.nio.file.Path file, byte[] content) throws MetadataException {
+    public boolean isProject(Path file, byte[] content) throws MetadataException {
         if (!PomPrefetch.claims(file)) {
             return false;
         }
@@ -248,8 +264,8 @@ public final class MavenEcosystem implements Ecosystem, dev.airlock.core.ecosyst
      * Airlock's mount only (see {@link PomPrefetch}).
      */
     @Override
-    public boolean prefetchProject(java.nio.file.Path file, byte[] content, URI mountUrl, String token,
-                                   java.util.function.Consumer<dev.airlock.core.ecosystem.PrefetchOutcome> report) throws MetadataException {
+    public boolean prefetchProject(Path file, byte[] content, URI mountUrl, String token,
+                                   Consumer<PrefetchOutcome> report) throws MetadataException {
         if (!PomPrefetch.claims(file)) {
             return false;
         }

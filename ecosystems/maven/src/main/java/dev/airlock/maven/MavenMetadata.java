@@ -1,16 +1,15 @@
 package dev.airlock.maven;
 
+import dev.airlock.config.LimitsConfig;
 import dev.airlock.core.ecosystem.ArtifactRef;
 import dev.airlock.core.ecosystem.MetadataException;
 import dev.airlock.core.ecosystem.PackageMetadata;
 import dev.airlock.core.ecosystem.ReleaseInfo;
 import dev.airlock.core.ecosystem.RenderContext;
 import dev.airlock.core.ecosystem.Rendered;
+import dev.airlock.core.ecosystem.Route;
+import dev.airlock.core.ecosystem.VersionOrder;
 
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,6 +19,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
 
 /**
  * A {@code maven-metadata.xml}, reduced to its facts and written again for clients.
@@ -95,7 +98,7 @@ final class MavenMetadata implements PackageMetadata {
      *                      Maven's {@code LATEST}) to files that answer 404
      */
     static MavenMetadata parse(String key, boolean snapshot, boolean hideSnapshots, byte[] body) throws MetadataException {
-        return parse(key, snapshot, hideSnapshots, body, dev.airlock.config.LimitsConfig.DEFAULTS.versionsPerDocument());
+        return parse(key, snapshot, hideSnapshots, body, LimitsConfig.DEFAULTS.versionsPerDocument());
     }
 
     /** @param maxVersions the most versions the document may list ({@code limits.versionsPerDocument}); more is refused */
@@ -206,7 +209,7 @@ final class MavenMetadata implements PackageMetadata {
     }
 
     @Override
-    public dev.airlock.core.ecosystem.VersionOrder versionOrder() {
+    public VersionOrder versionOrder() {
         return MavenVersion.ORDER;
     }
 
@@ -228,7 +231,7 @@ final class MavenMetadata implements PackageMetadata {
 
     /** A release's POM and jar, when this is an artifact's metadata (group and artifact known). */
     @Override
-    public List<dev.airlock.core.ecosystem.Route> artifactsOf(String version) {
+    public List<Route> artifactsOf(String version) {
         if (snapshot || groupId == null || artifactId == null || !versions.contains(version)) {
             return List.of();
         }

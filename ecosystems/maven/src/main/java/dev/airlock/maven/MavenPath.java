@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -172,7 +173,7 @@ sealed interface MavenPath {
             String base = artifactId + "-" + version.substring(0, version.length() - "SNAPSHOT".length());
             if (name.startsWith(base)) {
                 String tail = name.substring(base.length());
-                java.util.regex.Matcher m = TIMESTAMP.matcher(tail);
+                Matcher m = TIMESTAMP.matcher(tail);
                 if (m.lookingAt()) {
                     return Optional.of(tail.substring(m.end()));
                 }

@@ -2,6 +2,7 @@ package dev.airlock.maven;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.core.ecosystem.ContentFacts;
+import dev.airlock.core.json.StrictJson;
 import dev.airlock.core.trust.SigningIdentity;
 import dev.airlock.core.trust.SigstoreBundle;
 import dev.airlock.core.trust.SigstoreVerifier;
@@ -28,7 +29,7 @@ final class MavenSignatures {
 
     static final String ASC = "asc";
     static final String SIGSTORE = "sigstore";
-    private static final ObjectMapper JSON = dev.airlock.core.json.StrictJson.MAPPER;
+    private static final ObjectMapper JSON = StrictJson.MAPPER;
 
     private MavenSignatures() {
     }

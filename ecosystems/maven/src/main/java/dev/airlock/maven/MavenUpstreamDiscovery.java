@@ -6,10 +6,12 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+import org.xml.sax.helpers.DefaultHandler;
 
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -24,6 +26,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
 
 /**
  * Finds the repository the machine's own Maven would download from, so that Airlock needs no
@@ -98,7 +103,7 @@ final class MavenUpstreamDiscovery {
         if (path == null) {
             return Optional.empty();
         }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
+        for (String dir : path.split(File.pathSeparator)) {
             if (dir.isBlank()) {
                 continue;
             }
@@ -208,13 +213,13 @@ final class MavenUpstreamDiscovery {
         f.setNamespaceAware(false);
         DocumentBuilder b = f.newDocumentBuilder();
         // Errors become exceptions (with their message) instead of lines on stderr.
-        b.setErrorHandler(new org.xml.sax.helpers.DefaultHandler() {
+        b.setErrorHandler(new DefaultHandler() {
             @Override
-            public void fatalError(org.xml.sax.SAXParseException e) throws org.xml.sax.SAXException {
+            public void fatalError(SAXParseException e) throws SAXException {
                 throw e;
             }
         });
-        return b.parse(new java.io.ByteArrayInputStream(xml));
+        return b.parse(new ByteArrayInputStream(xml));
     }
 
     private static List<Element> children(Element parent, String name) {

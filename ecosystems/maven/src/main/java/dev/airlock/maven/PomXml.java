@@ -1,5 +1,7 @@
 package dev.airlock.maven;
 
+import org.w3c.dom.Document;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +29,7 @@ final class PomXml {
     }
 
     /** Parses a POM (no DTD, no external entity) after replacing the XHTML entities Maven accepts. */
-    static org.w3c.dom.Document parse(byte[] pom) throws Exception {
+    static Document parse(byte[] pom) throws Exception {
         return MavenUpstreamDiscovery.parse(withCharacterReferences(pom));
     }
 

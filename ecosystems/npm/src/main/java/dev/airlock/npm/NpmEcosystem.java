@@ -1,24 +1,46 @@
 package dev.airlock.npm;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.airlock.config.LimitsConfig;
 import dev.airlock.config.UpstreamConfig;
+import dev.airlock.core.ecosystem.ArtifactRef;
+import dev.airlock.core.ecosystem.AttestationCheck;
+import dev.airlock.core.ecosystem.ContentFacts;
 import dev.airlock.core.ecosystem.Ecosystem;
 import dev.airlock.core.ecosystem.EcosystemContext;
+import dev.airlock.core.ecosystem.LockedArtifact;
 import dev.airlock.core.ecosystem.MetadataException;
 import dev.airlock.core.ecosystem.MetadataRequest;
 import dev.airlock.core.ecosystem.PackageMetadata;
+import dev.airlock.core.ecosystem.Prefetching;
+import dev.airlock.core.ecosystem.RegistryKey;
+import dev.airlock.core.ecosystem.ReleaseFacts;
 import dev.airlock.core.ecosystem.Request;
+import dev.airlock.core.ecosystem.Resources;
 import dev.airlock.core.ecosystem.Route;
+import dev.airlock.core.ecosystem.SignatureTrust;
 import dev.airlock.core.ecosystem.UpstreamSettings;
+import dev.airlock.core.json.StrictJson;
+import dev.airlock.core.trust.SigstoreVerifier;
 
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The npm registry protocol under {@code /npm/}: packuments (full and abbreviated), tarballs,
  * and the small registry endpoints npm calls (ping, keys, attestations, search, audit), which the
  * npm client also asks for at the origin root.
  */
-public final class NpmEcosystem implements Ecosystem, dev.airlock.core.ecosystem.Prefetching {
+public final class NpmEcosystem implements Ecosystem, Prefetching {
 
     static final String ID = "npm";
 
@@ -27,7 +49,7 @@ public final class NpmEcosystem implements Ecosystem, dev.airlock.core.ecosystem
             + "(npm config set registry URL, or the npm_config_registry environment variable) on this machine";
 
     /** Client headers the registry endpoints read: npm gzips audit bodies and says so. */
-    private static final java.util.Set<String> FORWARDED = java.util.Set.of("accept", "content-type", "content-encoding",
+    private static final Set<String> FORWARDED = Set.of("accept", "content-type", "content-encoding",
             "user-agent", "npm-command", "npm-scope", "npm-session");
 
     private final NpmRegistryDiscovery.CommandRunner runner;
@@ -148,15 +170,15 @@ public final class NpmEcosystem implements Ecosystem, dev.airlock.core.ecosystem
     }
 
     @Override
-    public PackageMetadata parse(MetadataRequest request, java.net.URI documentUrl, byte[] body, String contentType)
+    public PackageMetadata parse(MetadataRequest request, URI documentUrl, byte[] body, String contentType)
             throws MetadataException {
         return Packument.parse(request.packageName(), request.variant(), body, contentType, limits);
     }
 
     @Override
-    public dev.airlock.core.ecosystem.ContentFacts inspect(PackageMetadata listing, String packageName, String version, String filename,
-                                                           java.nio.file.Path file) throws java.io.IOException {
-        dev.airlock.core.ecosystem.ReleaseFacts registry = listing == null ? null : listing.releaseFacts().stream()
+    public ContentFacts inspect(PackageMetadata listing, String packageName, String version, String filename,
+                                                           Path file) throws IOException {
+        ReleaseFacts registry = listing == null ? null : listing.releaseFacts().stream()
                 .filter(f -> f.version().equals(version)).findFirst().orElse(null);
         return TarballInspector.inspect(filename, file, registry, limits);
     }
@@ -166,10 +188,10 @@ public final class NpmEcosystem implements Ecosystem, dev.airlock.core.ecosystem
         return NpmNames.validName(packageName) ? metadataRequest(packageName, false) : null;
     }
 
-    private static final java.util.Set<String> POPULAR = dev.airlock.core.ecosystem.Resources.lines(NpmEcosystem.class, "popular.txt");
+    private static final Set<String> POPULAR = Resources.lines(NpmEcosystem.class, "popular.txt");
 
     @Override
-    public java.util.Set<String> popularNames() {
+    public Set<String> popularNames() {
         return POPULAR;
     }
 
@@ -180,21 +202,21 @@ public final class NpmEcosystem implements Ecosystem, dev.airlock.core.ecosystem
 
     /** {@code {"keys":[{"keyid","key" (base64 SPKI),"expires"}]}}, as the registry and its TUF target publish them. */
     @Override
-    public java.util.List<dev.airlock.core.ecosystem.RegistryKey> registryKeys(byte[] document) throws MetadataException {
+    public List<RegistryKey> registryKeys(byte[] document) throws MetadataException {
         try {
-            com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(document);
-            java.util.List<dev.airlock.core.ecosystem.RegistryKey> out = new java.util.ArrayList<>();
-            for (com.fasterxml.jackson.databind.JsonNode k : doc.path("keys")) {
+            JsonNode doc = new ObjectMapper().readTree(document);
+            List<RegistryKey> out = new ArrayList<>();
+            for (JsonNode k : doc.path("keys")) {
                 String keyid = k.path("keyid").asText(null);
                 String key = k.path("key").asText(null);
                 if (keyid == null || key == null) {
                     continue;
                 }
-                java.time.Instant expires = k.path("expires").isTextual() ? java.time.Instant.parse(k.get("expires").asText()) : null;
-                out.add(new dev.airlock.core.ecosystem.RegistryKey(keyid, key, expires));
+                Instant expires = k.path("expires").isTextual() ? Instant.parse(k.get("expires").asText()) : null;
+                out.add(new RegistryKey(keyid, key, expires));
             }
             return out;
-        } catch (java.io.IOException | java.time.format.DateTimeParseException e) {
+        } catch (IOException | DateTimeParseException e) {
             throw new MetadataException("not a registry keys document: " + e.getMessage(), e);
         }
     }
@@ -206,19 +228,19 @@ public final class NpmEcosystem implements Ecosystem, dev.airlock.core.ecosystem
         return attested ? "-/npm/v1/attestations/" + NpmNames.escape(listing.packageName()) + "@" + version : null;
     }
 
-    private volatile dev.airlock.core.trust.SigstoreVerifier sigstore;
-    private volatile dev.airlock.config.LimitsConfig limits = dev.airlock.config.LimitsConfig.DEFAULTS;
+    private volatile SigstoreVerifier sigstore;
+    private volatile LimitsConfig limits = LimitsConfig.DEFAULTS;
 
     @Override
-    public void configure(dev.airlock.core.ecosystem.EcosystemContext context) {
+    public void configure(EcosystemContext context) {
         this.sigstore = context.trust().sigstore();
         this.limits = context.limits();
     }
 
-    private dev.airlock.core.trust.SigstoreVerifier sigstore() {
-        dev.airlock.core.trust.SigstoreVerifier v = sigstore;
+    private SigstoreVerifier sigstore() {
+        SigstoreVerifier v = sigstore;
         if (v == null) {
-            v = dev.airlock.core.ecosystem.SignatureTrust.defaults().sigstore();
+            v = SignatureTrust.defaults().sigstore();
             sigstore = v;
         }
         return v;
@@ -230,32 +252,32 @@ public final class NpmEcosystem implements Ecosystem, dev.airlock.core.ecosystem
      * signing certificate's repository, workflow and ref) is what the policy compares.
      */
     @Override
-    public dev.airlock.core.ecosystem.AttestationCheck verifyAttestations(PackageMetadata listing, String version, byte[] document,
-                                                                         java.util.Map<String, dev.airlock.core.ecosystem.RegistryKey> keys) {
-        java.util.Optional<dev.airlock.core.ecosystem.ArtifactRef> tarball = listing.artifact(Packument.tarballName(listing.packageName(), version));
+    public AttestationCheck verifyAttestations(PackageMetadata listing, String version, byte[] document,
+                                                                         Map<String, RegistryKey> keys) {
+        Optional<ArtifactRef> tarball = listing.artifact(Packument.tarballName(listing.packageName(), version));
         if (tarball.isEmpty() || !tarball.get().expected().algorithm().equals("SHA-512")) {
-            return dev.airlock.core.ecosystem.AttestationCheck.failed("no sha512 integrity to compare the attestation with");
+            return AttestationCheck.failed("no sha512 integrity to compare the attestation with");
         }
-        com.fasterxml.jackson.databind.JsonNode doc;
+        JsonNode doc;
         try {
-            doc = dev.airlock.core.json.StrictJson.read(document, limits.jsonDepth());
-        } catch (java.io.IOException e) {
-            return dev.airlock.core.ecosystem.AttestationCheck.failed("the attestations document is not JSON");
+            doc = StrictJson.read(document, limits.jsonDepth());
+        } catch (IOException e) {
+            return AttestationCheck.failed("the attestations document is not JSON");
         }
         byte[] sha512 = tarball.get().expected().value();
-        java.time.Instant publishedAt = listing.releaseFacts().stream().filter(f -> f.version().equals(version)).findFirst()
-                .map(dev.airlock.core.ecosystem.ReleaseFacts::publishedAt).orElse(null);
+        Instant publishedAt = listing.releaseFacts().stream().filter(f -> f.version().equals(version)).findFirst()
+                .map(ReleaseFacts::publishedAt).orElse(null);
         PublishAttestation.Result r = PublishAttestation.verify(doc, listing.packageName(), version, sha512, keys, publishedAt);
         if (!r.verified()) {
-            return r.refuted() ? dev.airlock.core.ecosystem.AttestationCheck.refuted(r.reason())
-                    : dev.airlock.core.ecosystem.AttestationCheck.failed(r.reason());
+            return r.refuted() ? AttestationCheck.refuted(r.reason())
+                    : AttestationCheck.failed(r.reason());
         }
         return Provenance.verify(doc, listing.packageName(), version, sha512, sigstore());
     }
 
     /** {@code package-lock.json} and {@code npm-shrinkwrap.json}, lockfile versions 2 and 3 (see {@link PackageLock}). */
     @Override
-    public Optional<java.util.List<dev.airlock.core.ecosystem.LockedArtifact>> lockfile(java.nio.file.Path file, byte[] content)
+    public Optional<List<LockedArtifact>> lockfile(Path file, byte[] content)
             throws MetadataException {
         return PackageLock.claims(file, content) ? Optional.of(PackageLock.parse(content)) : Optional.empty();
     }

@@ -1,5 +1,6 @@
 package dev.airlock.npm;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +78,7 @@ final class NpmRegistryDiscovery {
             out.add(Path.of(prefix, "etc", "npmrc"));
         }
         // npm's default global prefix is the directory above the node binary's bin/.
-        for (String dir : env.getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String dir : env.getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "node"))) {
                 Path p = Path.of(dir).toAbsolutePath().getParent();
                 if (p != null) {
@@ -147,7 +148,7 @@ final class NpmRegistryDiscovery {
     }
 
     private static Optional<Path> onPath(String program, String path) {
-        for (String dir : path.split(java.io.File.pathSeparator)) {
+        for (String dir : path.split(File.pathSeparator)) {
             if (!dir.isEmpty()) {
                 Path p = Path.of(dir, program);
                 if (Files.isExecutable(p)) {
@@ -184,7 +185,7 @@ final class NpmRegistryDiscovery {
             Path out = Files.createTempFile("airlock-npm-", ".out");
             try {
                 ProcessBuilder pb = new ProcessBuilder(resolved).redirectError(ProcessBuilder.Redirect.DISCARD)
-                        .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                        .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
                 pb.environment().clear();
                 pb.environment().putAll(environment);
                 Process p = pb.start();

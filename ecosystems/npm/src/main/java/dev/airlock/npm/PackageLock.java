@@ -12,6 +12,8 @@ import dev.airlock.core.ecosystem.MetadataException;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -56,7 +58,7 @@ final class PackageLock {
         if (!name.endsWith(".json")) {
             return false;
         }
-        String head = new String(content, 0, Math.min(content.length, 4096), java.nio.charset.StandardCharsets.UTF_8);
+        String head = new String(content, 0, Math.min(content.length, 4096), StandardCharsets.UTF_8);
         return head.contains("\"lockfileVersion\"");
     }
 
@@ -138,7 +140,7 @@ final class PackageLock {
             String path = u.getRawPath();
             return ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && path != null
                     && path.contains("/-/") && path.endsWith(".tgz");
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return false;
         }
     }

@@ -3,13 +3,17 @@ package dev.airlock.npm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.core.ecosystem.RegistryKey;
+import dev.airlock.core.json.StrictJson;
+import dev.airlock.core.trust.SigstoreVerifier;
 
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
@@ -23,7 +27,7 @@ import java.util.Map;
 final class PublishAttestation {
 
     static final String PREDICATE = "https://github.com/npm/attestation/tree/main/specs/publish/v0.1";
-    private static final ObjectMapper JSON = dev.airlock.core.json.StrictJson.MAPPER;
+    private static final ObjectMapper JSON = StrictJson.MAPPER;
 
     /**
      * What the check concluded; {@code reason} says why it failed, or what was verified.
@@ -48,7 +52,7 @@ final class PublishAttestation {
      *                    had expired by then signs nothing for it (as for {@code dist.signatures})
      */
     static Result verify(JsonNode attestations, String name, String version, byte[] sha512, Map<String, RegistryKey> keys,
-                         java.time.Instant publishedAt) {
+                         Instant publishedAt) {
         for (JsonNode a : attestations.path("attestations")) {
             if (!PREDICATE.equals(a.path("predicateType").asText())) {
                 continue;
@@ -94,7 +98,7 @@ final class PublishAttestation {
                             + subject.path("digest").path("sha512").asText() + ")");
                 }
                 return new Result(true, false, "the registry's publish attestation verifies (" + keyid + ")");
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return new Result(false, false, "the publish attestation's statement is not JSON");
             }
         }
@@ -103,6 +107,6 @@ final class PublishAttestation {
 
     /** DSSE's pre-authentication encoding: what the signature covers. */
     static byte[] pae(String payloadType, byte[] payload) {
-        return dev.airlock.core.trust.SigstoreVerifier.pae(payloadType, payload);
+        return SigstoreVerifier.pae(payloadType, payload);
     }
 }

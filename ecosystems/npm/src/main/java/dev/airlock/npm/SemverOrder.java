@@ -2,6 +2,8 @@ package dev.airlock.npm;
 
 import dev.airlock.core.ecosystem.VersionOrder;
 
+import java.math.BigInteger;
+
 /**
  * Semantic-version precedence (semver 2.0.0 §11), enough to pick which visible version a
  * dist-tag should point at and which release the policy compares another with. Strings that are
@@ -50,7 +52,7 @@ final class SemverOrder implements VersionOrder {
             boolean nb = xb[i].chars().allMatch(Character::isDigit) && !xb[i].isEmpty();
             int c;
             if (na && nb) {
-                c = new java.math.BigInteger(xa[i]).compareTo(new java.math.BigInteger(xb[i]));
+                c = new BigInteger(xa[i]).compareTo(new BigInteger(xb[i]));
             } else if (na != nb) {
                 c = na ? -1 : 1;
             } else {

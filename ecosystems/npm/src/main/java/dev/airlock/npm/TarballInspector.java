@@ -5,8 +5,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.airlock.config.LimitsConfig;
 import dev.airlock.core.ecosystem.ContentFacts;
 import dev.airlock.core.ecosystem.ReleaseFacts;
+import dev.airlock.core.ecosystem.Resources;
 import dev.airlock.core.ecosystem.TarEntries;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +18,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -97,7 +103,7 @@ final class TarballInspector {
                 if (type == '1' || type == '2') {
                     anomalies.add(filename + " holds a " + (type == '2' ? "symbolic" : "hard") + " link: " + name);
                 }
-                if (dev.airlock.core.ecosystem.Resources.unsafeArchivePath(name)) {
+                if (Resources.unsafeArchivePath(name)) {
                     anomalies.add(filename + " holds an entry with an unsafe path: " + name);
                 }
                 boolean regular = type == '0' || type == 0 || type == '7';
@@ -111,7 +117,7 @@ final class TarballInspector {
                     if (size <= MAX_MANIFEST) {
                         manifest = in.readNBytes((int) size);
                         in.skipNBytes(padded - size);
-                        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                        CRC32 crc = new CRC32();
                         crc.update(manifest);
                         list(listing, inPackage, size, crc);
                         continue;
@@ -123,11 +129,11 @@ final class TarballInspector {
                 }
                 if (regular && inPackage != null && listing.size() < ContentFacts.MAX_LISTED) {
                     // Gunzip reads every byte anyway; a CRC-32 over them tells a change of the same size.
-                    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                    CRC32 crc = new CRC32();
                     for (long left = size; left > 0; ) {
                         int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
                         if (n < 0) {
-                            throw new java.io.EOFException();
+                            throw new EOFException();
                         }
                         crc.update(buffer, 0, n);
                         left -= n;
@@ -138,7 +144,7 @@ final class TarballInspector {
                 }
                 in.skipNBytes(padded);
             }
-        } catch (java.io.EOFException e) {
+        } catch (EOFException e) {
             anomalies.add(filename + " ends in the middle of an entry");
         }
         Map<String, String> hooks = new TreeMap<>();
@@ -171,7 +177,7 @@ final class TarballInspector {
                 String inRegistry = declared == null ? null : declared.get(hook);
                 boolean bothGyp = inTarball != null && inRegistry != null && inTarball.startsWith(NpmScripts.NODE_GYP_REBUILD)
                         && inRegistry.startsWith(NpmScripts.NODE_GYP_REBUILD);
-                if (declared != null && !bothGyp && !java.util.Objects.equals(inTarball, inRegistry)) {
+                if (declared != null && !bothGyp && !Objects.equals(inTarball, inRegistry)) {
                     mismatches.put("scripts." + hook, "registry: " + (inRegistry == null ? "none" : inRegistry) + "; tarball: "
                             + (inTarball == null ? "none" : inTarball));
                 }
@@ -183,7 +189,7 @@ final class TarballInspector {
                 for (String n : names) {
                     String a = registry.dependencies().get(n);
                     String b = dependencies.get(n);
-                    if (!java.util.Objects.equals(a, b)) {
+                    if (!Objects.equals(a, b)) {
                         diff.add(n + " registry " + (a == null ? "none" : a) + ", tarball " + (b == null ? "none" : b));
                     }
                 }
@@ -195,14 +201,14 @@ final class TarballInspector {
         return new ContentFacts(hooks, mismatches, anomalies).withEvidence(texts, listing);
     }
 
-    private static void list(Map<String, ContentFacts.Listed> listing, String path, long size, java.util.zip.CRC32 crc) {
+    private static void list(Map<String, ContentFacts.Listed> listing, String path, long size, CRC32 crc) {
         if (listing.size() < ContentFacts.MAX_LISTED) {
             listing.put(path, new ContentFacts.Listed(size, Long.toHexString(crc.getValue())));
         }
     }
 
     /** Shell words that separate commands; what follows one is a command again. */
-    private static final java.util.regex.Pattern WORDS = java.util.regex.Pattern.compile("\"([^\"]*)\"|'([^']*)'|([^\\s;&|()<>]+)");
+    private static final Pattern WORDS = Pattern.compile("\"([^\"]*)\"|'([^']*)'|([^\\s;&|()<>]+)");
 
     /**
      * The package's files its install scripts run, as a reviewer wants to read them: every word of
@@ -217,7 +223,7 @@ final class TarballInspector {
             if (command == null) {
                 continue;
             }
-            java.util.regex.Matcher m = WORDS.matcher(command);
+            Matcher m = WORDS.matcher(command);
             while (m.find()) {
                 String word = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
                 String path = word.startsWith("./") ? word.substring(2) : word;

@@ -3,12 +3,14 @@ package dev.airlock.pypi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.config.LimitsConfig;
 import dev.airlock.core.ecosystem.ArtifactRef;
 import dev.airlock.core.ecosystem.MetadataException;
 import dev.airlock.core.ecosystem.PackageMetadata;
 import dev.airlock.core.ecosystem.ReleaseInfo;
 import dev.airlock.core.ecosystem.RenderContext;
 import dev.airlock.core.ecosystem.Rendered;
+import dev.airlock.core.json.StrictJson;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,14 +38,14 @@ final class JsonApiDocument implements PackageMetadata {
     }
 
     static JsonApiDocument parse(String normalized, byte[] body) throws MetadataException {
-        return parse(normalized, body, dev.airlock.config.LimitsConfig.DEFAULTS.jsonDepth());
+        return parse(normalized, body, LimitsConfig.DEFAULTS.jsonDepth());
     }
 
     /** Reads the document with JSON nested at most {@code depth} deep ({@code limits.jsonDepth}). */
     static JsonApiDocument parse(String normalized, byte[] body, int depth) throws MetadataException {
         try {
-            dev.airlock.core.json.StrictJson.requireUtf8(body);
-        } catch (java.io.IOException e) {
+            StrictJson.requireUtf8(body);
+        } catch (IOException e) {
             throw new MetadataException("the JSON API document is " + e.getMessage());
         }
         JsonNode doc = read(body, depth);
@@ -57,13 +59,13 @@ final class JsonApiDocument implements PackageMetadata {
     }
 
     private static JsonNode read(byte[] body) throws MetadataException {
-        return read(body, dev.airlock.config.LimitsConfig.DEFAULTS.jsonDepth());
+        return read(body, LimitsConfig.DEFAULTS.jsonDepth());
     }
 
     private static JsonNode read(byte[] body, int depth) throws MetadataException {
         JsonNode doc;
         try {
-            doc = dev.airlock.core.json.StrictJson.mapper(depth).readTree(body);
+            doc = StrictJson.mapper(depth).readTree(body);
         } catch (IOException e) {
             throw new MetadataException("not valid JSON: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }

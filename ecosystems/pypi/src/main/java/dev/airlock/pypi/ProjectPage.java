@@ -2,7 +2,6 @@ package dev.airlock.pypi;
 
 import dev.airlock.config.LimitsConfig;
 import dev.airlock.core.json.StrictJson;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.core.ecosystem.ArtifactRef;

@@ -1,14 +1,18 @@
 package dev.airlock.pypi;
 
+import dev.airlock.config.LimitsConfig;
 import dev.airlock.core.ecosystem.ArtifactRef;
 import dev.airlock.core.ecosystem.ContentFacts;
 import dev.airlock.core.ecosystem.DerivedFile;
 import dev.airlock.core.ecosystem.Ecosystem;
 import dev.airlock.core.ecosystem.EcosystemContext;
+import dev.airlock.core.ecosystem.LockedArtifact;
 import dev.airlock.core.ecosystem.MetadataException;
 import dev.airlock.core.ecosystem.MetadataRequest;
 import dev.airlock.core.ecosystem.PackageMetadata;
+import dev.airlock.core.ecosystem.Prefetching;
 import dev.airlock.core.ecosystem.Request;
+import dev.airlock.core.ecosystem.Resources;
 import dev.airlock.core.ecosystem.Route;
 import dev.airlock.core.ecosystem.SignatureRef;
 import dev.airlock.core.ecosystem.SignatureTrust;
@@ -17,10 +21,20 @@ import dev.airlock.core.trust.SigstoreVerifier;
 import dev.airlock.core.trust.VerificationException;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The Python package index protocol under {@code /pypi/}: the simple API ({@code /pypi/simple/},
@@ -32,7 +46,7 @@ import java.util.Map;
  * <p>pip ignores PEP 740 provenance; Airlock verifies it for each file it serves ({@link Pep740})
  * and records who built the file, so that the policy sees a release built elsewhere than the last.
  */
-public final class PypiEcosystem implements Ecosystem, dev.airlock.core.ecosystem.Prefetching {
+public final class PypiEcosystem implements Ecosystem, Prefetching {
 
     static final String ID = "pypi";
     /** Upstream pages are asked for in JSON first, as pip does; HTML indexes answer HTML. */
@@ -110,7 +124,7 @@ public final class PypiEcosystem implements Ecosystem, dev.airlock.core.ecosyste
             return new Route.Reject(400, "provenance URLs are /" + ID + "/integrity/<project>/<version>/<file>/provenance");
         }
         return new Route.Passthrough("../integrity/" + PypiNames.normalize(seg[0]) + "/" + seg[1] + "/" + seg[2] + "/provenance",
-                java.util.Set.of("accept"));
+                Set.of("accept"));
     }
 
     /**
@@ -149,7 +163,7 @@ public final class PypiEcosystem implements Ecosystem, dev.airlock.core.ecosyste
         }
         for (String kv : query.split("&")) {
             if (kv.startsWith("format=")) {
-                return java.net.URLDecoder.decode(kv.substring(7), java.nio.charset.StandardCharsets.UTF_8);
+                return URLDecoder.decode(kv.substring(7), StandardCharsets.UTF_8);
             }
         }
         return null;
@@ -183,7 +197,7 @@ public final class PypiEcosystem implements Ecosystem, dev.airlock.core.ecosyste
     }
 
     private volatile SigstoreVerifier sigstore;
-    private volatile dev.airlock.config.LimitsConfig limits = dev.airlock.config.LimitsConfig.DEFAULTS;
+    private volatile LimitsConfig limits = LimitsConfig.DEFAULTS;
 
     @Override
     public void configure(EcosystemContext context) {
@@ -245,16 +259,16 @@ public final class PypiEcosystem implements Ecosystem, dev.airlock.core.ecosyste
     }
 
     private static String sha256(Path file) {
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
-            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) > 0; ) {
                 d.update(buf, 0, n);
             }
-            return java.util.HexFormat.of().formatHex(d.digest());
+            return HexFormat.of().formatHex(d.digest());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -281,10 +295,10 @@ public final class PypiEcosystem implements Ecosystem, dev.airlock.core.ecosyste
         return ProjectPage.parse(request.packageName(), format, documentUrl, body, contentType, limits);
     }
 
-    private static final java.util.Set<String> POPULAR = dev.airlock.core.ecosystem.Resources.lines(PypiEcosystem.class, "popular.txt");
+    private static final Set<String> POPULAR = Resources.lines(PypiEcosystem.class, "popular.txt");
 
     @Override
-    public java.util.Set<String> popularNames() {
+    public Set<String> popularNames() {
         return POPULAR;
     }
 
@@ -293,17 +307,17 @@ public final class PypiEcosystem implements Ecosystem, dev.airlock.core.ecosyste
      * {@code ==} (see {@link Requirements}).
      */
     @Override
-    public java.util.Optional<List<dev.airlock.core.ecosystem.LockedArtifact>> lockfile(Path file, byte[] content)
+    public Optional<List<LockedArtifact>> lockfile(Path file, byte[] content)
             throws MetadataException {
         if (PyLock.claims(file)) {
-            return java.util.Optional.of(PyLock.parse(content));
+            return Optional.of(PyLock.parse(content));
         }
-        return Requirements.claims(file, content) ? java.util.Optional.of(Requirements.parse(file, content)) : java.util.Optional.empty();
+        return Requirements.claims(file, content) ? Optional.of(Requirements.parse(file, content)) : Optional.empty();
     }
 
     /** A pinned version's files, from the PEP 691 page Airlock rendered (see {@link Requirements#files}). */
     @Override
-    public List<dev.airlock.core.ecosystem.LockedArtifact> lockedFiles(dev.airlock.core.ecosystem.LockedArtifact locked, byte[] metadata)
+    public List<LockedArtifact> lockedFiles(LockedArtifact locked, byte[] metadata)
             throws MetadataException {
         return Requirements.files(locked, metadata);
     }

@@ -1,5 +1,7 @@
 package dev.airlock.pypi;
 
+import java.util.Locale;
+
 /**
  * The representations of the simple API (PEP 503 HTML, PEP 691 JSON), and how a client's
  * {@code Accept} header (with q-values, as pip sends it) or {@code ?format=} picks one.
@@ -17,11 +19,11 @@ enum SimpleFormat {
 
     /** The variant name in the metadata cache. */
     String variant() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     static SimpleFormat ofVariant(String variant) {
-        return valueOf(variant.toUpperCase(java.util.Locale.ROOT));
+        return valueOf(variant.toUpperCase(Locale.ROOT));
     }
 
     /**
@@ -44,7 +46,7 @@ enum SimpleFormat {
         double bestQ = 0;
         for (String part : accept.split(",")) {
             String[] p = part.strip().split(";");
-            String type = p[0].strip().toLowerCase(java.util.Locale.ROOT);
+            String type = p[0].strip().toLowerCase(Locale.ROOT);
             double q = 1.0;
             for (int i = 1; i < p.length; i++) {
                 String param = p[i].strip();

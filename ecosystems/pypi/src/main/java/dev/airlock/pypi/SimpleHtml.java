@@ -3,6 +3,7 @@ package dev.airlock.pypi;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -113,7 +114,7 @@ final class SimpleHtml {
         Matcher m = ATTRIBUTE.matcher(s);
         while (m.find()) {
             String v = m.group(2) != null ? m.group(2) : m.group(3) != null ? m.group(3) : m.group(4) != null ? m.group(4) : "";
-            out.putIfAbsent(m.group(1).toLowerCase(java.util.Locale.ROOT), unescape(v));
+            out.putIfAbsent(m.group(1).toLowerCase(Locale.ROOT), unescape(v));
         }
         return out;
     }

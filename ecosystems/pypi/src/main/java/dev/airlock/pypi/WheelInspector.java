@@ -2,13 +2,17 @@ package dev.airlock.pypi;
 
 import dev.airlock.config.LimitsConfig;
 import dev.airlock.core.ecosystem.ContentFacts;
+import dev.airlock.core.ecosystem.Resources;
+import dev.airlock.core.ecosystem.TarEntries;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
@@ -39,7 +43,7 @@ final class WheelInspector {
         Map<String, String> hookFiles = new TreeMap<>();
         Map<String, ContentFacts.Listed> files = new TreeMap<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            dev.airlock.core.ecosystem.Resources.zipEntries(zip, filename, name -> {
+            Resources.zipEntries(zip, filename, name -> {
                 // Top level (purelib/platlib root) or a .data/purelib|platlib folder: both land in site-packages.
                 boolean siteRoot = !name.contains("/") || name.matches("[^/]+\\.data/(purelib|platlib)/[^/]+")
                         || name.matches("[^/]+\\.data/data/.*/site-packages/[^/]+");
@@ -48,15 +52,15 @@ final class WheelInspector {
                 if (siteRoot && (name.endsWith(".pth") || base.equals("sitecustomize.py") || base.equals("usercustomize.py"))) {
                     pth.add(name);
                 }
-                java.util.zip.ZipEntry e = zip.getEntry(name);
+                ZipEntry e = zip.getEntry(name);
                 if (e != null && !e.isDirectory() && files.size() < ContentFacts.MAX_LISTED) {
                     files.put(name, new ContentFacts.Listed(e.getSize(), e.getCrc() < 0 ? null : Long.toHexString(e.getCrc())));
                 }
             }, anomalies, limits.archiveEntries());
             for (String name : pth) {
-                java.util.zip.ZipEntry e = zip.getEntry(name);
+                ZipEntry e = zip.getEntry(name);
                 if (e != null) {
-                    try (java.io.InputStream in = zip.getInputStream(e)) {
+                    try (InputStream in = zip.getInputStream(e)) {
                         hookFiles.put(name, ContentFacts.hookFileText(in.readNBytes(ContentFacts.HOOK_FILE_MAX + 1), e.getSize()));
                     }
                 }
@@ -77,7 +81,7 @@ final class WheelInspector {
     private static ContentFacts sdist(String filename, Path file, LimitsConfig limits) throws IOException {
         Map<String, String> hookFiles = new TreeMap<>();
         Map<String, ContentFacts.Listed> files = new TreeMap<>();
-        String cut = dev.airlock.core.ecosystem.TarEntries.walk(file, new dev.airlock.core.ecosystem.TarEntries.Visitor() {
+        String cut = TarEntries.walk(file, new TarEntries.Visitor() {
             @Override
             public int want(String name, long size) {
                 String path = inRoot(name);
