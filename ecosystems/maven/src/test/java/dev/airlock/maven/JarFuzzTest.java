@@ -22,7 +22,7 @@ class JarFuzzTest {
     private static final Path FILE = Fuzzing.tempFile(".jar");
 
     @FuzzTest(maxDuration = "10s")
-    @Timeout(10)
+    @Timeout(60)
     void jar(byte[] jar) throws IOException {
         Files.write(FILE, jar);
         try {

@@ -16,7 +16,7 @@ class MavenMetadataFuzzTest {
     private static final int MAX_VERSIONS = 50;
 
     @FuzzTest(maxDuration = "10s")
-    @Timeout(10)
+    @Timeout(60)
     void parse(byte[] body) {
         try {
             MavenMetadata m = MavenMetadata.parse("org.example:fuzzed", false, true, body, MAX_VERSIONS);

@@ -18,7 +18,7 @@ class PgpSignatureFuzzTest {
     private static final byte[] ARTIFACT = "the artifact's bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     @FuzzTest(maxDuration = "10s")
-    @Timeout(10)
+    @Timeout(60)
     void parse(byte[] asc) throws IOException {
         PgpSignature.Parsed parsed = PgpSignature.parse(asc);
         assertNotNull(parsed);

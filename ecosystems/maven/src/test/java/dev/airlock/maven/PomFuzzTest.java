@@ -23,7 +23,7 @@ class PomFuzzTest {
     private static final Path FILE = Fuzzing.tempFile(".pom");
 
     @FuzzTest(maxDuration = "10s")
-    @Timeout(10)
+    @Timeout(60)
     void pom(byte[] pom) throws IOException {
         try {
             assertNotNull(PomXml.parse(pom));

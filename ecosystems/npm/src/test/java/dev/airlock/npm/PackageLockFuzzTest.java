@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 class PackageLockFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
-    @Timeout(10)
+    @Timeout(60)
     void parse(byte[] content) {
         try {
             assertNotNull(PackageLock.parse(content));

@@ -17,7 +17,7 @@ class PackumentFuzzTest {
     private static final String ASKED = "fuzzed";
 
     @FuzzTest(maxDuration = "10s")
-    @Timeout(10)
+    @Timeout(60)
     void parse(byte[] body) {
         String name = ASKED;
         for (int pass = 0; pass < 2; pass++) {

@@ -23,7 +23,7 @@ class TarballInspectorFuzzTest {
 
     /** The input is the tar stream; it is gzipped here, since the fuzzer would rarely write a valid gzip itself. */
     @FuzzTest(maxDuration = "10s")
-    @Timeout(10)
+    @Timeout(60)
     void inspect(byte[] tar) throws IOException {
         Files.write(FILE, Fuzzing.gzip(tar));
         try {

@@ -217,7 +217,13 @@ final class Requirements {
             throw new MetadataException(where + "-r " + printable(target) + ": included files nest deeper than " + MAX_DEPTH);
         }
         Path base = file.toAbsolutePath().getParent();
-        Path included = (base == null ? Path.of(target) : base.resolve(target)).normalize();
+        Path included;
+        try {
+            included = (base == null ? Path.of(target) : base.resolve(target)).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            // A NUL, say (found by fuzzing): not a file name on this system.
+            throw new MetadataException(where + "-r " + printable(target) + " is not a file name: " + e.getReason());
+        }
         if (!seen.add(included)) {
             return;
         }

@@ -20,7 +20,7 @@ class ProjectPageJsonFuzzTest {
     private static final URI BASE = URI.create("https://files.example/simple/fuzzed/");
 
     @FuzzTest(maxDuration = "10s")
-    @Timeout(10)
+    @Timeout(60)
     void json(byte[] body) {
         try {
             ProjectPage page = ProjectPage.parse("fuzzed", SimpleFormat.JSON, BASE, body, SimpleFormat.JSON.contentType, Fuzzing.LIMITS);

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 class PyLockFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
-    @Timeout(10)
+    @Timeout(60)
     void pylock(byte[] content) {
         try {
             assertNotNull(PyLock.parse(content));

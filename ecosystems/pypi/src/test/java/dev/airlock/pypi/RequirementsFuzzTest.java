@@ -31,7 +31,7 @@ class RequirementsFuzzTest {
     }
 
     @FuzzTest(maxDuration = "10s")
-    @Timeout(10)
+    @Timeout(60)
     void requirements(byte[] content) {
         Requirements.claims(FILE, content);
         try {

@@ -22,7 +22,7 @@ class SdistFuzzTest {
     private static final Path FILE = Fuzzing.tempFile(".bin");
 
     @FuzzTest(maxDuration = "10s")
-    @Timeout(10)
+    @Timeout(60)
     void sdist(byte[] archive) throws IOException {
         Files.write(FILE, Fuzzing.gzip(archive)); // the input is the tar stream (Fuzzing.gzip)
         try {

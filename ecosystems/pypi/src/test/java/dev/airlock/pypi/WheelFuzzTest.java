@@ -22,7 +22,7 @@ class WheelFuzzTest {
     private static final Path FILE = Fuzzing.tempFile(".bin");
 
     @FuzzTest(maxDuration = "10s")
-    @Timeout(10)
+    @Timeout(60)
     void wheel(byte[] archive) throws IOException {
         Files.write(FILE, archive);
         try {

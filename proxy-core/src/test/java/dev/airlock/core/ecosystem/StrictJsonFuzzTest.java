@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 class StrictJsonFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
-    @Timeout(10)
+    @Timeout(60)
     void read(byte[] data) {
         try {
             JsonNode node = StrictJson.read(data, 16);

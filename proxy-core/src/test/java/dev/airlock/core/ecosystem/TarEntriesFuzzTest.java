@@ -22,7 +22,7 @@ class TarEntriesFuzzTest {
 
     /** The input is the tar stream ({@link Fuzzing#gzip}). */
     @FuzzTest(maxDuration = "10s")
-    @Timeout(10)
+    @Timeout(60)
     void walk(byte[] tar) throws IOException {
         Files.write(FILE, Fuzzing.gzip(tar));
         int[] visited = {0};

@@ -11,12 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipFile;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Resources.zipEntries' contract (docs/FUZZING.md): a zip archive's names are visited up to the
- * bound, past it an anomaly says so; a file that is no zip is the JDK's {@link java.util.zip.ZipException}
+ * bound, past it an anomaly says so (as it does for a name that is not UTF-8, where the walk stops); a file that is no zip is the JDK's {@link java.util.zip.ZipException}
  * (an {@link IOException}); nothing else escapes.
  */
 class ZipEntriesFuzzTest {
@@ -25,7 +24,7 @@ class ZipEntriesFuzzTest {
     private static final int MAX = 3;
 
     @FuzzTest(maxDuration = "10s")
-    @Timeout(10)
+    @Timeout(60)
     void zipEntries(byte[] zip) throws IOException {
         Files.write(FILE, zip);
         List<String> anomalies = new ArrayList<>();
@@ -37,8 +36,10 @@ class ZipEntriesFuzzTest {
         } catch (IOException expected) {
             return; // not a zip archive
         }
-        assertEquals(Math.min(total, MAX), visited[0], "entries visited");
-        assertTrue(total <= MAX || anomalies.stream().anyMatch(a -> a.contains("more than " + MAX + " entries")),
+        boolean notUtf8 = anomalies.stream().anyMatch(a -> a.contains("not valid UTF-8"));
+        assertTrue(notUtf8 ? visited[0] < Math.min(total, MAX + 1) : visited[0] == Math.min(total, MAX),
+                "visited " + visited[0] + " of " + total + " entries");
+        assertTrue(total <= MAX || notUtf8 || anomalies.stream().anyMatch(a -> a.contains("more than " + MAX + " entries")),
                 "no anomaly for " + total + " entries");
     }
 }
