@@ -229,11 +229,14 @@ final class Requirements {
         }
         byte[] content;
         try {
-            if (Files.size(included) > LockedArtifact.MAX_LOCKFILE_BYTES) {
+            // Read with the bound, not after Files.size: a device such as /dev/zero has size 0 and no end.
+            try (java.io.InputStream in = Files.newInputStream(included)) {
+                content = in.readNBytes(LockedArtifact.MAX_LOCKFILE_BYTES + 1);
+            }
+            if (content.length > LockedArtifact.MAX_LOCKFILE_BYTES) {
                 throw new MetadataException(where + "-r " + printable(target) + " is larger than "
                         + (LockedArtifact.MAX_LOCKFILE_BYTES >> 20) + " MiB");
             }
-            content = Files.readAllBytes(included);
         } catch (IOException e) {
             throw new MetadataException(where + "-r " + printable(target) + ": cannot read " + included + ": " + e.getMessage());
         }
