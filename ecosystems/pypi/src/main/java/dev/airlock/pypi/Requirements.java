@@ -217,17 +217,26 @@ final class Requirements {
             throw new MetadataException(where + "-r " + printable(target) + ": included files nest deeper than " + MAX_DEPTH);
         }
         Path base = file.toAbsolutePath().getParent();
-        Path included = (base == null ? Path.of(target) : base.resolve(target)).normalize();
+        Path included;
+        try {
+            included = (base == null ? Path.of(target) : base.resolve(target)).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            // A NUL, say (found by fuzzing): not a file name on this system.
+            throw new MetadataException(where + "-r " + printable(target) + " is not a file name: " + e.getReason());
+        }
         if (!seen.add(included)) {
             return;
         }
         byte[] content;
         try {
-            if (Files.size(included) > LockedArtifact.MAX_LOCKFILE_BYTES) {
+            // Read with the bound, not after Files.size: a device such as /dev/zero has size 0 and no end.
+            try (java.io.InputStream in = Files.newInputStream(included)) {
+                content = in.readNBytes(LockedArtifact.MAX_LOCKFILE_BYTES + 1);
+            }
+            if (content.length > LockedArtifact.MAX_LOCKFILE_BYTES) {
                 throw new MetadataException(where + "-r " + printable(target) + " is larger than "
                         + (LockedArtifact.MAX_LOCKFILE_BYTES >> 20) + " MiB");
             }
-            content = Files.readAllBytes(included);
         } catch (IOException e) {
             throw new MetadataException(where + "-r " + printable(target) + ": cannot read " + included + ": " + e.getMessage());
         }

@@ -45,8 +45,8 @@ public final class Resources {
 
     /**
      * Walks a zip archive's entry names from its central directory, bounded: each name goes to
-     * {@code visit}; unsafe paths and an entry count beyond {@link #MAX_ZIP_ENTRIES} become
-     * anomalies in {@code anomalies}.
+     * {@code visit}; unsafe paths, an entry count beyond {@link #MAX_ZIP_ENTRIES} and a name that
+     * is not UTF-8 (where the walk stops) become anomalies in {@code anomalies}.
      */
     public static void zipEntries(ZipFile zip, String filename, Consumer<String> visit,
                                   List<String> anomalies) {
@@ -58,7 +58,14 @@ public final class Resources {
                                   List<String> anomalies, int maxEntries) {
         int n = 0;
         for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
-            String name = e.nextElement().getName();
+            String name;
+            try {
+                name = e.nextElement().getName();
+            } catch (IllegalArgumentException notUtf8) {
+                // java.util.zip decodes each name as it is reached, and says so with this (found by fuzzing).
+                anomalies.add(filename + " holds an entry whose name is not valid UTF-8; not inspected further");
+                return;
+            }
             if (++n > maxEntries) {
                 anomalies.add(filename + " has more than " + maxEntries + " entries; not inspected further");
                 return;
