@@ -40,11 +40,11 @@ NPM, PYPI, MAVEN = "ecosystems/npm", "ecosystems/pypi", "ecosystems/maven"
 SHA = "a" * 64
 
 # StrictJson
-put(CORE, "dev.airlock.core.ecosystem", "StrictJsonFuzzTest", "read", "object.json",
+put(CORE, "dev.airlock.core.json", "StrictJsonFuzzTest", "read", "object.json",
     '{"name":"x","n":[1,2.5,-3e2,true,false,null],"o":{"s":"\\u00e9\\n"}}')
-put(CORE, "dev.airlock.core.ecosystem", "StrictJsonFuzzTest", "read", "duplicate-key.json", '{"role":"viewer","role":"admin"}')
-put(CORE, "dev.airlock.core.ecosystem", "StrictJsonFuzzTest", "read", "overlong-utf8.json", b'{"p":"\xc0\xae"}')
-put(CORE, "dev.airlock.core.ecosystem", "StrictJsonFuzzTest", "read", "deep.json", "[" * 20 + "]" * 20)
+put(CORE, "dev.airlock.core.json", "StrictJsonFuzzTest", "read", "duplicate-key.json", '{"role":"viewer","role":"admin"}')
+put(CORE, "dev.airlock.core.json", "StrictJsonFuzzTest", "read", "overlong-utf8.json", b'{"p":"\xc0\xae"}')
+put(CORE, "dev.airlock.core.json", "StrictJsonFuzzTest", "read", "deep.json", "[" * 20 + "]" * 20)
 
 # Tar streams (the targets gzip them)
 pkg_json = json.dumps({"name": "x", "version": "1.0.0", "scripts": {"postinstall": "node i.js"},

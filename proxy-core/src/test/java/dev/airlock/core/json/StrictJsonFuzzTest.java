@@ -1,4 +1,4 @@
-package dev.airlock.core.ecosystem;
+package dev.airlock.core.json;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -2,7 +2,7 @@ package dev.airlock.core.trust;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.airlock.core.ecosystem.StrictJson;
+import dev.airlock.core.json.StrictJson;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
