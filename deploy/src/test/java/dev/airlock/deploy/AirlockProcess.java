@@ -32,7 +32,10 @@ final class AirlockProcess implements AutoCloseable {
     private final StringBuffer log = new StringBuffer();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private AirlockProcess(Process process, String base, Path data) {
+    private final Path stdout;
+
+    private AirlockProcess(Process process, String base, Path data, Path stdout) {
+        this.stdout = stdout;
         this.process = process;
         this.base = base;
         this.data = data;
@@ -53,7 +56,8 @@ final class AirlockProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.environment().clear();
         pb.environment().put("HOME", dir.toString());
-        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD); // the access log
+        // The access log, and the JVM's own word when it ends on an OutOfMemoryError.
+        pb.redirectOutput(dir.resolve("stdout.log").toFile());
         Process p = pb.start();
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
@@ -62,7 +66,7 @@ final class AirlockProcess implements AutoCloseable {
             seen.append(line).append('\n');
             Matcher m = LISTENING.matcher(line);
             if (m.find()) {
-                AirlockProcess a = new AirlockProcess(p, "http://127.0.0.1:" + m.group(2), data);
+                AirlockProcess a = new AirlockProcess(p, "http://127.0.0.1:" + m.group(2), data, dir.resolve("stdout.log"));
                 a.log.append(seen);
                 Thread drain = new Thread(() -> {
                     try {
@@ -82,8 +86,16 @@ final class AirlockProcess implements AutoCloseable {
         throw new AssertionError("Airlock did not report listening; it said:\n" + seen);
     }
 
+    /** Standard error (the log), then the last lines of standard output (the access log, the JVM's exit message). */
     String log() {
-        return log.toString();
+        String out;
+        try {
+            List<String> lines = Files.readAllLines(stdout, StandardCharsets.UTF_8);
+            out = String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            out = "(no standard output: " + e + ")";
+        }
+        return log + "\n--- standard output ---\n" + out;
     }
 
     /** Resets the kernel's peak-RSS mark of the process (clear_refs "5"), so the next case is measured alone. */
