@@ -649,11 +649,27 @@ public final class PolicyService {
             return Optional.of(b.block());
         }
         if (!governing) {
-            // Nothing decides this release from metadata: the rules that need none still apply.
+            // Nothing decides this release from metadata: the rules that need none still apply,
+            // and so does what its files were found to contain (a POM that is no readable XML),
+            // until a verdict on it is stored (which a person's decision then overrides).
+            ContentFactsHolder read = s.byVersion().containsKey(version) ? null : contentFacts(ecosystem, packageName).get(version);
             Evaluation alone = engine.evaluate(ecosystem, packageName, List.of(new dev.airlock.core.ecosystem.ReleaseFacts(version,
-                    null, null, null, null, null)), Map.of(), clock.instant()).get(0);
-            List<String> reasons = alone.findings().stream().filter(f -> f.holds() && METADATA_FREE.contains(f.check()))
-                    .map(Finding::message).toList();
+                    null, null, null, null, null)), Map.of(), read == null ? Map.of() : Map.of(version, read.facts()), clock.instant())
+                    .get(0);
+            List<Finding> holding = alone.findings().stream().filter(f -> f.holds() && METADATA_FREE.contains(f.check())).toList();
+            List<String> reasons = holding.stream().map(Finding::message).toList();
+            if (holding.stream().anyMatch(f -> f.check().equals("archive"))) {
+                // Stored, unlike a name rule (decided again on every request): so the release is
+                // queued for a person, a cached copy is held on the fast path too, and a person's
+                // release of it applies from then on.
+                Instant now = clock.instant();
+                VerdictRecord r = new VerdictRecord(PolicyEngine.releaseId(ecosystem, packageName, version), ecosystem, packageName,
+                        version, Verdict.QUARANTINED.name(), null, findingsJson(holding), alone.factsDigest(), engine.version(), now, now);
+                state.putVerdicts(List.of(r));
+                LOG.log(Level.INFO, r.verdict() + " " + ecosystem + " " + packageName + "@" + version + " (release " + r.id() + ")");
+                audited(r, "APPROVED", now);
+                packages.invalidate(key(ecosystem, packageName));
+            }
             if (!reasons.isEmpty()) {
                 return Optional.of(new Block(ecosystem, packageName, version, alone.verdict() == Verdict.DENIED ? Verdict.DENIED
                         : Verdict.QUARANTINED, reasons, PolicyEngine.releaseId(ecosystem, packageName, version)));
@@ -662,8 +678,12 @@ public final class PolicyService {
         return Optional.empty();
     }
 
-    /** Checks that decide on a name and version alone. */
-    private static final java.util.Set<String> METADATA_FREE = java.util.Set.of("deny", "known-malicious", "namespace", "typosquat");
+    /**
+     * Checks that decide on a name and version alone, and on what Airlock read in the bytes it
+     * holds ("archive": an anomaly such as a POM with a DTD, or one past limits.pomSize).
+     */
+    private static final java.util.Set<String> METADATA_FREE = java.util.Set.of("deny", "known-malicious", "namespace", "typosquat",
+            "archive");
 
     private Access access(String ecosystem, String packageName, String version, PackageState s) {
         Effective e = s.byVersion().get(version);

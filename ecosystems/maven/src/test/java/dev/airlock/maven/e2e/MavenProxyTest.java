@@ -337,4 +337,23 @@ class MavenProxyTest {
             assertEquals(200, a.get("/maven/" + FixtureMavenRepository.path("org.fixture", "lib-ap", "1.0", "jar")).statusCode());
         }
     }
+
+    @Test
+    void aPomWithADoctypeIsHeldWithoutMavenMetadataToo() throws Exception {
+        // No maven-metadata.xml upstream, so nothing governs the release: what its POM was found
+        // to be (a DTD, refused by the reader) still holds it, on the first request and from the cache.
+        String path = "org/fixture/dtd/1.0/dtd-1.0.pom";
+        byte[] pom = ("<?xml version=\"1.0\"?><!DOCTYPE project [<!ENTITY x \"x\">]><project><modelVersion>4.0.0</modelVersion>"
+                + "<groupId>org.fixture</groupId><artifactId>dtd</artifactId><version>1.0</version><description>&x;</description>"
+                + "</project>").getBytes(StandardCharsets.UTF_8);
+        try (FixtureMavenRepository up = FixtureMavenRepository.builder().raw(path, pom).start();
+             RunningAirlock a = airlock("d", List.of(URI.create(up.baseUrl())), false)) {
+            HttpResponse<byte[]> first = a.get("/maven/" + path);
+            assertEquals(403, first.statusCode(), text(first));
+            assertTrue(text(first).contains("not well-formed XML"), text(first));
+            HttpResponse<byte[]> again = a.get("/maven/" + path);
+            assertEquals(403, again.statusCode(), "the cached copy is held too: " + text(again));
+            assertEquals(1, up.gets(path), "downloaded once");
+        }
+    }
 }
