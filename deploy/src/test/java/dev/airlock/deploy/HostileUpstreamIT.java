@@ -252,10 +252,13 @@ class HostileUpstreamIT {
         }
         byte[] body = page.toString().getBytes(StandardCharsets.UTF_8);
         upstream.on("/simple/redos/", (r, out) -> status(out, 200, "text/html", body));
-        Row row = check("PyPI page of 20,000 unclosed anchors (" + body.length / 1024 + " KiB)", "/pypi/simple/redos/", null,
-                Set.of(200, 502), "linear parser (SimpleHtml)");
-        // Loopback fetch, parse and render of a 300 KiB page: well under a second when the parser is linear.
-        assertTrue(row.millis() < 2_000, row.millis() + " ms");
+        // Asked twice (cache.metadataTtl is 0: fetched and parsed each time): cold, then with the code compiled.
+        for (String when : List.of("first", "again")) {
+            Row row = check("PyPI page of 20,000 unclosed anchors (" + body.length / 1024 + " KiB), " + when, "/pypi/simple/redos/", null,
+                    Set.of(200, 502), "linear parser (SimpleHtml)");
+            // Loopback fetch, parse and render of a 434 KiB page: well under a second when the parser is linear.
+            assertTrue(row.millis() < 2_000, row.millis() + " ms");
+        }
     }
 
     @Test
