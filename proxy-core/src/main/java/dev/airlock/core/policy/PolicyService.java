@@ -432,11 +432,30 @@ public final class PolicyService {
             return Optional.of(b.block());
         }
         if (!governing) {
-            // Nothing decides this release from metadata: the rules that need none still apply.
+            // Nothing decides this release from metadata: the rules that need none still apply,
+            // and so does what its files were found to contain (a POM that is no readable XML),
+            // until a verdict on it is stored (which a person's decision then overrides).
+            ContentFacts read = s.byVersion().containsKey(version) ? null
+                    : with.ledger().readings(ecosystem, packageName, false).get(version);
             Evaluation alone = engine.evaluate(ecosystem, packageName, List.of(new ReleaseFacts(version,
-                    null, null, null, null, null)), Map.of(), clock.instant()).get(0);
-            List<String> reasons = alone.findings().stream().filter(f -> f.holds() && METADATA_FREE.contains(f.check()))
-                    .map(Finding::message).toList();
+                    null, null, null, null, null)), Map.of(), read == null ? Map.of() : Map.of(version, read), clock.instant())
+                    .get(0);
+            List<Finding> holding = alone.findings().stream().filter(f -> f.holds() && METADATA_FREE.contains(f.check())).toList();
+            List<String> reasons = holding.stream().map(Finding::message).toList();
+            if (holding.stream().anyMatch(f -> f.check().equals("archive"))) {
+                // Stored, unlike a name rule (decided again on every request): so the release is
+                // queued for a person, a cached copy is held on the fast path too, and a person's
+                // release of it applies from then on. With its audit entry and notification.
+                Instant now = clock.instant();
+                VerdictRecord r = new VerdictRecord(PolicyEngine.releaseId(ecosystem, packageName, version), ecosystem, packageName,
+                        version, Verdict.QUARANTINED.name(), null, findingsJson(holding), alone.factsDigest(), engine.version(), now, now);
+                state.inTransaction(() -> {
+                    state.putVerdicts(List.of(r));
+                    audited(r, "APPROVED", now);
+                });
+                LOG.log(Level.INFO, r.verdict() + " " + ecosystem + " " + packageName + "@" + version + " (release " + r.id() + ")");
+                packages.invalidate(key(ecosystem, packageName));
+            }
             if (!reasons.isEmpty()) {
                 return Optional.of(new Block(ecosystem, packageName, version, alone.verdict() == Verdict.DENIED ? Verdict.DENIED
                         : Verdict.QUARANTINED, reasons, PolicyEngine.releaseId(ecosystem, packageName, version)));
@@ -445,8 +464,11 @@ public final class PolicyService {
         return Optional.empty();
     }
 
-    /** Checks that decide on a name and version alone. */
-    private static final Set<String> METADATA_FREE = Set.of("deny", "known-malicious", "namespace", "typosquat");
+    /**
+     * Checks that decide on a name and version alone, and on what Airlock read in the bytes it
+     * holds ("archive": an anomaly such as a POM with a DTD, or one past limits.pomSize).
+     */
+    private static final Set<String> METADATA_FREE = Set.of("deny", "known-malicious", "namespace", "typosquat", "archive");
 
     private Access access(String ecosystem, String packageName, String version, PackageState s) {
         Effective e = s.byVersion().get(version);

@@ -1,10 +1,12 @@
 package dev.airlock.core.upstream;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpHeaders;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -73,24 +75,42 @@ public final class UpstreamResponse implements AutoCloseable {
         }
         try {
             InputStream in = gzip ? new GZIPInputStream(body) : body;
-            // Grown as bytes arrive, never sized from a declared length (a lie would allocate it).
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[64 * 1024];
+            // Kept as a list of fixed-size blocks and copied once at the end, never sized from a
+            // declared length (a lie would allocate it). A doubling buffer (ByteArrayOutputStream)
+            // would hold up to twice the body while growing and three times it while copying out.
+            List<byte[]> blocks = new ArrayList<>();
             long total = 0;
-            int n;
-            while ((n = in.read(buf)) > 0) {
+            for (int size = FIRST_BLOCK; ; size = Math.min(size * 2, BLOCK)) {
+                byte[] block = new byte[size];
+                int n = in.readNBytes(block, 0, size);
                 total += n;
-                if (total > max) {
+                if (total > max || total > Integer.MAX_VALUE - 8) {
                     throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE,
                             "upstream answer from " + client.describe(uri) + " is larger than " + max + " bytes");
                 }
-                out.write(buf, 0, n);
+                if (n > 0) {
+                    blocks.add(block); // the last one partly filled: the copy below takes only what was read
+                }
+                if (n < size) {
+                    break;
+                }
             }
-            return out.toByteArray();
+            byte[] out = new byte[(int) total];
+            int at = 0;
+            for (byte[] b : blocks) {
+                int n = (int) Math.min(b.length, total - at);
+                System.arraycopy(b, 0, out, at, n);
+                at += n;
+            }
+            return out;
         } catch (IOException e) {
             throw client.bodyFailure(uri, e);
         }
     }
+
+    /** Blocks double from 64 KiB (a checksum file costs no more than before) up to 1 MiB (the list stays short). */
+    private static final int FIRST_BLOCK = 64 * 1024;
+    static final int BLOCK = 1 << 20;
 
     @Override
     public void close() {

@@ -238,7 +238,7 @@ class MavenProxyTest {
     @Test
     void deployedSnapshotsAreServedWhenTurnedOn() throws Exception {
         String dir = "org/fixture/lib-s/1.0-SNAPSHOT/";
-        byte[] jar = "timestamped snapshot bytes".getBytes(StandardCharsets.UTF_8);
+        byte[] jar = zip("timestamped snapshot bytes");
         try (FixtureMavenRepository up = FixtureMavenRepository.builder()
                 .raw(dir + "lib-s-1.0-20240102.030405-3.jar", jar)
                 .raw(dir + "lib-s-1.0-SNAPSHOT.jar", jar)
@@ -283,8 +283,8 @@ class MavenProxyTest {
         // Data restored from an older backup lost a blob, and upstream's file changed meanwhile: the index follows
         // the bytes Airlock holds now instead of pointing at nothing forever.
         String path = "org/fixture/raw/1.0/raw-1.0.jar";
-        byte[] old = "old bytes".getBytes(StandardCharsets.UTF_8);
-        byte[] now = "new bytes".getBytes(StandardCharsets.UTF_8);
+        byte[] old = zip("old bytes");
+        byte[] now = zip("new bytes");
         try (FixtureMavenRepository up = FixtureMavenRepository.builder().raw(path, old).start();
              RunningAirlock a = airlock("d", List.of(URI.create(up.baseUrl())), false)) {
             assertArrayEquals(old, a.get("/maven/" + path).body());
@@ -336,5 +336,39 @@ class MavenProxyTest {
             assertEquals(403, a.get("/maven/" + jar + ".sha1").statusCode(), "its checksum is refused too");
             assertEquals(200, a.get("/maven/" + FixtureMavenRepository.path("org.fixture", "lib-ap", "1.0", "jar")).statusCode());
         }
+    }
+
+    @Test
+    void aPomWithADoctypeIsHeldWithoutMavenMetadataToo() throws Exception {
+        // No maven-metadata.xml upstream, so nothing governs the release: what its POM was found
+        // to be (a DTD, refused by the reader) still holds it, on the first request and from the cache.
+        String path = "org/fixture/dtd/1.0/dtd-1.0.pom";
+        byte[] pom = ("<?xml version=\"1.0\"?><!DOCTYPE project [<!ENTITY x \"x\">]><project><modelVersion>4.0.0</modelVersion>"
+                + "<groupId>org.fixture</groupId><artifactId>dtd</artifactId><version>1.0</version><description>&x;</description>"
+                + "</project>").getBytes(StandardCharsets.UTF_8);
+        try (FixtureMavenRepository up = FixtureMavenRepository.builder().raw(path, pom).start();
+             RunningAirlock a = airlock("d", List.of(URI.create(up.baseUrl())), false)) {
+            HttpResponse<byte[]> first = a.get("/maven/" + path);
+            assertEquals(403, first.statusCode(), text(first));
+            assertTrue(text(first).contains("not well-formed XML"), text(first));
+            HttpResponse<byte[]> again = a.get("/maven/" + path);
+            assertEquals(403, again.statusCode(), "the cached copy is held too: " + text(again));
+            assertEquals(1, up.gets(path), "downloaded once");
+        }
+    }
+
+    /**
+     * A jar holding one text entry. A .jar that is no zip is held even where no maven-metadata.xml
+     * governs its release (it cannot be read as what it claims to be), so tests about other things
+     * serve real ones.
+     */
+    private static byte[] zip(String text) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(bytes)) {
+            z.putNextEntry(new java.util.zip.ZipEntry("text.txt"));
+            z.write(text.getBytes(StandardCharsets.UTF_8));
+            z.closeEntry();
+        }
+        return bytes.toByteArray();
     }
 }
