@@ -41,6 +41,7 @@ import dev.airlock.core.trust.SigstoreVerifier;
 import dev.airlock.core.trust.TrustedRoot;
 import dev.airlock.core.trust.VerificationException;
 import dev.airlock.core.upstream.UpstreamClient;
+import dev.airlock.core.upstream.UpstreamKind;
 import dev.airlock.core.upstream.UpstreamResponse;
 
 import java.io.IOException;
@@ -220,7 +221,7 @@ public final class Airlock implements AutoCloseable {
                     // Not "none served": nothing can be asked, so nothing is concluded (asked again later).
                     throw new IllegalStateException("no upstream to ask for attestations");
                 }
-                try (UpstreamResponse r = rt.upstream().get(rt.upstream().resolve(path),
+                try (UpstreamResponse r = rt.upstream().get(UpstreamKind.ATTESTATION, rt.upstream().resolve(path),
                         Map.of("Accept", "application/json"))) {
                     return r.status() == 200 ? r.readBody(4 << 20) : null;
                 }
@@ -261,7 +262,7 @@ public final class Airlock implements AutoCloseable {
                 if (path == null || rt.offline() || !rt.upstream().settings().available()) {
                     return null;
                 }
-                try (UpstreamResponse r = rt.upstream().get(rt.upstream().resolve(path),
+                try (UpstreamResponse r = rt.upstream().get(UpstreamKind.KEYS, rt.upstream().resolve(path),
                         Map.of("Accept", "application/json"))) {
                     return r.status() == 200 ? r.readBody(1 << 20) : null;
                 }

@@ -15,6 +15,7 @@ import dev.airlock.core.proxy.MetadataEntry;
 import dev.airlock.core.proxy.MetadataService;
 import dev.airlock.core.proxy.ProxyException;
 import dev.airlock.core.upstream.UpstreamException;
+import dev.airlock.core.upstream.UpstreamKind;
 import dev.airlock.core.upstream.UpstreamResponse;
 
 import java.net.URI;
@@ -189,7 +190,7 @@ public final class RequestFlow {
         } catch (IllegalArgumentException e) {
             throw new ProxyException(400, "invalid characters in the request's path or query");
         }
-        try (UpstreamResponse resp = eco.upstream().send(method, target, headers, request.body().length == 0 ? null : request.body())) {
+        try (UpstreamResponse resp = eco.upstream().send(UpstreamKind.PASSTHROUGH, method, target, headers, request.body().length == 0 ? null : request.body())) {
             byte[] body = resp.readBody(MAX_PASSTHROUGH_BYTES);
             String type = resp.header("content-type");
             return new Reply.Bytes(resp.status() >= 500 ? 502 : resp.status(), type == null ? "application/octet-stream" : type, body, null);

@@ -55,13 +55,24 @@ public final class AirlockMetrics {
         counter("airlock.coalesced.requests", "requests served by another request's upstream fetch", "ecosystem", ecosystem, "kind", kind).increment();
     }
 
-    /** A request to an upstream and how it ended. */
-    public void upstreamRequest(String ecosystem, String outcome, long nanos) {
-        timers.computeIfAbsent(new Key("airlock.upstream.request", ecosystem, outcome, null), k -> Timer.builder(k.name())
-                .description("upstream request latency until headers, by outcome")
-                .tags("ecosystem", ecosystem, "outcome", outcome)
+    /** A request to an upstream, what it was for (document, file, signature, attestation, probe, keys), and how it ended. */
+    public void upstreamRequest(String ecosystem, String kind, String outcome, long nanos) {
+        timers.computeIfAbsent(new Key("airlock.upstream.request", ecosystem, outcome, kind), k -> Timer.builder(k.name())
+                .description("upstream request latency until headers, by kind and outcome")
+                .tags("ecosystem", ecosystem, "kind", kind, "outcome", outcome)
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** How long a request waited for a thread of a pool ("workers", "admin") before its work began. */
+    public void workerQueue(String pool, long nanos) {
+        timers.computeIfAbsent(new Key("airlock.worker.queue", pool, null, null), k -> Timer.builder(k.name())
+                .description("time a request waited for a worker thread")
+                .tags("pool", pool)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }

@@ -18,6 +18,7 @@ import dev.airlock.core.store.BlobSpool;
 import dev.airlock.core.store.BlobStore;
 import dev.airlock.core.store.StateStore;
 import dev.airlock.core.upstream.UpstreamException;
+import dev.airlock.core.upstream.UpstreamKind;
 import dev.airlock.core.upstream.UpstreamResponse;
 
 import java.io.IOException;
@@ -295,7 +296,7 @@ public final class ArtifactService {
         } catch (RejectedExecutionException busy) {
             attested.run();
         }
-        try (UpstreamResponse resp = eco.upstream().get(ref.upstreamUrl(), Map.of("Accept", "*/*"))) {
+        try (UpstreamResponse resp = eco.upstream().get(UpstreamKind.FILE, ref.upstreamUrl(), Map.of("Accept", "*/*"))) {
             if (resp.status() == 404 || resp.status() == 410) {
                 throw new ProxyException(404, route.filename() + " was not found upstream");
             }
@@ -447,7 +448,7 @@ public final class ArtifactService {
         eco.requireUpstream();
         ProxyException failure = null;
         for (URI url : eco.upstream().resolveAll(request.path())) {
-            try (UpstreamResponse resp = eco.upstream().get(url, Map.of("Accept", "*/*"))) {
+            try (UpstreamResponse resp = eco.upstream().get(UpstreamKind.FILE, url, Map.of("Accept", "*/*"))) {
                 if (resp.status() == 404 || resp.status() == 410) {
                     continue;
                 }
@@ -590,7 +591,7 @@ public final class ArtifactService {
     /** Upstream's checksum file, {@code null} when it has none; a failure to fetch it fails the download. */
     private String sidecar(EcosystemRuntime eco, FileRequest request, URI url, String algorithm)
             throws UpstreamException {
-        try (UpstreamResponse resp = eco.upstream().get(url, Map.of("Accept", "*/*"))) {
+        try (UpstreamResponse resp = eco.upstream().get(UpstreamKind.FILE, url, Map.of("Accept", "*/*"))) {
             // Object stores answer 403 for keys that do not exist: as absent as a 404.
             if (resp.status() == 404 || resp.status() == 410 || resp.status() == 401 || resp.status() == 403) {
                 return null;
@@ -708,7 +709,7 @@ public final class ArtifactService {
             if (!eco.upstream().allowed(at)) {
                 continue;
             }
-            try (UpstreamResponse resp = eco.upstream().get(at, Map.of("Accept", ref.accept()))) {
+            try (UpstreamResponse resp = eco.upstream().get(UpstreamKind.SIGNATURE, at, Map.of("Accept", ref.accept()))) {
                 if (resp.status() == 404 || resp.status() == 410) {
                     found.put(ref.kind(), null);
                 } else if (resp.status() == 200) {

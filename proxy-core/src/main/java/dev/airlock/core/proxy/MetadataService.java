@@ -14,6 +14,7 @@ import dev.airlock.core.store.ArtifactRecord;
 import dev.airlock.core.store.MetadataState;
 import dev.airlock.core.store.StateStore;
 import dev.airlock.core.upstream.UpstreamException;
+import dev.airlock.core.upstream.UpstreamKind;
 import dev.airlock.core.upstream.UpstreamResponse;
 
 import java.io.IOException;
@@ -253,7 +254,7 @@ public final class MetadataService {
         // answer wins. Only when every root says 404 is the package absent.
         ProxyException failure = null;
         for (URI url : eco.upstream().resolveAll(request.upstreamPath())) {
-            try (UpstreamResponse resp = eco.upstream().get(url, url.equals(copyFrom) ? conditional : plain)) {
+            try (UpstreamResponse resp = eco.upstream().get(UpstreamKind.DOCUMENT, url, url.equals(copyFrom) ? conditional : plain)) {
                 int status = resp.status();
                 if (status == 304 && current != null) {
                     MetadataState s = current.state().withFetchedAt(clock.instant());

@@ -19,6 +19,7 @@ import dev.airlock.core.proxy.EcosystemRuntime;
 import dev.airlock.core.proxy.MetadataEntry;
 import dev.airlock.core.proxy.ProxyException;
 import dev.airlock.core.upstream.UpstreamException;
+import dev.airlock.core.upstream.UpstreamTrace;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -118,6 +119,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         String token;
         /** Who is asking, for the per-client bound: its token's name, else its address. */
         String client = "?";
+        /** For a request answered on a worker: how long it waited for one, in ms (-1: answered on the event loop). */
+        long queuedMillis = -1;
+        /** What it waited for upstream while answered, or null. */
+        String upstream;
 
         Exchange(FullHttpRequest req) {
             this.method = req.method().name();
@@ -393,8 +398,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     + "retry when some have finished", false);
             return;
         }
+        long submitted = System.nanoTime();
         try {
             pool.execute(() -> {
+                long queued = System.nanoTime() - submitted;
+                services.metrics().workerQueue(pool == services.workers() ? "workers" : "admin", queued);
+                ex.queuedMillis = queued / 1_000_000;
+                UpstreamTrace trace = UpstreamTrace.open();
                 Runnable reply;
                 try {
                     reply = work.run();
@@ -409,7 +419,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 } catch (Throwable t) {
                     LOG.log(Level.ERROR, "unexpected failure answering " + ex.method + " " + HttpRules.escaped(ex.uri), t);
                     reply = () -> sendError(ctx, ex, ex.head, 500, "internal error; see the Airlock log", false);
+                } finally {
+                    UpstreamTrace.close();
                 }
+                ex.upstream = trace.isEmpty() ? null : trace.summary();
                 limits.release(ex.client);
                 ctx.channel().eventLoop().execute(reply);
             });
@@ -686,6 +699,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 .append(ex.ecosystem).append(' ').append(ex.routeKind).append(' ').append(ex.cache == null ? "-" : ex.cache.tag());
         if (!f.isSuccess()) {
             line.append(" aborted");
+        }
+        if (ex.queuedMillis >= 0) {
+            // A request answered on a worker: what it waited for, so a slow cold answer says why.
+            line.append(" queued=").append(ex.queuedMillis).append("ms");
+            if (ex.upstream != null) {
+                line.append(" upstream=[").append(ex.upstream).append(']');
+            }
         }
         accessLog.log(ctx.executor(), line);
     }

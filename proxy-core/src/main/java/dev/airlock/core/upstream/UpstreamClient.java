@@ -119,15 +119,16 @@ public final class UpstreamClient {
         return uri.isAbsolute() && uri.getHost() != null && allowedOrigins.contains(origin(uri));
     }
 
-    /** GET (or HEAD) with redirects followed within the allowed hosts. */
-    public UpstreamResponse get(URI uri, Map<String, String> headers) throws UpstreamException {
-        return send("GET", uri, headers, null);
+    /** GET with redirects followed within the allowed hosts; {@code kind} says what for (metrics, the access log). */
+    public UpstreamResponse get(UpstreamKind kind, URI uri, Map<String, String> headers) throws UpstreamException {
+        return send(kind, "GET", uri, headers, null);
     }
 
     /**
      * Sends a request. {@code body} may be null. The caller must close the response.
      */
-    public UpstreamResponse send(String method, URI uri, Map<String, String> headers, byte[] body) throws UpstreamException {
+    public UpstreamResponse send(UpstreamKind kind, String method, URI uri, Map<String, String> headers, byte[] body)
+            throws UpstreamException {
         CircuitBreaker breaker = breakerFor(uri);
         CircuitBreaker.Permit permit = breaker.acquire();
         if (permit == null) {
@@ -135,7 +136,7 @@ public final class UpstreamClient {
                     "the " + ecosystem + " upstream " + describe(URI.create(origin(uri) + "/")) + " failed repeatedly; Airlock retries it after "
                             + breaker.openUntil());
         }
-        return send(method, uri, headers, body, breaker, permit);
+        return send(kind, method, uri, headers, body, breaker, permit);
     }
 
     /**
@@ -143,11 +144,11 @@ public final class UpstreamClient {
      * probing many files cannot make Airlock fail fast for the clients.
      */
     public UpstreamResponse probe(String method, URI uri, Map<String, String> headers) throws UpstreamException {
-        return send(method, uri, headers, null, null, null);
+        return send(UpstreamKind.PROBE, method, uri, headers, null, null, null);
     }
 
-    private UpstreamResponse send(String method, URI uri, Map<String, String> headers, byte[] body, CircuitBreaker breaker,
-                                  CircuitBreaker.Permit permit) throws UpstreamException {
+    private UpstreamResponse send(UpstreamKind kind, String method, URI uri, Map<String, String> headers, byte[] body,
+                                  CircuitBreaker breaker, CircuitBreaker.Permit permit) throws UpstreamException {
         URI current = uri;
         long start = System.nanoTime();
         boolean judged = false;
@@ -159,7 +160,7 @@ public final class UpstreamClient {
                 }
                 HttpResponse<InputStream> response;
                 try {
-                    response = exchange(method, current, headers, body, start);
+                    response = exchange(kind, method, current, headers, body, start);
                 } catch (UpstreamException e) {
                     if (breaker != null && e.kind() != UpstreamException.Kind.BAD_RESPONSE && !Thread.currentThread().isInterrupted()) {
                         breaker.failure();
@@ -171,7 +172,7 @@ public final class UpstreamClient {
                 if (status >= 300 && status < 400 && status != 304 && response.headers().firstValue("location").isPresent()) {
                     close(response.body());
                     if (hop >= MAX_REDIRECTS) {
-                        failed(breaker, start, "redirects");
+                        failed(kind, breaker, start, "redirects");
                         judged = breaker != null;
                         throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "too many redirects from " + describe(uri));
                     }
@@ -188,12 +189,12 @@ public final class UpstreamClient {
                     if (breaker != null) {
                         breaker.failure();
                     }
-                    metrics.upstreamRequest(ecosystem, "status_" + status, System.nanoTime() - start);
+                    answered(kind, "status_" + status, start);
                 } else {
                     if (breaker != null) {
                         breaker.success();
                     }
-                    metrics.upstreamRequest(ecosystem, status >= 500 ? "status_" + status : "ok", System.nanoTime() - start);
+                    answered(kind, status >= 500 ? "status_" + status : "ok", start);
                 }
                 judged = true;
                 return new UpstreamResponse(current, status, response.headers(), guard(response.body(), current), this);
@@ -207,7 +208,8 @@ public final class UpstreamClient {
         }
     }
 
-    private HttpResponse<InputStream> exchange(String method, URI uri, Map<String, String> headers, byte[] body, long start)
+    private HttpResponse<InputStream> exchange(UpstreamKind kind, String method, URI uri, Map<String, String> headers, byte[] body,
+                                               long start)
             throws UpstreamException {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .timeout(config.readTimeout())
@@ -223,18 +225,18 @@ public final class UpstreamClient {
         try {
             return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpConnectTimeoutException e) {
-            failed(start, "timeout");
+            failed(kind, start, "timeout");
             throw new UpstreamException(UpstreamException.Kind.TIMEOUT, "connecting to " + describe(uri) + " timed out after "
                     + config.connectTimeout().toMillis() + " ms", e);
         } catch (HttpTimeoutException e) {
-            failed(start, "timeout");
+            failed(kind, start, "timeout");
             throw new UpstreamException(UpstreamException.Kind.TIMEOUT, describe(uri) + " did not answer within "
                     + config.readTimeout().toMillis() + " ms", e);
         } catch (ConnectException e) {
-            failed(start, "unreachable");
+            failed(kind, start, "unreachable");
             throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "cannot connect to " + describe(uri), e);
         } catch (IOException e) {
-            failed(start, "unreachable");
+            failed(kind, start, "unreachable");
             throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, describe(uri) + " failed: " + safeMessage(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -244,15 +246,22 @@ public final class UpstreamClient {
         }
     }
 
-    private void failed(long start, String outcome) {
-        metrics.upstreamRequest(ecosystem, outcome, System.nanoTime() - start);
+    private void failed(UpstreamKind kind, long start, String outcome) {
+        answered(kind, outcome, start);
     }
 
-    private void failed(CircuitBreaker breaker, long start, String outcome) {
+    private void failed(UpstreamKind kind, CircuitBreaker breaker, long start, String outcome) {
         if (breaker != null) {
             breaker.failure();
         }
-        failed(start, outcome);
+        failed(kind, start, outcome);
+    }
+
+    /** Counts a request that ended (answered, or failed without an answer) in the metrics and the thread's trace. */
+    private void answered(UpstreamKind kind, String outcome, long start) {
+        long nanos = System.nanoTime() - start;
+        metrics.upstreamRequest(ecosystem, kind.tag(), outcome, nanos);
+        UpstreamTrace.record(kind, nanos);
     }
 
     /** Maps a failure while reading a body to the exception kind the caller reports. */

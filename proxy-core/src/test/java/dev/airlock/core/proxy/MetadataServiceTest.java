@@ -130,7 +130,7 @@ class MetadataServiceTest {
         // A 300 MB packument once cost 256 MiB of buffering (and more RSS) before it was refused.
         EcosystemRuntime eco = runtime();
         java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/huge");
-        try (dev.airlock.core.upstream.UpstreamResponse r = eco.upstream().get(uri, Map.of())) {
+        try (dev.airlock.core.upstream.UpstreamResponse r = eco.upstream().get(dev.airlock.core.upstream.UpstreamKind.DOCUMENT, uri, Map.of())) {
             dev.airlock.core.upstream.UpstreamException e = assertThrows(dev.airlock.core.upstream.UpstreamException.class,
                     () -> r.readBody(MetadataService.MAX_DOCUMENT_BYTES));
             assertTrue(e.getMessage().contains("is 314572800 bytes, larger than " + MetadataService.MAX_DOCUMENT_BYTES), e.getMessage());

@@ -62,6 +62,12 @@ public final class RunningAirlock implements AutoCloseable {
         return new RunningAirlock(a, config.storage().path());
     }
 
+    /** With the access log written to {@code accessLog} (complete once the server is closed). */
+    public static RunningAirlock start(AirlockConfig config, OutputStream accessLog) throws Exception {
+        Airlock a = Airlock.start(config, Map.of(), config.storage().path().resolve("home"), Clock.systemUTC(), accessLog);
+        return new RunningAirlock(a, config.storage().path());
+    }
+
     /** On storage the test chooses, opened from the data directory. */
     public static RunningAirlock start(AirlockConfig config, java.util.function.Function<Path, dev.airlock.core.store.Storage> storage)
             throws Exception {
