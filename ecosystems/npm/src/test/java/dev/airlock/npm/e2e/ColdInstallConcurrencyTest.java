@@ -1,0 +1,111 @@
+package dev.airlock.npm.e2e;
+
+import dev.airlock.config.AirlockConfig;
+import dev.airlock.core.testing.ClientProcess;
+import dev.airlock.core.testing.RunningAirlock;
+import dev.airlock.npm.fixture.FixtureNpmRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A cold {@code npm ci} of twelve packages from a lockfile through Airlock, with every upstream
+ * answer delayed 100 ms: Airlock's upstream requests overlap. Read from the upstream's own record
+ * of when each request arrived and ended, not from wall time, so a busy machine cannot make it
+ * pass or fail.
+ */
+class ColdInstallConcurrencyTest {
+
+    private static final int PACKAGES = 12;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aColdCiInstallsUpstreamRequestsOverlap() throws Exception {
+        FixtureNpmRegistry.Builder b = FixtureNpmRegistry.builder();
+        StringBuilder deps = new StringBuilder();
+        for (int i = 0; i < PACKAGES; i++) {
+            String name = "wide-" + i;
+            b.pkg(name, p -> p.version("1.0.0", v -> v.npmUser("ann", "ann@example.test").file("index.js", "module.exports = 1;")));
+            deps.append(i == 0 ? "" : ",").append('"').append(name).append("\":\"^1.0.0\"");
+        }
+        try (FixtureNpmRegistry registry = b.start()) {
+            Path dir = tmp.resolve("app");
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("package.json"), "{\"name\":\"app\",\"version\":\"1.0.0\",\"private\":true,"
+                    + "\"dependencies\":{" + deps + "}}");
+            // The project's lockfile, written once through one Airlock, as a repository keeps it. Its
+            // tarball URLs name Airlock's address, so the cold one listens on the same port.
+            int port;
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = probe.getLocalPort();
+            }
+            AirlockConfig first = RunningAirlock.config(tmp.resolve("data-first"), "npm", URI.create(registry.baseUrl())).withPort(port);
+            try (RunningAirlock airlock = RunningAirlock.start(first)) {
+                ClientProcess.Result r = ClientProcess.run(dir, NpmClient.env(tmp.resolve("home-first"), airlock, true), 300,
+                        List.of("npm", "install", "--package-lock-only"));
+                assertEquals(0, r.exitCode(), r.both());
+            }
+            // CI: npm ci from the lockfile, through a cold Airlock, with a cold npm cache.
+            registry.delay(Duration.ofMillis(100));
+            registry.reset();
+            AirlockConfig c = RunningAirlock.config(tmp.resolve("data"), "npm", URI.create(registry.baseUrl())).withPort(port);
+            java.io.ByteArrayOutputStream accessLog = new java.io.ByteArrayOutputStream();
+            try (RunningAirlock airlock = RunningAirlock.start(c, accessLog)) {
+                ClientProcess.Result r = ClientProcess.run(dir, NpmClient.env(tmp.resolve("home"), airlock, true), 300,
+                        List.of("npm", "ci"));
+                assertEquals(0, r.exitCode(), r.both());
+            }
+            List<FixtureNpmRegistry.Timing> timings = registry.timings();
+            assertTrue(timings.size() >= 2 * PACKAGES, "a packument and a tarball per package at least: " + timings.size());
+            int most = mostAtOnce(timings);
+            long t0 = timings.stream().mapToLong(FixtureNpmRegistry.Timing::startNanos).min().orElse(0);
+            StringBuilder seen = new StringBuilder();
+            timings.stream().sorted(Comparator.comparingLong(FixtureNpmRegistry.Timing::startNanos)).forEach(t -> seen
+                    .append('\n').append((t.startNanos() - t0) / 1_000_000).append('-').append((t.endNanos() - t0) / 1_000_000)
+                    .append(" ms ").append(t.path()));
+            // npm ci fetches the lockfile's tarballs in parallel; Airlock must not queue their
+            // upstream work (the packument, the file) behind each other.
+            assertTrue(most >= 4, "at most " + most + " upstream requests were in flight at once:" + seen + "\n" + accessLog);
+        }
+    }
+
+    /** The largest number of requests in flight at one moment. */
+    static int mostAtOnce(List<FixtureNpmRegistry.Timing> timings) {
+        List<long[]> edges = new ArrayList<>();
+        for (FixtureNpmRegistry.Timing t : timings) {
+            edges.add(new long[]{t.startNanos(), 1});
+            edges.add(new long[]{t.endNanos(), -1});
+        }
+        // Ends before starts at the same instant: touching is not overlapping.
+        edges.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
+        int now = 0;
+        int most = 0;
+        for (long[] e : edges) {
+            now += (int) e[1];
+            most = Math.max(most, now);
+        }
+        return most;
+    }
+
+    @Test
+    void theOverlapCountCountsOnlyRealOverlap() {
+        List<FixtureNpmRegistry.Timing> sequential = List.of(new FixtureNpmRegistry.Timing("/a", 0, 10),
+                new FixtureNpmRegistry.Timing("/b", 10, 20), new FixtureNpmRegistry.Timing("/c", 20, 30));
+        assertEquals(1, mostAtOnce(sequential));
+        List<FixtureNpmRegistry.Timing> parallel = List.of(new FixtureNpmRegistry.Timing("/a", 0, 10),
+                new FixtureNpmRegistry.Timing("/b", 1, 11), new FixtureNpmRegistry.Timing("/c", 2, 12));
+        assertEquals(3, mostAtOnce(parallel));
+    }
+}
