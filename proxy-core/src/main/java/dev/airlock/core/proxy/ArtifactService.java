@@ -219,7 +219,23 @@ public final class ArtifactService {
      */
     public Served load(EcosystemRuntime eco, Route.Artifact route) throws ProxyException {
         String key = key(eco, route);
-        return loadOnce(eco, route.metadata().packageName(), route.filename(), key, () -> download(eco, route, key));
+        try {
+            return loadOnce(eco, route.metadata().packageName(), route.filename(), key, () -> download(eco, route, key, Long.MAX_VALUE));
+        } catch (ProxyException e) {
+            if (!tooLargeToPrefetch(e)) {
+                throw e;
+            }
+            // This request joined a read-before-listing that gave up on the file's size: fetch it
+            // whole now, for the client that asked.
+            return loadOnce(eco, route.metadata().packageName(), route.filename(), key, () -> download(eco, route, key, Long.MAX_VALUE));
+        }
+    }
+
+    /** What a prefetch says when upstream declares (or sends) more than {@link #PREFETCH_MAX_BYTES}. */
+    private static final String TOO_LARGE_TO_PREFETCH = "too large to read before its release is listed: ";
+
+    private static boolean tooLargeToPrefetch(ProxyException e) {
+        return e.status() == 413 && e.getMessage() != null && e.getMessage().startsWith(TOO_LARGE_TO_PREFETCH);
     }
 
     private interface Download {
@@ -266,7 +282,8 @@ public final class ArtifactService {
         return new Served(i.record(), i.file(), CacheStatus.HIT, smallBytes(i));
     }
 
-    private Served download(EcosystemRuntime eco, Route.Artifact route, String key) throws ProxyException {
+    /** @param cap the most bytes to fetch (a prefetch's bound), {@link Long#MAX_VALUE} for a client's download */
+    private Served download(EcosystemRuntime eco, Route.Artifact route, String key, long cap) throws ProxyException {
         MetadataEntry.Loaded meta = metadata.load(eco, route.metadata());
         eco.requireUpstream();
         Optional<ArtifactRef> listed = meta.entry().metadata().artifact(route.filename());
@@ -310,8 +327,16 @@ public final class ArtifactService {
             String algorithm = ref.expected().algorithm();
             String declaredLength = resp.header("content-length");
             long limit = parseLength(declaredLength);
+            if (limit != Long.MAX_VALUE && limit > cap) {
+                // Decided on the GET's own headers: no separate size probe before it.
+                throw new ProxyException(413, TOO_LARGE_TO_PREFETCH + route.filename() + " is " + limit + " bytes");
+            }
             try (BlobSpool pending = blobs.spool(Set.of(algorithm))) {
-                copy(resp, pending, limit, route.filename());
+                if (cap < limit) {
+                    copyAtMost(resp, pending, cap, route.filename());
+                } else {
+                    copy(resp, pending, limit, route.filename());
+                }
                 if (declaredLength != null && !declaredLength.equals(Long.toString(pending.size()))) {
                     throw new ProxyException(502, "download of " + route.filename() + " ended after " + pending.size()
                             + " of " + declaredLength + " bytes; nothing was cached");
@@ -369,7 +394,8 @@ public final class ArtifactService {
 
     /**
      * Fetches (and so reads) a release's file before clients may pick the release, unless it is
-     * cached or larger than {@link #PREFETCH_MAX_BYTES} by upstream's {@code HEAD}: a large file
+     * cached or larger than {@link #PREFETCH_MAX_BYTES} (by the GET's headers, or as it streams,
+     * for a file listed by metadata; by upstream's {@code HEAD} for a path-addressed one): a large file
      * is read when a client first fetches it instead, and its release stays decided without it
      * until then.
      */
@@ -379,14 +405,17 @@ public final class ArtifactService {
         }
         URI url;
         if (route instanceof Route.Artifact a) {
-            if (cached(eco, a.metadata().packageName(), a.filename(), key(eco, a)) != null) {
-                return;
+            // One GET, bounded by PREFETCH_MAX_BYTES on its own headers or while it streams: a
+            // size probe first would put another round trip before the package's first byte.
+            String key = key(eco, a);
+            try {
+                loadOnce(eco, a.metadata().packageName(), a.filename(), key, () -> download(eco, a, key, PREFETCH_MAX_BYTES));
+            } catch (ProxyException e) {
+                if (!tooLargeToPrefetch(e)) {
+                    throw e;
+                }
             }
-            Optional<ArtifactRef> ref = metadata.load(eco, a.metadata()).entry().metadata().artifact(a.filename());
-            if (ref.isEmpty()) {
-                return;
-            }
-            url = ref.get().upstreamUrl();
+            return;
         } else if (route instanceof Route.File f) {
             if (cached(eco, f.request().packageName(), f.request().path(), fileKey(eco, f.request())) != null
                     || eco.upstream().resolveAll(f.request().path()).isEmpty()) {
@@ -407,11 +436,7 @@ public final class ArtifactService {
         } catch (UpstreamException e) {
             return;
         }
-        if (route instanceof Route.Artifact a) {
-            load(eco, a);
-        } else {
-            loadFile(eco, ((Route.File) route).request());
-        }
+        loadFile(eco, ((Route.File) route).request());
     }
 
     /** A path-addressed file if its index record is in memory; {@code null} otherwise. Non-blocking. */
@@ -766,6 +791,22 @@ public final class ArtifactService {
             if (out.size() > limit) {
                 throw new ProxyException(502, "upstream sent more than the " + limit + " bytes it declared for " + filename
                         + "; nothing was cached");
+            }
+        }
+    }
+
+    /** Streams at most {@code cap} bytes of a body of unknown length; more is a prefetch given up, not a failure. */
+    private static void copyAtMost(UpstreamResponse resp, BlobSpool out, long cap, String filename)
+            throws UpstreamException, IOException, ProxyException {
+        byte[] buf = new byte[64 * 1024];
+        while (true) {
+            int n = resp.read(buf);
+            if (n < 0) {
+                return;
+            }
+            out.write(buf, 0, n);
+            if (out.size() > cap) {
+                throw new ProxyException(413, TOO_LARGE_TO_PREFETCH + filename + " is more than " + cap + " bytes");
             }
         }
     }

@@ -50,6 +50,8 @@ class ColdRequestVisibilityTest {
         // The newest release's tarball is read before the version is listed: the cold line says so,
         // and the client's own download of it is then a hit that asks upstream for nothing.
         assertTrue(m.group(2).matches(".*\\bfile 1/\\d+ms.*"), "the newest tarball was read before listing: " + cold);
+        // One GET bounded by its own headers: no size probe before it.
+        assertTrue(!m.group(2).contains("probe"), "no size probe before the newest tarball: " + cold);
         String tarball = line(lines, "GET /npm/seen-box/-/seen-box-1.0.0.tgz", 0);
         assertTrue(tarball.contains(" artifact hit") && !tarball.contains("upstream="), tarball);
         String warm = line(lines, "GET /npm/seen-box", 1);
