@@ -49,6 +49,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -331,6 +332,7 @@ public final class ArtifactService {
                 // Decided on the GET's own headers: no separate size probe before it.
                 throw new ProxyException(413, TOO_LARGE_TO_PREFETCH + route.filename() + " is " + limit + " bytes");
             }
+            PendingSignatures sigs = new PendingSignatures(eco, meta.entry().metadata(), route.filename(), ref.upstreamUrl());
             try (BlobSpool pending = blobs.spool(Set.of(algorithm))) {
                 if (cap < limit) {
                     copyAtMost(resp, pending, cap, route.filename());
@@ -354,7 +356,7 @@ public final class ArtifactService {
                         ref.version(), pending.sha256Hex(), pending.size(), ref.contentType(), ref.expected().sri(), clock.instant());
                 // Read from the spool, before it is a blob and before it is indexed: no request
                 // finds the file until the policy knows what is in it.
-                inspect(eco, meta.entry().metadata(), fresh, pending.file(), ref.upstreamUrl());
+                inspect(eco, meta.entry().metadata(), fresh, pending.file(), sigs);
                 awaitAttestations(attested, route.filename());
                 pending.commit();
                 ArtifactRecord r = keep(fresh);
@@ -514,6 +516,8 @@ public final class ArtifactService {
         algorithms.addAll(request.digestHeaders().values());
         algorithms.addAll(request.served().values());
         String declaredLength = resp.header("content-length");
+        // Signatures too: their round trips overlap the body and the inspection.
+        PendingSignatures sigs = new PendingSignatures(eco, null, request.path(), url);
         try (BlobSpool pending = blobs.spool(algorithms)) {
             // Checksum files are fetched while the body streams: a cold miss then costs about one
             // round trip more than the file itself, not one per checksum file.
@@ -542,6 +546,7 @@ public final class ArtifactService {
                 copy(resp, pending, parseLength(declaredLength), request.path());
             } catch (ProxyException | UpstreamException | IOException | RuntimeException e) {
                 sidecars.values().forEach(f -> f.cancel(true));
+                sigs.cancel();
                 throw e;
             }
             if (declaredLength != null && !declaredLength.strip().equals(Long.toString(pending.size()))) {
@@ -586,7 +591,7 @@ public final class ArtifactService {
             recordPublished(eco, request, resp.header("last-modified"));
             // Read from the spool, before it is a blob and before it is indexed: no request finds
             // the file until the policy knows what is in it.
-            inspect(eco, null, fresh, pending.file(), url);
+            inspect(eco, null, fresh, pending.file(), sigs);
             pending.commit();
             ArtifactRecord r = keep(fresh);
             Indexed i = indexed(r);
@@ -678,7 +683,7 @@ public final class ArtifactService {
      * content holds its release is refused on this very request. A file that cannot be read as
      * the archive it claims to be is itself a finding.
      */
-    private void inspect(EcosystemRuntime eco, PackageMetadata listing, ArtifactRecord r, Path file, URI url) {
+    private void inspect(EcosystemRuntime eco, PackageMetadata listing, ArtifactRecord r, Path file, PendingSignatures sigs) {
         ContentFacts found;
         try {
             found = eco.ecosystem().inspect(listing, r.packageName(), r.version(), r.filename(), file);
@@ -687,7 +692,7 @@ public final class ArtifactService {
             found = new ContentFacts(Map.of(), Map.of(),
                     List.of(r.filename() + " could not be inspected: " + e.getMessage()));
         }
-        ContentFacts signed = signatures(eco, listing, r, file, url);
+        ContentFacts signed = signatures(eco, listing, r, file, sigs);
         if (signed != ContentFacts.NONE) {
             List<String> anomalies = new ArrayList<>(found.anomalies());
             anomalies.addAll(signed.anomalies());
@@ -724,26 +729,66 @@ public final class ArtifactService {
      * from, and has them verified over the bytes Airlock holds. A signature upstream does not
      * have (404) is passed as absent; one that cannot be fetched now is left out (not checked).
      */
-    private ContentFacts signatures(EcosystemRuntime eco, PackageMetadata listing, ArtifactRecord r, Path file,
-                                                               URI url) {
-        // Called even when there is nothing to fetch: "this file has no signature" is a fact too.
-        List<SignatureRef> refs = eco.ecosystem().signaturesOf(listing, r.filename());
-        Map<String, byte[]> found = new HashMap<>();
-        for (SignatureRef ref : refs) {
-            URI at = ref.url() != null ? ref.url() : URI.create(url + ref.suffix());
-            if (!eco.upstream().allowed(at)) {
-                continue;
-            }
-            try (UpstreamResponse resp = eco.upstream().get(UpstreamKind.SIGNATURE, at, Map.of("Accept", ref.accept()))) {
-                if (resp.status() == 404 || resp.status() == 410) {
-                    found.put(ref.kind(), null);
-                } else if (resp.status() == 200) {
-                    found.put(ref.kind(), resp.readBody(MAX_SIGNATURE));
+    /**
+     * A file's signatures being fetched beside it: started as soon as upstream answers for the
+     * file, so their round trips overlap its body and its inspection instead of following them.
+     */
+    private final class PendingSignatures {
+        private final Map<String, FutureTask<byte[]>> byKind = new LinkedHashMap<>();
+        /** Kinds upstream answered 404 or 410 for: "not signed that way" is a fact too. */
+        private final Set<String> absent = ConcurrentHashMap.newKeySet();
+
+        PendingSignatures(EcosystemRuntime eco, PackageMetadata listing, String filename, URI url) {
+            for (SignatureRef ref : eco.ecosystem().signaturesOf(listing, filename)) {
+                URI at = ref.url() != null ? ref.url() : URI.create(url + ref.suffix());
+                if (!eco.upstream().allowed(at)) {
+                    continue;
                 }
-            } catch (UpstreamException | RuntimeException e) {
-                LOG.log(Level.DEBUG, "cannot fetch " + ref.kind() + " for " + r.filename() + ": " + e.getMessage());
+                FutureTask<byte[]> task = new FutureTask<>(() -> {
+                    try (UpstreamResponse resp = eco.upstream().get(UpstreamKind.SIGNATURE, at, Map.of("Accept", ref.accept()))) {
+                        if (resp.status() == 404 || resp.status() == 410) {
+                            absent.add(ref.kind());
+                            return null;
+                        }
+                        return resp.status() == 200 ? resp.readBody(MAX_SIGNATURE) : null;
+                    }
+                });
+                try {
+                    sidecarFetches.execute(task);
+                } catch (RejectedExecutionException busy) {
+                    task.run(); // the pool is saturated: fetch it on this thread instead
+                }
+                byKind.put(ref.kind(), task);
             }
         }
+
+        /** What was found, by kind: the bytes, or null for a kind upstream does not have; a kind that failed is left out. */
+        Map<String, byte[]> await(String filename) {
+            Map<String, byte[]> found = new HashMap<>();
+            for (Map.Entry<String, FutureTask<byte[]>> e : byKind.entrySet()) {
+                try {
+                    byte[] bytes = e.getValue().get();
+                    if (bytes != null || absent.contains(e.getKey())) {
+                        found.put(e.getKey(), bytes);
+                    }
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return found;
+                } catch (ExecutionException | CancellationException ex) {
+                    LOG.log(Level.DEBUG, "cannot fetch " + e.getKey() + " for " + filename + ": " + ex.getMessage());
+                }
+            }
+            return found;
+        }
+
+        void cancel() {
+            byKind.values().forEach(f -> f.cancel(true));
+        }
+    }
+
+    /** Verifies the signatures fetched beside a file (called even when there were none: "unsigned" is a fact too). */
+    private ContentFacts signatures(EcosystemRuntime eco, PackageMetadata listing, ArtifactRecord r, Path file, PendingSignatures pending) {
+        Map<String, byte[]> found = pending.await(r.filename());
         try {
             return eco.ecosystem().verifySignatures(listing, r.packageName(), r.version(), r.filename(), file, found);
         } catch (RuntimeException e) {
