@@ -42,6 +42,7 @@ import dev.airlock.core.trust.TrustedRoot;
 import dev.airlock.core.trust.VerificationException;
 import dev.airlock.core.upstream.UpstreamClient;
 import dev.airlock.core.upstream.UpstreamKind;
+import dev.airlock.core.upstream.UpstreamTrace;
 import dev.airlock.core.upstream.UpstreamResponse;
 
 import java.io.IOException;
@@ -72,6 +73,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -103,6 +105,7 @@ public final class Airlock implements AutoCloseable {
     private final ExecutorService admin;
     private final ThreadPoolExecutor probes;
     private final ThreadPoolExecutor sidecars;
+    private final ThreadPoolExecutor inspections;
     private final ScheduledExecutorService watchdog;
     private final AirlockMetrics metrics;
     private final List<EcosystemRuntime> ecosystems;
@@ -113,7 +116,8 @@ public final class Airlock implements AutoCloseable {
     private Airlock(AirlockServer server, StateStore state, ThreadPoolExecutor workers, ExecutorService admin, ThreadPoolExecutor probes,
                     ThreadPoolExecutor sidecars,
                     ScheduledExecutorService watchdog, AirlockMetrics metrics, List<EcosystemRuntime> ecosystems,
-                    Notifier notifier, PolicyService policy, OutboxRelay relay) {
+                    Notifier notifier, PolicyService policy, OutboxRelay relay, ThreadPoolExecutor inspections) {
+        this.inspections = inspections;
         this.policy = policy;
         this.relay = relay;
         this.server = server;
@@ -231,14 +235,21 @@ public final class Airlock implements AutoCloseable {
             metadata.maxDocumentBytes(config.limits().metadataSize());
             facts.limits(config.limits().probesPerPage(), config.limits().probesPerSecond());
             ArtifactService artifacts = new ArtifactService(state, blobs, metadata, facts, ledger, attestations, clock, metrics, workers,
-                    sidecars);
+                    task -> sidecars.execute(UpstreamTrace.wrap(task)));
+            // Reads before listing that do not wait on each other (a release's files, the release
+            // before it) run here at the same time: at most 8 at once in all; past that the
+            // deciding worker reads them itself, so nothing queues behind a pool it waits on.
+            ThreadPoolExecutor inspections = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                    daemon("airlock-inspect"), new ThreadPoolExecutor.CallerRunsPolicy());
+            inspections.allowCoreThreadTimeOut(true);
             PolicyService policy = new PolicyService(engine, state, clock, config.policy().mode() == PolicyMode.ENFORCE,
                     new PolicyService.Collaborators((ecosystemId, packageName) -> {
                         EcosystemRuntime rt = Objects.requireNonNull(byId.get(ecosystemId), ecosystemId);
                         MetadataRequest request = rt.ecosystem().governingRequest(packageName);
                         return request == null ? null : metadata.load(rt, request).entry().metadata();
                     }, (ecosystemId, route) -> artifacts.prefetch(Objects.requireNonNull(byId.get(ecosystemId), ecosystemId), route),
-                            ledger, attestations, ecosystemById, metrics, packageEvents, metadata::invalidateRenderings));
+                            ledger, attestations, ecosystemById, metrics, packageEvents, metadata::invalidateRenderings,
+                            task -> inspections.execute(UpstreamTrace.wrap(task))));
             RequestFlow flow = new RequestFlow(metadata, artifacts, policy, metrics);
             watchdog.scheduleWithFixedDelay(() -> {
                 try {
@@ -334,7 +345,7 @@ public final class Airlock implements AutoCloseable {
             LOG.log(Level.INFO, "Airlock listening on http://" + a.getHostString() + ":" + a.getPort() + "/ with data in "
                     + data.toAbsolutePath().normalize());
             return new Airlock(server, state, workers, admin, probes, sidecars, watchdog, metrics, List.copyOf(ecosystems), notifier,
-                    policy, relay);
+                    policy, relay, inspections);
         } catch (Exception e) {
             // Also Netty's bind failure, a checked exception thrown without being declared.
             workers.shutdownNow();
@@ -386,6 +397,7 @@ public final class Airlock implements AutoCloseable {
         admin.shutdown();
         probes.shutdownNow();
         sidecars.shutdown();
+        inspections.shutdown();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
             admin.awaitTermination(1, TimeUnit.SECONDS);

@@ -10,8 +10,11 @@ import dev.airlock.core.ecosystem.Route;
 import dev.airlock.core.store.Ledgers;
 
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -25,14 +28,18 @@ final class InspectionPlan {
     private static final System.Logger LOG = System.getLogger("airlock.policy");
 
     private final PolicyService.Inspections inspections;
+    /** Where reads that do not wait on each other run at the same time (bounded; the caller runs one when it is full). */
+    private final Executor parallel;
     private final ContentLedger ledger;
     private final Ledgers state;
     private final Function<String, Ecosystem> ecosystems;
     /** Releases whose files were fetched for inspection (or tried): never twice. */
     private final Cache<String, Boolean> prefetched = Caffeine.newBuilder().maximumSize(100_000).build();
 
-    InspectionPlan(PolicyService.Inspections inspections, ContentLedger ledger, Ledgers state, Function<String, Ecosystem> ecosystems) {
+    InspectionPlan(PolicyService.Inspections inspections, ContentLedger ledger, Ledgers state, Function<String, Ecosystem> ecosystems,
+                   Executor parallel) {
         this.inspections = inspections;
+        this.parallel = parallel;
         this.ledger = ledger;
         this.state = state;
         this.ecosystems = ecosystems;
@@ -62,15 +69,22 @@ final class InspectionPlan {
         if (previous != null && eco != null && eco.signerScope(pkg) != null) {
             prefetch(ecosystem, metadata, previous.version());
         }
-        if (prefetch(ecosystem, metadata, newest) && previous != null) {
+        // A hook the metadata declares, or who built it (provenance it lists), is judged against the
+        // release before it: when the metadata says so already, both are read at the same time.
+        ReleaseFacts declared = releases.get(releases.size() - 1);
+        boolean declaresHooks = declared.installHooks() != null && !declared.installHooks().isEmpty();
+        boolean declaresBuilder = declared.provenance() != null && !declared.provenance().isEmpty();
+        CompletableFuture<Boolean> before = previous != null && (declaresHooks || declaresBuilder)
+                ? CompletableFuture.supplyAsync(() -> prefetch(ecosystem, metadata, previous.version()), parallel) : null;
+        boolean fetched = prefetch(ecosystem, metadata, newest);
+        if (before != null) {
+            before.join();
+        } else if (fetched && previous != null) {
             Map<String, ContentFacts> read = ledger.readings(ecosystem, pkg, false);
             ContentFacts n = read.get(newest);
-            // A hook (found in the files, or declared in the metadata), or who built it (or that
-            // nobody signed it), is judged against the release before it, whose files a reviewer
-            // then also sees compared.
-            ReleaseFacts declared = releases.get(releases.size() - 1);
-            boolean declaresHooks = declared.installHooks() != null && !declared.installHooks().isEmpty();
-            if (n != null && (declaresHooks || !n.installHooks().isEmpty() || !n.signer().isEmpty())) {
+            // A hook found only in the files, or a signer the files carry, is judged against the
+            // release before it too, whose files a reviewer then also sees compared.
+            if (n != null && (!n.installHooks().isEmpty() || !n.signer().isEmpty())) {
                 prefetch(ecosystem, metadata, previous.version());
             }
         }
@@ -108,15 +122,20 @@ final class InspectionPlan {
         if (state.contentFacts(ecosystem, metadata.packageName()).containsKey(version)) {
             return false;
         }
+        // A release's files (a PyPI release lists one per platform) are fetched at the same time.
+        List<CompletableFuture<Void>> files = new ArrayList<>();
         for (Route r : metadata.artifactsOf(version)) {
-            try {
-                inspections.fetch(ecosystem, r);
-            } catch (Exception e) {
-                // Not readable now (upstream down, gone): decided without it; clients fetching it get it inspected then.
-                LOG.log(Level.DEBUG, "cannot fetch " + ecosystem + " " + metadata.packageName() + "@" + version + " for inspection: "
-                        + e.getMessage());
-            }
+            files.add(CompletableFuture.runAsync(() -> {
+                try {
+                    inspections.fetch(ecosystem, r);
+                } catch (Exception e) {
+                    // Not readable now (upstream down, gone): decided without it; clients fetching it get it inspected then.
+                    LOG.log(Level.DEBUG, "cannot fetch " + ecosystem + " " + metadata.packageName() + "@" + version + " for inspection: "
+                            + e.getMessage());
+                }
+            }, parallel));
         }
+        files.forEach(CompletableFuture::join);
         return true;
     }
 }

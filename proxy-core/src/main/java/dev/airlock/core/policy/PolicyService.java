@@ -33,6 +33,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -87,10 +88,13 @@ public final class PolicyService {
      *
      * @param renderingsChanged told (ecosystem, package) when a package's visible versions may have
      *                          changed; (null, null) for every package
+     * @param parallel          runs the reads that do not wait on each other (a release's files, the
+     *                          release before it) at the same time; bounded, and it must run a task
+     *                          on the caller rather than queue it when full
      */
     public record Collaborators(Documents documents, Inspections inspections, ContentLedger ledger, Attestations attestations,
                                 Function<String, Ecosystem> ecosystems, AirlockMetrics metrics, PackageEvents events,
-                                BiConsumer<String, String> renderingsChanged) {
+                                BiConsumer<String, String> renderingsChanged, Executor parallel) {
     }
 
     /** Why a dependency's newest release is held, or null (not held, unknown, or not readable now). */
@@ -115,7 +119,7 @@ public final class PolicyService {
     }
 
     public PolicyService(PolicyEngine engine, StateStore state, Clock clock, boolean enforce, Collaborators with) {
-        this.inspections = new InspectionPlan(with.inspections(), with.ledger(), state, with.ecosystems());
+        this.inspections = new InspectionPlan(with.inspections(), with.ledger(), state, with.ecosystems(), with.parallel());
         this.engine = engine;
         this.state = state;
         this.clock = clock;

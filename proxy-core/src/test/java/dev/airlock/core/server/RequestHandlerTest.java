@@ -87,7 +87,7 @@ class RequestHandlerTest {
         ArtifactService artifacts = new ArtifactService(state, blobs, metadata, facts, ledger, attestations, Clock.systemUTC(), metrics, workers,
                 workers);
         PolicyService policy = new PolicyService(engine, state, Clock.systemUTC(), true, new PolicyService.Collaborators((e, pkg) -> null,
-                (e, route) -> { }, ledger, attestations, ecosystems, metrics, events, metadata::invalidateRenderings));
+                (e, route) -> { }, ledger, attestations, ecosystems, metrics, events, metadata::invalidateRenderings, Runnable::run));
         Services services = new Services(List.of(runtime), new dev.airlock.core.flow.RequestFlow(metadata, artifacts, policy, metrics),
                 metadata, artifacts, state, blobs, metrics, workers, workers, "airlock-test");
         accessLog = new AccessLog(accessLines);

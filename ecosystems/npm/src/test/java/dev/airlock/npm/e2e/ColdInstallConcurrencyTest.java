@@ -81,6 +81,27 @@ class ColdInstallConcurrencyTest {
         }
     }
 
+    /**
+     * A newest release that declares an install hook is judged against the release before it: the
+     * metadata says so before either file is read, so both tarballs are read at the same time.
+     */
+    @Test
+    void theNewestAndTheReleaseItIsComparedWithAreReadAtTheSameTime() throws Exception {
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("hooked-pair", p -> p.version("1.0.0", v -> v.npmUser("ann", "ann@example.test"))
+                        .version("1.1.0", v -> v.npmUser("ann", "ann@example.test").script("postinstall", "node setup.js")))
+                .start()) {
+            registry.delay(Duration.ofMillis(100));
+            AirlockConfig c = RunningAirlock.config(tmp.resolve("data"), "npm", URI.create(registry.baseUrl()));
+            try (RunningAirlock airlock = RunningAirlock.start(c)) {
+                assertEquals(200, airlock.get("/npm/hooked-pair").statusCode());
+            }
+            List<FixtureNpmRegistry.Timing> tarballs = registry.timings().stream().filter(t -> t.path().endsWith(".tgz")).toList();
+            assertEquals(2, tarballs.size(), tarballs.toString());
+            assertEquals(2, mostAtOnce(tarballs), "both tarballs in flight at once: " + tarballs);
+        }
+    }
+
     /** The largest number of requests in flight at one moment. */
     static int mostAtOnce(List<FixtureNpmRegistry.Timing> timings) {
         List<long[]> edges = new ArrayList<>();
