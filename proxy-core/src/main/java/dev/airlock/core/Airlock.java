@@ -250,7 +250,7 @@ public final class Airlock implements AutoCloseable {
                     }, (ecosystemId, route) -> artifacts.prefetch(Objects.requireNonNull(byId.get(ecosystemId), ecosystemId), route),
                             ledger, attestations, ecosystemById, metrics, packageEvents, metadata::invalidateRenderings,
                             task -> inspections.execute(UpstreamTrace.wrap(task))));
-            RequestFlow flow = new RequestFlow(metadata, artifacts, policy, metrics);
+            RequestFlow flow = new RequestFlow(metadata, artifacts, policy, metrics, task -> inspections.execute(UpstreamTrace.wrap(task)));
             watchdog.scheduleWithFixedDelay(() -> {
                 try {
                     policy.flushDemand();

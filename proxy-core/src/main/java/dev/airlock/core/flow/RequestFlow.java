@@ -24,6 +24,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * One routed package request, from route to {@link Reply}: load (metadata or file, from cache or
@@ -45,8 +48,15 @@ public final class RequestFlow {
     private final ArtifactService artifacts;
     private final PolicyService policy;
     private final AirlockMetrics metrics;
+    private final Executor parallel;
 
-    public RequestFlow(MetadataService metadata, ArtifactService artifacts, PolicyService policy, AirlockMetrics metrics) {
+    /**
+     * @param parallel runs the loads a request makes that do not wait on each other; bounded, and it
+     *                 must run a task on the caller rather than queue it when full
+     */
+    public RequestFlow(MetadataService metadata, ArtifactService artifacts, PolicyService policy, AirlockMetrics metrics,
+                       Executor parallel) {
+        this.parallel = parallel;
         this.metadata = metadata;
         this.artifacts = artifacts;
         this.policy = policy;
@@ -126,10 +136,13 @@ public final class RequestFlow {
                 policy.demand().asked(eco.id(), file.packageName(), file.version(), token, false);
                 return new Reply.Blocked(b.block());
             }
+            // The document the release is decided from (maven-metadata.xml) and the file itself are
+            // fetched at the same time: the decision needs both, and neither waits on the other.
+            CompletableFuture<PackageMetadata> governing = file.governing() == null ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.supplyAsync(() -> governing(eco, file), parallel);
             ArtifactService.Served served = artifacts.loadFile(eco, file);
-            PackageMetadata governing = governing(eco, file);
             return decided(eco, file.packageName(), file.version(), token, served, digestHeaders(file, served),
-                    policy.check(eco.id(), file.packageName(), file.version(), governing));
+                    policy.check(eco.id(), file.packageName(), file.version(), joined(governing)));
         } else if (route instanceof Route.FileDigest d) {
             String hex = artifacts.fileDigest(eco, d.file(), d.algorithm());
             Optional<Block> block = policy.check(eco.id(), d.file().packageName(), d.file().version(), governing(eco, d.file()));
@@ -151,6 +164,14 @@ public final class RequestFlow {
                           Map<String, String> digests, Optional<Block> block) {
         policy.demand().asked(eco.id(), pkg, version, token, block.isEmpty());
         return block.<Reply>map(Reply.Blocked::new).orElseGet(() -> new Reply.Blob(served, digests));
+    }
+
+    private static PackageMetadata joined(CompletableFuture<PackageMetadata> governing) throws ProxyException {
+        try {
+            return governing.join();
+        } catch (CompletionException e) {
+            throw new ProxyException(500, "cannot read the document a file's release is decided from", e.getCause());
+        }
     }
 
     /** The document a file's release is decided from, when it has one and upstream serves it. */

@@ -88,7 +88,7 @@ class RequestHandlerTest {
                 workers);
         PolicyService policy = new PolicyService(engine, state, Clock.systemUTC(), true, new PolicyService.Collaborators((e, pkg) -> null,
                 (e, route) -> { }, ledger, attestations, ecosystems, metrics, events, metadata::invalidateRenderings, Runnable::run));
-        Services services = new Services(List.of(runtime), new dev.airlock.core.flow.RequestFlow(metadata, artifacts, policy, metrics),
+        Services services = new Services(List.of(runtime), new dev.airlock.core.flow.RequestFlow(metadata, artifacts, policy, metrics, Runnable::run),
                 metadata, artifacts, state, blobs, metrics, workers, workers, "airlock-test");
         accessLog = new AccessLog(accessLines);
         channel = new EmbeddedChannel(new RequestHandler(new Router(ConfigLoader.defaults().server(), services), services, accessLog, null));
