@@ -239,8 +239,10 @@ public final class Airlock implements AutoCloseable {
             // Reads before listing that do not wait on each other (a release's files, the release
             // before it) run here at the same time: at most 8 at once in all; past that the
             // deciding worker reads them itself, so nothing queues behind a pool it waits on.
+            // Run on the caller when full, and also once shut down (CallerRunsPolicy would drop the
+            // task then, and the worker joining its future would wait for ever).
             ThreadPoolExecutor inspections = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                    daemon("airlock-inspect"), new ThreadPoolExecutor.CallerRunsPolicy());
+                    daemon("airlock-inspect"), (task, pool) -> task.run());
             inspections.allowCoreThreadTimeOut(true);
             PolicyService policy = new PolicyService(engine, state, clock, config.policy().mode() == PolicyMode.ENFORCE,
                     new PolicyService.Collaborators((ecosystemId, packageName) -> {

@@ -131,15 +131,25 @@ public final class RequestFlow {
                     policy.check(eco.id(), pkg, served.record().version(), a.filename(), governing));
         } else if (route instanceof Route.File f) {
             FileRequest file = f.request();
-            // Refused in memory already: not downloaded again.
-            if (policy.peek(eco.id(), file.packageName(), file.version()) instanceof Access.Blocked b) {
+            // Refused in memory already: not downloaded again. Nothing in memory: what the store and
+            // the rules that need no document say first (a denied name is never downloaded).
+            Access known = policy.peek(eco.id(), file.packageName(), file.version());
+            if (known instanceof Access.Blocked b) {
                 policy.demand().asked(eco.id(), file.packageName(), file.version(), token, false);
                 return new Reply.Blocked(b.block());
             }
+            if (known instanceof Access.Unknown) {
+                Optional<Block> early = policy.check(eco.id(), file.packageName(), file.version(), null);
+                if (early.isPresent()) {
+                    policy.demand().asked(eco.id(), file.packageName(), file.version(), token, false);
+                    return new Reply.Blocked(early.get());
+                }
+            }
             // The document the release is decided from (maven-metadata.xml) and the file itself are
             // fetched at the same time: the decision needs both, and neither waits on the other.
-            CompletableFuture<PackageMetadata> governing = file.governing() == null ? CompletableFuture.completedFuture(null)
-                    : CompletableFuture.supplyAsync(() -> governing(eco, file), parallel);
+            // A file upstream said it lacks is answered from memory first: no document is asked for it.
+            CompletableFuture<PackageMetadata> governing = file.governing() == null || artifacts.rememberedMissing(eco, file)
+                    ? CompletableFuture.completedFuture(null) : CompletableFuture.supplyAsync(() -> governing(eco, file), parallel);
             ArtifactService.Served served = artifacts.loadFile(eco, file);
             return decided(eco, file.packageName(), file.version(), token, served, digestHeaders(file, served),
                     policy.check(eco.id(), file.packageName(), file.version(), joined(governing)));

@@ -128,16 +128,17 @@ public final class Notifier implements AutoCloseable {
      * throws: a notifier that cannot take the event (closed, or a bug) logs it and carries on.
      */
     public void publish(Event event) {
-        publish(event, UUID.randomUUID().toString(), () -> { });
+        publish(event, UUID.randomUUID().toString(), clock.instant(), () -> { });
     }
 
     /**
      * Queues {@code event} as {@link #publish(Event)} does, sent with {@code deliveryId} as its
      * {@code X-Airlock-Delivery}, and runs {@code settled} once every webhook that wants it has
      * delivered it or given up (at once when none wants it). Never run when the notifier closes
-     * first: the outbox then keeps the event for the next process.
+     * first: the outbox then keeps the event for the next process. {@code published} is when the
+     * event happened: it is tried for {@code giveUpAfter} from then, across restarts.
      */
-    public void publish(Event event, String deliveryId, Runnable settled) {
+    public void publish(Event event, String deliveryId, Instant published, Runnable settled) {
         if (closed || event == null) {
             return;
         }
@@ -154,7 +155,7 @@ public final class Notifier implements AutoCloseable {
         }
         for (Hook hook : wanting) {
             try {
-                hook.offer(event, deliveryId, one);
+                hook.offer(event, deliveryId, published, one);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "cannot queue a webhook event for " + hook.shown, e);
                 one.run();
@@ -230,7 +231,7 @@ public final class Notifier implements AutoCloseable {
             this.shown = WebhookConfig.shown(config.url());
         }
 
-        void offer(Event event, String deliveryId, Runnable settled) {
+        void offer(Event event, String deliveryId, Instant published, Runnable settled) {
             Delivery dropping = null;
             long drops = 0;
             boolean start;
@@ -239,7 +240,7 @@ public final class Notifier implements AutoCloseable {
                     dropping = queue.pollFirst();
                     drops = ++hookDrops;
                 }
-                queue.addLast(new Delivery(event, clock.instant(), deliveryId, settled));
+                queue.addLast(new Delivery(event, published, deliveryId, settled));
                 start = !busy;
                 busy = true;
             }

@@ -58,7 +58,13 @@ public final class OutboxRelay implements AutoCloseable {
         if (!inFlight.isEmpty()) {
             outbox.renew(owner, List.copyOf(inFlight), now.plus(lease));
         }
-        for (OutboxMessage m : outbox.claim(owner, now, now.plus(lease), BATCH)) {
+        // At most BATCH messages in the notifier at a time, far below its per-webhook queue: a
+        // webhook that is down leaves the rest in the outbox instead of making the queue drop them.
+        int room = BATCH - inFlight.size();
+        if (room <= 0) {
+            return;
+        }
+        for (OutboxMessage m : outbox.claim(owner, now, now.plus(lease), room)) {
             if (!inFlight.add(m.id())) {
                 continue; // ours already (a renewal that came too late): still under way
             }
@@ -70,7 +76,7 @@ public final class OutboxRelay implements AutoCloseable {
                 complete(m.id());
                 continue;
             }
-            notifier.publish(event, "airlock-" + m.id() + "-" + m.createdAt().toEpochMilli(), () -> complete(m.id()));
+            notifier.publish(event, "airlock-" + m.id() + "-" + m.createdAt().toEpochMilli(), m.createdAt(), () -> complete(m.id()));
         }
     }
 

@@ -452,7 +452,8 @@ public final class PolicyService {
                 // release of it applies from then on. With its audit entry and notification.
                 Instant now = clock.instant();
                 VerdictRecord r = new VerdictRecord(PolicyEngine.releaseId(ecosystem, packageName, version), ecosystem, packageName,
-                        version, Verdict.QUARANTINED.name(), null, findingsJson(holding), alone.factsDigest(), engine.version(), now, now);
+                        version, (alone.verdict() == Verdict.DENIED ? Verdict.DENIED : Verdict.QUARANTINED).name(), null, findingsJson(holding),
+                        alone.factsDigest(), engine.version(), now, now);
                 state.inTransaction(() -> {
                     state.putVerdicts(List.of(r));
                     audited(r, "APPROVED", now);
@@ -461,8 +462,19 @@ public final class PolicyService {
                 packages.invalidate(key(ecosystem, packageName));
             }
             if (!reasons.isEmpty()) {
-                return Optional.of(new Block(ecosystem, packageName, version, alone.verdict() == Verdict.DENIED ? Verdict.DENIED
-                        : Verdict.QUARANTINED, reasons, PolicyEngine.releaseId(ecosystem, packageName, version)));
+                Verdict verdict = alone.verdict() == Verdict.DENIED ? Verdict.DENIED : Verdict.QUARANTINED;
+                String id = PolicyEngine.releaseId(ecosystem, packageName, version);
+                // Kept in memory with the package's state, so that a copy of the file cached since
+                // is refused on the fast path too (a name rule is not stored: removing the rule
+                // must let the release through again, and that drops the state in memory).
+                PackageState known = packages.getIfPresent(key(ecosystem, packageName));
+                if (known != null && !known.byVersion().containsKey(version)) {
+                    Map<String, Effective> more = new HashMap<>(known.byVersion());
+                    more.put(version, new Effective(id, new Evaluation(version, verdict, holding, null, alone.factsDigest()), null));
+                    packages.asMap().replace(key(ecosystem, packageName), known,
+                            new PackageState(Map.copyOf(more), known.nextChange(), known.recheckAt(), known.files(), known.source()));
+                }
+                return Optional.of(new Block(ecosystem, packageName, version, verdict, reasons, id));
             }
         }
         return Optional.empty();
@@ -529,9 +541,14 @@ public final class PolicyService {
             // notification. If any of it cannot be written, none is, and the next decision tries
             // again; what was decided still applies in memory meanwhile.
             state.inTransaction(() -> {
-                state.putVerdicts(changed);
-                for (VerdictRecord r : changed) {
-                    VerdictRecord old = stored.get(r.version());
+                // Read again inside the unit of work: another worker deciding the same package at
+                // the same moment may have stored these verdicts already, with their audit entries
+                // and notifications, which must not be written twice.
+                Map<String, VerdictRecord> current = changed.isEmpty() ? Map.of() : state.verdicts(ecosystem, pkg);
+                List<VerdictRecord> still = changed.stream().filter(r -> !sameVerdict(current.get(r.version()), r)).toList();
+                state.putVerdicts(still);
+                for (VerdictRecord r : still) {
+                    VerdictRecord old = current.get(r.version());
                     String before = old == null ? "APPROVED" : old.verdict();
                     if (!before.equals(r.verdict())) {
                         audited(r, before, now);
@@ -667,6 +684,12 @@ public final class PolicyService {
 
 
 
+
+    /** Whether a stored verdict already says what a new one would (its decision time aside). */
+    private static boolean sameVerdict(VerdictRecord stored, VerdictRecord r) {
+        return stored != null && stored.verdict().equals(r.verdict()) && stored.factsDigest().equals(r.factsDigest())
+                && stored.policyVersion().equals(r.policyVersion()) && Objects.equals(stored.heldUntil(), r.heldUntil());
+    }
 
     /** A package's state from the store alone (no governing document at hand). */
     private PackageState load(String ecosystem, String pkg) {

@@ -200,22 +200,22 @@ public final class Quarantine {
         if (reason == null || reason.isBlank()) {
             throw new IllegalArgumentException("a reason is required");
         }
-        VerdictRecord v = state.verdict(id).orElseThrow(() -> new IllegalArgumentException("no release with id " + id));
-        if (action.equals("release") && v.verdict().equals("DENIED")) {
-            throw new IllegalArgumentException(v.packageName() + "@" + v.version() + " is denied by the policy (policy.deny or "
-                    + "policy.knownMalicious), not held: change the policy to let it through");
-        }
         Instant now = clock.instant();
-        ObjectNode details = READINGS.createObjectNode()
-                .put("ecosystem", v.ecosystem()).put("package", v.packageName()).put("version", v.version())
-                .put("verdict", v.verdict()).put("factsDigest", v.factsDigest());
-        if (expires != null) {
-            details.put("expiresAt", now.plus(expires).toString());
-        }
-        // One unit of work: the decision, its audit entry and its notification, or none of them.
-        // The notification waits in the outbox for whichever server delivers it, so a decision
-        // made from the command line is delivered too.
+        // One unit of work: the verdict the decision is made on, the decision, its audit entry and
+        // its notification. The notification waits in the outbox for whichever server delivers
+        // it, so a decision made from the command line is delivered too.
         return state.inTransaction(() -> {
+            VerdictRecord v = state.verdict(id).orElseThrow(() -> new IllegalArgumentException("no release with id " + id));
+            if (action.equals("release") && v.verdict().equals("DENIED")) {
+                throw new IllegalArgumentException(v.packageName() + "@" + v.version() + " is denied by the policy (policy.deny or "
+                        + "policy.knownMalicious), not held: change the policy to let it through");
+            }
+            ObjectNode details = READINGS.createObjectNode()
+                    .put("ecosystem", v.ecosystem()).put("package", v.packageName()).put("version", v.version())
+                    .put("verdict", v.verdict()).put("factsDigest", v.factsDigest());
+            if (expires != null) {
+                details.put("expiresAt", now.plus(expires).toString());
+            }
             state.addDecision(new DecisionRecord(0, id, action, reason.strip(), actor, v.factsDigest(),
                     expires == null ? null : now.plus(expires), now));
             state.appendAudit(now, actor, action, id, reason.strip(), details.toString());

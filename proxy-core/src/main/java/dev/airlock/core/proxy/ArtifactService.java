@@ -333,7 +333,7 @@ public final class ArtifactService {
                 throw new ProxyException(413, TOO_LARGE_TO_PREFETCH + route.filename() + " is " + limit + " bytes");
             }
             PendingSignatures sigs = new PendingSignatures(eco, meta.entry().metadata(), route.filename(), ref.upstreamUrl());
-            try (BlobSpool pending = blobs.spool(Set.of(algorithm))) {
+            try (BlobSpool pending = blobs.spool(Set.of(algorithm)); sigs) {
                 if (cap < limit) {
                     copyAtMost(resp, pending, cap, route.filename());
                 } else {
@@ -454,6 +454,12 @@ public final class ArtifactService {
      * @throws ProxyException 404 when no root has it (remembered for {@code notFoundTtl}), 502 when
      *                        a published digest disagrees with the bytes or upstream failed
      */
+    /** Whether upstream said recently that it has no such file (remembered for {@code notFoundTtl}); non-blocking. */
+    public boolean rememberedMissing(EcosystemRuntime eco, FileRequest request) {
+        Instant until = notFound.getIfPresent(fileKey(eco, request));
+        return until != null && clock.instant().isBefore(until);
+    }
+
     public Served loadFile(EcosystemRuntime eco, FileRequest request) throws ProxyException {
         String key = fileKey(eco, request);
         Instant until = notFound.getIfPresent(key);
@@ -518,7 +524,7 @@ public final class ArtifactService {
         String declaredLength = resp.header("content-length");
         // Signatures too: their round trips overlap the body and the inspection.
         PendingSignatures sigs = new PendingSignatures(eco, null, request.path(), url);
-        try (BlobSpool pending = blobs.spool(algorithms)) {
+        try (BlobSpool pending = blobs.spool(algorithms); sigs) {
             // Checksum files are fetched while the body streams: a cold miss then costs about one
             // round trip more than the file itself, not one per checksum file.
             Map<String, String> published = new LinkedHashMap<>();
@@ -733,7 +739,7 @@ public final class ArtifactService {
      * A file's signatures being fetched beside it: started as soon as upstream answers for the
      * file, so their round trips overlap its body and its inspection instead of following them.
      */
-    private final class PendingSignatures {
+    private final class PendingSignatures implements AutoCloseable {
         private final Map<String, FutureTask<byte[]>> byKind = new LinkedHashMap<>();
         /** Kinds upstream answered 404 or 410 for: "not signed that way" is a fact too. */
         private final Set<String> absent = ConcurrentHashMap.newKeySet();
@@ -756,7 +762,7 @@ public final class ArtifactService {
                 try {
                     sidecarFetches.execute(task);
                 } catch (RejectedExecutionException busy) {
-                    task.run(); // the pool is saturated: fetch it on this thread instead
+                    // The pool is saturated: await() fetches it on this thread, after the body.
                 }
                 byKind.put(ref.kind(), task);
             }
@@ -767,6 +773,7 @@ public final class ArtifactService {
             Map<String, byte[]> found = new HashMap<>();
             for (Map.Entry<String, FutureTask<byte[]>> e : byKind.entrySet()) {
                 try {
+                    e.getValue().run(); // no-op unless the pool never started it
                     byte[] bytes = e.getValue().get();
                     if (bytes != null || absent.contains(e.getKey())) {
                         found.put(e.getKey(), bytes);
@@ -783,6 +790,12 @@ public final class ArtifactService {
 
         void cancel() {
             byKind.values().forEach(f -> f.cancel(true));
+        }
+
+        /** Cancels what was not awaited (a download that failed): no orphaned fetches hold the pool. */
+        @Override
+        public void close() {
+            cancel();
         }
     }
 

@@ -21,9 +21,10 @@ import java.util.function.Consumer;
  * back and left its id unused, as a PostgreSQL sequence does). Each poll reads from the mark, so
  * a change that commits late inside the timeout is still seen.
  *
- * <p>When the log no longer holds the mark (pruned while this process was away), what the
+ * <p>When the log no longer holds the mark (pruned while this process was not looking), what the
  * listener's caches hold cannot be told apart from what changed: {@code resync} is called to drop
- * everything, and following resumes at the newest change.
+ * everything, and following resumes at the newest change. The log always keeps its newest entry
+ * ({@link ChangeLog#pruneChanges}), so its ids never start again below a follower's mark.
  *
  * <p>Not thread-safe: one scheduled task calls {@link #poll}.
  */
@@ -40,6 +41,8 @@ public final class ChangeFollower {
     private long low;
     private final Set<Long> seen = new HashSet<>();
     private final Map<Long, Instant> gaps = new HashMap<>();
+    /** Whether a poll has run: before it, ids the log pruned were never this process's to see. */
+    private boolean started;
 
     /** Starts after the newest change: what happened before is in the store, which caches read on first use. */
     public ChangeFollower(ChangeLog log, Clock clock, Duration gapTimeout, Consumer<Change> listener, Runnable resync) {
@@ -64,14 +67,20 @@ public final class ChangeFollower {
     /** Reads what is new and hands it on; returns how many changes were handed on. */
     public int poll() {
         long oldest = log.oldestChange();
-        if (oldest > low + 1 && low > 0 && !seen.contains(low + 1)) {
-            // The log was pruned past the mark: changes were lost to this follower.
-            low = log.latestChange();
-            seen.clear();
-            gaps.clear();
-            resync.run();
-            return 0;
+        if (oldest > low + 1 && !seen.contains(oldest)) {
+            if (started) {
+                // The log was pruned past the mark: changes were lost to this follower.
+                low = log.latestChange();
+                seen.clear();
+                gaps.clear();
+                resync.run();
+                return 0;
+            }
+            // A first look at a log pruned before this process started: what it no longer holds
+            // is older than anything this process has cached.
+            low = oldest - 1;
         }
+        started = true;
         int handed = 0;
         long max = low;
         long after = low;
@@ -79,12 +88,15 @@ public final class ChangeFollower {
             List<Change> batch = log.changesAfter(after, BATCH);
             for (Change c : batch) {
                 max = Math.max(max, c.id());
-                if (seen.add(c.id())) {
-                    gaps.remove(c.id());
+                if (!seen.contains(c.id())) {
                     if (!log.origin().equals(c.origin())) {
+                        // Marked seen only once handed on: a listener that fails (the store down
+                        // for a moment) gets the same change on the next poll.
                         listener.accept(c);
                         handed++;
                     }
+                    seen.add(c.id());
+                    gaps.remove(c.id());
                 }
             }
             if (batch.size() < BATCH) {

@@ -21,7 +21,7 @@ public interface ChangeLog {
     /** The lowest id still kept, or 0 when none is. */
     long oldestChange();
 
-    /** Forgets changes written before {@code before}; returns how many. */
+    /** Forgets changes written before {@code before}, always keeping the newest one; returns how many. */
     int pruneChanges(Instant before);
 
     /** Writes a change by hand (for kinds no store method writes, and tests); joins the caller's transaction. */

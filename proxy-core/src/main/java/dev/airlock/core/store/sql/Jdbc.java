@@ -92,41 +92,56 @@ public final class Jdbc {
                 depth++;
                 try {
                     return work.run(conn);
+                } catch (SQLException e) {
+                    throw new StateStoreException(e.getMessage(), e);
                 } finally {
                     depth--;
                 }
             }
             depth = 1;
-            List<Runnable> committed;
+            T result;
             try {
                 dialect.begin(conn);
-                T result = work.run(conn);
-                conn.commit();
-                committed = List.copyOf(afterCommit);
-                return after(result, committed);
+                result = work.run(conn);
+                // Ends the transaction with a commit and nothing after it (a driver's commit() may
+                // begin the next transaction at once, taking the write lock again for nothing).
+                conn.setAutoCommit(true);
             } catch (SQLException | RuntimeException | Error e) {
                 rollback(e);
+                restoreAutoCommit(e);
+                afterCommit.clear();
+                depth = 0;
                 if (e instanceof SQLException sql) {
                     throw new StateStoreException(sql.getMessage(), sql);
                 }
-                throw e;
-            } finally {
-                afterCommit.clear();
-                depth = 0;
-                conn.setAutoCommit(true);
+                if (e instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw (Error) e;
             }
-        } catch (SQLException e) {
-            throw new StateStoreException(e.getMessage(), e);
+            List<Runnable> committed = List.copyOf(afterCommit);
+            afterCommit.clear();
+            depth = 0;
+            for (Runnable r : committed) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    // The transaction committed: a failing callback must not make it look failed.
+                    System.getLogger("airlock.store").log(System.Logger.Level.WARNING, "after-commit task failed: " + e);
+                }
+            }
+            return result;
         } finally {
             lock.unlock();
         }
     }
 
-    private static <T> T after(T result, List<Runnable> committed) {
-        for (Runnable r : committed) {
-            r.run();
+    private void restoreAutoCommit(Throwable cause) {
+        try {
+            conn.setAutoCommit(true);
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
         }
-        return result;
     }
 
     /** Runs {@code task} once the transaction this thread is in commits; at once outside a transaction. */

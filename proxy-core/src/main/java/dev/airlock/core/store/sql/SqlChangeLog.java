@@ -61,7 +61,10 @@ public final class SqlChangeLog implements ChangeLog {
 
     @Override
     public int pruneChanges(Instant before) {
-        return jdbc.update("DELETE FROM changes WHERE at < ?", ps -> ps.setLong(1, before.toEpochMilli()));
+        // The newest entry is kept whatever its age: a follower starting later then finds its mark
+        // in the log's ids instead of an empty table (AUTOINCREMENT goes on counting).
+        return jdbc.update("DELETE FROM changes WHERE at < ? AND id < (SELECT max(id) FROM changes)",
+                ps -> ps.setLong(1, before.toEpochMilli()));
     }
 
     @Override
