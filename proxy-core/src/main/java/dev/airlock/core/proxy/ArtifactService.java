@@ -55,6 +55,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 /**
  * Artifact files: downloaded once, verified, kept in the blob store, served from disk.
@@ -334,11 +335,9 @@ public final class ArtifactService {
             }
             PendingSignatures sigs = new PendingSignatures(eco, meta.entry().metadata(), route.filename(), ref.upstreamUrl());
             try (BlobSpool pending = blobs.spool(Set.of(algorithm)); sigs) {
-                if (cap < limit) {
-                    copyAtMost(resp, pending, cap, route.filename());
-                } else {
-                    copy(resp, pending, limit, route.filename());
-                }
+                copy(resp, pending, Math.min(limit, cap), () -> cap < limit
+                        ? new ProxyException(413, TOO_LARGE_TO_PREFETCH + route.filename() + " is more than " + cap + " bytes")
+                        : overran(limit, route.filename()));
                 if (declaredLength != null && !declaredLength.equals(Long.toString(pending.size()))) {
                     throw new ProxyException(502, "download of " + route.filename() + " ended after " + pending.size()
                             + " of " + declaredLength + " bytes; nothing was cached");
@@ -549,7 +548,8 @@ public final class ArtifactService {
                 }
             }
             try {
-                copy(resp, pending, parseLength(declaredLength), request.path());
+                long declared = parseLength(declaredLength);
+                copy(resp, pending, declared, () -> overran(declared, request.path()));
             } catch (ProxyException | UpstreamException | IOException | RuntimeException e) {
                 sidecars.values().forEach(f -> f.cancel(true));
                 sigs.cancel();
@@ -836,8 +836,11 @@ public final class ArtifactService {
         }
     }
 
-    /** Streams the body to the blob, stopping as soon as it runs past the length upstream declared. */
-    private static void copy(UpstreamResponse resp, BlobSpool out, long limit, String filename)
+    /**
+     * Streams the body to the blob, stopping as soon as it runs past {@code limit} (the length
+     * upstream declared, or a prefetch's bound), with the failure {@code past} makes.
+     */
+    private static void copy(UpstreamResponse resp, BlobSpool out, long limit, Supplier<ProxyException> past)
             throws UpstreamException, IOException, ProxyException {
         byte[] buf = new byte[64 * 1024];
         while (true) {
@@ -847,27 +850,17 @@ public final class ArtifactService {
             }
             out.write(buf, 0, n);
             if (out.size() > limit) {
-                throw new ProxyException(502, "upstream sent more than the " + limit + " bytes it declared for " + filename
-                        + "; nothing was cached");
+                throw past.get();
             }
         }
     }
 
-    /** Streams at most {@code cap} bytes of a body of unknown length; more is a prefetch given up, not a failure. */
-    private static void copyAtMost(UpstreamResponse resp, BlobSpool out, long cap, String filename)
-            throws UpstreamException, IOException, ProxyException {
-        byte[] buf = new byte[64 * 1024];
-        while (true) {
-            int n = resp.read(buf);
-            if (n < 0) {
-                return;
-            }
-            out.write(buf, 0, n);
-            if (out.size() > cap) {
-                throw new ProxyException(413, TOO_LARGE_TO_PREFETCH + filename + " is more than " + cap + " bytes");
-            }
-        }
+    private static ProxyException overran(long declared, String filename) {
+        return new ProxyException(502, "upstream sent more than the " + declared + " bytes it declared for " + filename
+                + "; nothing was cached");
     }
+
+
 
     private static String key(EcosystemRuntime eco, Route.Artifact route) {
         return eco.id() + "\0" + route.metadata().packageName() + "\0" + route.filename();

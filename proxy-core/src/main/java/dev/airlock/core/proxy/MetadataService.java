@@ -187,7 +187,7 @@ public final class MetadataService {
      * request reads the stored state again.
      */
     public void forgetDocument(String ecosystem, String cacheKey) {
-        cache.invalidate(ecosystem + "\0" + cacheKey);
+        cache.invalidate(key(ecosystem, cacheKey));
     }
 
     /** Drops every cached document (the change log lost track): each is read from the store again on next use. */
@@ -379,7 +379,11 @@ public final class MetadataService {
     }
 
     private static String key(EcosystemRuntime eco, MetadataRequest request) {
-        return eco.id() + "\0" + request.cacheKey();
+        return key(eco.id(), request.cacheKey());
+    }
+
+    private static String key(String ecosystem, String cacheKey) {
+        return ecosystem + "\0" + cacheKey;
     }
 
     static String sha256(byte[] bytes) {

@@ -24,9 +24,6 @@ public interface ChangeLog {
     /** Forgets changes written before {@code before}, always keeping the newest one; returns how many. */
     int pruneChanges(Instant before);
 
-    /** Writes a change by hand (for kinds no store method writes, and tests); joins the caller's transaction. */
-    void recordChange(String kind, String ecosystem, String packageName, String ref);
-
     /** This store instance's name in the {@code origin} of the changes it writes. */
     String origin();
 }

@@ -52,11 +52,6 @@ class ChangeFollowerTest {
         }
 
         @Override
-        public void recordChange(String kind, String ecosystem, String packageName, String ref) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
         public String origin() {
             return "me";
         }

@@ -1,6 +1,7 @@
 package dev.airlock.maven.e2e;
 
 import dev.airlock.cli.testing.Cli;
+import dev.airlock.core.testing.ServeProcess;
 import dev.airlock.maven.fixture.FixtureMavenRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,26 +40,9 @@ class CrashRecoveryTest {
     /** {@code airlock serve} in its own JVM, with this test's class path (the Maven ecosystem included). */
     private static Process serve(Path data, int port, String upstream) throws Exception {
         Path config = Files.writeString(data.resolveSibling("crash.yaml"), "upstreams: { maven: { url: '" + upstream + "' } }\n");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), "dev.airlock.cli.Main", "serve", "--config", config.toString(),
-                "--port", Integer.toString(port), "--data", data.toString());
-        pb.redirectErrorStream(true).redirectOutput(data.resolveSibling("serve.log").toFile());
-        Process p = pb.start();
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/health")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return p;
-                }
-            } catch (java.io.IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        p.destroyForcibly();
-        throw new AssertionError("airlock did not start: " + Files.readString(data.resolveSibling("serve.log")));
+        return ServeProcess.start(config, data, port, data.resolveSibling("serve.log"));
     }
+
 
     @Test
     void killedThreeTimesMidDownloadTheStoreAndTheAuditChainStayWhole() throws Exception {

@@ -3,6 +3,7 @@ package dev.airlock.npm.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.airlock.core.testing.ServeProcess;
 import dev.airlock.npm.fixture.FixtureNpmRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,28 +48,6 @@ class OutboxCrashTest {
         }
     }
 
-    /** {@code airlock serve} in its own JVM, with this test's class path (the npm ecosystem included). */
-    private static Process serve(Path config, Path data, int port, Path log) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), "dev.airlock.cli.Main", "serve", "--config", config.toString(),
-                "--port", Integer.toString(port), "--data", data.toString());
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Process p = pb.start();
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/health")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return p;
-                }
-            } catch (java.io.IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        p.destroyForcibly();
-        throw new AssertionError("airlock did not start: " + Files.readString(log));
-    }
 
     private static long count(Path data, String where) throws Exception {
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("state.db"));
@@ -108,7 +87,7 @@ class OutboxCrashTest {
             Path config = Files.writeString(tmp.resolve("airlock.yaml"), "upstreams: { npm: { url: '" + registry.baseUrl() + "' } }\n"
                     + "notifications: { webhooks: [ { url: 'http://127.0.0.1:" + hookPort + "/hook', format: json } ] }\n");
             int port = freePort();
-            Process first = serve(config, data, port, log);
+            Process first = ServeProcess.start(config, data, port, log);
             try {
                 HttpResponse<Void> packument = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/npm/crashy-box")).build(), HttpResponse.BodyHandlers.discarding());
@@ -123,7 +102,7 @@ class OutboxCrashTest {
                 first.destroyForcibly().waitFor();
             }
             up[0] = true;
-            Process second = serve(config, data, freePort(), log);
+            Process second = ServeProcess.start(config, data, freePort(), log);
             try {
                 long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
                 while ((received.isEmpty() || count(data, "delivered_at IS NULL") > 0) && System.nanoTime() < deadline) {

@@ -57,8 +57,6 @@ public final class Jdbc {
     private final ReentrantLock lock = new ReentrantLock();
     /** Guarded by lock: how deep the current transaction is nested; 0 outside one. */
     private int depth;
-    /** Guarded by lock: callbacks to run once the outermost transaction has committed. */
-    private final List<Runnable> afterCommit = new ArrayList<>();
 
     public Jdbc(Connection conn, SqlDialect dialect) {
         this.conn = conn;
@@ -109,7 +107,6 @@ public final class Jdbc {
             } catch (SQLException | RuntimeException | Error e) {
                 rollback(e);
                 restoreAutoCommit(e);
-                afterCommit.clear();
                 depth = 0;
                 if (e instanceof SQLException sql) {
                     throw new StateStoreException(sql.getMessage(), sql);
@@ -119,17 +116,7 @@ public final class Jdbc {
                 }
                 throw (Error) e;
             }
-            List<Runnable> committed = List.copyOf(afterCommit);
-            afterCommit.clear();
             depth = 0;
-            for (Runnable r : committed) {
-                try {
-                    r.run();
-                } catch (RuntimeException e) {
-                    // The transaction committed: a failing callback must not make it look failed.
-                    System.getLogger("airlock.store").log(System.Logger.Level.WARNING, "after-commit task failed: " + e);
-                }
-            }
             return result;
         } finally {
             lock.unlock();
@@ -144,19 +131,6 @@ public final class Jdbc {
         }
     }
 
-    /** Runs {@code task} once the transaction this thread is in commits; at once outside a transaction. */
-    public void afterCommit(Runnable task) {
-        lock.lock();
-        try {
-            if (depth == 0) {
-                task.run();
-            } else {
-                afterCommit.add(task);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
 
     private void rollback(Throwable cause) {
         try {

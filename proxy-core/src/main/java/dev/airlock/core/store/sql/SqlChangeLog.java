@@ -33,14 +33,6 @@ public final class SqlChangeLog implements ChangeLog {
     }
 
     @Override
-    public void recordChange(String kind, String ecosystem, String packageName, String ref) {
-        jdbc.inTransaction(c -> {
-            record(kind, ecosystem, packageName, ref);
-            return null;
-        });
-    }
-
-    @Override
     public List<Change> changesAfter(long after, int limit) {
         return jdbc.query("SELECT id, origin, kind, ecosystem, package, ref, at FROM changes WHERE id > ? ORDER BY id LIMIT ?", ps -> {
             ps.setLong(1, after);

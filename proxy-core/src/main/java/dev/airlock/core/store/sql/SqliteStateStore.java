@@ -291,11 +291,6 @@ public final class SqliteStateStore implements StateStore {
     }
 
     @Override
-    public void recordChange(String kind, String ecosystem, String packageName, String ref) {
-        changeLog.recordChange(kind, ecosystem, packageName, ref);
-    }
-
-    @Override
     public String origin() {
         return changeLog.origin();
     }
