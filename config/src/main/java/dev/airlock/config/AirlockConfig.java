@@ -69,6 +69,13 @@ public record AirlockConfig(ServerConfig server, StorageConfig storage, boolean 
                 server.accessLog(), server.requireToken(), server.maxConcurrentPerClient(), server.trustedProxies()));
     }
 
+    /** This configuration with {@code server.workerThreads} set. */
+    public AirlockConfig withWorkerThreads(int workerThreads) {
+        return withServer(new ServerConfig(server.host(), server.port(), server.publicUrl(), workerThreads,
+                server.maxRequestBodyBytes(), server.idleTimeout(), server.maxInitialLineLength(), server.maxHeaderSize(),
+                server.accessLog(), server.requireToken(), server.maxConcurrentPerClient(), server.trustedProxies()));
+    }
+
     public AirlockConfig withStoragePath(Path path) {
         return new AirlockConfig(server, new StorageConfig(path), offline, upstreams, cache, airgap, policy, notifications, limits);
     }

@@ -29,6 +29,7 @@ import dev.airlock.core.proxy.EcosystemRuntime;
 import dev.airlock.core.proxy.FileFactsService;
 import dev.airlock.core.proxy.MetadataBodies;
 import dev.airlock.core.proxy.MetadataService;
+import dev.airlock.core.proxy.Parking;
 import dev.airlock.core.server.AirlockServer;
 import dev.airlock.core.server.Services;
 import dev.airlock.core.store.BlobStore;
@@ -235,7 +236,7 @@ public final class Airlock implements AutoCloseable {
             metadata.maxDocumentBytes(config.limits().metadataSize());
             facts.limits(config.limits().probesPerPage(), config.limits().probesPerSecond());
             ArtifactService artifacts = new ArtifactService(state, blobs, metadata, facts, ledger, attestations, clock, metrics, workers,
-                    task -> sidecars.execute(UpstreamTrace.wrap(task)));
+                    task -> sidecars.execute(Parking.detached(UpstreamTrace.wrap(task))));
             // Reads before listing that do not wait on each other (a release's files, the release
             // before it) run here at the same time: at most 8 at once in all; past that the
             // deciding worker reads them itself, so nothing queues behind a pool it waits on.
@@ -251,8 +252,8 @@ public final class Airlock implements AutoCloseable {
                         return request == null ? null : metadata.load(rt, request).entry().metadata();
                     }, (ecosystemId, route) -> artifacts.prefetch(Objects.requireNonNull(byId.get(ecosystemId), ecosystemId), route),
                             ledger, attestations, ecosystemById, metrics, packageEvents, metadata::invalidateRenderings,
-                            task -> inspections.execute(UpstreamTrace.wrap(task))));
-            RequestFlow flow = new RequestFlow(metadata, artifacts, policy, metrics, task -> inspections.execute(UpstreamTrace.wrap(task)));
+                            task -> inspections.execute(Parking.detached(UpstreamTrace.wrap(task)))));
+            RequestFlow flow = new RequestFlow(metadata, artifacts, policy, metrics, task -> inspections.execute(Parking.detached(UpstreamTrace.wrap(task))));
             watchdog.scheduleWithFixedDelay(() -> {
                 try {
                     policy.flushDemand();

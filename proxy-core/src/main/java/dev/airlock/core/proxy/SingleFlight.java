@@ -8,7 +8,9 @@ import java.util.concurrent.ExecutionException;
  * At most one piece of work per key at a time: the first caller does it on its own thread,
  * callers arriving meanwhile wait for the same result instead of starting their own upstream
  * fetch. Work runs in the caller's thread (never queued on a pool), so a worker that waits here
- * always waits on a worker that is already running: no pool-exhaustion deadlock.
+ * always waits on a worker that is already running: no pool-exhaustion deadlock. A request on a
+ * worker running under {@link Parking} does not wait at all: it parks, giving its thread back, and
+ * takes the leader's outcome when it is run again.
  */
 final class SingleFlight<K, V> {
 
@@ -25,15 +27,24 @@ final class SingleFlight<K, V> {
      * @param onJoin called when this caller joined another's work
      */
     V run(K key, Work<V> work, Runnable onJoin) throws Exception {
+        Parking parking = Parking.current();
+        if (parking != null) {
+            CompletableFuture<V> settled = parking.takeSettled(this, key);
+            if (settled != null) {
+                return outcome(settled);
+            }
+        }
         CompletableFuture<V> mine = new CompletableFuture<>();
         CompletableFuture<V> leader = inFlight.putIfAbsent(key, mine);
         if (leader != null) {
             onJoin.run();
-            try {
-                return leader.get();
-            } catch (ExecutionException e) {
-                throw rethrowable(e.getCause());
+            if (parking != null && parking.mayPark() && !leader.isDone()) {
+                throw parking.park(this, key, leader);
             }
+            return outcome(leader);
+        }
+        if (parking != null) {
+            parking.lead();
         }
         try {
             V v = work.run();
@@ -43,7 +54,18 @@ final class SingleFlight<K, V> {
             mine.completeExceptionally(t);
             throw rethrowable(t);
         } finally {
+            if (parking != null) {
+                parking.led();
+            }
             inFlight.remove(key, mine);
+        }
+    }
+
+    private static <V> V outcome(CompletableFuture<V> flight) throws Exception {
+        try {
+            return flight.get();
+        } catch (ExecutionException e) {
+            throw rethrowable(e.getCause());
         }
     }
 

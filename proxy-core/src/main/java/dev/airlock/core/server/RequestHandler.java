@@ -17,6 +17,7 @@ import dev.airlock.core.proxy.ArtifactService;
 import dev.airlock.core.proxy.CacheStatus;
 import dev.airlock.core.proxy.EcosystemRuntime;
 import dev.airlock.core.proxy.MetadataEntry;
+import dev.airlock.core.proxy.Parking;
 import dev.airlock.core.proxy.ProxyException;
 import dev.airlock.core.upstream.UpstreamException;
 import dev.airlock.core.upstream.UpstreamTrace;
@@ -123,6 +124,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         long queuedMillis = -1;
         /** What it waited for upstream while answered, or null. */
         String upstream;
+        /** How long it was parked, its worker given back, while another request fetched what it needs. */
+        long parkedMillis;
 
         Exchange(FullHttpRequest req) {
             this.method = req.method().name();
@@ -398,37 +401,84 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     + "retry when some have finished", false);
             return;
         }
-        long submitted = System.nanoTime();
-        try {
-            pool.execute(() -> {
-                long queued = System.nanoTime() - submitted;
-                services.metrics().workerQueue(pool == services.workers() ? "workers" : "admin", queued);
-                ex.queuedMillis = queued / 1_000_000;
-                UpstreamTrace trace = UpstreamTrace.open();
-                Runnable reply;
-                try {
-                    reply = work.run();
-                } catch (ProxyException e) {
-                    if (e.getCause() instanceof UpstreamException || e.getCause() instanceof MetadataException) {
-                        // The upstream's fault, already said to the client: one line, no stack trace.
-                        LOG.log(Level.WARNING, ex.method + " " + HttpRules.escaped(ex.uri) + ": " + e.getMessage());
-                    } else if (e.status() >= 500 && e.getCause() != null) {
-                        LOG.log(Level.ERROR, e.getMessage(), e.getCause());
-                    }
-                    reply = () -> sendError(ctx, ex, ex.head, e.status(), e.getMessage(), false);
-                } catch (Throwable t) {
-                    LOG.log(Level.ERROR, "unexpected failure answering " + ex.method + " " + HttpRules.escaped(ex.uri), t);
-                    reply = () -> sendError(ctx, ex, ex.head, 500, "internal error; see the Airlock log", false);
-                } finally {
-                    UpstreamTrace.close();
-                }
-                ex.upstream = trace.isEmpty() ? null : trace.summary();
+        new Attempt(ctx, ex, pool, work, limits).submit();
+    }
+
+    /**
+     * One request's work on a worker. When it parks (it asked for a file or document another
+     * request is already fetching), the worker is given back and the work submitted again once
+     * that fetch is done; its upstream trace and the time it spent queued carry over.
+     */
+    private final class Attempt implements Runnable {
+        private final ChannelHandlerContext ctx;
+        private final Exchange ex;
+        private final Executor pool;
+        private final Work work;
+        private final ClientLimits limits;
+        private final Parking parking = new Parking();
+        private final UpstreamTrace trace = UpstreamTrace.create();
+        private long submitted;
+        private long parkedSince;
+
+        Attempt(ChannelHandlerContext ctx, Exchange ex, Executor pool, Work work, ClientLimits limits) {
+            this.ctx = ctx;
+            this.ex = ex;
+            this.pool = pool;
+            this.work = work;
+            this.limits = limits;
+        }
+
+        void submit() {
+            submitted = System.nanoTime();
+            try {
+                pool.execute(this);
+            } catch (RejectedExecutionException e) {
                 limits.release(ex.client);
-                ctx.channel().eventLoop().execute(reply);
-            });
-        } catch (RejectedExecutionException e) {
+                Runnable overloaded = () -> sendError(ctx, ex, ex.head, 503, "Airlock is overloaded; retry shortly", false);
+                if (ctx.executor().inEventLoop()) {
+                    overloaded.run();
+                } else {
+                    ctx.channel().eventLoop().execute(overloaded);
+                }
+            }
+        }
+
+        @Override
+        public void run() {
+            long now = System.nanoTime();
+            long queued = now - submitted;
+            services.metrics().workerQueue(pool == services.workers() ? "workers" : "admin", queued);
+            ex.queuedMillis = Math.max(ex.queuedMillis, 0) + queued / 1_000_000;
+            if (parkedSince != 0) {
+                ex.parkedMillis += (submitted - parkedSince) / 1_000_000;
+            }
+            UpstreamTrace.enter(trace);
+            Runnable reply;
+            try {
+                reply = parking.attempt(work::run);
+            } catch (Parking.Parked p) {
+                // Another request is fetching what this one needs: free the worker until it is done.
+                services.metrics().event("request_parked", ex.ecosystem);
+                parkedSince = System.nanoTime();
+                p.awaited().whenComplete((v, t) -> submit());
+                return;
+            } catch (ProxyException e) {
+                if (e.getCause() instanceof UpstreamException || e.getCause() instanceof MetadataException) {
+                    // The upstream's fault, already said to the client: one line, no stack trace.
+                    LOG.log(Level.WARNING, ex.method + " " + HttpRules.escaped(ex.uri) + ": " + e.getMessage());
+                } else if (e.status() >= 500 && e.getCause() != null) {
+                    LOG.log(Level.ERROR, e.getMessage(), e.getCause());
+                }
+                reply = () -> sendError(ctx, ex, ex.head, e.status(), e.getMessage(), false);
+            } catch (Throwable t) {
+                LOG.log(Level.ERROR, "unexpected failure answering " + ex.method + " " + HttpRules.escaped(ex.uri), t);
+                reply = () -> sendError(ctx, ex, ex.head, 500, "internal error; see the Airlock log", false);
+            } finally {
+                UpstreamTrace.close();
+            }
+            ex.upstream = trace.isEmpty() ? null : trace.summary();
             limits.release(ex.client);
-            sendError(ctx, ex, ex.head, 503, "Airlock is overloaded; retry shortly", false);
+            ctx.channel().eventLoop().execute(reply);
         }
     }
 
@@ -703,6 +753,9 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (ex.queuedMillis >= 0) {
             // A request answered on a worker: what it waited for, so a slow cold answer says why.
             line.append(" queued=").append(ex.queuedMillis).append("ms");
+            if (ex.parkedMillis > 0) {
+                line.append(" parked=").append(ex.parkedMillis).append("ms");
+            }
             if (ex.upstream != null) {
                 line.append(" upstream=[").append(ex.upstream).append(']');
             }

@@ -20,11 +20,14 @@ public final class UpstreamTrace {
     private UpstreamTrace() {
     }
 
-    /** Opens a trace on this thread (replacing any left over) and returns it. */
-    public static UpstreamTrace open() {
-        UpstreamTrace t = new UpstreamTrace();
-        CURRENT.set(t);
-        return t;
+    /** A trace not yet on any thread: for a request that may be answered over several attempts. */
+    public static UpstreamTrace create() {
+        return new UpstreamTrace();
+    }
+
+    /** Makes {@code trace} this thread's, until {@link #close}. */
+    public static void enter(UpstreamTrace trace) {
+        CURRENT.set(trace);
     }
 
     /** Closes this thread's trace. */
