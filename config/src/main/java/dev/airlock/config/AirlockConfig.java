@@ -76,6 +76,11 @@ public record AirlockConfig(ServerConfig server, StorageConfig storage, boolean 
                 server.accessLog(), server.requireToken(), server.maxConcurrentPerClient(), server.trustedProxies()));
     }
 
+    /** This configuration with other limits. */
+    public AirlockConfig withLimits(LimitsConfig limits) {
+        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy, notifications, limits);
+    }
+
     public AirlockConfig withStoragePath(Path path) {
         return new AirlockConfig(server, new StorageConfig(path), offline, upstreams, cache, airgap, policy, notifications, limits);
     }

@@ -108,7 +108,8 @@ public final class ConfigLoader {
     }
 
     private static final List<String> LIMITS_KEYS = List.of("metadataSize", "pomSize", "probesPerPage", "probesPerSecond",
-            "jsonDepth", "linksPerPage", "versionsPerDocument", "archiveSize", "archiveEntries");
+            "jsonDepth", "linksPerPage", "versionsPerDocument", "archiveSize", "archiveEntries", "upstreamConnections",
+            "upstreamConnectionsTotal");
 
     private static LimitsConfig limits(Node node) throws ConfigException {
         Node limits = node.map(LIMITS_KEYS);
@@ -119,7 +120,9 @@ public final class ConfigLoader {
                 limits.field("linksPerPage").integer(LimitsConfig.COUNT),
                 limits.field("versionsPerDocument").integer(LimitsConfig.COUNT),
                 limitSize(limits, "archiveSize"),
-                limits.field("archiveEntries").integer(LimitsConfig.COUNT));
+                limits.field("archiveEntries").integer(LimitsConfig.COUNT),
+                limits.field("upstreamConnections").integer(LimitsConfig.UPSTREAM_CONNECTIONS),
+                limits.field("upstreamConnectionsTotal").integer(LimitsConfig.UPSTREAM_CONNECTIONS_TOTAL));
     }
 
     private static long limitSize(Node limits, String key) throws ConfigException {

@@ -13,9 +13,12 @@ package dev.airlock.config;
  * @param versionsPerDocument versions one npm packument or maven-metadata.xml may list, 1000 to 10000000
  * @param archiveSize         bytes an archive may unpack to before inspection stops (an anomaly)
  * @param archiveEntries      entries an archive may hold before inspection stops (an anomaly), 1000 to 10000000
+ * @param upstreamConnections      requests in flight to one upstream at once, 1 to 10000
+ * @param upstreamConnectionsTotal requests in flight to all upstreams together at once, 1 to 100000
  */
 public record LimitsConfig(long metadataSize, long pomSize, int probesPerPage, int probesPerSecond, int jsonDepth,
-                           int linksPerPage, int versionsPerDocument, long archiveSize, int archiveEntries) {
+                           int linksPerPage, int versionsPerDocument, long archiveSize, int archiveEntries,
+                           int upstreamConnections, int upstreamConnectionsTotal) {
 
     // Before DEFAULTS: static fields initialise in order, and the constructor checks with these.
     static final IntRange PROBES_PER_PAGE = new IntRange(0, 100_000);
@@ -24,6 +27,15 @@ public record LimitsConfig(long metadataSize, long pomSize, int probesPerPage, i
     static final IntRange JSON_DEPTH = new IntRange(16, 1000);
     static final IntRange COUNT = new IntRange(1000, 10_000_000);
     static final long MIN_SIZE = 1024;
+    static final IntRange UPSTREAM_CONNECTIONS = new IntRange(1, 10_000);
+    static final IntRange UPSTREAM_CONNECTIONS_TOTAL = new IntRange(1, 100_000);
+    /**
+     * A cold install keeps a few dozen requests in flight (npm asks 15 at a time, and each may cost
+     * Airlock a document and a file or two); past that, more connections to one registry mostly
+     * queue at its end, and a burst of clients must not become thousands of connections.
+     */
+    public static final int DEFAULT_UPSTREAM_CONNECTIONS = 32;
+    public static final int DEFAULT_UPSTREAM_CONNECTIONS_TOTAL = 128;
 
     /**
      * The defaults sit well above the largest real documents (a packument of some 30,000 versions,
@@ -31,7 +43,14 @@ public record LimitsConfig(long metadataSize, long pomSize, int probesPerPage, i
      * public registries, so only a hostile or broken upstream meets them.
      */
     public static final LimitsConfig DEFAULTS = new LimitsConfig(256L << 20, 16L << 20, 100, 20, 200, 100_000, 100_000,
-            1L << 30, 200_000);
+            1L << 30, 200_000, DEFAULT_UPSTREAM_CONNECTIONS, DEFAULT_UPSTREAM_CONNECTIONS_TOTAL);
+
+    /** These limits with the default connection caps. */
+    public LimitsConfig(long metadataSize, long pomSize, int probesPerPage, int probesPerSecond, int jsonDepth,
+                        int linksPerPage, int versionsPerDocument, long archiveSize, int archiveEntries) {
+        this(metadataSize, pomSize, probesPerPage, probesPerSecond, jsonDepth, linksPerPage, versionsPerDocument, archiveSize,
+                archiveEntries, DEFAULT_UPSTREAM_CONNECTIONS, DEFAULT_UPSTREAM_CONNECTIONS_TOTAL);
+    }
 
     public LimitsConfig {
         checkSize("metadataSize", metadataSize);
@@ -43,6 +62,8 @@ public record LimitsConfig(long metadataSize, long pomSize, int probesPerPage, i
         COUNT.check("linksPerPage", linksPerPage);
         COUNT.check("versionsPerDocument", versionsPerDocument);
         COUNT.check("archiveEntries", archiveEntries);
+        UPSTREAM_CONNECTIONS.check("upstreamConnections", upstreamConnections);
+        UPSTREAM_CONNECTIONS_TOTAL.check("upstreamConnectionsTotal", upstreamConnectionsTotal);
     }
 
     private static void checkSize(String what, long value) {

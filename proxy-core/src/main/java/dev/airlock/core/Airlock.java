@@ -41,6 +41,7 @@ import dev.airlock.core.store.sql.SqliteStateStore;
 import dev.airlock.core.trust.SigstoreVerifier;
 import dev.airlock.core.trust.TrustedRoot;
 import dev.airlock.core.trust.VerificationException;
+import dev.airlock.core.upstream.ConnectionCaps;
 import dev.airlock.core.upstream.UpstreamClient;
 import dev.airlock.core.upstream.UpstreamKind;
 import dev.airlock.core.upstream.UpstreamTrace;
@@ -176,6 +177,9 @@ public final class Airlock implements AutoCloseable {
             // Metadata bodies: content-addressed too, in a store of their own (replaced ones are swept).
             MetadataBodies bodies = new MetadataBodies(stores.documents(), data, state, clock);
             List<EcosystemRuntime> ecosystems = new ArrayList<>();
+            ConnectionCaps caps = new ConnectionCaps(config.limits().upstreamConnections(), config.limits().upstreamConnectionsTotal());
+            metrics.gauge("airlock_upstream_in_flight", "upstream requests in flight, over all upstreams (limits.upstreamConnectionsTotal)",
+                    caps::inFlight);
             SignatureTrust trust = signatureTrust(config.policy());
             for (Ecosystem e : ServiceLoader.load(Ecosystem.class)) {
                 var upstreamConfig = config.upstream(e.id());
@@ -195,7 +199,8 @@ public final class Airlock implements AutoCloseable {
                 } else {
                     LOG.log(Level.WARNING, e.id() + " has no upstream: " + settings.unavailable());
                 }
-                ecosystems.add(new EcosystemRuntime(e, new UpstreamClient(e.id(), settings, upstreamConfig, clock, watchdog, metrics, viaToken),
+                ecosystems.add(new EcosystemRuntime(e, new UpstreamClient(e.id(), settings, upstreamConfig, clock, watchdog, metrics, viaToken,
+                        caps),
                         config.offline()));
             }
             FileFactsService facts = new FileFactsService(state, clock, metrics, probes);

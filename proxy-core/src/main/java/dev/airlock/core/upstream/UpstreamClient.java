@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -63,14 +64,26 @@ public final class UpstreamClient {
     private final ScheduledExecutorService watchdog;
     private final AirlockMetrics metrics;
     private final String via;
+    /** Places for requests in flight to this upstream (fair: the longest waiting goes first). */
+    private final Semaphore slots;
+    private final ConnectionCaps caps;
+
+    /** With the default connection caps, of its own: for tests that build one client. */
+    public UpstreamClient(String ecosystem, UpstreamSettings settings, UpstreamConfig config, Clock clock,
+                          ScheduledExecutorService watchdog, AirlockMetrics metrics, String viaToken) {
+        this(ecosystem, settings, config, clock, watchdog, metrics, viaToken, ConnectionCaps.defaults());
+    }
 
     /**
      * @param viaToken this instance's name in {@code Via} ("airlock-1a2b3c4d"): unique per instance, so
      *                 chained Airlocks (a replica in front of a central one) are fine and only a real loop is refused
+     * @param caps     how many requests may be in flight, to this upstream and to all (shared by every client)
      */
     public UpstreamClient(String ecosystem, UpstreamSettings settings, UpstreamConfig config, Clock clock,
-                          ScheduledExecutorService watchdog, AirlockMetrics metrics, String viaToken) {
+                          ScheduledExecutorService watchdog, AirlockMetrics metrics, String viaToken, ConnectionCaps caps) {
         this.ecosystem = ecosystem;
+        this.caps = caps;
+        this.slots = new Semaphore(caps.perUpstream(), true);
         this.settings = settings;
         this.config = config;
         this.watchdog = watchdog;
@@ -150,9 +163,11 @@ public final class UpstreamClient {
     private UpstreamResponse send(UpstreamKind kind, String method, URI uri, Map<String, String> headers, byte[] body,
                                   CircuitBreaker breaker, CircuitBreaker.Permit permit) throws UpstreamException {
         URI current = uri;
-        long start = System.nanoTime();
         boolean judged = false;
+        Runnable slot = null;
         try {
+            slot = slot(uri);
+            long start = System.nanoTime();
             for (int hop = 0; ; hop++) {
                 if (!allowed(current)) {
                     throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE,
@@ -197,9 +212,14 @@ public final class UpstreamClient {
                     answered(kind, status >= 500 ? "status_" + status : "ok", start);
                 }
                 judged = true;
-                return new UpstreamResponse(current, status, response.headers(), guard(response.body(), current), this);
+                UpstreamResponse answer = new UpstreamResponse(current, status, response.headers(), new GuardedStream(response.body(), slot), this);
+                slot = null; // the body gives it back, at its end or when closed
+                return answer;
             }
         } finally {
+            if (slot != null) {
+                slot.run();
+            }
             if (breaker != null && !judged) {
                 // Ended without an answer to judge upstream by (a refused redirect, an interrupt):
                 // a trial slot must not stay taken, or the circuit would never close again.
@@ -246,6 +266,41 @@ public final class UpstreamClient {
         }
     }
 
+    /**
+     * Takes a place for one request in flight to this upstream and one among all upstreams,
+     * waiting at most the connect timeout; returns what gives both back (once, whoever calls it).
+     */
+    private Runnable slot(URI uri) throws UpstreamException {
+        long wait = config.connectTimeout().toNanos();
+        long start = System.nanoTime();
+        try {
+            if (!slots.tryAcquire(wait, TimeUnit.NANOSECONDS)) {
+                throw busy(uri, "upstreams to " + ecosystem + " (limits.upstreamConnections)", caps.perUpstream());
+            }
+            if (!caps.all().tryAcquire(Math.max(0, wait - (System.nanoTime() - start)), TimeUnit.NANOSECONDS)) {
+                slots.release();
+                throw busy(uri, "all upstreams (limits.upstreamConnectionsTotal)", caps.inFlight());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "interrupted while waiting to fetch " + describe(uri), e);
+        }
+        metrics.workerQueue("upstream", System.nanoTime() - start);
+        AtomicBoolean given = new AtomicBoolean();
+        return () -> {
+            if (given.compareAndSet(false, true)) {
+                caps.all().release();
+                slots.release();
+            }
+        };
+    }
+
+    private UpstreamException busy(URI uri, String which, int inFlight) {
+        metrics.event("upstream_busy", ecosystem);
+        return new UpstreamException(UpstreamException.Kind.COOLING_DOWN, "not fetching " + describe(uri) + ": " + inFlight
+                + " requests to " + which + " have been in flight for the whole connect timeout; retry shortly");
+    }
+
     private void failed(UpstreamKind kind, long start, String outcome) {
         answered(kind, outcome, start);
     }
@@ -286,10 +341,6 @@ public final class UpstreamClient {
             return Optional.of("Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
         }
         return Optional.empty();
-    }
-
-    private InputStream guard(InputStream in, URI uri) {
-        return new GuardedStream(in, uri);
     }
 
     /** The URL without credentials or query, for messages. */
@@ -336,9 +387,12 @@ public final class UpstreamClient {
         private final ScheduledFuture<?> check;
         private volatile long lastProgressNanos = startedNanos;
         private volatile String stalled;
+        /** Gives the request's place back (see {@link ConnectionCaps}): at the body's end, or when closed. */
+        private final Runnable slot;
 
-        GuardedStream(InputStream in, URI uri) {
+        GuardedStream(InputStream in, Runnable slot) {
             super(in);
+            this.slot = slot;
             long period = Math.max(50, Math.min(1000, config.readTimeout().toMillis() / 4));
             this.check = watchdog.scheduleAtFixedRate(this::inspect, period, period, TimeUnit.MILLISECONDS);
         }
@@ -377,6 +431,7 @@ public final class UpstreamClient {
                 lastProgressNanos = System.nanoTime();
                 if (n < 0) {
                     check.cancel(false);
+                    slot.run();
                     if (stalled != null) {
                         throw new StalledException(stalled);
                     }
@@ -394,7 +449,11 @@ public final class UpstreamClient {
         public void close() throws IOException {
             if (closed.compareAndSet(false, true)) {
                 check.cancel(false);
-                super.close();
+                try {
+                    super.close();
+                } finally {
+                    slot.run();
+                }
             }
         }
     }
