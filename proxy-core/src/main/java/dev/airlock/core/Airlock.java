@@ -108,6 +108,7 @@ public final class Airlock implements AutoCloseable {
     private final ThreadPoolExecutor probes;
     private final ThreadPoolExecutor sidecars;
     private final ThreadPoolExecutor inspections;
+    private final ThreadPoolExecutor early;
     private final ScheduledExecutorService watchdog;
     private final AirlockMetrics metrics;
     private final List<EcosystemRuntime> ecosystems;
@@ -118,8 +119,9 @@ public final class Airlock implements AutoCloseable {
     private Airlock(AirlockServer server, StateStore state, ThreadPoolExecutor workers, ExecutorService admin, ThreadPoolExecutor probes,
                     ThreadPoolExecutor sidecars,
                     ScheduledExecutorService watchdog, AirlockMetrics metrics, List<EcosystemRuntime> ecosystems,
-                    Notifier notifier, PolicyService policy, OutboxRelay relay, ThreadPoolExecutor inspections) {
+                    Notifier notifier, PolicyService policy, OutboxRelay relay, ThreadPoolExecutor inspections, ThreadPoolExecutor early) {
         this.inspections = inspections;
+        this.early = early;
         this.policy = policy;
         this.relay = relay;
         this.server = server;
@@ -242,6 +244,12 @@ public final class Airlock implements AutoCloseable {
             facts.limits(config.limits().probesPerPage(), config.limits().probesPerSecond());
             ArtifactService artifacts = new ArtifactService(state, blobs, metadata, facts, ledger, attestations, clock, metrics, workers,
                     task -> sidecars.execute(Parking.detached(UpstreamTrace.wrap(task))));
+            // Downloads started beside the metadata that names them (an npm tarball while its packument
+            // is on its way): a thread each, as many as may be in flight to an upstream; when all are
+            // busy the download waits for its metadata instead, so nothing queues here.
+            ThreadPoolExecutor early = new ThreadPoolExecutor(0, config.limits().upstreamConnections(), 30, TimeUnit.SECONDS,
+                    new SynchronousQueue<>(), daemon("airlock-early"), new ThreadPoolExecutor.AbortPolicy());
+            artifacts.earlyFetches(task -> early.execute(Parking.detached(UpstreamTrace.wrap(task))));
             // Reads before listing that do not wait on each other (a release's files, the release
             // before it) run here at the same time: at most 8 at once in all; past that the
             // deciding worker reads them itself, so nothing queues behind a pool it waits on.
@@ -353,7 +361,7 @@ public final class Airlock implements AutoCloseable {
             LOG.log(Level.INFO, "Airlock listening on http://" + a.getHostString() + ":" + a.getPort() + "/ with data in "
                     + data.toAbsolutePath().normalize());
             return new Airlock(server, state, workers, admin, probes, sidecars, watchdog, metrics, List.copyOf(ecosystems), notifier,
-                    policy, relay, inspections);
+                    policy, relay, inspections, early);
         } catch (Exception e) {
             // Also Netty's bind failure, a checked exception thrown without being declared.
             workers.shutdownNow();
@@ -406,6 +414,7 @@ public final class Airlock implements AutoCloseable {
         probes.shutdownNow();
         sidecars.shutdown();
         inspections.shutdown();
+        early.shutdown();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
             admin.awaitTermination(1, TimeUnit.SECONDS);

@@ -114,7 +114,8 @@ public final class NpmEcosystem implements Ecosystem, Prefetching {
             if (!NpmNames.validTarballName(file)) {
                 return new Route.Reject(400, "invalid npm tarball name: " + file);
             }
-            return new Route.Artifact(metadataRequest(name, false), file);
+            // Where the registry keeps tarballs: fetched while the packument is on its way.
+            return new Route.Artifact(metadataRequest(name, false), file, name + "/-/" + file);
         }
         if (!request.isRead()) {
             return readOnly(request);

@@ -15,8 +15,18 @@ public sealed interface Route {
      * Serve one artifact file of a package. The core finds its upstream URL and expected digest
      * through the package's metadata ({@link PackageMetadata#artifact}), downloads and verifies it
      * once, and serves it from the blob store afterwards.
+     *
+     * <p>{@code likelyPath}, when the ecosystem knows where such files usually are (relative to the
+     * upstream base; npm's {@code <name>/-/<file>}), lets the core start the download while the
+     * metadata is still on its way: the bytes are used only if the metadata then names that URL,
+     * and are verified against its digest like any other. Null when only the metadata can tell.
      */
-    record Artifact(MetadataRequest metadata, String filename) implements Route {
+    record Artifact(MetadataRequest metadata, String filename, String likelyPath) implements Route {
+
+        /** A file whose upstream URL only its metadata can tell. */
+        public Artifact(MetadataRequest metadata, String filename) {
+            this(metadata, filename, null);
+        }
     }
 
     /**

@@ -50,6 +50,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -112,6 +114,8 @@ public final class ArtifactService {
 
     private final FileFactsService facts;
     private final Executor sidecarFetches;
+    /** Where a file's download starts while its metadata is still on its way; null: never early. */
+    private Executor earlyFetches;
 
     /**
      * @param workers        where small files are read into memory off the event loop
@@ -134,6 +138,14 @@ public final class ArtifactService {
         this.metadata = metadata;
         this.clock = clock;
         this.metrics = metrics;
+    }
+
+    /**
+     * Lets downloads start beside their metadata ({@link Route.Artifact#likelyPath}) on this pool,
+     * which must refuse rather than queue when full (the download then waits for the metadata).
+     */
+    public void earlyFetches(Executor pool) {
+        this.earlyFetches = pool;
     }
 
     /**
@@ -286,94 +298,199 @@ public final class ArtifactService {
 
     /** @param cap the most bytes to fetch (a prefetch's bound), {@link Long#MAX_VALUE} for a client's download */
     private Served download(EcosystemRuntime eco, Route.Artifact route, String key, long cap) throws ProxyException {
-        MetadataEntry.Loaded meta = metadata.load(eco, route.metadata());
-        eco.requireUpstream();
-        Optional<ArtifactRef> listed = meta.entry().metadata().artifact(route.filename());
-        if (listed.isEmpty() && meta.status() != CacheStatus.MISS) {
-            // Published after our copy was fetched? Ask upstream once before answering 404.
-            meta = metadata.revalidate(eco, route.metadata());
-            listed = meta.entry().metadata().artifact(route.filename());
-        }
-        ArtifactRef ref = listed.orElseThrow(() -> new ProxyException(404, route.filename() + " is not listed in the metadata of "
-                + route.metadata().packageName()));
-        if (!eco.upstream().allowed(ref.upstreamUrl())) {
-            metrics.event("foreign_artifact_url", eco.id());
-            throw new ProxyException(502, "the metadata of " + route.metadata().packageName() + " points " + route.filename()
-                    + " at " + eco.upstream().describe(ref.upstreamUrl()) + ", a host not configured for " + eco.id()
-                    + "; Airlock does not fetch from it");
-        }
-        // The attestations the registry lists for the release are verified while the file streams,
-        // whatever the release's age: their outcome decides before the first byte is served.
-        PackageMetadata listing = meta.entry().metadata();
-        String version = ref.version();
-        FutureTask<Void> attested = new FutureTask<>(() -> {
-            attestations.attestRelease(eco.id(), listing, version);
-            return null;
-        });
+        // The metadata must be fetched first to know the file's URL and digest; where the file
+        // usually is, its download starts now, beside the metadata, instead of after it.
+        Early early = early(eco, route, cap);
+        boolean usedEarly = false;
         try {
-            sidecarFetches.execute(attested);
-        } catch (RejectedExecutionException busy) {
-            attested.run();
-        }
-        try (UpstreamResponse resp = eco.upstream().get(UpstreamKind.FILE, ref.upstreamUrl(), Map.of("Accept", "*/*"))) {
-            if (resp.status() == 404 || resp.status() == 410) {
-                throw new ProxyException(404, route.filename() + " was not found upstream");
+            MetadataEntry.Loaded meta = metadata.load(eco, route.metadata());
+            eco.requireUpstream();
+            Optional<ArtifactRef> listed = meta.entry().metadata().artifact(route.filename());
+            if (listed.isEmpty() && meta.status() != CacheStatus.MISS) {
+                // Published after our copy was fetched? Ask upstream once before answering 404.
+                meta = metadata.revalidate(eco, route.metadata());
+                listed = meta.entry().metadata().artifact(route.filename());
             }
-            if (resp.status() != 200) {
-                throw new ProxyException(502, "upstream answered " + resp.status() + " for " + route.filename());
+            ArtifactRef ref = listed.orElseThrow(() -> new ProxyException(404, route.filename() + " is not listed in the metadata of "
+                    + route.metadata().packageName()));
+            if (!eco.upstream().allowed(ref.upstreamUrl())) {
+                metrics.event("foreign_artifact_url", eco.id());
+                throw new ProxyException(502, "the metadata of " + route.metadata().packageName() + " points " + route.filename()
+                        + " at " + eco.upstream().describe(ref.upstreamUrl()) + ", a host not configured for " + eco.id()
+                        + "; Airlock does not fetch from it");
             }
-            if (resp.header("content-encoding") != null && !"identity".equalsIgnoreCase(resp.header("content-encoding"))) {
-                throw new ProxyException(502, "upstream sent " + route.filename() + " with content-encoding "
-                        + resp.header("content-encoding") + " although none was asked for");
+            // The attestations the registry lists for the release are verified while the file streams,
+            // whatever the release's age: their outcome decides before the first byte is served.
+            PackageMetadata listing = meta.entry().metadata();
+            String version = ref.version();
+            FutureTask<Void> attested = new FutureTask<>(() -> {
+                attestations.attestRelease(eco.id(), listing, version);
+                return null;
+            });
+            try {
+                sidecarFetches.execute(attested);
+            } catch (RejectedExecutionException busy) {
+                attested.run();
             }
             String algorithm = ref.expected().algorithm();
+            try (PendingSignatures sigs = new PendingSignatures(eco, listing, route.filename(), ref.upstreamUrl())) {
+                Fetched got;
+                if (early != null && early.url().equals(ref.upstreamUrl()) && EARLY_DIGESTS.contains(algorithm)) {
+                    usedEarly = true;
+                    metrics.event("early_download_used", eco.id());
+                    got = early.take();
+                } else {
+                    got = fetch(eco, ref.upstreamUrl(), route.filename(), cap, Set.of(algorithm));
+                }
+                try (BlobSpool pending = got.spool()) {
+                    byte[] actual = pending.digest(algorithm);
+                    if (!ref.expected().matches(actual)) {
+                        metrics.event("integrity_failure", eco.id());
+                        String gotSri = new Digest(algorithm, actual).sri();
+                        LOG.log(Level.WARNING, "integrity failure: " + eco.id() + " " + route.metadata().packageName() + " "
+                                + route.filename() + " expected " + ref.expected().sri() + " got " + gotSri);
+                        throw new ProxyException(502, "integrity check failed for " + route.filename() + ": upstream metadata declares "
+                                + ref.expected().sri() + " but the downloaded bytes are " + gotSri + "; nothing was cached");
+                    }
+                    ArtifactRecord fresh = new ArtifactRecord(eco.id(), route.metadata().packageName(), route.filename(),
+                            ref.version(), pending.sha256Hex(), pending.size(), ref.contentType(), ref.expected().sri(), clock.instant());
+                    // Read from the spool, before it is a blob and before it is indexed: no request
+                    // finds the file until the policy knows what is in it.
+                    inspect(eco, meta.entry().metadata(), fresh, pending.file(), sigs);
+                    awaitAttestations(attested, route.filename());
+                    pending.commit();
+                    ArtifactRecord r = keep(fresh);
+                    Indexed i = indexed(r);
+                    index.put(key, i);
+                    if (eco.ecosystem().rendersFileFacts()) {
+                        if (r.sha256().equals(fresh.sha256())) {
+                            // Files made from an older copy were made when it was stored.
+                            derive(eco, meta.entry().metadata(), ref, r, pending.file());
+                        }
+                        facts.changed(eco, route.metadata().packageName());
+                    }
+                    return new Served(r, i.file(), CacheStatus.MISS, smallBytes(i));
+                }
+            } catch (IOException e) {
+                throw new ProxyException(500, "cannot store " + route.filename() + " (see the Airlock log)", e);
+            }
+        } finally {
+            if (early != null && !usedEarly) {
+                early.discard();
+            }
+        }
+    }
+
+    /** What an early download hashes: whichever of these the metadata then declares is checked. */
+    private static final Set<String> EARLY_DIGESTS = Set.of("SHA-512", "SHA-1");
+
+    /** A file's body in a spool, its length checked against what upstream declared, its digest not yet. */
+    private record Fetched(BlobSpool spool) {
+    }
+
+    /** A download started before the metadata that names its URL arrived (see {@link Route.Artifact#likelyPath}). */
+    private record Early(URI url, CompletableFuture<Fetched> body) {
+
+        Fetched take() throws ProxyException {
+            try {
+                return body.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof ProxyException p) {
+                    throw p;
+                }
+                throw new ProxyException(500, "early download of " + url.getPath() + " failed", e.getCause());
+            }
+        }
+
+        /** Not wanted after all (another URL, a failure before it was needed): its spool is deleted when it ends. */
+        void discard() {
+            body.whenComplete((f, t) -> {
+                if (f != null) {
+                    try {
+                        f.spool().close();
+                    } catch (IOException ignored) {
+                        // a temp file left behind is swept with the spool folder
+                    }
+                }
+            });
+        }
+    }
+
+    /**
+     * Starts the file's download at its likely URL when the metadata has to come from upstream
+     * first; null when it need not (the metadata is in memory), cannot (no likely path, offline)
+     * or the pool for it is full (then it is fetched after the metadata, as without it).
+     */
+    private Early early(EcosystemRuntime eco, Route.Artifact route, long cap) {
+        if (route.likelyPath() == null || earlyFetches == null || eco.offline() || !eco.upstream().settings().available()
+                || metadata.peekFresh(eco, route.metadata()) != null) {
+            return null;
+        }
+        URI url;
+        try {
+            url = eco.upstream().resolve(route.likelyPath());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (!eco.upstream().allowed(url)) {
+            return null;
+        }
+        try {
+            return new Early(url, CompletableFuture.supplyAsync(() -> {
+                try {
+                    return fetch(eco, url, route.filename(), cap, EARLY_DIGESTS);
+                } catch (ProxyException e) {
+                    throw new CompletionException(e);
+                }
+            }, earlyFetches));
+        } catch (RejectedExecutionException busy) {
+            return null;
+        }
+    }
+
+    /**
+     * GETs a file into a spool hashing {@code algorithms}, bounded by {@code cap} and by the length
+     * upstream declares. Nothing is verified against metadata here; the spool is deleted on failure.
+     */
+    private Fetched fetch(EcosystemRuntime eco, URI url, String filename, long cap, Set<String> algorithms) throws ProxyException {
+        try (UpstreamResponse resp = eco.upstream().get(UpstreamKind.FILE, url, Map.of("Accept", "*/*"))) {
+            if (resp.status() == 404 || resp.status() == 410) {
+                throw new ProxyException(404, filename + " was not found upstream");
+            }
+            if (resp.status() != 200) {
+                throw new ProxyException(502, "upstream answered " + resp.status() + " for " + filename);
+            }
+            if (resp.header("content-encoding") != null && !"identity".equalsIgnoreCase(resp.header("content-encoding"))) {
+                throw new ProxyException(502, "upstream sent " + filename + " with content-encoding "
+                        + resp.header("content-encoding") + " although none was asked for");
+            }
             String declaredLength = resp.header("content-length");
             long limit = parseLength(declaredLength);
             if (limit != Long.MAX_VALUE && limit > cap) {
                 // Decided on the GET's own headers: no separate size probe before it.
-                throw new ProxyException(413, TOO_LARGE_TO_PREFETCH + route.filename() + " is " + limit + " bytes");
+                throw new ProxyException(413, TOO_LARGE_TO_PREFETCH + filename + " is " + limit + " bytes");
             }
-            PendingSignatures sigs = new PendingSignatures(eco, meta.entry().metadata(), route.filename(), ref.upstreamUrl());
-            try (BlobSpool pending = blobs.spool(Set.of(algorithm)); sigs) {
+            BlobSpool pending = blobs.spool(algorithms);
+            boolean kept = false;
+            try {
                 copy(resp, pending, Math.min(limit, cap), () -> cap < limit
-                        ? new ProxyException(413, TOO_LARGE_TO_PREFETCH + route.filename() + " is more than " + cap + " bytes")
-                        : overran(limit, route.filename()));
+                        ? new ProxyException(413, TOO_LARGE_TO_PREFETCH + filename + " is more than " + cap + " bytes")
+                        : overran(limit, filename));
                 if (declaredLength != null && !declaredLength.equals(Long.toString(pending.size()))) {
-                    throw new ProxyException(502, "download of " + route.filename() + " ended after " + pending.size()
+                    throw new ProxyException(502, "download of " + filename + " ended after " + pending.size()
                             + " of " + declaredLength + " bytes; nothing was cached");
                 }
-                byte[] actual = pending.digest(algorithm);
-                if (!ref.expected().matches(actual)) {
-                    metrics.event("integrity_failure", eco.id());
-                    String got = new Digest(algorithm, actual).sri();
-                    LOG.log(Level.WARNING, "integrity failure: " + eco.id() + " " + route.metadata().packageName() + " "
-                            + route.filename() + " expected " + ref.expected().sri() + " got " + got);
-                    throw new ProxyException(502, "integrity check failed for " + route.filename() + ": upstream metadata declares "
-                            + ref.expected().sri() + " but the downloaded bytes are " + got + "; nothing was cached");
+                kept = true;
+                return new Fetched(pending);
+            } finally {
+                if (!kept) {
+                    pending.close();
                 }
-                ArtifactRecord fresh = new ArtifactRecord(eco.id(), route.metadata().packageName(), route.filename(),
-                        ref.version(), pending.sha256Hex(), pending.size(), ref.contentType(), ref.expected().sri(), clock.instant());
-                // Read from the spool, before it is a blob and before it is indexed: no request
-                // finds the file until the policy knows what is in it.
-                inspect(eco, meta.entry().metadata(), fresh, pending.file(), sigs);
-                awaitAttestations(attested, route.filename());
-                pending.commit();
-                ArtifactRecord r = keep(fresh);
-                Indexed i = indexed(r);
-                index.put(key, i);
-                if (eco.ecosystem().rendersFileFacts()) {
-                    if (r.sha256().equals(fresh.sha256())) {
-                        // Files made from an older copy were made when it was stored.
-                        derive(eco, meta.entry().metadata(), ref, r, pending.file());
-                    }
-                    facts.changed(eco, route.metadata().packageName());
-                }
-                return new Served(r, i.file(), CacheStatus.MISS, smallBytes(i));
             }
         } catch (UpstreamException e) {
             throw new ProxyException(e.kind().status, e.getMessage(), e);
         } catch (IOException e) {
-            throw new ProxyException(500, "cannot store " + route.filename() + " (see the Airlock log)", e);
+            throw new ProxyException(500, "cannot store " + filename + " (see the Airlock log)", e);
         }
     }
 

@@ -102,6 +102,39 @@ class ColdInstallConcurrencyTest {
         }
     }
 
+    /**
+     * A client asking for a tarball whose packument Airlock does not have yet (npm ci from a
+     * lockfile): the tarball's download starts beside the packument's instead of after it, and
+     * it is fetched once.
+     */
+    @Test
+    void aColdTarballIsFetchedBesideItsPackument() throws Exception {
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("beside", p -> p.version("1.0.0", v -> v.npmUser("ann", "ann@example.test")))
+                .start()) {
+            registry.delay(Duration.ofMillis(100));
+            AirlockConfig c = RunningAirlock.config(tmp.resolve("data"), "npm", URI.create(registry.baseUrl()));
+            try (RunningAirlock airlock = RunningAirlock.start(c)) {
+                var r = airlock.get("/npm/beside/-/beside-1.0.0.tgz");
+                assertEquals(200, r.statusCode());
+                assertTrue(java.util.Arrays.equals(registry.tarball("beside", "1.0.0"), r.body()));
+                // Not listed: the early download is thrown away, and nothing of it stays on disk.
+                assertEquals(404, airlock.get("/npm/beside/-/beside-9.9.9.tgz").statusCode());
+            }
+            // The first packument request (the second asked again for 9.9.9) and the tarball.
+            List<FixtureNpmRegistry.Timing> all = registry.timings().stream()
+                    .sorted(Comparator.comparingLong(FixtureNpmRegistry.Timing::startNanos)).toList();
+            List<FixtureNpmRegistry.Timing> timings = List.of(
+                    all.stream().filter(t -> t.path().equals("/beside")).findFirst().orElseThrow(),
+                    all.stream().filter(t -> t.path().equals("/beside/-/beside-1.0.0.tgz")).findFirst().orElseThrow());
+            assertEquals(2, mostAtOnce(timings), "the packument and the tarball in flight at once: " + timings);
+            assertEquals(1, registry.tarballRequests("beside", "1.0.0"));
+            try (var left = Files.walk(tmp.resolve("data"))) {
+                assertEquals(List.of(), left.filter(f -> f.getFileName().toString().endsWith(".part")).toList(), "spools left behind");
+            }
+        }
+    }
+
     /** The largest number of requests in flight at one moment. */
     static int mostAtOnce(List<FixtureNpmRegistry.Timing> timings) {
         List<long[]> edges = new ArrayList<>();
