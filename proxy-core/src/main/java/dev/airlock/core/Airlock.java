@@ -262,7 +262,7 @@ public final class Airlock implements AutoCloseable {
                     new PolicyService.Collaborators((ecosystemId, packageName) -> {
                         EcosystemRuntime rt = Objects.requireNonNull(byId.get(ecosystemId), ecosystemId);
                         MetadataRequest request = rt.ecosystem().governingRequest(packageName);
-                        return request == null ? null : metadata.load(rt, request).entry().metadata();
+                        return request == null ? null : metadata.loadForFiles(rt, request).entry().metadata();
                     }, (ecosystemId, route) -> artifacts.prefetch(Objects.requireNonNull(byId.get(ecosystemId), ecosystemId), route),
                             ledger, attestations, ecosystemById, metrics, packageEvents, metadata::invalidateRenderings,
                             task -> inspections.execute(Parking.detached(UpstreamTrace.wrap(task)))));

@@ -126,7 +126,7 @@ public final class RequestFlow {
         } else if (route instanceof Route.Artifact a) {
             String pkg = a.metadata().packageName();
             ArtifactService.Served served = artifacts.load(eco, a);
-            PackageMetadata governing = metadata.load(eco, a.metadata()).entry().metadata();
+            PackageMetadata governing = metadata.loadForFiles(eco, a.metadata()).entry().metadata();
             return decided(eco, pkg, served.record().version(), token, served, Map.of(),
                     policy.check(eco.id(), pkg, served.record().version(), a.filename(), governing));
         } else if (route instanceof Route.File f) {

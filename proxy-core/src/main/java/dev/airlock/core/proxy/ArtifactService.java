@@ -303,7 +303,7 @@ public final class ArtifactService {
         Early early = early(eco, route, cap);
         boolean usedEarly = false;
         try {
-            MetadataEntry.Loaded meta = metadata.load(eco, route.metadata());
+            MetadataEntry.Loaded meta = metadata.loadForFiles(eco, route.metadata());
             eco.requireUpstream();
             Optional<ArtifactRef> listed = meta.entry().metadata().artifact(route.filename());
             if (listed.isEmpty() && meta.status() != CacheStatus.MISS) {
@@ -423,7 +423,7 @@ public final class ArtifactService {
      */
     private Early early(EcosystemRuntime eco, Route.Artifact route, long cap) {
         if (route.likelyPath() == null || earlyFetches == null || eco.offline() || !eco.upstream().settings().available()
-                || metadata.peekFresh(eco, route.metadata()) != null) {
+                || metadata.peekFreshForFiles(eco, route.metadata()) != null) {
             return null;
         }
         URI url;

@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -75,6 +76,8 @@ public final class MetadataService {
     private final AirlockMetrics metrics;
     private final Cache<String, MetadataEntry> cache;
     private final SingleFlight<String, MetadataEntry.Loaded> flights = new SingleFlight<>();
+    /** Per upstream document, the cache key it was last loaded under (see {@link #loadForFiles}). */
+    private final Cache<String, String> loadedAs = Caffeine.newBuilder().maximumSize(100_000).build();
     private final FileFactsService facts;
 
     public MetadataService(StateStore state, MetadataBodies bodies, Clock clock, Duration ttl, long maxBytes, AirlockMetrics metrics,
@@ -90,6 +93,43 @@ public final class MetadataService {
                 .maximumWeight(maxBytes)
                 .weigher((String k, MetadataEntry e) -> (int) Math.min(Integer.MAX_VALUE, e.weight()))
                 .build();
+    }
+
+    /**
+     * The document for a file's sake: a variant already loaded fresh from the same upstream
+     * document (same path, same headers) will do, since a file's URL, digest and release are the
+     * same in every rendering of it (npm's abbreviated and full packuments are parsed from the
+     * same bytes). A tarball asked for after the install read the abbreviated packument then
+     * shares that copy, and the policy's decision made from it, instead of fetching the document
+     * again under the other variant.
+     */
+    public MetadataEntry.Loaded loadForFiles(EcosystemRuntime eco, MetadataRequest request) throws ProxyException {
+        MetadataEntry sibling = freshSibling(eco, request);
+        if (sibling != null) {
+            metrics.cache(eco.id(), "metadata", CacheStatus.HIT.tag());
+            return new MetadataEntry.Loaded(sibling, CacheStatus.HIT);
+        }
+        return load(eco, request);
+    }
+
+    /** Like {@link #peekFresh}, with any fresh variant of the same upstream document (see {@link #loadForFiles}). */
+    public MetadataEntry peekFreshForFiles(EcosystemRuntime eco, MetadataRequest request) {
+        MetadataEntry e = peekFresh(eco, request);
+        return e != null ? e : freshSibling(eco, request);
+    }
+
+    private MetadataEntry freshSibling(EcosystemRuntime eco, MetadataRequest request) {
+        String as = loadedAs.getIfPresent(sourceKey(eco, request));
+        if (as == null || as.equals(key(eco, request))) {
+            return null;
+        }
+        MetadataEntry e = cache.getIfPresent(as);
+        return e != null && isFresh(e) ? e : null;
+    }
+
+    /** What is fetched: the same path with the same headers is the same upstream document. */
+    private static String sourceKey(EcosystemRuntime eco, MetadataRequest request) {
+        return eco.id() + "\0" + request.upstreamPath() + "\0" + new TreeMap<>(request.upstreamHeaders());
     }
 
     /** The cached document if it is fresh, without blocking; {@code null} otherwise. */
@@ -127,6 +167,7 @@ public final class MetadataService {
         try {
             MetadataEntry.Loaded loaded = flights.run(key, () -> refresh(eco, request, key, force),
                     () -> metrics.coalesced(eco.id(), "metadata"));
+            loadedAs.put(sourceKey(eco, request), key);
             metrics.cache(eco.id(), "metadata", loaded.status().tag());
             return loaded;
         } catch (ProxyException e) {

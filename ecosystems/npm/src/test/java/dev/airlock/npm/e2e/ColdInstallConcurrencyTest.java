@@ -135,6 +135,28 @@ class ColdInstallConcurrencyTest {
         }
     }
 
+    /**
+     * npm resolves with the abbreviated packument, then downloads tarballs: an older version's
+     * tarball (not read before listing) is found in that same copy, not in a second fetch of the
+     * document under its full form.
+     */
+    @Test
+    void aTarballAfterTheAbbreviatedPackumentSharesItsCopy() throws Exception {
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("shared", p -> p.version("1.0.0", v -> v.npmUser("ann", "ann@example.test"))
+                        .version("2.0.0", v -> v.npmUser("ann", "ann@example.test")))
+                .start()) {
+            AirlockConfig c = RunningAirlock.config(tmp.resolve("data"), "npm", URI.create(registry.baseUrl()));
+            try (RunningAirlock airlock = RunningAirlock.start(c)) {
+                assertEquals(200, airlock.get("/npm/shared", "Accept",
+                        "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*").statusCode());
+                assertEquals(200, airlock.get("/npm/shared/-/shared-1.0.0.tgz").statusCode());
+            }
+            assertEquals(1, registry.packumentRequests("shared"), registry.timings().toString());
+            assertEquals(1, registry.tarballRequests("shared", "1.0.0"));
+        }
+    }
+
     /** The largest number of requests in flight at one moment. */
     static int mostAtOnce(List<FixtureNpmRegistry.Timing> timings) {
         List<long[]> edges = new ArrayList<>();
