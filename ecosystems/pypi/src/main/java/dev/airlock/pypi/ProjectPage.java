@@ -300,12 +300,6 @@ final class ProjectPage implements PackageMetadata {
         return out;
     }
 
-    /** Whether upstream offers this file's core metadata itself (then Airlock derives none). */
-    boolean upstreamCoreMetadata(String filename) {
-        FileEntry f = byName.get(filename);
-        return f != null && f.coreMetadataSha256() != null;
-    }
-
     /** Whether the page lists this distribution file (not a {@code .metadata} name). */
     boolean lists(String filename) {
         return byName.containsKey(filename);

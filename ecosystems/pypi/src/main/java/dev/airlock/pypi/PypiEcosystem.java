@@ -182,8 +182,10 @@ public final class PypiEcosystem implements Ecosystem, Prefetching {
      */
     @Override
     public List<DerivedFile> derive(PackageMetadata listing, ArtifactRef artifact, Path file) throws IOException {
-        if (!artifact.filename().endsWith(".whl") || !(listing instanceof ProjectPage page)
-                || page.upstreamCoreMetadata(artifact.filename())) {
+        // Also when the index offers the metadata itself: the core then keeps this copy only if it
+        // is the file the index declares (PEP 658 metadata is the wheel's METADATA, byte for byte),
+        // and pip's request for it needs no upstream round trip.
+        if (!artifact.filename().endsWith(".whl") || !(listing instanceof ProjectPage)) {
             return List.of();
         }
         return List.of(new DerivedFile(artifact.filename() + ".metadata", WheelMetadata.extract(file, artifact.filename()),

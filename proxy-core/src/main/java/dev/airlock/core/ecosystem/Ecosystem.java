@@ -74,8 +74,9 @@ public interface Ecosystem {
 
     /**
      * Files to make from an artifact the core has just verified and committed, to serve beside it
-     * (a wheel's core metadata when the index offers none). Runs on a worker thread, once per
-     * artifact; a failure here is logged and never fails the artifact itself.
+     * (a wheel's core metadata). Runs on a worker thread, once per artifact; a failure here is
+     * logged and never fails the artifact itself. A file the listing also names is kept only when
+     * its bytes have the digest the listing declares for it; it is then that file, verified.
      *
      * @param listing  the metadata the artifact was listed in
      * @param artifact the artifact as listed

@@ -40,6 +40,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -785,18 +786,41 @@ public final class ArtifactService {
         }
         for (DerivedFile d : made) {
             byte[] bytes = d.bytes();
-            if (bytes.length > MAX_DERIVED || listing.artifact(d.filename()).isPresent()) {
-                // Too large to be what it claims, or a name upstream already serves: upstream's wins.
-                LOG.log(Level.WARNING, "not keeping derived file " + d.filename() + " of " + parent.filename());
+            Optional<ArtifactRef> served = listing.artifact(d.filename());
+            if (bytes.length > MAX_DERIVED) {
+                LOG.log(Level.WARNING, "not keeping derived file " + d.filename() + " of " + parent.filename() + ": too large");
                 continue;
             }
-            try (BlobSpool pending = blobs.spool(Set.of("SHA-256"))) {
+            if (served.isPresent() && !STRENGTH.contains(served.get().expected().algorithm())) {
+                continue; // a digest Airlock cannot compute: upstream's copy is fetched when asked for
+            }
+            Set<String> algorithms = new HashSet<>(Set.of("SHA-256"));
+            served.ifPresent(listed -> algorithms.add(listed.expected().algorithm()));
+            try (BlobSpool pending = blobs.spool(algorithms)) {
                 pending.write(bytes);
+                ArtifactRecord record;
+                if (served.isPresent()) {
+                    // A file upstream serves too (PEP 658 metadata beside a wheel): when the bytes made
+                    // here are the ones upstream declares, they are that file, verified, and no
+                    // client's request for it goes upstream. Otherwise upstream's is fetched when asked.
+                    ArtifactRef declared = served.get();
+                    if (!declared.expected().matches(pending.digest(declared.expected().algorithm()))) {
+                        LOG.log(Level.INFO, d.filename() + " as read from " + parent.filename() + " differs from what upstream "
+                                + "declares for it; upstream's copy is fetched when a client asks for it");
+                        continue;
+                    }
+                    record = new ArtifactRecord(eco.id(), parent.packageName(), d.filename(), declared.version(), pending.sha256Hex(),
+                            pending.size(), declared.contentType(), declared.expected().sri(), clock.instant());
+                } else {
+                    record = new ArtifactRecord(eco.id(), parent.packageName(), d.filename(), parent.version(),
+                            pending.sha256Hex(), pending.size(), d.contentType(), null, clock.instant(), parent.filename());
+                }
                 pending.commit();
-                state.putArtifact(new ArtifactRecord(eco.id(), parent.packageName(), d.filename(), parent.version(),
-                        pending.sha256Hex(), pending.size(), d.contentType(), null, clock.instant(), parent.filename()));
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "cannot store derived file " + d.filename() + ": " + e.getMessage());
+                state.putArtifact(record);
+            } catch (IOException | RuntimeException e) {
+                // A derived file is a convenience: failing to keep one never fails the file it came from.
+                LOG.log(Level.WARNING, "cannot store derived file " + d.filename() + ": " + e);
+                metrics.event("derive_failure", eco.id());
             }
         }
     }

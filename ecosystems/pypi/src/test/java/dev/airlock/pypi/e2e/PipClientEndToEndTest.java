@@ -81,6 +81,26 @@ class PipClientEndToEndTest {
     }
 
     @Test
+    void metadataTheIndexOffersIsServedFromTheWheelAirlockAlreadyRead() throws Exception {
+        // A PEP 691 index with PEP 658 metadata: Airlock reads the newest wheel before listing the
+        // project, and the METADATA in it is the file the index declares (same sha256). pip's request
+        // for the metadata is answered from that, without another round trip upstream.
+        try (FixturePypiIndex fixture = index().start();
+             RunningAirlock airlock = RunningAirlock.start(tmp.resolve("data"), Duration.ZERO,
+                     Map.of("pypi", URI.create(fixture.simpleUrl())))) {
+            String indexUrl = airlock.uri("/pypi/simple/").toString();
+            ClientProcess.Result r = pip(tmp, "install", "--index-url", indexUrl, "--target", tmp.resolve("t1").toString(), "fixture-c");
+            assertEquals(0, r.exitCode(), r.both());
+            assertInstalled(tmp.resolve("t1"), "fixture_c-3.0");
+            String wheelC = Dists.wheelFilename("fixture_c", "3.0");
+            assertTrue(r.both().contains("Obtaining dependency information for fixture-c from "
+                    + airlock.uri("/pypi/files/fixture-c/" + wheelC + ".metadata")), r.both());
+            assertEquals(1, fixture.fileRequests(wheelC), "the wheel was fetched upstream once");
+            assertEquals(0, fixture.metadataRequests(wheelC), "the metadata came from the wheel Airlock holds");
+        }
+    }
+
+    @Test
     void aStaticIndexGainsPep658MetadataOnceAirlockHoldsTheWheels() throws Exception {
         // A static tree (relative links, no data-* attributes) offers pip no metadata. Airlock extracts each wheel's
         // METADATA as it caches it, so the next resolution uses the PEP 658 path (pip checks the advertised hash),
