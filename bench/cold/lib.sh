@@ -132,5 +132,5 @@ pip_run() {
     # --isolated: none of the machine's pip config (its extra indexes, find-links, constraints).
     # shellcheck disable=SC2086
     python3 -m pip install --isolated --no-cache-dir --disable-pip-version-check --no-input --retries 0 \
-        --target "$dir/target" --index-url "$url" $PIP_PROJECTS >"$out" 2>&1
+        --root-user-action=ignore --target "$dir/target" --index-url "$url" $PIP_PROJECTS >"$out" 2>&1
 }
