@@ -73,11 +73,12 @@ def main():
         p("")
     p("<details><summary>Every run</summary>")
     p("")
-    p("| workload | RTT | # | mode | s | exit | installed | upstream requests |")
-    p("|---|---|---:|---|---:|---:|---:|---:|")
+    p("| workload | RTT | # | mode | s | exit | installed | upstream requests | Airlock CPU s | load before |")
+    p("|---|---|---:|---|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        p("| %s | %s | %d | %s | %.2f | %d | %s | %d |" % (r["workload"], r["rtt"], r["rep"], r["mode"], r["seconds"], r["exit"],
-                                                        r["installed"], r["upstream_requests"]))
+        p("| %s | %s | %d | %s | %.2f | %d | %s | %d | %s | %s |" % (
+            r["workload"], r["rtt"], r["rep"], r["mode"], r["seconds"], r["exit"], r["installed"], r["upstream_requests"],
+            r.get("airlock_cpu_s", "") if r["mode"] != "direct" else "", r.get("load1_before", "")))
     p("")
     p("</details>")
 

@@ -76,15 +76,27 @@ installed() {
     esac
 }
 
+# CPU time (clock ticks) a process has used so far; 0 for none (direct runs).
+proc_cpu() {
+    local f
+    [[ -n ${1:-} && -r /proc/$1/stat ]] || { echo 0; return; }
+    read -r -a f <"/proc/$1/stat"
+    echo $((f[13] + f[14]))
+}
+
 # measure WORKLOAD RTT REP MODE URL
 measure() {
     local w=$1 rtt=$2 rep=$3 mode=$4 url=$5 label="$1|$2|$3|$4" t0 t1 rc=0 stats after
     local out=$WORK/logs/$w-$rtt-$rep-$mode.log
     mkdir -p "$WORK/logs"
+    local load0 cpu0 cpu1
+    load0=$(cut -d' ' -f1 /proc/loadavg)
+    cpu0=$(proc_cpu "$AIRLOCK_PID")
     replay_ctl "mark?label=$w/$rtt/$rep/$mode" >/dev/null
     t0=$EPOCHREALTIME
     "$(client_of "$w")" "$url" "$out" "$WORK/scratch" || rc=$?
     t1=$EPOCHREALTIME
+    cpu1=$(proc_cpu "$AIRLOCK_PID")
     stats=$(replay_ctl "mark?label=$w/$rtt/$rep/$mode-after")
     rm -rf "$WORK/scratch"
     local secs n req misses
@@ -92,9 +104,10 @@ measure() {
     n=$(installed "$w" "$out")
     req=$(echo "$stats" | sed -n 's/^requests //p')
     misses=$(echo "$stats" | sed -n 's/^misses //p')
-    printf '{"workload":"%s","rtt":"%s","rep":%d,"mode":"%s","seconds":%s,"exit":%d,"installed":%s,"upstream_requests":%d,"misses":%d}\n' \
-        "$w" "$rtt" "$rep" "$mode" "$secs" "$rc" "${n:-0}" "${req:-0}" "${misses:-0}" >>"$RESULTS"
-    log "   $(printf '%-8s %-5s #%d %-6s %7.2f s  exit %d  installed %-4s upstream requests %-5s misses %s' "$w" "$rtt" "$rep" "$mode" "$secs" "$rc" "${n:-?}" "${req:-?}" "${misses:-?}")"
+    printf '{"workload":"%s","rtt":"%s","rep":%d,"mode":"%s","seconds":%s,"exit":%d,"installed":%s,"upstream_requests":%d,"misses":%d,"load1_before":%s,"airlock_cpu_s":%s}\n' \
+        "$w" "$rtt" "$rep" "$mode" "$secs" "$rc" "${n:-0}" "${req:-0}" "${misses:-0}" "$load0" \
+        "$(awk -v a="$cpu0" -v b="$cpu1" -v t="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / t }')" >>"$RESULTS"
+    log "   $(printf '%-8s %-5s #%d %-6s %7.2f s  exit %d  installed %-4s upstream requests %-5s misses %s  load %s' "$w" "$rtt" "$rep" "$mode" "$secs" "$rc" "${n:-?}" "${req:-?}" "${misses:-?}" "$load0")"
     if [[ ${misses:-0} != 0 ]]; then
         log "   WARNING: $misses requests for paths the capture does not have (incomplete capture; run capture.sh again):"
         echo "$stats" | grep '^miss ' | head -5 | sed 's/^/     /' >&2
