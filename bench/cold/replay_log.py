@@ -14,7 +14,12 @@ import re
 import sys
 
 
-def kind(path, variant):
+def kind(path, variant, method="GET"):
+    k = _kind(path, variant)
+    return k if method == "GET" else "%s (%s)" % (k, method)
+
+
+def _kind(path, variant):
     p = path.split("?")[0]
     if p.endswith("maven-metadata.xml"):
         return "maven-metadata"
@@ -50,8 +55,9 @@ def read(path):
             if len(f_) < 9:
                 continue
             segments[-1][1].append({"start": int(f_[0]), "end": int(f_[1]), "status": int(f_[2]), "bytes": int(f_[3]),
-                                    "conn": f_[4], "method": f_[5], "path": f_[6], "variant": "" if f_[7] == "-" else f_[7],
-                                    "flag": f_[8]})
+                                    "conn": f_[4], "method": f_[5], "path": f_[6], "flag": f_[8],
+                                    # the variant served: a FALLBACK served the plain one
+                                    "variant": "" if f_[7] == "-" or f_[8] == "FALLBACK" else f_[7]})
     return [(l, r) for l, r in segments if r]
 
 
@@ -76,7 +82,7 @@ def summary(label, reqs, top=15, bucket=1.0):
                   in_flight(reqs), busy / span if span > 0 else 0))
     kinds = collections.defaultdict(lambda: [0, 0.0, collections.Counter()])
     for r in reqs:
-        k = kinds[kind(r["path"], r["variant"])]
+        k = kinds[kind(r["path"], r["variant"], r["method"])]
         k[0] += 1
         k[1] += (r["end"] - r["start"]) / 1e6
         k[2][r["status"]] += 1

@@ -95,8 +95,8 @@ def main():
             c = segs.get("%s/%s/1/cold" % (w, rtt), []) + segs.get("%s/%s/1/cold-after" % (w, rtt), [])
             if not d and not c:
                 continue
-            kd = collections.Counter(replay_log.kind(r["path"], r["variant"]) for r in d)
-            kc = collections.Counter(replay_log.kind(r["path"], r["variant"]) for r in c)
+            kd = collections.Counter(replay_log.kind(r["path"], r["variant"], r["method"]) for r in d)
+            kc = collections.Counter(replay_log.kind(r["path"], r["variant"], r["method"]) for r in c)
             p("")
             p("%s at %s: direct %d requests (most in flight %d), cold Airlock %d (most in flight %d, %d of them after the client "
               "finished)." % (w, rtt, len(d), replay_log.in_flight(d) if d else 0, len(c), replay_log.in_flight(c) if c else 0,
