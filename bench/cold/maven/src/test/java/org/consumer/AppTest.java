@@ -1,0 +1,5 @@
+package org.consumer;
+
+public class AppTest {
+    @org.junit.Test public void hi() throws Exception { org.junit.Assert.assertEquals("\"hihi\"", App.hi()); }
+}
