@@ -1,5 +1,8 @@
 package dev.airlock.maven;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import dev.airlock.core.ecosystem.VersionOrder;
 
 import java.util.ArrayList;
@@ -47,14 +50,24 @@ public final class MavenVersion implements Comparable<MavenVersion> {
     public static final VersionOrder ORDER = new VersionOrder() {
         @Override
         public int compare(String a, String b) {
-            return parse(a).compareTo(parse(b));
+            return parsed(a).compareTo(parsed(b));
         }
 
         @Override
         public boolean preRelease(String version) {
-            return parse(version).isPreRelease();
+            return parsed(version).isPreRelease();
         }
     };
+
+    /**
+     * Parsed versions, for {@link #ORDER}: the policy sorts a package's versions several times per
+     * decision, and parsing dominated each comparison. Versions are immutable values.
+     */
+    private static final Cache<String, MavenVersion> PARSED = Caffeine.newBuilder().maximumSize(20_000).build();
+
+    private static MavenVersion parsed(String version) {
+        return PARSED.get(version, MavenVersion::parse);
+    }
 
     /**
      * The file-name form a deployed snapshot takes ("1.0-20240101.120000-3"), which Maven treats

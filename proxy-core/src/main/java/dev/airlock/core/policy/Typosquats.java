@@ -1,8 +1,12 @@
 package dev.airlock.core.policy;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -15,6 +19,11 @@ public final class Typosquats {
 
     static final int MIN_LENGTH = 5;
     private final Map<String, Set<String>> popular;
+    /**
+     * Answers by ecosystem and name: the engine asks once per release, a package lists hundreds,
+     * and each answer scans every popular name of the ecosystem.
+     */
+    private final Cache<String, Optional<String>> answers = Caffeine.newBuilder().maximumSize(50_000).build();
 
     /** @param popular each ecosystem's popular package names, as its module ships them */
     public Typosquats(Map<String, Set<String>> popular) {
@@ -25,6 +34,10 @@ public final class Typosquats {
 
     /** The popular name this one imitates, or null. */
     public String imitates(String ecosystem, String name) {
+        return answers.get(ecosystem + "\0" + name, k -> Optional.ofNullable(scan(ecosystem, name))).orElse(null);
+    }
+
+    private String scan(String ecosystem, String name) {
         Set<String> names = popular.getOrDefault(ecosystem, Set.of());
         String n = normalize(name);
         if (names.contains(n)) {
