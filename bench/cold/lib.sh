@@ -64,11 +64,18 @@ start_airlock() {
     local eco=$1 url=$2 data=$3 out=$4
     AIRLOCK_PORT=$(free_port)
     mkdir -p "$data"
-    cat >"$WORK/airlock-$eco.yaml" <<EOF
-server: { host: 127.0.0.1, port: $AIRLOCK_PORT, accessLog: true }
-upstreams:
-  $eco: { url: "$url" }
-EOF
+    # Every ecosystem's upstream is set, the others to a loopback port nothing listens on: Airlock
+    # then neither discovers nor ever contacts a real registry during a run.
+    local e u
+    {
+        echo "server: { host: 127.0.0.1, port: $AIRLOCK_PORT, accessLog: true }"
+        echo "upstreams:"
+        for e in npm maven pypi; do
+            u="http://127.0.0.1:9/"
+            [[ $e == "$eco" ]] && u=$url
+            echo "  $e: { url: \"$u\" }"
+        done
+    } >"$WORK/airlock-$eco.yaml"
     # shellcheck disable=SC2086
     java ${AIRLOCK_JAVA_OPTS:-} -jar "$WORK/airlock.jar" serve --config "$WORK/airlock-$eco.yaml" --data "$data" \
         >"$out" 2>"$out.stderr" &

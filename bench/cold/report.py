@@ -66,6 +66,23 @@ def main():
                 what, rtt, md, mc, mw, mc / md, mw / md, median([r["upstream_requests"] for r in d]),
                 median([r["upstream_requests"] for r in c]), median([r["upstream_requests"] for r in wm])))
     p("")
+    p("Best of %s (the least disturbed run of each; other work on the machine only ever adds time):" % e.get("REPEAT"))
+    p("")
+    p("| workload | RTT | direct s | cold s | warm s | cold/direct | warm/direct |")
+    p("|---|---|---:|---:|---:|---:|---:|")
+    for w in workloads:
+        for rtt in rtts:
+            d, c, wm = (g[(w, rtt, m)] for m in ("direct", "cold", "warm"))
+            if not d:
+                continue
+            bd, bc, bw = (min(r["seconds"] for r in x) if x else float("nan") for x in (d, c, wm))
+            p("| %s | %s | %.2f | %.2f | %.2f | %.2f× | %.2f× |" % (w, rtt, bd, bc, bw, bc / bd, bw / bd))
+    loads = [r.get("load1_before") for r in rows if r.get("load1_before") is not None]
+    if loads:
+        p("")
+        p("1-minute load average before each run: %.2f to %.2f (2 CPUs; the client, Airlock and the replay account for up to "
+          "about 2–3 of it)." % (min(loads), max(loads)))
+    p("")
     if failed:
         p("**Runs that failed or missed recorded data** (their times are in the medians above):")
         for r in failed:

@@ -615,7 +615,7 @@ public final class ReplayUpstream implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(r::close));
         System.out.println("replay: listening on http://" + host + ":" + r.port() + "/ with " + r.entries() + " recorded responses from "
                 + data + ", rtt " + rtt.toMillis() + " ms, bandwidth " + (bw == 0 ? "unlimited" : bw + " B/s")
-                + (record == null ? "" : ", recording misses from " + record));
+                + (record == null ? "" : ", recording misses from the upstream given, as " + placeholder));
         if (portFile != null) {
             Path tmp = Files.createTempFile(portFile.toAbsolutePath().getParent(), "port", ".tmp");
             Files.writeString(tmp, r.port() + "\n");
