@@ -597,20 +597,33 @@ public final class ArtifactService {
     private Served downloadFile(EcosystemRuntime eco, FileRequest request, String key) throws ProxyException {
         eco.requireUpstream();
         ProxyException failure = null;
-        for (URI url : eco.upstream().resolveAll(request.path())) {
-            try (UpstreamResponse resp = eco.upstream().get(UpstreamKind.FILE, url, Map.of("Accept", "*/*"))) {
-                if (resp.status() == 404 || resp.status() == 410) {
-                    continue;
+        Beside beside = null;
+        try {
+            for (URI url : eco.upstream().resolveAll(request.path())) {
+                // Checksum files and signatures are asked for with the file, not after it answers:
+                // one round trip per file instead of two (a missing file wastes them, in parallel).
+                if (beside != null) {
+                    beside.close();
                 }
-                if (resp.status() != 200) {
-                    failure = new ProxyException(502, "upstream answered " + resp.status() + " for " + request.path());
-                    continue;
+                beside = new Beside(eco, request, url);
+                try (UpstreamResponse resp = eco.upstream().get(UpstreamKind.FILE, url, Map.of("Accept", "*/*"))) {
+                    if (resp.status() == 404 || resp.status() == 410) {
+                        continue;
+                    }
+                    if (resp.status() != 200) {
+                        failure = new ProxyException(502, "upstream answered " + resp.status() + " for " + request.path());
+                        continue;
+                    }
+                    return commitFile(eco, request, key, url, resp, beside);
+                } catch (UpstreamException e) {
+                    failure = new ProxyException(e.kind().status, e.getMessage(), e);
+                } catch (IOException e) {
+                    throw new ProxyException(500, "cannot store " + request.path() + " (see the Airlock log)", e);
                 }
-                return commitFile(eco, request, key, url, resp);
-            } catch (UpstreamException e) {
-                failure = new ProxyException(e.kind().status, e.getMessage(), e);
-            } catch (IOException e) {
-                throw new ProxyException(500, "cannot store " + request.path() + " (see the Airlock log)", e);
+            }
+        } finally {
+            if (beside != null) {
+                beside.close();
             }
         }
         if (failure != null) {
@@ -623,12 +636,86 @@ public final class ArtifactService {
         throw new ProxyException(404, request.path() + " was not found upstream");
     }
 
+    /** Per upstream origin, whether its last file came with digest headers (then no checksum file is asked for early). */
+    private final Cache<String, Boolean> digestHeaders = Caffeine.newBuilder().maximumSize(1_000).build();
+
+    private static String origin(URI u) {
+        return u.getScheme() + "://" + u.getRawAuthority();
+    }
+
+    /** A path-addressed file's checksum files and signatures, fetched from one root beside the file. */
+    private final class Beside implements AutoCloseable {
+        private final Map<String, FutureTask<String>> sums = new LinkedHashMap<>();
+        private PendingSignatures signatures;
+
+        private final EcosystemRuntime eco;
+        private final FileRequest request;
+        private final URI url;
+
+        Beside(EcosystemRuntime eco, FileRequest request, URI url) {
+            this.eco = eco;
+            this.request = request;
+            this.url = url;
+            // Not while the upstream is failing (the file's own request fails fast then), and not
+            // from a root that sends digests in its headers (checksum files would be asked for nothing).
+            boolean healthy = !eco.upstream().coolingDown(url);
+            if (healthy && !Boolean.TRUE.equals(digestHeaders.getIfPresent(origin(url)))) {
+                request.sidecars().forEach(sc -> sums.put(sc.algorithm(), start(sc)));
+            }
+            this.signatures = healthy ? new PendingSignatures(eco, null, request.path(), url) : null;
+        }
+
+        private FutureTask<String> start(FileRequest.Sidecar sc) {
+            URI sidecarUrl = URI.create(url + sc.suffix());
+            FutureTask<String> task = new FutureTask<>(() -> sidecar(eco, request, sidecarUrl, sc.algorithm()));
+            try {
+                sidecarFetches.execute(task);
+            } catch (RejectedExecutionException busy) {
+                // The pool is saturated: the download fetches it on its own thread when it needs it.
+            }
+            return task;
+        }
+
+        /** The signatures, asked for now if they were not with the file. */
+        PendingSignatures signatures() {
+            return signatures != null ? signatures : (signatures = new PendingSignatures(eco, null, request.path(), url));
+        }
+
+        /**
+         * The checksum files still wanted once the response's own digest headers are known (those
+         * headers make the files unnecessary); what was not asked for with the file is asked now.
+         */
+        Map<String, FutureTask<String>> sumsBeyond(Map<String, String> published) {
+            digestHeaders.put(origin(url), !published.isEmpty());
+            Map<String, FutureTask<String>> wanted = new LinkedHashMap<>();
+            for (FileRequest.Sidecar sc : request.sidecars()) {
+                FutureTask<String> early = sums.get(sc.algorithm());
+                if (published.containsKey(sc.algorithm())) {
+                    if (early != null) {
+                        early.cancel(true);
+                    }
+                } else {
+                    wanted.put(sc.algorithm(), early != null ? early : start(sc));
+                }
+            }
+            return wanted;
+        }
+
+        @Override
+        public void close() {
+            sums.values().forEach(f -> f.cancel(true));
+            if (signatures != null) {
+                signatures.close();
+            }
+        }
+    }
+
     /**
      * Streams the body to a blob while computing every digest the request names, checks each
      * digest upstream publishes (headers first, then checksum files from the same root), and
      * commits only when all agree.
      */
-    private Served commitFile(EcosystemRuntime eco, FileRequest request, String key, URI url, UpstreamResponse resp)
+    private Served commitFile(EcosystemRuntime eco, FileRequest request, String key, URI url, UpstreamResponse resp, Beside beside)
             throws ProxyException, UpstreamException, IOException {
         if (resp.header("content-encoding") != null && !"identity".equalsIgnoreCase(resp.header("content-encoding"))) {
             throw new ProxyException(502, "upstream sent " + request.path() + " with content-encoding "
@@ -639,11 +726,10 @@ public final class ArtifactService {
         algorithms.addAll(request.digestHeaders().values());
         algorithms.addAll(request.served().values());
         String declaredLength = resp.header("content-length");
-        // Signatures too: their round trips overlap the body and the inspection.
-        PendingSignatures sigs = new PendingSignatures(eco, null, request.path(), url);
-        try (BlobSpool pending = blobs.spool(algorithms); sigs) {
-            // Checksum files are fetched while the body streams: a cold miss then costs about one
-            // round trip more than the file itself, not one per checksum file.
+        // Signatures and checksum files were asked for with the file (Beside): their round trips
+        // overlap the body and the inspection.
+        PendingSignatures sigs = beside.signatures();
+        try (BlobSpool pending = blobs.spool(algorithms)) {
             Map<String, String> published = new LinkedHashMap<>();
             request.digestHeaders().forEach((header, alg) -> {
                 String hex = Checksums.hex(resp.header(header), alg);
@@ -651,20 +737,7 @@ public final class ArtifactService {
                     published.putIfAbsent(alg, hex);
                 }
             });
-            Map<String, Future<String>> sidecars = new LinkedHashMap<>();
-            for (FileRequest.Sidecar sc : request.sidecars()) {
-                if (!published.containsKey(sc.algorithm())) {
-                    URI sidecarUrl = URI.create(url + sc.suffix());
-                    FutureTask<String> task = new FutureTask<>(
-                            () -> sidecar(eco, request, sidecarUrl, sc.algorithm()));
-                    try {
-                        sidecarFetches.execute(task);
-                    } catch (RejectedExecutionException busy) {
-                        task.run(); // the pool is saturated: fetch it on this thread instead
-                    }
-                    sidecars.put(sc.algorithm(), task);
-                }
-            }
+            Map<String, FutureTask<String>> sidecars = beside.sumsBeyond(published);
             try {
                 long declared = parseLength(declaredLength);
                 copy(resp, pending, declared, () -> overran(declared, request.path()));
@@ -683,7 +756,8 @@ public final class ArtifactService {
                 computed.put(a, HexFormat.of().formatHex(pending.digest(a)));
             }
             computed.put("SHA-256", pending.sha256Hex());
-            for (Map.Entry<String, Future<String>> f : sidecars.entrySet()) {
+            for (Map.Entry<String, FutureTask<String>> f : sidecars.entrySet()) {
+                f.getValue().run(); // fetched here if the pool never started it; a no-op otherwise
                 String hex = awaitSidecar(f.getValue());
                 if (hex != null) {
                     published.put(f.getKey(), hex);
@@ -745,7 +819,7 @@ public final class ArtifactService {
     /** Upstream's checksum file, {@code null} when it has none; a failure to fetch it fails the download. */
     private String sidecar(EcosystemRuntime eco, FileRequest request, URI url, String algorithm)
             throws UpstreamException {
-        try (UpstreamResponse resp = eco.upstream().get(UpstreamKind.FILE, url, Map.of("Accept", "*/*"))) {
+        try (UpstreamResponse resp = eco.upstream().beside(UpstreamKind.FILE, url, Map.of("Accept", "*/*"))) {
             // Object stores answer 403 for keys that do not exist: as absent as a 404.
             if (resp.status() == 404 || resp.status() == 410 || resp.status() == 401 || resp.status() == 403) {
                 return null;
@@ -892,7 +966,7 @@ public final class ArtifactService {
                     continue;
                 }
                 FutureTask<byte[]> task = new FutureTask<>(() -> {
-                    try (UpstreamResponse resp = eco.upstream().get(UpstreamKind.SIGNATURE, at, Map.of("Accept", ref.accept()))) {
+                    try (UpstreamResponse resp = eco.upstream().beside(UpstreamKind.SIGNATURE, at, Map.of("Accept", ref.accept()))) {
                         if (resp.status() == 404 || resp.status() == 410) {
                             absent.add(ref.kind());
                             return null;

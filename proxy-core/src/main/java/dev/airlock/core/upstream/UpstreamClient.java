@@ -153,6 +153,20 @@ public final class UpstreamClient {
     }
 
     /**
+     * A GET made beside another request to the same upstream (a file's checksum file or signature,
+     * asked for with the file): it neither consults nor moves any circuit, since the request it
+     * accompanies is judged already; one client request is one judgement of upstream's health.
+     */
+    public UpstreamResponse beside(UpstreamKind kind, URI uri, Map<String, String> headers) throws UpstreamException {
+        return send(kind, "GET", uri, headers, null, null, null);
+    }
+
+    /** Whether requests to this URL's origin fail fast now (its circuit is open). */
+    public boolean coolingDown(URI uri) {
+        return breakerFor(uri).isOpen();
+    }
+
+    /**
      * A background request (a size probe): it neither consults nor moves any circuit, so that
      * probing many files cannot make Airlock fail fast for the clients.
      */

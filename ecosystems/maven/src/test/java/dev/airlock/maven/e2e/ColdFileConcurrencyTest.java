@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A cold Maven file waits for its release's maven-metadata.xml (the document it is decided from)
  * and for its own bytes at the same time, not one after the other: read from the repository's own
- * record of when each request arrived and ended, with every answer delayed 100 ms.
+ * record of when each request arrived and ended, with every answer delayed 100 ms. Its checksum
+ * file and signature are in flight with it too.
  */
 class ColdFileConcurrencyTest {
 
@@ -42,6 +43,12 @@ class ColdFileConcurrencyTest {
             FixtureMavenRepository.Timing jar = only(timings, "/org/fixture/solo/1.0/solo-1.0.jar");
             assertTrue(metadata.startNanos() < jar.endNanos() && jar.startNanos() < metadata.endNanos(),
                     "maven-metadata.xml and the jar were in flight at the same time: " + timings);
+            // Its checksum file and signature are asked for with it, not after it answered.
+            for (String beside : List.of("/org/fixture/solo/1.0/solo-1.0.jar.sha1", "/org/fixture/solo/1.0/solo-1.0.jar.asc")) {
+                FixtureMavenRepository.Timing t = only(timings, beside);
+                assertTrue(t.startNanos() < jar.endNanos() && jar.startNanos() < t.endNanos(),
+                        beside + " and the jar were in flight at the same time: " + timings);
+            }
         }
     }
 
