@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,5 +49,20 @@ class StrictJsonTest {
         assertThrows(IOException.class, () -> StrictJson.read(deep.getBytes(StandardCharsets.UTF_8)));
         String ok = "[".repeat(50) + "]".repeat(50);
         assertTrue(org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> StrictJson.read(ok.getBytes(StandardCharsets.UTF_8))).isArray());
+    }
+    @Test
+    void aBadByteIsFoundWhereverItSitsAmongAsciiRuns() {
+        // The check skips eight ASCII bytes at a time: a bad byte or a good sequence at any offset,
+        // including the last few bytes that are checked one by one.
+        for (int at = 0; at < 40; at++) {
+            byte[] bad = "a".repeat(40).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            bad[at] = (byte) 0xff;
+            int offset = at;
+            assertThrows(java.io.IOException.class, () -> StrictJson.requireUtf8(bad), "0xff at " + offset);
+            byte[] good = ("a".repeat(at) + "\u00e9\u20ac" + "a".repeat(40 - at)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertDoesNotThrow(() -> StrictJson.requireUtf8(good), "a valid sequence at " + offset);
+            byte[] cut = java.util.Arrays.copyOf(good, at + 3); // the euro sign cut after its first byte
+            assertThrows(java.io.IOException.class, () -> StrictJson.requireUtf8(cut), "cut at " + offset);
+        }
     }
 }
