@@ -245,9 +245,9 @@ public final class Airlock implements AutoCloseable {
             ArtifactService artifacts = new ArtifactService(state, blobs, metadata, facts, ledger, attestations, clock, metrics, workers,
                     task -> sidecars.execute(Parking.detached(UpstreamTrace.wrap(task))));
             // Downloads started beside the metadata that names them (an npm tarball while its packument
-            // is on its way): a thread each, as many as may be in flight to an upstream; when all are
-            // busy the download waits for its metadata instead, so nothing queues here.
-            ThreadPoolExecutor early = new ThreadPoolExecutor(0, config.limits().upstreamConnections(), 30, TimeUnit.SECONDS,
+            // is on its way): a thread each, at most half the places an upstream has, so documents
+            // always find room; when all are busy the download waits for its metadata instead.
+            ThreadPoolExecutor early = new ThreadPoolExecutor(0, Math.max(1, config.limits().upstreamConnections() / 2), 30, TimeUnit.SECONDS,
                     new SynchronousQueue<>(), daemon("airlock-early"), new ThreadPoolExecutor.AbortPolicy());
             artifacts.earlyFetches(task -> early.execute(Parking.detached(UpstreamTrace.wrap(task))));
             // Reads before listing that do not wait on each other (a release's files, the release

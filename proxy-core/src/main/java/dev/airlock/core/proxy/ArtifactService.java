@@ -58,6 +58,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -336,12 +337,16 @@ public final class ArtifactService {
             String algorithm = ref.expected().algorithm();
             try (PendingSignatures sigs = new PendingSignatures(eco, listing, route.filename(), ref.upstreamUrl())) {
                 Fetched got;
+                Fetched taken = null;
                 if (early != null && early.url().equals(ref.upstreamUrl()) && EARLY_DIGESTS.contains(algorithm)) {
                     usedEarly = true;
+                    taken = early.take();
+                }
+                if (taken != null) {
                     metrics.event("early_download_used", eco.id());
-                    got = early.take();
+                    got = taken;
                 } else {
-                    got = fetch(eco, ref.upstreamUrl(), route.filename(), cap, Set.of(algorithm));
+                    got = fetch(eco, ref.upstreamUrl(), route.filename(), cap, Set.of(algorithm), null);
                 }
                 try (BlobSpool pending = got.spool()) {
                     byte[] actual = pending.digest(algorithm);
@@ -382,29 +387,68 @@ public final class ArtifactService {
         }
     }
 
-    /** What an early download hashes: whichever of these the metadata then declares is checked. */
-    private static final Set<String> EARLY_DIGESTS = Set.of("SHA-512", "SHA-1");
+    /** What an early download hashes: whichever of these the metadata then declares is checked (SHA-256 costs nothing extra). */
+    private static final Set<String> EARLY_DIGESTS = Set.of("SHA-512", "SHA-256", "SHA-1");
 
     /** A file's body in a spool, its length checked against what upstream declared, its digest not yet. */
     private record Fetched(BlobSpool spool) {
     }
 
-    /** A download started before the metadata that names its URL arrived (see {@link Route.Artifact#likelyPath}). */
-    private record Early(URI url, CompletableFuture<Fetched> body) {
+    /**
+     * A download started before the metadata that names its URL arrived (see {@link Route.Artifact#likelyPath}).
+     * Thrown away, it is stopped: its connection is closed, and its spool deleted.
+     */
+    private static final class Early {
+        private final URI url;
+        private final AtomicReference<UpstreamResponse> response = new AtomicReference<>();
+        private volatile boolean discarded;
+        private CompletableFuture<Fetched> body;
 
+        Early(URI url) {
+            this.url = url;
+        }
+
+        URI url() {
+            return url;
+        }
+
+        /** Called by the download when upstream answered: a discard from then on closes the connection. */
+        void opened(UpstreamResponse r) {
+            response.set(r);
+            if (discarded) {
+                r.close();
+            }
+        }
+
+        boolean discarded() {
+            return discarded;
+        }
+
+        /**
+         * The downloaded file; null when it failed before upstream answered (no free connection
+         * place, a refused connection): the caller then fetches it the usual way, as a request of
+         * its own that the circuit judges. A failure after upstream answered is the answer.
+         */
         Fetched take() throws ProxyException {
             try {
                 return body.join();
             } catch (CompletionException e) {
-                if (e.getCause() instanceof ProxyException p) {
+                if (response.get() != null && e.getCause() instanceof ProxyException p) {
                     throw p;
                 }
-                throw new ProxyException(500, "early download of " + url.getPath() + " failed", e.getCause());
+                LOG.log(Level.DEBUG, "early download of " + url.getPath() + " failed before upstream answered, fetching it again: "
+                        + e.getCause());
+                return null;
             }
         }
 
-        /** Not wanted after all (another URL, a failure before it was needed): its spool is deleted when it ends. */
+        /** Not wanted after all (another URL, a failure before it was needed): stopped, its spool deleted. */
         void discard() {
+            discarded = true;
+            UpstreamResponse r = response.get();
+            if (r != null) {
+                r.close();
+            }
             body.whenComplete((f, t) -> {
                 if (f != null) {
                     try {
@@ -433,28 +477,39 @@ public final class ArtifactService {
         } catch (IllegalArgumentException e) {
             return null;
         }
-        if (!eco.upstream().allowed(url)) {
+        if (!eco.upstream().allowed(url) || eco.upstream().coolingDown(url)) {
             return null;
         }
+        Early early = new Early(url);
         try {
-            return new Early(url, CompletableFuture.supplyAsync(() -> {
+            early.body = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return fetch(eco, url, route.filename(), cap, EARLY_DIGESTS);
+                    return fetch(eco, url, route.filename(), cap, EARLY_DIGESTS, early);
                 } catch (ProxyException e) {
                     throw new CompletionException(e);
                 }
-            }, earlyFetches));
+            }, earlyFetches);
         } catch (RejectedExecutionException busy) {
             return null;
         }
+        return early;
     }
 
     /**
      * GETs a file into a spool hashing {@code algorithms}, bounded by {@code cap} and by the length
      * upstream declares. Nothing is verified against metadata here; the spool is deleted on failure.
      */
-    private Fetched fetch(EcosystemRuntime eco, URI url, String filename, long cap, Set<String> algorithms) throws ProxyException {
-        try (UpstreamResponse resp = eco.upstream().get(UpstreamKind.FILE, url, Map.of("Accept", "*/*"))) {
+    private Fetched fetch(EcosystemRuntime eco, URI url, String filename, long cap, Set<String> algorithms, Early early)
+            throws ProxyException {
+        // An early download is judged with the request it serves: it does not move the circuit.
+        try (UpstreamResponse resp = early != null ? eco.upstream().beside(UpstreamKind.FILE, url, Map.of("Accept", "*/*"))
+                : eco.upstream().get(UpstreamKind.FILE, url, Map.of("Accept", "*/*"))) {
+            if (early != null) {
+                early.opened(resp);
+                if (early.discarded()) {
+                    throw new ProxyException(503, "early download of " + filename + " no longer wanted");
+                }
+            }
             if (resp.status() == 404 || resp.status() == 410) {
                 throw new ProxyException(404, filename + " was not found upstream");
             }

@@ -104,6 +104,9 @@ public final class Parking {
     }
 
     Parked park(Object flights, Object key, CompletableFuture<?> leader) {
+        // Only the flight parked on now: an outcome the last run did not take (it found the file
+        // cached instead) must not answer a later call, which may mean to ask upstream afresh.
+        settled.clear();
         settled.put(new Flight(flights, key), leader);
         return new Parked(leader);
     }

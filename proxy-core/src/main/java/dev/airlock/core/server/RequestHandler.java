@@ -415,7 +415,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         private final Executor pool;
         private final Work work;
         private final ClientLimits limits;
-        private final Parking parking = new Parking();
+        /**
+         * Package requests only: admin work writes before it reads (a release records its decision,
+         * then shows the package), and a parked request runs again from the start.
+         */
+        private final Parking parking;
         private final UpstreamTrace trace = UpstreamTrace.create();
         private long submitted;
         private long parkedSince;
@@ -426,6 +430,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             this.pool = pool;
             this.work = work;
             this.limits = limits;
+            this.parking = pool == services.workers() ? new Parking() : null;
         }
 
         void submit() {
@@ -455,7 +460,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             UpstreamTrace.enter(trace);
             Runnable reply;
             try {
-                reply = parking.attempt(work::run);
+                reply = parking != null ? parking.attempt(work::run) : work.run();
             } catch (Parking.Parked p) {
                 // Another request is fetching what this one needs: free the worker until it is done.
                 services.metrics().event("request_parked", ex.ecosystem);
