@@ -29,21 +29,4 @@ public final class ReplayLog {
         }
         return out;
     }
-
-    /** The largest number of requests in flight at one moment; one ending as another starts does not overlap it. */
-    public static int mostAtOnce(List<Request> requests) {
-        List<long[]> edges = new ArrayList<>();
-        for (Request r : requests) {
-            edges.add(new long[]{r.startNanos(), 1});
-            edges.add(new long[]{r.endNanos(), -1});
-        }
-        edges.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
-        int now = 0;
-        int most = 0;
-        for (long[] e : edges) {
-            now += (int) e[1];
-            most = Math.max(most, now);
-        }
-        return most;
-    }
 }

@@ -2,7 +2,9 @@ package dev.airlock.bench.replay;
 
 import dev.airlock.config.AirlockConfig;
 import dev.airlock.core.testing.ClientProcess;
+import dev.airlock.core.testing.InFlight;
 import dev.airlock.core.testing.RunningAirlock;
+import dev.airlock.npm.e2e.NpmClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,11 +13,8 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,7 +50,7 @@ class ColdReplayInstallTest {
             java.io.ByteArrayOutputStream accessLog = new java.io.ByteArrayOutputStream();
             ClientProcess.Result r;
             try (RunningAirlock airlock = RunningAirlock.start(c, accessLog)) {
-                r = ClientProcess.run(app, npmEnv(tmp.resolve("home"), airlock.uri("/npm/").toString()), 300,
+                r = ClientProcess.run(app, NpmClient.env(tmp.resolve("home"), airlock.uri("/npm/").toString(), true), 300,
                         List.of("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"));
             }
             assertEquals(0, r.exitCode(), r.both() + "\n" + accessLog);
@@ -61,20 +60,8 @@ class ColdReplayInstallTest {
         String seen = describe(requests);
         assertTrue(requests.stream().noneMatch(q -> q.flag().equals("MISS")), "asked for what was never recorded:" + seen);
         assertTrue(requests.size() >= 2 * PACKAGES, "a packument and a tarball per package at least:" + seen);
-        int most = ReplayLog.mostAtOnce(requests);
+        int most = InFlight.mostAtOnce(requests, ReplayLog.Request::startNanos, ReplayLog.Request::endNanos);
         assertTrue(most >= 4, "at most " + most + " upstream requests were in flight at once:" + seen);
-    }
-
-    @Test
-    void theOverlapCountCountsOnlyRealOverlap() {
-        List<ReplayLog.Request> sequential = List.of(req("/a", 0, 10), req("/b", 10, 20), req("/c", 20, 30));
-        assertEquals(1, ReplayLog.mostAtOnce(sequential));
-        List<ReplayLog.Request> parallel = List.of(req("/a", 0, 10), req("/b", 1, 11), req("/c", 2, 12), req("/d", 11, 13));
-        assertEquals(3, ReplayLog.mostAtOnce(parallel));
-    }
-
-    private static ReplayLog.Request req(String path, long start, long end) {
-        return new ReplayLog.Request(start, end, 200, path, "HIT");
     }
 
     private static String describe(List<ReplayLog.Request> requests) {
@@ -111,22 +98,5 @@ class ColdReplayInstallTest {
             }
         }
         return false;
-    }
-
-    /** npm with only this registry: the user and global npmrc replaced, a fresh cache, no update check. */
-    static Map<String, String> npmEnv(Path home, String registry) throws IOException {
-        Files.createDirectories(home);
-        Files.writeString(home.resolve(".npmrc"), "");
-        Files.writeString(home.resolve("global-npmrc"), "");
-        Map<String, String> env = new HashMap<>();
-        env.put("HOME", home.toString());
-        env.put("npm_config_userconfig", home.resolve(".npmrc").toString());
-        env.put("npm_config_globalconfig", home.resolve("global-npmrc").toString());
-        env.put("npm_config_cache", home.resolve("npm-cache").toString());
-        env.put("npm_config_update_notifier", "false");
-        env.put("npm_config_fetch_retries", "0");
-        env.put("NO_UPDATE_NOTIFIER", "1");
-        env.put("npm_config_registry", registry);
-        return env;
     }
 }

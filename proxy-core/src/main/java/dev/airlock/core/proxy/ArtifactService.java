@@ -17,6 +17,7 @@ import dev.airlock.core.store.ArtifactRecord;
 import dev.airlock.core.store.BlobSpool;
 import dev.airlock.core.store.BlobStore;
 import dev.airlock.core.store.StateStore;
+import dev.airlock.core.upstream.UpstreamClient;
 import dev.airlock.core.upstream.UpstreamException;
 import dev.airlock.core.upstream.UpstreamKind;
 import dev.airlock.core.upstream.UpstreamResponse;
@@ -336,8 +337,8 @@ public final class ArtifactService {
             }
             String algorithm = ref.expected().algorithm();
             try (PendingSignatures sigs = new PendingSignatures(eco, listing, route.filename(), ref.upstreamUrl())) {
-                Fetched got;
-                Fetched taken = null;
+                BlobSpool got;
+                BlobSpool taken = null;
                 if (early != null && early.url().equals(ref.upstreamUrl()) && EARLY_DIGESTS.contains(algorithm)) {
                     usedEarly = true;
                     taken = early.take();
@@ -348,7 +349,7 @@ public final class ArtifactService {
                 } else {
                     got = fetch(eco, ref.upstreamUrl(), route.filename(), cap, Set.of(algorithm), null);
                 }
-                try (BlobSpool pending = got.spool()) {
+                try (BlobSpool pending = got) {
                     byte[] actual = pending.digest(algorithm);
                     if (!ref.expected().matches(actual)) {
                         metrics.event("integrity_failure", eco.id());
@@ -390,10 +391,6 @@ public final class ArtifactService {
     /** What an early download hashes: whichever of these the metadata then declares is checked (SHA-256 costs nothing extra). */
     private static final Set<String> EARLY_DIGESTS = Set.of("SHA-512", "SHA-256", "SHA-1");
 
-    /** A file's body in a spool, its length checked against what upstream declared, its digest not yet. */
-    private record Fetched(BlobSpool spool) {
-    }
-
     /**
      * A download started before the metadata that names its URL arrived (see {@link Route.Artifact#likelyPath}).
      * Thrown away, it is stopped: its connection is closed, and its spool deleted.
@@ -402,7 +399,7 @@ public final class ArtifactService {
         private final URI url;
         private final AtomicReference<UpstreamResponse> response = new AtomicReference<>();
         private volatile boolean discarded;
-        private CompletableFuture<Fetched> body;
+        private CompletableFuture<BlobSpool> body;
 
         Early(URI url) {
             this.url = url;
@@ -429,7 +426,7 @@ public final class ArtifactService {
          * place, a refused connection): the caller then fetches it the usual way, as a request of
          * its own that the circuit judges. A failure after upstream answered is the answer.
          */
-        Fetched take() throws ProxyException {
+        BlobSpool take() throws ProxyException {
             try {
                 return body.join();
             } catch (CompletionException e) {
@@ -452,7 +449,7 @@ public final class ArtifactService {
             body.whenComplete((f, t) -> {
                 if (f != null) {
                     try {
-                        f.spool().close();
+                        f.close();
                     } catch (IOException ignored) {
                         // a temp file left behind is swept with the spool folder
                     }
@@ -497,9 +494,9 @@ public final class ArtifactService {
 
     /**
      * GETs a file into a spool hashing {@code algorithms}, bounded by {@code cap} and by the length
-     * upstream declares. Nothing is verified against metadata here; the spool is deleted on failure.
+     * upstream declares (checked). Nothing is verified against metadata here; the spool is deleted on failure.
      */
-    private Fetched fetch(EcosystemRuntime eco, URI url, String filename, long cap, Set<String> algorithms, Early early)
+    private BlobSpool fetch(EcosystemRuntime eco, URI url, String filename, long cap, Set<String> algorithms, Early early)
             throws ProxyException {
         // An early download is judged with the request it serves: it does not move the circuit.
         try (UpstreamResponse resp = early != null ? eco.upstream().beside(UpstreamKind.FILE, url, Map.of("Accept", "*/*"))
@@ -537,7 +534,7 @@ public final class ArtifactService {
                             + " of " + declaredLength + " bytes; nothing was cached");
                 }
                 kept = true;
-                return new Fetched(pending);
+                return pending;
             } finally {
                 if (!kept) {
                     pending.close();
@@ -694,10 +691,6 @@ public final class ArtifactService {
     /** Per upstream origin, whether its last file came with digest headers (then no checksum file is asked for early). */
     private final Cache<String, Boolean> digestHeaders = Caffeine.newBuilder().maximumSize(1_000).build();
 
-    private static String origin(URI u) {
-        return u.getScheme() + "://" + u.getRawAuthority();
-    }
-
     /** A path-addressed file's checksum files and signatures, fetched from one root beside the file. */
     private final class Beside implements AutoCloseable {
         private final Map<String, FutureTask<String>> sums = new LinkedHashMap<>();
@@ -714,7 +707,7 @@ public final class ArtifactService {
             // Not while the upstream is failing (the file's own request fails fast then), and not
             // from a root that sends digests in its headers (checksum files would be asked for nothing).
             boolean healthy = !eco.upstream().coolingDown(url);
-            if (healthy && !Boolean.TRUE.equals(digestHeaders.getIfPresent(origin(url)))) {
+            if (healthy && !Boolean.TRUE.equals(digestHeaders.getIfPresent(UpstreamClient.origin(url)))) {
                 request.sidecars().forEach(sc -> sums.put(sc.algorithm(), start(sc)));
             }
             this.signatures = healthy ? new PendingSignatures(eco, null, request.path(), url) : null;
@@ -741,7 +734,7 @@ public final class ArtifactService {
          * headers make the files unnecessary); what was not asked for with the file is asked now.
          */
         Map<String, FutureTask<String>> sumsBeyond(Map<String, String> published) {
-            digestHeaders.put(origin(url), !published.isEmpty());
+            digestHeaders.put(UpstreamClient.origin(url), !published.isEmpty());
             Map<String, FutureTask<String>> wanted = new LinkedHashMap<>();
             for (FileRequest.Sidecar sc : request.sidecars()) {
                 FutureTask<String> early = sums.get(sc.algorithm());

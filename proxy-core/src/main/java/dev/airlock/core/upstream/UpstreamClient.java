@@ -365,7 +365,8 @@ public final class UpstreamClient {
         return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "") + (uri.getRawPath() == null ? "" : uri.getRawPath());
     }
 
-    private static String origin(URI u) {
+    /** Scheme, host and port (the default one spelt out), lower-cased: what makes two URLs one server. */
+    public static String origin(URI u) {
         String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
         int port = u.getPort() >= 0 ? u.getPort() : scheme.equals("https") ? 443 : 80;
         return scheme + "://" + (u.getHost() == null ? "" : u.getHost().toLowerCase(Locale.ROOT)) + ":" + port;

@@ -2,6 +2,7 @@ package dev.airlock.npm.e2e;
 
 import dev.airlock.config.AirlockConfig;
 import dev.airlock.core.testing.ClientProcess;
+import dev.airlock.core.testing.InFlight;
 import dev.airlock.core.testing.RunningAirlock;
 import dev.airlock.npm.fixture.FixtureNpmRegistry;
 import org.junit.jupiter.api.Test;
@@ -157,31 +158,8 @@ class ColdInstallConcurrencyTest {
         }
     }
 
-    /** The largest number of requests in flight at one moment. */
+    /** The largest number of requests in flight at one moment, from the registry's record. */
     static int mostAtOnce(List<FixtureNpmRegistry.Timing> timings) {
-        List<long[]> edges = new ArrayList<>();
-        for (FixtureNpmRegistry.Timing t : timings) {
-            edges.add(new long[]{t.startNanos(), 1});
-            edges.add(new long[]{t.endNanos(), -1});
-        }
-        // Ends before starts at the same instant: touching is not overlapping.
-        edges.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
-        int now = 0;
-        int most = 0;
-        for (long[] e : edges) {
-            now += (int) e[1];
-            most = Math.max(most, now);
-        }
-        return most;
-    }
-
-    @Test
-    void theOverlapCountCountsOnlyRealOverlap() {
-        List<FixtureNpmRegistry.Timing> sequential = List.of(new FixtureNpmRegistry.Timing("/a", 0, 10),
-                new FixtureNpmRegistry.Timing("/b", 10, 20), new FixtureNpmRegistry.Timing("/c", 20, 30));
-        assertEquals(1, mostAtOnce(sequential));
-        List<FixtureNpmRegistry.Timing> parallel = List.of(new FixtureNpmRegistry.Timing("/a", 0, 10),
-                new FixtureNpmRegistry.Timing("/b", 1, 11), new FixtureNpmRegistry.Timing("/c", 2, 12));
-        assertEquals(3, mostAtOnce(parallel));
+        return InFlight.mostAtOnce(timings, FixtureNpmRegistry.Timing::startNanos, FixtureNpmRegistry.Timing::endNanos);
     }
 }

@@ -8,7 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** The environment the real npm runs in for these tests: only Airlock as registry, nothing from the machine's own config. */
-final class NpmClient {
+public final class NpmClient {
 
     private NpmClient() {
     }
@@ -17,6 +17,11 @@ final class NpmClient {
      * @param ignoreScripts whether npm skips lifecycle scripts (packages under test may declare some)
      */
     static Map<String, String> env(Path home, RunningAirlock airlock, boolean ignoreScripts) throws Exception {
+        return env(home, airlock.uri("/npm/").toString(), ignoreScripts);
+    }
+
+    /** The same, with any registry URL (a fixture or replay upstream, an Airlock started elsewhere). */
+    public static Map<String, String> env(Path home, String registry, boolean ignoreScripts) throws Exception {
         Files.createDirectories(home);
         Map<String, String> env = new HashMap<>();
         env.put("HOME", home.toString());
@@ -32,7 +37,7 @@ final class NpmClient {
             env.put("npm_config_ignore_scripts", "true");
         }
         env.put("NO_UPDATE_NOTIFIER", "1");
-        env.put("npm_config_registry", airlock.uri("/npm/").toString());
+        env.put("npm_config_registry", registry);
         return env;
     }
 }
