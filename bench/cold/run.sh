@@ -84,6 +84,17 @@ proc_cpu() {
     echo $((f[13] + f[14]))
 }
 
+# CPU seconds so far of each group of a process's threads (JIT compilers, GC, Airlock's pools), most first.
+thread_cpu() {
+    local t f name
+    for t in /proc/$1/task/*; do
+        read -r name <"$t/comm" 2>/dev/null || continue
+        # comm may hold spaces: the fields after it are counted from the end of "(...)".
+        f=($(sed 's/^.*) //' "$t/stat"))
+        printf '%d %s\n' $((f[11] + f[12])) "$(echo "$name" | sed 's/[0-9#-]*$//')"
+    done | awk -v t="$(getconf CLK_TCK)" '{ n = $1; $1 = ""; c[substr($0, 2)] += n } END { for (k in c) if (c[k] > 0) printf "%8.2f s  %s\n", c[k] / t, k }' | sort -rn
+}
+
 # measure WORKLOAD RTT REP MODE URL
 measure() {
     local w=$1 rtt=$2 rep=$3 mode=$4 url=$5 label="$1|$2|$3|$4" t0 t1 rc=0 stats after
@@ -97,6 +108,7 @@ measure() {
     "$(client_of "$w")" "$url" "$out" "$WORK/scratch" || rc=$?
     t1=$EPOCHREALTIME
     cpu1=$(proc_cpu "$AIRLOCK_PID")
+    [[ -n $AIRLOCK_PID ]] && thread_cpu "$AIRLOCK_PID" >"$WORK/logs/$w-$rtt-$rep-$mode-threads.txt"
     stats=$(replay_ctl "mark?label=$w/$rtt/$rep/$mode-after")
     rm -rf "$WORK/scratch"
     local secs n req misses

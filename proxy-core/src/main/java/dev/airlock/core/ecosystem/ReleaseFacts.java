@@ -63,6 +63,71 @@ public record ReleaseFacts(String version, Instant publishedAt, String publisher
     }
 
     /** Only the version and publish time known (documents that state nothing else). */
+    /**
+     * The same text as {@link #toString()}, written directly. The policy digests these facts for
+     * every version of a package on every decision, and the generated {@code toString} of a
+     * record formats each component through a general-purpose path that was a twentieth of a
+     * cold package's CPU. The text itself must not change: decisions already stored name
+     * digests of it ({@code ReleaseFactsTest} holds the two equal).
+     */
+    public String canonical() {
+        StringBuilder b = new StringBuilder(160);
+        append(b);
+        return b.toString();
+    }
+
+    /** {@link #canonical()} into a builder. */
+    public void append(StringBuilder b) {
+        b.append("ReleaseFacts[version=").append(version)
+                .append(", publishedAt=").append(publishedAt)
+                .append(", publisher=").append(publisher)
+                .append(", maintainers=");
+        if (maintainers == null) {
+            b.append("null");
+        } else {
+            b.append('[');
+            String sep = "";
+            for (String m : maintainers) {
+                b.append(sep).append(m);
+                sep = ", ";
+            }
+            b.append(']');
+        }
+        b.append(", installHooks=");
+        appendMap(b, installHooks);
+        b.append(", dependencies=");
+        appendMap(b, dependencies);
+        b.append(", signatures=");
+        if (signatures == null) {
+            b.append("null");
+        } else {
+            b.append('[');
+            String sep = "";
+            for (RegistrySignature s : signatures) {
+                b.append(sep).append("RegistrySignature[keyid=").append(s.keyid())
+                        .append(", signature=").append(s.signature())
+                        .append(", message=").append(s.message()).append(']');
+                sep = ", ";
+            }
+            b.append(']');
+        }
+        b.append(", provenance=").append(provenance).append(']');
+    }
+
+    private static void appendMap(StringBuilder b, Map<String, String> map) {
+        if (map == null) {
+            b.append("null");
+            return;
+        }
+        b.append('{');
+        String sep = "";
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            b.append(sep).append(e.getKey()).append('=').append(e.getValue());
+            sep = ", ";
+        }
+        b.append('}');
+    }
+
     public static ReleaseFacts of(ReleaseInfo release) {
         return new ReleaseFacts(release.version(), release.publishedAt(), null, null, null, null, null, null);
     }

@@ -815,7 +815,15 @@ public final class PolicyEngine {
     }
 
     private static String digest(ReleaseFacts release, ReleaseFacts previous) {
-        return sha256(release + "|" + previous).substring(0, 32);
+        StringBuilder b = new StringBuilder(400);
+        release.append(b);
+        b.append('|');
+        if (previous == null) {
+            b.append("null");
+        } else {
+            previous.append(b);
+        }
+        return sha256(b.toString()).substring(0, 32);
     }
 
     /** "eco:name@version" with '*' globs; the ecosystem and the version part are optional. */

@@ -25,6 +25,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * the old state a moment before can still render from it. A crash between the two leaves an
  * unreferenced blob behind, which costs only disk.
  *
+ * <p>Bodies are copies of what upstream serves, kept in a store that does not fsync them
+ * ({@link dev.airlock.core.store.FileBlobStore#refetchable}): a body a crash lost or tore fails
+ * its digest when read, is deleted, and the document is fetched again.
+ *
  * <p>Data written by releases before this store kept bodies under {@code <data>/metadata/},
  * named by a digest of their key; such a body is read once from there, checked against its
  * recorded digest, and moved into the store.
@@ -72,6 +76,9 @@ public final class MetadataBodies {
             body = migrate(s);
         }
         if (!MetadataService.sha256(body).equals(s.bodySha256())) {
+            // Torn by a crash (bodies are not fsynced) or damaged: deleted, so that fetching the
+            // document again can store the same bytes under the same name.
+            documents.delete(s.bodySha256());
             throw new IOException("the stored metadata body " + s.bodySha256() + " does not hash to its name");
         }
         return body;

@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
@@ -39,6 +40,20 @@ public final class MetadataEntry {
     /** Reads the upstream document back (from the metadata file). */
     interface DocumentSource {
         byte[] read() throws IOException;
+
+        /**
+         * The bytes just fetched or read, handed out once, then this source: the first rendering
+         * usually follows at once, and reading back and hashing what is still in memory would
+         * double the work of a cold document. Until then the entry's weight already counts
+         * room for the body.
+         */
+        default DocumentSource holding(byte[] body) {
+            AtomicReference<byte[]> once = new AtomicReference<>(body);
+            return () -> {
+                byte[] b = once.getAndSet(null);
+                return b != null ? b : read();
+            };
+        }
     }
 
     private final PackageMetadata metadata;

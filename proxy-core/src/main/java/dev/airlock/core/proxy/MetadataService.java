@@ -358,7 +358,8 @@ public final class MetadataService {
             java.lang.System.getLogger("airlock.metadata").log(java.lang.System.Logger.Level.WARNING,
                     "cannot record file facts for " + request.packageName() + ": " + e.getMessage());
         }
-        MetadataEntry fresh = new MetadataEntry(parsed, s, body.length, () -> bodies.read(s));
+        DocumentSource stored = () -> bodies.read(s);
+        MetadataEntry fresh = new MetadataEntry(parsed, s, body.length, stored.holding(body));
         cache.put(key, fresh);
         return new MetadataEntry.Loaded(fresh, CacheStatus.MISS);
     }
@@ -396,7 +397,7 @@ public final class MetadataService {
             URI url = s.get().documentUrl() != null ? s.get().documentUrl()
                     : eco.upstream().settings().available() ? eco.upstream().resolve(request.upstreamPath()) : null;
             return Optional.of(new MetadataEntry(eco.ecosystem().parse(request, url, body, s.get().contentType()), s.get(),
-                    body.length, source));
+                    body.length, source.holding(body)));
         } catch (IOException | MetadataException e) {
             // A lost or unreadable copy is as good as none: the document is fetched again.
             return Optional.empty();

@@ -25,7 +25,7 @@ public final class BlobSpool extends OutputStream {
     /** How a store makes a finished spool one of its blobs. */
     interface Committer {
         /**
-         * @param spooled the complete, fsynced temporary file
+         * @param spooled the complete temporary file (fsynced when its store is durable)
          * @return where the blob can be read locally afterwards (the spooled file itself while
          *         the spool is open, for a store that copies it elsewhere)
          */
@@ -34,6 +34,7 @@ public final class BlobSpool extends OutputStream {
 
     private final Path spooled;
     private final Committer committer;
+    private final boolean durable;
     private final FileChannel channel;
     private final Map<String, MessageDigest> digests = new LinkedHashMap<>();
     private final ByteBuffer one = ByteBuffer.allocate(1);
@@ -42,8 +43,14 @@ public final class BlobSpool extends OutputStream {
     private Path committed;
 
     BlobSpool(Path spooled, Set<String> algorithms, Committer committer) throws IOException {
+        this(spooled, algorithms, committer, true);
+    }
+
+    /** @param durable fsync the bytes before the commit (false only for a store of copies that can be fetched again) */
+    BlobSpool(Path spooled, Set<String> algorithms, Committer committer, boolean durable) throws IOException {
         this.spooled = spooled;
         this.committer = committer;
+        this.durable = durable;
         this.channel = FileChannel.open(spooled, StandardOpenOption.WRITE);
         try {
             digests.put("SHA-256", MessageDigest.getInstance("SHA-256"));
@@ -114,10 +121,12 @@ public final class BlobSpool extends OutputStream {
         return committed != null ? committed : spooled;
     }
 
-    /** Makes the blob durable and visible under its SHA-256; an identical blob already stored wins. */
+    /** Makes the blob visible (and durable, in a durable store) under its SHA-256; an identical blob already stored wins. */
     public void commit() throws IOException {
         String sha = sha256Hex();
-        channel.force(true);
+        if (durable) {
+            channel.force(true);
+        }
         channel.close();
         committed = committer.commit(spooled, sha);
     }

@@ -29,11 +29,19 @@ import java.util.stream.Stream;
  * atomically renamed into place, and the directory is fsynced. A reader therefore finds the
  * whole blob or none; a crash or a failed download leaves at most a temporary file, which a
  * server clears when it starts. Blobs are local files, so they are sent with zero-copy.
+ *
+ * <p>A {@linkplain #refetchable refetchable} store skips both fsyncs for what it spools: it holds
+ * copies of upstream documents, which a crash may leave missing or torn. Its reader checks every
+ * blob against its name and deletes one that fails, and the document is fetched again; an fsync
+ * on the way to every cold document's first byte (5–20 ms under load) buys nothing there.
+ * Files {@linkplain #put put} into it (an imported bundle's documents, which nothing can fetch
+ * again offline) are still made durable.
  */
 public final class FileBlobStore implements BlobStore {
 
     private final Path root;
     private final Path tmp;
+    private final boolean durable;
 
     /** The artifact blobs of a server's data directory ({@code <data>/blobs}); leftovers of a crash are cleared. */
     public FileBlobStore(Path dataDir) {
@@ -48,8 +56,13 @@ public final class FileBlobStore implements BlobStore {
      *                  be that server's downloads in progress.
      */
     public FileBlobStore(Path dataDir, String folder, boolean cleanTemp) {
+        this(dataDir, folder, cleanTemp, true);
+    }
+
+    private FileBlobStore(Path dataDir, String folder, boolean cleanTemp, boolean durable) {
         this.root = dataDir.resolve(folder);
         this.tmp = dataDir.resolve("tmp");
+        this.durable = durable;
         try {
             Files.createDirectories(root);
             Files.createDirectories(tmp);
@@ -70,6 +83,15 @@ public final class FileBlobStore implements BlobStore {
         return new FileBlobStore(dataDir, "blobs", false);
     }
 
+    /**
+     * A store of copies that can be fetched again (upstream metadata documents): spooled blobs
+     * are renamed into place without an fsync. Whoever reads it must check each blob against
+     * its name and {@linkplain #delete delete} one that fails.
+     */
+    public static FileBlobStore refetchable(Path dataDir, String folder, boolean cleanTemp) {
+        return new FileBlobStore(dataDir, folder, cleanTemp, false);
+    }
+
     /** Where the blob with this SHA-256 lives (whether or not it exists). */
     public Path pathOf(String sha256Hex) {
         BlobStore.requireDigest(sha256Hex);
@@ -78,11 +100,15 @@ public final class FileBlobStore implements BlobStore {
 
     @Override
     public BlobSpool spool(Set<String> algorithms) throws IOException {
-        return new BlobSpool(Files.createTempFile(tmp, "blob-", ".part"), algorithms, this::adopt);
+        return new BlobSpool(Files.createTempFile(tmp, "blob-", ".part"), algorithms, this::adopt, durable);
+    }
+
+    private Path adopt(Path file, String sha256) throws IOException {
+        return adopt(file, sha256, durable);
     }
 
     /** Moves a complete local file into place under its digest; an identical blob already there wins. */
-    private Path adopt(Path file, String sha256) throws IOException {
+    private Path adopt(Path file, String sha256, boolean sync) throws IOException {
         Path target = pathOf(sha256);
         Files.createDirectories(target.getParent());
         try {
@@ -92,7 +118,9 @@ public final class FileBlobStore implements BlobStore {
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("the data directory's file system cannot rename atomically: " + target.getParent(), e);
         }
-        fsyncDirectory(target.getParent());
+        if (sync) {
+            fsyncDirectory(target.getParent());
+        }
         return target;
     }
 
@@ -108,13 +136,13 @@ public final class FileBlobStore implements BlobStore {
             ch.force(true);
         }
         try {
-            adopt(source, sha256);
+            adopt(source, sha256, true);
         } catch (IOException differentFileSystem) {
             // The source is elsewhere: copy it beside the store first, so the final rename stays atomic.
             Path copy = Files.createTempFile(tmp, "put-", ".part");
             try {
                 Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING);
-                adopt(copy, sha256);
+                adopt(copy, sha256, true);
                 Files.deleteIfExists(source);
             } finally {
                 Files.deleteIfExists(copy);

@@ -384,7 +384,7 @@ public final class SqliteStateStore implements StateStore {
     public static Storage embedded(Path dataDir) {
         StateStore state = new SqliteStateStore(dataDir);
         try {
-            return new Storage(state, new FileBlobStore(dataDir), new FileBlobStore(dataDir, "documents", false));
+            return new Storage(state, new FileBlobStore(dataDir), FileBlobStore.refetchable(dataDir, "documents", false));
         } catch (RuntimeException e) {
             state.close();
             throw e;
