@@ -82,7 +82,7 @@ public record AirlockConfig(ServerConfig server, StorageConfig storage, boolean 
     }
 
     public AirlockConfig withStoragePath(Path path) {
-        return new AirlockConfig(server, new StorageConfig(path), offline, upstreams, cache, airgap, policy, notifications, limits);
+        return new AirlockConfig(server, storage.withPath(path), offline, upstreams, cache, airgap, policy, notifications, limits);
     }
 
     public AirlockConfig withOffline(boolean offline) {

@@ -36,7 +36,18 @@ public final class ConfigLoader {
     private static final List<String> SERVER_KEYS = List.of("host", "port", "publicUrl", "workerThreads",
             "maxRequestBodySize", "idleTimeout", "maxInitialLineLength", "maxHeaderSize", "accessLog", "requireToken",
             "maxConcurrentPerClient", "trustedProxies");
-    private static final List<String> STORAGE_KEYS = List.of("path");
+    private static final List<String> STORAGE_KEYS = List.of("path", "maxSize", "state", "blobs", "localCache");
+    private static final List<String> STATE_KEYS = List.of("postgres");
+    private static final List<String> POSTGRES_KEYS = List.of("url", "user", "password", "poolSize");
+    private static final List<String> BLOBS_KEYS = List.of("s3");
+    private static final List<String> S3_KEYS = List.of("bucket", "prefix", "endpoint", "region", "pathStyle", "checksums",
+            "accessKeyId", "secretAccessKey");
+    private static final List<String> LOCAL_CACHE_KEYS = List.of("path", "maxSize");
+    /** S3's rules for bucket names (3 to 63 of lower-case letters, digits, '.', '-'; a letter or digit at each end). */
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,64}");
+    /** A replica's disk cache in front of S3 when {@code storage.localCache.maxSize} is not set. */
+    static final long LOCAL_CACHE_SIZE = 10L << 30;
     private static final List<String> UPSTREAM_KEYS = List.of("url", "files", "auth", "connectTimeout",
             "readTimeout", "totalTimeout", "failureThreshold", "coolDown", "notFoundTtl", "snapshots");
     private static final List<String> AUTH_KEYS = List.of("token", "username", "password");
@@ -97,7 +108,7 @@ public final class ConfigLoader {
         root.map(TOP_KEYS);
         return new AirlockConfig(
                 server(root.field("server")),
-                storage(root.field("storage")),
+                storage(root.field("storage"), env),
                 root.field("offline").bool(),
                 upstreams(root.field("upstreams"), env),
                 cache(root.field("cache")),
@@ -150,8 +161,72 @@ public final class ConfigLoader {
                 server.field("trustedProxies").strings());
     }
 
-    private static StorageConfig storage(Node node) throws ConfigException {
-        return new StorageConfig(node.map(STORAGE_KEYS).field("path").path());
+    private static StorageConfig storage(Node node, Map<String, String> env) throws ConfigException {
+        Node storage = node.map(STORAGE_KEYS);
+        Path path = storage.field("path").path();
+        StorageConfig.Postgres postgres = orElse(storage.field("state"), null,
+                state -> orElse(state.map(STATE_KEYS).field("postgres"), null, pg -> postgres(pg, env)));
+        StorageConfig.S3 s3 = orElse(storage.field("blobs"), null,
+                blobs -> orElse(blobs.map(BLOBS_KEYS).field("s3"), null, b -> s3(b, env)));
+        StorageConfig.LocalCache localCache = null;
+        Node cache = storage.field("localCache");
+        if (cache.isSet() && s3 == null) {
+            throw cache.error("applies only in front of an S3 blob store", null, "leave it out, or set storage.blobs.s3");
+        }
+        if (s3 != null) {
+            Node c = cache.isSet() ? cache.map(LOCAL_CACHE_KEYS) : cache;
+            localCache = new StorageConfig.LocalCache(
+                    orElse(c.field("path"), path.resolve("cache"), Node::path),
+                    orElse(c.field("maxSize"), LOCAL_CACHE_SIZE, Node::size));
+        }
+        return new StorageConfig(path, orElse(storage.field("maxSize"), 0L, Node::size), postgres, s3, localCache);
+    }
+
+    private static StorageConfig.Postgres postgres(Node node, Map<String, String> env) throws ConfigException {
+        Node pg = node.map(POSTGRES_KEYS);
+        Node urlNode = required(pg.field("url"), "jdbc:postgresql://HOST[:PORT]/DATABASE");
+        String url = credential(urlNode, env);
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw urlNode.error("not a PostgreSQL JDBC URL", url, "jdbc:postgresql://HOST[:PORT]/DATABASE[?PARAMETERS]");
+        }
+        return new StorageConfig.Postgres(url, credential(required(pg.field("user"), "the role Airlock logs in as"), env),
+                orElse(pg.field("password").secret(), null, secret -> credential(secret, env)),
+                orElse(pg.field("poolSize"), StorageConfig.Postgres.DEFAULT_POOL_SIZE,
+                        size -> size.integer(StorageConfig.Postgres.POOL_SIZE)));
+    }
+
+    private static StorageConfig.S3 s3(Node node, Map<String, String> env) throws ConfigException {
+        Node s3 = node.map(S3_KEYS);
+        Node bucketNode = required(s3.field("bucket"), "the name of an existing bucket");
+        String bucket = credential(bucketNode, env);
+        if (!BUCKET.matcher(bucket).matches() || bucket.contains("..")) {
+            throw bucketNode.error("not a valid S3 bucket name", bucket,
+                    "3 to 63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit");
+        }
+        Node prefixNode = s3.field("prefix");
+        String prefix = orElse(prefixNode, "", Node::text);
+        if (prefix.startsWith("/") || prefix.contains("//") || prefix.contains("\\")) {
+            throw prefixNode.error("not a valid key prefix", prefix, "a path such as airlock/ without a leading '/'");
+        }
+        if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+            prefix = prefix + "/";
+        }
+        Node regionNode = s3.field("region");
+        String region = orElse(regionNode, "us-east-1", Node::nonEmptyText);
+        if (!REGION.matcher(region).matches()) {
+            throw regionNode.error("not a region name", region, "a region such as us-east-1");
+        }
+        Node keyNode = s3.field("accessKeyId");
+        Node secretNode = s3.field("secretAccessKey");
+        if (keyNode.isSet() != secretNode.isSet()) {
+            Node missing = keyNode.isSet() ? secretNode : keyNode;
+            throw missing.error("missing", null, "accessKeyId and secretAccessKey together, or neither for the SDK's default chain");
+        }
+        return new StorageConfig.S3(bucket, prefix, orElse(s3.field("endpoint"), null, Node::url), region,
+                orElse(s3.field("pathStyle"), false, Node::bool),
+                orElse(s3.field("checksums"), StorageConfig.Checksums.WHEN_REQUIRED, c -> c.oneOf(StorageConfig.Checksums.class)),
+                orElse(keyNode, null, k -> credential(k, env)),
+                orElse(secretNode.secret(), null, k -> credential(k, env)));
     }
 
     private static Map<String, UpstreamConfig> upstreams(Node node, Map<String, String> env) throws ConfigException {
@@ -348,6 +423,14 @@ public final class ConfigLoader {
             }
         }
         return out;
+    }
+
+    /** The node, refused as missing when the file does not set it (a key with no default). */
+    private static Node required(Node node, String allowed) throws ConfigException {
+        if (!node.isSet()) {
+            throw node.error("missing", null, allowed);
+        }
+        return node;
     }
 
     private static <T> T orElse(Node node, T fallback, Reader<T> reader) throws ConfigException {

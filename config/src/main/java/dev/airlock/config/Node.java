@@ -150,7 +150,8 @@ final class Node {
         requireSet();
         E[] constants = type.getEnumConstants();
         if (json.isTextual()) {
-            String text = json.textValue().strip();
+            // Written with '-' (when-required), named with '_' in Java.
+            String text = json.textValue().strip().replace('-', '_');
             for (E constant : constants) {
                 if (constant.name().equalsIgnoreCase(text)) {
                     return constant;
@@ -158,7 +159,7 @@ final class Node {
             }
         }
         throw error("not one of the allowed values", Arrays.stream(constants)
-                .map(constant -> constant.name().toLowerCase(Locale.ROOT))
+                .map(constant -> constant.name().toLowerCase(Locale.ROOT).replace('_', '-'))
                 .collect(Collectors.joining(", ")));
     }
 

@@ -54,6 +54,14 @@ class ConfigLoaderTest {
                 () -> assertEquals(message, e.getMessage()));
     }
 
+    /** The key, the value as written, and the problem within the message. */
+    private static void assertNamed(ConfigException e, String path, String value, String problem) {
+        assertAll(
+                () -> assertEquals(path, e.path()),
+                () -> assertEquals(value, e.value()),
+                () -> assertTrue(e.getMessage().startsWith(SOURCE + ": " + path + ": " + problem), e.getMessage()));
+    }
+
     private Path write(String name, String text) throws IOException {
         return Files.writeString(dir.resolve(name), text);
     }
@@ -302,7 +310,7 @@ class ConfigLoaderTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
             server: { prot: 1 }                               | server.prot                    | host, port, publicUrl, workerThreads, maxRequestBodySize, idleTimeout, maxInitialLineLength, maxHeaderSize, accessLog, requireToken, maxConcurrentPerClient, trustedProxies
-            storage: { dir: x }                               | storage.dir                    | path
+            storage: { dir: x }                               | storage.dir                    | path, maxSize, state, blobs, localCache
             upstreams: { npm: { uri: x } }                    | upstreams.npm.uri              | url, files, auth, connectTimeout, readTimeout, totalTimeout, failureThreshold, coolDown, notFoundTtl, snapshots
             upstreams: { npm: { auth: { user: x } } }         | upstreams.npm.auth.user        | token, username, password
             cache: { metadataMaxBytes: 1 }                    | cache.metadataMaxBytes         | metadataTtl, metadataMaxSize
@@ -763,5 +771,56 @@ class ConfigLoaderTest {
         assertTrue(error("policy: { identities: [ { packages: \"npm:x\" } ] }").getMessage().contains("pins nothing"));
         assertTrue(error("policy: { identities: [ { packages: \"x\", workflow: w } ] }").getMessage().contains("policy.identities[0].packages"));
         assertTrue(error("policy: { identities: [ { packages: \"npm:x\", branch: main } ] }").getMessage().contains("unknown key"));
+    }
+
+    @Test
+    void scaleOutStorageIsReadWithItsDefaultsAndSecretsFromTheEnvironment() throws Exception {
+        // Rule: PostgreSQL and S3 replace SQLite and files only when set; credentials may be ${ENV};
+        // a replica's local cache defaults to <path>/cache and 10 GiB; a prefix gets its trailing '/'.
+        AirlockConfig config = ConfigLoader.parse("""
+                storage:
+                  path: /srv/airlock
+                  maxSize: 50GiB
+                  state: { postgres: { url: "jdbc:postgresql://db:5432/airlock", user: airlock, password: "${DB_PW}" } }
+                  blobs: { s3: { bucket: airlock-blobs, prefix: team/a, endpoint: "http://s3.internal:9000", pathStyle: true,
+                                 accessKeyId: "${S3_KEY}", secretAccessKey: "${S3_SECRET}" } }
+                """, SOURCE, Map.of("DB_PW", "pw", "S3_KEY", "AKIA1", "S3_SECRET", "s3cr3t"));
+        StorageConfig s = config.storage();
+        assertEquals(50L << 30, s.maxSize());
+        assertEquals(new StorageConfig.Postgres("jdbc:postgresql://db:5432/airlock", "airlock", "pw", 10), s.postgres());
+        assertEquals(new StorageConfig.S3("airlock-blobs", "team/a/", java.net.URI.create("http://s3.internal:9000"), "us-east-1", true,
+                StorageConfig.Checksums.WHEN_REQUIRED, "AKIA1", "s3cr3t"), s.s3());
+        assertEquals(new StorageConfig.LocalCache(Path.of("/srv/airlock/cache"), 10L << 30), s.localCache());
+        assertTrue(s.shared());
+        assertTrue(!s.postgres().toString().contains("pw") && !s.s3().toString().contains("s3cr3t"), "secrets stay out of logs");
+
+        StorageConfig single = ConfigLoader.defaults().storage();
+        assertTrue(single.postgres() == null && single.s3() == null && single.localCache() == null && single.maxSize() == 0);
+        assertEquals(StorageConfig.Checksums.WHEN_SUPPORTED,
+                parse("storage: { blobs: { s3: { bucket: b12, checksums: when-supported } } }").storage().s3().checksums());
+    }
+
+    @Test
+    void badScaleOutStorageNamesTheKey() {
+        // Rule: every mistake in the scale-out keys names the key and says what is allowed.
+        assertNamed(error("storage: { state: { postgres: { url: \"postgres://db/airlock\", user: a } } }"),
+                "storage.state.postgres.url", "postgres://db/airlock", "not a PostgreSQL JDBC URL");
+        assertNamed(error("storage: { state: { postgres: { url: \"jdbc:postgresql://db/a\", user: a, poolSize: 0 } } }"),
+                "storage.state.postgres.poolSize", "0", "out of range");
+        assertEquals("storage.state.postgres.user",
+                error("storage: { state: { postgres: { url: \"jdbc:postgresql://db/a\" } } }").path());
+        assertNamed(error("storage: { state: { mysql: {} } }"), "storage.state.mysql", "mysql", "unknown key");
+        assertNamed(error("storage: { blobs: { s3: { bucket: My_Bucket } } }"), "storage.blobs.s3.bucket", "My_Bucket",
+                "not a valid S3 bucket name");
+        assertNamed(error("storage: { blobs: { s3: { bucket: abc, prefix: /x } } }"), "storage.blobs.s3.prefix", "/x",
+                "not a valid key prefix");
+        assertNamed(error("storage: { blobs: { s3: { bucket: abc, checksums: crc32 } } }"), "storage.blobs.s3.checksums", "crc32",
+                "not one of the allowed values");
+        assertEquals("storage.blobs.s3.secretAccessKey",
+                error("storage: { blobs: { s3: { bucket: abc, accessKeyId: k } } }").path());
+        assertEquals("storage.localCache", error("storage: { localCache: { maxSize: 1GiB } }").path());
+        ConfigException unset = error("storage: { state: { postgres: { url: \"jdbc:postgresql://db/a\", user: a, password: '${PW}' } } }");
+        assertEquals("storage.state.postgres.password", unset.path());
+        assertTrue(unset.getMessage().contains("PW is not set"), unset.getMessage());
     }
 }

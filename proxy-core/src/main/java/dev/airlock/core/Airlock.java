@@ -3,6 +3,7 @@ package dev.airlock.core;
 import dev.airlock.config.AirlockConfig;
 import dev.airlock.config.PolicyConfig;
 import dev.airlock.config.PolicyMode;
+import dev.airlock.config.StorageConfig;
 import dev.airlock.core.admin.AdminApi;
 import dev.airlock.core.admin.Tokens;
 import dev.airlock.core.ecosystem.Ecosystem;
@@ -37,6 +38,7 @@ import dev.airlock.core.store.Change;
 import dev.airlock.core.store.ChangeFollower;
 import dev.airlock.core.store.StateStore;
 import dev.airlock.core.store.Storage;
+import dev.airlock.core.store.StorageProvider;
 import dev.airlock.core.store.sql.SqliteStateStore;
 import dev.airlock.core.trust.SigstoreVerifier;
 import dev.airlock.core.trust.TrustedRoot;
@@ -142,7 +144,25 @@ public final class Airlock implements AutoCloseable {
      */
     public static Airlock start(AirlockConfig config, Map<String, String> environment, Path home, Clock clock,
                                 OutputStream accessLog) throws InterruptedException {
-        return start(config, environment, home, clock, accessLog, SqliteStateStore::embedded);
+        return start(config, environment, home, clock, accessLog, storage(config.storage(), clock));
+    }
+
+    /**
+     * How the storage the configuration names is opened: the embedded default, or the provider
+     * (found with ServiceLoader) of what {@code storage.state} and {@code storage.blobs} name.
+     */
+    static Function<Path, Storage> storage(StorageConfig config, Clock clock) {
+        if (config.postgres() == null && config.s3() == null) {
+            return SqliteStateStore::embedded;
+        }
+        for (StorageProvider p : ServiceLoader.load(StorageProvider.class)) {
+            if (p.handles(config)) {
+                return data -> p.open(config, data, clock);
+            }
+        }
+        String key = config.postgres() != null ? "storage.state.postgres" : "storage.blobs.s3";
+        throw new IllegalStateException(key + " is set, but this build of Airlock has no storage provider for it"
+                + " (the airlock-scaleout module is missing from the class path)");
     }
 
     /**

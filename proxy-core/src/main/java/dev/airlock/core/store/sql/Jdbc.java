@@ -15,18 +15,29 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The one connection of a state store, and the unit of work over it.
+ * How a state store's per-kind stores reach the database, and the unit of work over it.
  *
- * <p>Every statement runs under one reentrant lock. {@link #inTransaction} opens a transaction
- * on the first call of a thread and joins it on nested calls, so a store method that writes two
- * tables and a caller that groups several store methods (a decision and its audit entry) both
- * get all-or-nothing without knowing about each other. A failure anywhere inside rolls the
- * outermost transaction back.
+ * <p>Connections come from a {@link Connections} source: SQLite's is one connection under one
+ * lock (one writer at a time is all SQLite allows), PostgreSQL's a pool. {@link #inTransaction}
+ * opens a transaction on the first call of a thread and joins it on nested calls, so a store
+ * method that writes two tables and a caller that groups several store methods (a decision and
+ * its audit entry) both get all-or-nothing without knowing about each other. Statements outside
+ * a transaction borrow a connection for that statement only. A failure anywhere inside rolls
+ * the outermost transaction back.
  *
  * <p>The per-kind stores in this package take a {@code Jdbc} and a {@link SqlDialect}; none of
  * them opens or closes connections.
  */
 public final class Jdbc {
+
+    /** Where connections come from: each {@link #acquire} is paired with a {@link #release}. */
+    public interface Connections {
+        Connection acquire() throws SQLException;
+
+        void release(Connection conn);
+
+        void close();
+    }
 
     /** Binds a statement's parameters. */
     @FunctionalInterface
@@ -52,30 +63,85 @@ public final class Jdbc {
         T run(Connection conn) throws SQLException;
     }
 
-    private final Connection conn;
-    private final SqlDialect dialect;
-    private final ReentrantLock lock = new ReentrantLock();
-    /** Guarded by lock: how deep the current transaction is nested; 0 outside one. */
-    private int depth;
+    /** A thread's open transaction: its connection and how deep calls are nested in it. */
+    private static final class Transaction {
+        final Connection conn;
+        int depth = 1;
 
-    public Jdbc(Connection conn, SqlDialect dialect) {
-        this.conn = conn;
+        Transaction(Connection conn) {
+            this.conn = conn;
+        }
+    }
+
+    private final Connections connections;
+    private final SqlDialect dialect;
+    private final ThreadLocal<Transaction> open = new ThreadLocal<>();
+
+    public Jdbc(Connections connections, SqlDialect dialect) {
+        this.connections = connections;
         this.dialect = dialect;
+    }
+
+    /** One connection shared under a lock (SQLite: a transaction holds the lock until it ends). */
+    public static Connections single(Connection conn) {
+        ReentrantLock lock = new ReentrantLock();
+        return new Connections() {
+            @Override
+            public Connection acquire() {
+                lock.lock();
+                return conn;
+            }
+
+            @Override
+            public void release(Connection c) {
+                lock.unlock();
+            }
+
+            @Override
+            public void close() {
+                lock.lock();
+                try {
+                    conn.close();
+                } catch (SQLException ignored) {
+                    // closing at shutdown: nothing left to do with the error
+                } finally {
+                    lock.unlock();
+                }
+            }
+        };
     }
 
     public SqlDialect dialect() {
         return dialect;
     }
 
-    /** Runs {@code work} holding the connection, outside any transaction this thread did not open. */
+    /** Runs {@code work} on this thread's transaction, or on a connection borrowed for it alone. */
     public <T> T locked(Work<T> work) {
-        lock.lock();
+        Transaction t = open.get();
+        if (t != null) {
+            return run(work, t.conn);
+        }
+        Connection conn = acquire();
+        try {
+            return run(work, conn);
+        } finally {
+            connections.release(conn);
+        }
+    }
+
+    private static <T> T run(Work<T> work, Connection conn) {
         try {
             return work.run(conn);
         } catch (SQLException e) {
             throw new StateStoreException(e.getMessage(), e);
-        } finally {
-            lock.unlock();
+        }
+    }
+
+    private Connection acquire() {
+        try {
+            return connections.acquire();
+        } catch (SQLException e) {
+            throw new StateStoreException("cannot reach the state store: " + e.getMessage(), e);
         }
     }
 
@@ -84,19 +150,18 @@ public final class Jdbc {
      * committed at the end, or rolled back when {@code work} throws.
      */
     public <T> T inTransaction(Work<T> work) {
-        lock.lock();
-        try {
-            if (depth > 0) {
-                depth++;
-                try {
-                    return work.run(conn);
-                } catch (SQLException e) {
-                    throw new StateStoreException(e.getMessage(), e);
-                } finally {
-                    depth--;
-                }
+        Transaction t = open.get();
+        if (t != null) {
+            t.depth++;
+            try {
+                return run(work, t.conn);
+            } finally {
+                t.depth--;
             }
-            depth = 1;
+        }
+        Connection conn = acquire();
+        open.set(new Transaction(conn));
+        try {
             T result;
             try {
                 dialect.begin(conn);
@@ -105,9 +170,8 @@ public final class Jdbc {
                 // begin the next transaction at once, taking the write lock again for nothing).
                 conn.setAutoCommit(true);
             } catch (SQLException | RuntimeException | Error e) {
-                rollback(e);
-                restoreAutoCommit(e);
-                depth = 0;
+                rollback(conn, e);
+                restoreAutoCommit(conn, e);
                 if (e instanceof SQLException sql) {
                     throw new StateStoreException(sql.getMessage(), sql);
                 }
@@ -116,14 +180,14 @@ public final class Jdbc {
                 }
                 throw (Error) e;
             }
-            depth = 0;
             return result;
         } finally {
-            lock.unlock();
+            open.remove();
+            connections.release(conn);
         }
     }
 
-    private void restoreAutoCommit(Throwable cause) {
+    private static void restoreAutoCommit(Connection conn, Throwable cause) {
         try {
             conn.setAutoCommit(true);
         } catch (SQLException e) {
@@ -132,7 +196,7 @@ public final class Jdbc {
     }
 
 
-    private void rollback(Throwable cause) {
+    private static void rollback(Connection conn, Throwable cause) {
         try {
             conn.rollback();
         } catch (SQLException e) {
@@ -224,15 +288,8 @@ public final class Jdbc {
         }
     }
 
-    /** Closes the connection, waiting for the statement under way. */
+    /** Closes the connections (SQLite's waits for the statement under way). */
     public void close() {
-        lock.lock();
-        try {
-            conn.close();
-        } catch (SQLException ignored) {
-            // closing at shutdown: nothing left to do with the error
-        } finally {
-            lock.unlock();
-        }
+        connections.close();
     }
 }
