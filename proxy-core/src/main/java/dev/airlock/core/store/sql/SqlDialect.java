@@ -3,6 +3,10 @@ package dev.airlock.core.store.sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * What differs between the databases a state store runs on: how a write transaction starts,
@@ -29,10 +33,18 @@ public interface SqlDialect {
     PreparedStatement prepareReturningKey(Connection conn, String sql, String keyColumn) throws SQLException;
 
     /** {@code INSERT ... } that does nothing when a row with the same key exists. */
-    String insertIgnore(String table, String columns, String keyColumns);
+    default String insertIgnore(String table, String columns, String keyColumns) {
+        return "INSERT INTO " + table + " (" + columns + ") VALUES (" + placeholders(columns) + ") ON CONFLICT (" + keyColumns
+                + ") DO NOTHING";
+    }
 
-    /** {@code INSERT ... } that replaces the non-key columns of a row with the same key. */
-    String upsert(String table, String columns, String keyColumns);
+    /** {@code INSERT ... } that replaces the non-key columns of a row with the same key (SQLite and PostgreSQL spell it alike). */
+    default String upsert(String table, String columns, String keyColumns) {
+        Set<String> keys = names(keyColumns).collect(Collectors.toSet());
+        String updates = names(columns).filter(c -> !keys.contains(c)).map(c -> c + "=excluded." + c).collect(Collectors.joining(", "));
+        return "INSERT INTO " + table + " (" + columns + ") VALUES (" + placeholders(columns) + ") ON CONFLICT (" + keyColumns
+                + ") DO " + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + updates);
+    }
 
     /**
      * What ends a {@code SELECT} of rows a transaction is about to claim: rows other writers hold
@@ -42,4 +54,14 @@ public interface SqlDialect {
 
     /** The larger of two SQL expressions. */
     String greatest(String a, String b);
+
+    /** The names of a comma-separated column list. */
+    static Stream<String> names(String columns) {
+        return Arrays.stream(columns.split(",")).map(String::strip);
+    }
+
+    /** One {@code ?} per column of a comma-separated list. */
+    static String placeholders(String columns) {
+        return names(columns).map(c -> "?").collect(Collectors.joining(","));
+    }
 }

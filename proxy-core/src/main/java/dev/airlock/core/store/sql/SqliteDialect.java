@@ -4,10 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Arrays;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * SQLite: the connection is opened in {@code IMMEDIATE} transaction mode, so every write
@@ -39,15 +35,7 @@ public final class SqliteDialect implements SqlDialect {
 
     @Override
     public String insertIgnore(String table, String columns, String keyColumns) {
-        return "INSERT OR IGNORE INTO " + table + " (" + columns + ") VALUES (" + placeholders(columns) + ")";
-    }
-
-    @Override
-    public String upsert(String table, String columns, String keyColumns) {
-        Set<String> keys = names(keyColumns).collect(Collectors.toSet());
-        String updates = names(columns).filter(c -> !keys.contains(c)).map(c -> c + "=excluded." + c).collect(Collectors.joining(", "));
-        return "INSERT INTO " + table + " (" + columns + ") VALUES (" + placeholders(columns) + ") ON CONFLICT (" + keyColumns
-                + ") DO " + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + updates);
+        return "INSERT OR IGNORE INTO " + table + " (" + columns + ") VALUES (" + SqlDialect.placeholders(columns) + ")";
     }
 
     @Override
@@ -58,13 +46,5 @@ public final class SqliteDialect implements SqlDialect {
     @Override
     public String greatest(String a, String b) {
         return "max(" + a + ", " + b + ")";
-    }
-
-    static Stream<String> names(String columns) {
-        return Arrays.stream(columns.split(",")).map(String::strip);
-    }
-
-    static String placeholders(String columns) {
-        return names(columns).map(c -> "?").collect(Collectors.joining(","));
     }
 }

@@ -1,0 +1,123 @@
+package dev.airlock.scaleout.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.airlock.config.StorageConfig;
+import dev.airlock.core.store.sql.Jdbc;
+import dev.airlock.core.store.sql.Migrations;
+import dev.airlock.core.store.sql.SqlStateStore;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The state store replicas share: PostgreSQL through a HikariCP pool of
+ * {@code storage.state.postgres.poolSize} connections. A statement borrows a connection for
+ * itself, a transaction for its length; nothing holds one across an upstream download.
+ *
+ * <p>Start-up: the schema is migrated under a session advisory lock, so replicas starting
+ * together on an empty database migrate it once, and the others wait and then find it current.
+ */
+public final class PostgresStateStore extends SqlStateStore {
+
+    private final HikariDataSource pool;
+
+    private PostgresStateStore(HikariDataSource pool, Clock clock) {
+        super(new Jdbc(connections(pool), new PostgresDialect()), clock, newOrigin());
+        this.pool = pool;
+    }
+
+    /**
+     * Connects, migrates the schema (once across replicas) and opens the store.
+     *
+     * @throws IllegalStateException naming {@code storage.state.postgres} when the database
+     *                               cannot be reached or its schema is newer than this release
+     */
+    public static PostgresStateStore open(StorageConfig.Postgres config, Clock clock) {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(config.url());
+        hc.setUsername(config.user());
+        if (config.password() != null) {
+            hc.setPassword(config.password());
+        }
+        hc.setMaximumPoolSize(config.poolSize());
+        hc.setMinimumIdle(Math.min(2, config.poolSize()));
+        hc.setPoolName("airlock-postgres");
+        // A request waits this long for a connection before it fails with a clear error (503).
+        hc.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
+        // Fail at once when the database is down at start, with the driver's reason.
+        hc.setInitializationFailTimeout(Duration.ofSeconds(10).toMillis());
+        hc.addDataSourceProperty("ApplicationName", "airlock");
+        hc.addDataSourceProperty("tcpKeepAlive", "true");
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("storage.state.postgres: cannot connect to " + config.url() + ": " + rootMessage(e), e);
+        }
+        try {
+            migrate(pool);
+            return new PostgresStateStore(pool, clock);
+        } catch (SQLException | RuntimeException e) {
+            pool.close();
+            throw new IllegalStateException("storage.state.postgres: cannot prepare the state store at " + config.url() + ": "
+                    + rootMessage(e), e);
+        }
+    }
+
+    private static void migrate(HikariDataSource pool) throws SQLException {
+        try (Connection conn = pool.getConnection()) {
+            try (PreparedStatement lock = conn.prepareStatement("SELECT pg_advisory_lock(?)")) {
+                lock.setLong(1, PostgresDialect.MIGRATION_LOCK);
+                lock.executeQuery().close();
+            }
+            try {
+                Migrations.migrate(conn, new PostgresDialect());
+            } finally {
+                try (PreparedStatement unlock = conn.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                    unlock.setLong(1, PostgresDialect.MIGRATION_LOCK);
+                    unlock.executeQuery().close();
+                }
+            }
+        }
+    }
+
+    private static Jdbc.Connections connections(HikariDataSource pool) {
+        return new Jdbc.Connections() {
+            @Override
+            public Connection acquire() throws SQLException {
+                return pool.getConnection();
+            }
+
+            @Override
+            public void release(Connection conn) {
+                try {
+                    conn.close(); // back to the pool
+                } catch (SQLException ignored) {
+                    // the pool discards a connection it cannot take back
+                }
+            }
+
+            @Override
+            public void close() {
+                pool.close();
+            }
+        };
+    }
+
+    /** Connections the pool holds now, in use or idle (for metrics and docs/HA.md's sizing). */
+    public int connectionsOpen() {
+        return pool.getHikariPoolMXBean() == null ? 0 : pool.getHikariPoolMXBean().getTotalConnections();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}
