@@ -85,6 +85,10 @@ public record AirlockConfig(ServerConfig server, StorageConfig storage, boolean 
         return new AirlockConfig(server, storage.withPath(path), offline, upstreams, cache, airgap, policy, notifications, limits);
     }
 
+    public AirlockConfig withStorage(StorageConfig storage) {
+        return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy, notifications, limits);
+    }
+
     public AirlockConfig withOffline(boolean offline) {
         return new AirlockConfig(server, storage, offline, upstreams, cache, airgap, policy, notifications, limits);
     }

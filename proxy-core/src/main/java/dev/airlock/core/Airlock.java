@@ -104,7 +104,7 @@ public final class Airlock implements AutoCloseable {
     static final Duration CHANGES_KEPT = Duration.ofHours(1);
 
     private final AirlockServer server;
-    private final StateStore state;
+    private final Storage storage;
     private final ThreadPoolExecutor workers;
     private final ExecutorService admin;
     private final ThreadPoolExecutor probes;
@@ -118,7 +118,7 @@ public final class Airlock implements AutoCloseable {
     private final PolicyService policy;
     private final OutboxRelay relay;
 
-    private Airlock(AirlockServer server, StateStore state, ThreadPoolExecutor workers, ExecutorService admin, ThreadPoolExecutor probes,
+    private Airlock(AirlockServer server, Storage storage, ThreadPoolExecutor workers, ExecutorService admin, ThreadPoolExecutor probes,
                     ThreadPoolExecutor sidecars,
                     ScheduledExecutorService watchdog, AirlockMetrics metrics, List<EcosystemRuntime> ecosystems,
                     Notifier notifier, PolicyService policy, OutboxRelay relay, ThreadPoolExecutor inspections, ThreadPoolExecutor early) {
@@ -127,7 +127,7 @@ public final class Airlock implements AutoCloseable {
         this.policy = policy;
         this.relay = relay;
         this.server = server;
-        this.state = state;
+        this.storage = storage;
         this.workers = workers;
         this.admin = admin;
         this.probes = probes;
@@ -191,9 +191,10 @@ public final class Airlock implements AutoCloseable {
                 daemon("airlock-sidecar"), new ThreadPoolExecutor.AbortPolicy());
         sidecars.allowCoreThreadTimeOut(true);
         StateStore state = null;
+        Storage stores = null;
         Notifier notifier = null;
         try {
-            Storage stores = storage.apply(data);
+            stores = storage.apply(data);
             state = stores.state();
             BlobStore blobs = stores.blobs();
             // Metadata bodies: content-addressed too, in a store of their own (replaced ones are swept).
@@ -380,7 +381,7 @@ public final class Airlock implements AutoCloseable {
             InetSocketAddress a = server.address();
             LOG.log(Level.INFO, "Airlock listening on http://" + a.getHostString() + ":" + a.getPort() + "/ with data in "
                     + data.toAbsolutePath().normalize());
-            return new Airlock(server, state, workers, admin, probes, sidecars, watchdog, metrics, List.copyOf(ecosystems), notifier,
+            return new Airlock(server, stores, workers, admin, probes, sidecars, watchdog, metrics, List.copyOf(ecosystems), notifier,
                     policy, relay, inspections, early);
         } catch (Exception e) {
             // Also Netty's bind failure, a checked exception thrown without being declared.
@@ -392,8 +393,8 @@ public final class Airlock implements AutoCloseable {
             if (notifier != null) {
                 notifier.close();
             }
-            if (state != null) {
-                state.close();
+            if (stores != null) {
+                stores.close();
             }
             if (e instanceof InterruptedException ie) {
                 throw ie;
@@ -455,7 +456,7 @@ public final class Airlock implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cannot release the outbox claims: " + e.getMessage());
         }
-        state.close();
+        storage.close();
     }
 
     /**

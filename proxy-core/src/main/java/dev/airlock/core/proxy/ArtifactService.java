@@ -291,9 +291,15 @@ public final class ArtifactService {
             i = indexed(r);
         }
         if (!present(i)) {
-            // The index outlived its blob (disk restored from an older backup): fetch again.
-            index.invalidate(key);
-            return null;
+            // No local file: a store with a local cache in front (a replica on S3) may have
+            // evicted it and still hold the blob, which is then streamed (and cached again).
+            if (i.file() == null || !blobs.contains(i.record().sha256())) {
+                // The index outlived its blob (disk restored from an older backup): fetch again.
+                index.invalidate(key);
+                return null;
+            }
+            Indexed streamed = new Indexed(i.record(), null);
+            return new Served(streamed.record(), null, CacheStatus.HIT, smallBytes(streamed));
         }
         index.put(key, i);
         return new Served(i.record(), i.file(), CacheStatus.HIT, smallBytes(i));

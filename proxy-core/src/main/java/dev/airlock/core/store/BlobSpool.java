@@ -23,7 +23,7 @@ import java.util.Set;
 public final class BlobSpool extends OutputStream {
 
     /** How a store makes a finished spool one of its blobs. */
-    interface Committer {
+    public interface Committer {
         /**
          * @param spooled the complete temporary file (fsynced when its store is durable)
          * @return where the blob can be read locally afterwards (the spooled file itself while
@@ -44,6 +44,14 @@ public final class BlobSpool extends OutputStream {
 
     BlobSpool(Path spooled, Set<String> algorithms, Committer committer) throws IOException {
         this(spooled, algorithms, committer, true);
+    }
+
+    /**
+     * A spool for a store of another module (an object store): {@code spooled} is an empty local
+     * file the spool writes and hashes; {@code committer} makes it a blob.
+     */
+    public static BlobSpool of(Path spooled, Set<String> algorithms, Committer committer, boolean durable) throws IOException {
+        return new BlobSpool(spooled, algorithms, committer, durable);
     }
 
     /** @param durable fsync the bytes before the commit (false only for a store of copies that can be fetched again) */

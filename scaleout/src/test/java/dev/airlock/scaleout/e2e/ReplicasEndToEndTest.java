@@ -1,0 +1,126 @@
+package dev.airlock.scaleout.e2e;
+
+import dev.airlock.config.AirlockConfig;
+import dev.airlock.config.StorageConfig;
+import dev.airlock.core.testing.ClientProcess;
+import dev.airlock.core.testing.RunningAirlock;
+import dev.airlock.npm.e2e.NpmClient;
+import dev.airlock.npm.fixture.FixtureNpmRegistry;
+import dev.airlock.scaleout.testing.PostgresServer;
+import dev.airlock.scaleout.testing.S3Server;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Replicas on one PostgreSQL and one S3 bucket, each with its own port, data folder and local
+ * cache, started as an operator would: the configuration names the shared stores and the
+ * scale-out module opens them. The real npm client installs through them.
+ */
+class ReplicasEndToEndTest {
+
+    @TempDir
+    Path tmp;
+    private S3Server s3;
+    private String database;
+    private StorageConfig.S3 bucket;
+    private final List<RunningAirlock> replicas = new ArrayList<>();
+
+    @BeforeEach
+    void sharedStores() throws Exception {
+        database = PostgresServer.shared().newDatabase();
+        s3 = S3Server.start(tmp.resolve("s3"));
+        bucket = s3.bucket("airlock", "replicas/");
+    }
+
+    @AfterEach
+    void stop() {
+        replicas.forEach(RunningAirlock::close);
+        s3.close();
+    }
+
+    private RunningAirlock replica(String name, URI npmUpstream) throws Exception {
+        Path data = tmp.resolve(name);
+        AirlockConfig c = RunningAirlock.config(data, "npm", npmUpstream)
+                .withStorage(new StorageConfig(data, 0, new StorageConfig.Postgres(database, PostgresServer.USER, null, 4), bucket,
+                        new StorageConfig.LocalCache(data.resolve("cache"), 0)));
+        RunningAirlock r = RunningAirlock.start(c);
+        replicas.add(r);
+        return r;
+    }
+
+    private static FixtureNpmRegistry.Builder graph() {
+        return FixtureNpmRegistry.builder()
+                .pkg("app-lib", p -> p.version("1.0.0", v -> v.dependency("util-a", "^1.0.0").dependency("@acme/log", "^2.0.0"))
+                        .version("1.1.0", v -> v.dependency("util-a", "^1.0.0").dependency("@acme/log", "^2.0.0")
+                                .file("index.js", "module.exports = require('util-a');")))
+                .pkg("util-a", p -> p.version("1.0.0").version("1.2.0", v -> v.file("index.js", "module.exports = 1;")))
+                .pkg("@acme/log", p -> p.version("2.0.0", v -> v.file("index.js", "exports.log = console.log;")));
+    }
+
+    private static void project(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("package.json"),
+                "{\"name\":\"app\",\"version\":\"1.0.0\",\"private\":true,\"dependencies\":{\"app-lib\":\"^1.0.0\"}}");
+    }
+
+    private static ClientProcess.Result npm(Path dir, Path home, RunningAirlock replica, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("npm"));
+        cmd.addAll(List.of(args));
+        return ClientProcess.run(dir, NpmClient.env(home, replica.uri("/npm/").toString(), false), 300, cmd);
+    }
+
+    private static long filesUnder(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).count();
+        }
+    }
+
+    @Test
+    void installThroughOneReplicaThenCiThroughAnotherFromS3WithTheUpstreamGone() throws Exception {
+        try (FixtureNpmRegistry registry = graph().start()) {
+            RunningAirlock one = replica("one", URI.create(registry.baseUrl()));
+            RunningAirlock two = replica("two", URI.create(registry.baseUrl()));
+
+            Path app = tmp.resolve("app");
+            project(app);
+            ClientProcess.Result install = npm(app, tmp.resolve("home1"), one, "install");
+            assertEquals(0, install.exitCode(), install.both());
+            assertTrue(Files.isRegularFile(app.resolve("node_modules/util-a/index.js")));
+            assertTrue(Files.isRegularFile(app.resolve("node_modules/@acme/log/index.js")));
+
+            registry.stop();
+            assertEquals(0, filesUnder(tmp.resolve("two/cache/blobs")), "replica two has nothing local yet");
+            int asked = registry.log().size();
+
+            // A fresh checkout with the lockfile, through the other replica, with no upstream.
+            Path ci = tmp.resolve("ci");
+            Files.createDirectories(ci);
+            Files.copy(app.resolve("package.json"), ci.resolve("package.json"));
+            Files.copy(app.resolve("package-lock.json"), ci.resolve("package-lock.json"));
+            String lock = Files.readString(ci.resolve("package-lock.json"));
+            Files.writeString(ci.resolve("package-lock.json"), lock.replace(one.uri("/npm/").toString(), two.uri("/npm/").toString()));
+            ClientProcess.Result npmCi = npm(ci, tmp.resolve("home2"), two, "ci");
+            assertEquals(0, npmCi.exitCode(), npmCi.both());
+            assertEquals(Files.readString(app.resolve("node_modules/util-a/index.js")),
+                    Files.readString(ci.resolve("node_modules/util-a/index.js")));
+            assertEquals(3, filesUnder(tmp.resolve("two/cache/blobs")), "the three tarballs came from S3 into replica two's cache");
+            assertEquals(asked, registry.log().size(), "nothing was asked upstream");
+        }
+    }
+}
