@@ -1,6 +1,7 @@
 package dev.airlock.core.admin;
 
 import dev.airlock.core.store.StateStore;
+import dev.airlock.core.store.StateStoreException;
 import dev.airlock.core.store.TokenRecord;
 
 import java.io.IOException;
@@ -156,10 +157,7 @@ public final class Tokens {
      * @return the file written, or null when an admin token exists already
      */
     public Path bootstrap(Path dataDir) throws IOException {
-        Instant now = clock.instant();
-        boolean anyAdmin = state.tokens().stream().anyMatch(t -> t.role().equals(Role.ADMIN.id()) && t.revokedAt() == null
-                && (t.expiresAt() == null || now.isBefore(t.expiresAt())));
-        if (anyAdmin) {
+        if (anyLiveAdmin()) {
             return null;
         }
         Set<String> taken = new HashSet<>();
@@ -168,7 +166,18 @@ public final class Tokens {
         for (int i = 2; taken.contains(name); i++) {
             name = "admin-" + i; // an earlier admin token was revoked or expired: names are never reused
         }
-        Created c = create(name, Role.ADMIN, null, "airlock");
+        Created c;
+        try {
+            c = create(name, Role.ADMIN, null, "airlock");
+        } catch (StateStoreException | IllegalArgumentException raced) {
+            // Replicas starting together on one database: the name is unique, so only one of
+            // them makes the token; the others find it made and write no file.
+            if (anyLiveAdmin()) {
+                LOG.log(System.Logger.Level.INFO, "another Airlock on this state store created the bootstrap admin token");
+                return null;
+            }
+            throw raced;
+        }
         Path file = dataDir.resolve(BOOTSTRAP_FILE);
         Files.deleteIfExists(file);
         try {
@@ -180,6 +189,12 @@ public final class Tokens {
         LOG.log(System.Logger.Level.WARNING, "no admin token existed: created token '" + name + "' and wrote it to "
                 + file.toAbsolutePath() + " (owner-only); use it to create named tokens, then delete the file");
         return file;
+    }
+
+    private boolean anyLiveAdmin() {
+        Instant now = clock.instant();
+        return state.tokens().stream().anyMatch(t -> t.role().equals(Role.ADMIN.id()) && t.revokedAt() == null
+                && (t.expiresAt() == null || now.isBefore(t.expiresAt())));
     }
 
     static String hash(String token) {

@@ -50,15 +50,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -259,6 +263,91 @@ public final class ArtifactService {
         Served run() throws ProxyException;
     }
 
+    /** How long a fetch lease lasts unrenewed: how long replicas wait on one that died mid-download. */
+    static final Duration LEASE = Duration.ofSeconds(15);
+    /** How often the replica downloading a file renews its lease. */
+    static final Duration LEASE_RENEWAL = Duration.ofSeconds(5);
+    /** How often a replica waiting on another's download looks for the file in the shared index. */
+    static final Duration LEASE_POLL = Duration.ofMillis(100);
+
+    private static volatile ScheduledExecutorService renewals;
+
+    private static ScheduledExecutorService renewals() {
+        if (renewals == null) {
+            synchronized (ArtifactService.class) {
+                if (renewals == null) {
+                    renewals = Executors.newSingleThreadScheduledExecutor(r -> {
+                        Thread t = new Thread(r, "airlock-lease-renewal");
+                        t.setDaemon(true);
+                        return t;
+                    });
+                }
+            }
+        }
+        return renewals;
+    }
+
+    /**
+     * The download, made by one replica of those sharing the state store: the one that takes the
+     * file's lease downloads it (renewing the lease meanwhile); the others look for it in the
+     * shared index until it is there, and serve it from the shared blob store. A lease holder
+     * that fails releases it, and the next replica tries; one that dies loses it after
+     * {@link #LEASE}. On a store of its own (the embedded default) it is the download alone.
+     *
+     * <p>The waiting replica's leader holds its worker while it looks (every other request for
+     * the file on that replica is parked behind it).
+     */
+    private Served acrossReplicas(EcosystemRuntime eco, String packageName, String filename, String key, Download download)
+            throws ProxyException {
+        if (!state.sharedByReplicas()) {
+            return download.run();
+        }
+        String holder = state.origin();
+        // Readable, and no NUL (which PostgreSQL's text refuses) as the cache key has.
+        String lease = eco.id() + ":" + packageName + "/" + filename;
+        boolean waited = false;
+        while (true) {
+            Instant now = clock.instant();
+            if (state.claimFetch(lease, holder, now, now.plus(LEASE))) {
+                ScheduledFuture<?> renewal = renewals().scheduleWithFixedDelay(() -> {
+                    try {
+                        Instant at = clock.instant();
+                        state.claimFetch(lease, holder, at, at.plus(LEASE));
+                    } catch (RuntimeException e) {
+                        // The store is unreachable for a moment: the lease may run out, and at
+                        // worst another replica downloads the same bytes (content-addressed).
+                    }
+                }, LEASE_RENEWAL.toMillis(), LEASE_RENEWAL.toMillis(), TimeUnit.MILLISECONDS);
+                try {
+                    // Another replica may have indexed it between this one's miss and its claim.
+                    Served there = waited ? cached(eco, packageName, filename, key) : null;
+                    return there != null ? there : download.run();
+                } finally {
+                    renewal.cancel(false);
+                    try {
+                        state.releaseFetch(lease, holder);
+                    } catch (RuntimeException e) {
+                        // It runs out on its own.
+                    }
+                }
+            }
+            if (!waited) {
+                metrics.event("fetch_lease_wait", eco.id());
+                waited = true;
+            }
+            try {
+                Thread.sleep(LEASE_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProxyException(503, "interrupted while another replica fetched " + filename, e);
+            }
+            Served there = cached(eco, packageName, filename, key);
+            if (there != null) {
+                return there;
+            }
+        }
+    }
+
     /** The cached file, else one download shared by every concurrent request for it. */
     private Served loadOnce(EcosystemRuntime eco, String packageName, String filename, String key, Download download)
             throws ProxyException {
@@ -270,7 +359,7 @@ public final class ArtifactService {
         try {
             Served s = flights.run(key, () -> {
                 Served again = cached(eco, packageName, filename, key);
-                return again != null ? again : download.run();
+                return again != null ? again : acrossReplicas(eco, packageName, filename, key, download);
             }, () -> metrics.coalesced(eco.id(), "artifact"));
             metrics.cache(eco.id(), "artifact", s.status().tag());
             return s;

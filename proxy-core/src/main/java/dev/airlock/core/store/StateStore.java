@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * every row of an import). Each store method is atomic on its own.
  */
 public interface StateStore extends ArtifactIndex, MetadataStates, Observations, VerdictStore, DecisionLog, Ledgers, DemandStore,
-        TokenStore, AuditStore, RuleStore, ChangeLog, Outbox, AutoCloseable {
+        TokenStore, AuditStore, RuleStore, ChangeLog, Outbox, FetchLeases, AutoCloseable {
 
     /** Runs {@code work} in one transaction, joining the caller's if there is one. */
     <T> T inTransaction(Supplier<T> work);

@@ -212,4 +212,22 @@ public abstract class StateStoreContract {
         store.replaceArtifact(second);
         assertEquals("cc", store.findArtifact("npm", "d", "d-1.tgz").orElseThrow().sha256());
     }
+
+    @Test
+    void aFetchLeaseHasOneHolderAtATimeAcrossInstancesAndRunsOut() throws Exception {
+        // Two replicas miss the same file: one gets the lease, the other waits; a holder that
+        // died loses it when it runs out; a release lets the next one in at once.
+        StateStore other = track(open());
+        Instant t = T0;
+        assertTrue(store.claimFetch("npm:a/a-1.0.0.tgz", "one", t, t.plusSeconds(15)));
+        assertFalse(other.claimFetch("npm:a/a-1.0.0.tgz", "two", t.plusSeconds(1), t.plusSeconds(16)), "held by one");
+        assertTrue(other.claimFetch("npm:b/b-1.0.0.tgz", "two", t, t.plusSeconds(15)), "another file is another lease");
+        assertTrue(store.claimFetch("npm:a/a-1.0.0.tgz", "one", t.plusSeconds(5), t.plusSeconds(20)), "renewed by its holder");
+        assertFalse(other.claimFetch("npm:a/a-1.0.0.tgz", "two", t.plusSeconds(16), t.plusSeconds(31)), "the renewal counts");
+        assertTrue(other.claimFetch("npm:a/a-1.0.0.tgz", "two", t.plusSeconds(20), t.plusSeconds(35)), "taken over once run out");
+        store.releaseFetch("npm:a/a-1.0.0.tgz", "one"); // no longer its lease: nothing happens
+        assertFalse(store.claimFetch("npm:a/a-1.0.0.tgz", "one", t.plusSeconds(21), t.plusSeconds(36)));
+        other.releaseFetch("npm:a/a-1.0.0.tgz", "two");
+        assertTrue(store.claimFetch("npm:a/a-1.0.0.tgz", "one", t.plusSeconds(22), t.plusSeconds(37)));
+    }
 }

@@ -108,6 +108,12 @@ public final class PostgresStateStore extends SqlStateStore {
         };
     }
 
+    /** Replicas share this store: a cold file is fetched under a lease (one upstream request across them). */
+    @Override
+    public boolean sharedByReplicas() {
+        return true;
+    }
+
     /** Connections the pool holds now, in use or idle (for metrics and docs/HA.md's sizing). */
     public int connectionsOpen() {
         return pool.getHikariPoolMXBean() == null ? 0 : pool.getHikariPoolMXBean().getTotalConnections();

@@ -123,4 +123,41 @@ class ReplicasEndToEndTest {
             assertEquals(asked, registry.log().size(), "nothing was asked upstream");
         }
     }
+
+    @Test
+    void thirtyColdRequestsOnEachOfThreeReplicasMakeOneUpstreamRequest() throws Exception {
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("solo", p -> p.version("1.0.0", v -> v.file("index.js", "module.exports = 'solo';"))).start()) {
+            List<RunningAirlock> three = List.of(replica("r1", URI.create(registry.baseUrl())),
+                    replica("r2", URI.create(registry.baseUrl())), replica("r3", URI.create(registry.baseUrl())));
+            String tarball = "/solo/-/solo-1.0.0.tgz";
+            java.util.concurrent.CountDownLatch held = registry.hold(path -> path.endsWith(tarball));
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+            List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<byte[]>>> all = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                for (RunningAirlock r : three) {
+                    all.add(http.sendAsync(java.net.http.HttpRequest.newBuilder(r.uri("/npm" + tarball)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofByteArray()));
+                }
+            }
+            // Until the one download is let through, the others can only wait for it.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (registry.log().stream().noneMatch(r -> r.path().endsWith(tarball)) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(1000);
+            held.countDown();
+            byte[] first = null;
+            for (var f : all) {
+                java.net.http.HttpResponse<byte[]> r = f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(200, r.statusCode(), new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+                if (first == null) {
+                    first = r.body();
+                }
+                org.junit.jupiter.api.Assertions.assertArrayEquals(first, r.body());
+            }
+            assertEquals(1, registry.log().stream().filter(r -> r.path().endsWith(tarball)).count(),
+                    "one upstream request for the tarball across the three replicas");
+        }
+    }
 }

@@ -23,7 +23,8 @@ public final class Migrations {
     /** Known migrations, in order. A schema change adds a file per dialect and a line here. */
     static final List<String> FILES = List.of("V1__initial.sql", "V2__file_facts.sql", "V3__file_digests.sql", "V4__metadata_source.sql",
             "V5__policy.sql", "V6__content_facts.sql", "V7__registry_keys.sql", "V8__signer_pins.sql", "V9__admin.sql",
-            "V10__signer_keys.sql", "V11__release_times.sql", "V12__demand.sql", "V13__changes_outbox.sql");
+            "V10__signer_keys.sql", "V11__release_times.sql", "V12__demand.sql", "V13__changes_outbox.sql",
+            "V14__fetch_leases.sql");
 
     private Migrations() {
     }

@@ -49,6 +49,7 @@ public class SqlStateStore implements StateStore {
     private final SqlRules ruleStore;
     private final SqlChangeLog changeLog;
     private final SqlOutbox outboxStore;
+    private final SqlLeases leases;
 
     @Override
     public Optional<ArtifactRecord> findArtifact(String ecosystem, String packageName, String filename) {
@@ -328,6 +329,17 @@ public class SqlStateStore implements StateStore {
         auditStore = new SqlAudit(jdbc);
         ruleStore = new SqlRules(jdbc, changeLog);
         outboxStore = new SqlOutbox(jdbc);
+        leases = new SqlLeases(jdbc);
+    }
+
+    @Override
+    public boolean claimFetch(String key, String holder, Instant now, Instant until) {
+        return leases.claimFetch(key, holder, now, until);
+    }
+
+    @Override
+    public void releaseFetch(String key, String holder) {
+        leases.releaseFetch(key, holder);
     }
 
     /** A name for this process in the change log: its pid and a random part. */

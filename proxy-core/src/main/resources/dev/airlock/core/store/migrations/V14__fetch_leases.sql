@@ -1,0 +1,8 @@
+-- One upstream fetch per file across replicas on one database: the replica that fetches a file
+-- holds its row, renewed while the download runs, until the file is indexed. A replica that dies
+-- holds it no longer than expires_at; another then takes over.
+CREATE TABLE fetch_leases (
+    lease_key  TEXT    NOT NULL PRIMARY KEY,
+    holder     TEXT    NOT NULL,
+    expires_at INTEGER NOT NULL
+);
