@@ -196,6 +196,9 @@ public final class Airlock implements AutoCloseable {
         try {
             stores = storage.apply(data);
             state = stores.state();
+            // Where following other processes' changes starts: before any cache below reads the
+            // store, so a change another replica makes while this one starts is not missed.
+            long changesFrom = state.latestChange();
             BlobStore blobs = stores.blobs();
             // Metadata bodies: content-addressed too, in a store of their own (replaced ones are swept).
             MetadataBodies bodies = new MetadataBodies(stores.documents(), data, state, clock);
@@ -355,7 +358,7 @@ public final class Airlock implements AutoCloseable {
             AdminApi adminApi = new AdminApi(state, policy, tokens, clock);
             // Changes made by other processes on the same store (the command line, other
             // replicas) drop exactly the caches they touch.
-            ChangeFollower follower = new ChangeFollower(store, clock, CHANGE_GAP_TIMEOUT,
+            ChangeFollower follower = new ChangeFollower(store, changesFrom, clock, CHANGE_GAP_TIMEOUT,
                     change -> applyChange(change, policy, tokens, metadata), () -> {
                         policy.reloadRules();
                         tokens.reload();

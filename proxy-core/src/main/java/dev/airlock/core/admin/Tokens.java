@@ -173,6 +173,7 @@ public final class Tokens {
             // Replicas starting together on one database: the name is unique, so only one of
             // them makes the token; the others find it made and write no file.
             if (anyLiveAdmin()) {
+                reload();
                 LOG.log(System.Logger.Level.INFO, "another Airlock on this state store created the bootstrap admin token");
                 return null;
             }

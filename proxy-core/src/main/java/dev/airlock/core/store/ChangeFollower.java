@@ -46,12 +46,20 @@ public final class ChangeFollower {
 
     /** Starts after the newest change: what happened before is in the store, which caches read on first use. */
     public ChangeFollower(ChangeLog log, Clock clock, Duration gapTimeout, Consumer<Change> listener, Runnable resync) {
+        this(log, log.latestChange(), clock, gapTimeout, listener, resync);
+    }
+
+    /**
+     * Starts after change {@code from}: the newest change before the caller's caches first read
+     * the store (a change made meanwhile is handed on, at worst to a cache that has it already).
+     */
+    public ChangeFollower(ChangeLog log, long from, Clock clock, Duration gapTimeout, Consumer<Change> listener, Runnable resync) {
         this.log = log;
         this.clock = clock;
         this.gapTimeout = gapTimeout;
         this.listener = listener;
         this.resync = resync;
-        this.low = log.latestChange();
+        this.low = from;
     }
 
     /** The low-water mark: every change at or below it was handed on or given up. */

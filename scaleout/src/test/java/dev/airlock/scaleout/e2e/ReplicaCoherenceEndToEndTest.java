@@ -1,0 +1,191 @@
+package dev.airlock.scaleout.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.airlock.config.AirlockConfig;
+import dev.airlock.config.NotificationsConfig;
+import dev.airlock.config.StorageConfig;
+import dev.airlock.config.WebhookConfig;
+import dev.airlock.core.testing.ClientProcess;
+import dev.airlock.core.testing.RunningAirlock;
+import dev.airlock.npm.e2e.NpmClient;
+import dev.airlock.npm.fixture.FixtureNpmRegistry;
+import dev.airlock.scaleout.testing.PostgresServer;
+import dev.airlock.scaleout.testing.S3Server;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three replicas on one PostgreSQL and one bucket stay of one mind: what a person decides on one
+ * replica holds on the others within moments, a hold is decided, logged and announced once for
+ * the cluster, and the audit chain stays whole with writers on every replica.
+ */
+class ReplicaCoherenceEndToEndTest {
+
+    private static final ObjectMapper M = new ObjectMapper();
+    /** Generous: two cores are shared by three replicas, PostgreSQL, S3 and the clients (the 2 s goal is a bench figure). */
+    private static final Duration PROPAGATION = Duration.ofSeconds(30);
+
+    @TempDir
+    Path tmp;
+    private S3Server s3;
+    private HttpServer receiver;
+    private final List<RunningAirlock> replicas = Collections.synchronizedList(new ArrayList<>());
+
+    @AfterEach
+    void stop() {
+        replicas.forEach(RunningAirlock::close);
+        if (s3 != null) {
+            s3.close();
+        }
+        if (receiver != null) {
+            receiver.stop(0);
+        }
+    }
+
+    private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + PROPAGATION.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + PROPAGATION.toSeconds() + " s: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static int status(RunningAirlock r, String path) {
+        try {
+            return r.get(path).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void decisionsRulesAndTokensMadeOnOneReplicaHoldOnTheOthers() throws Exception {
+        List<JsonNode> webhooks = Collections.synchronizedList(new ArrayList<>());
+        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/hook", ex -> {
+            webhooks.add(M.readTree(ex.getRequestBody().readAllBytes()));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        receiver.start();
+        String database = PostgresServer.shared().newDatabase();
+        s3 = S3Server.start(tmp.resolve("s3"));
+        StorageConfig.S3 bucket = s3.bucket("airlock", "");
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("hooked-box", p -> p.version("1.0.0", v -> v.npmUser("ann", "ann@example.test"))
+                        .version("1.1.0", v -> v.npmUser("ann", "ann@example.test").script("preinstall", "node -e 0")))
+                .pkg("plain-box", p -> p.version("1.0.0", v -> v.npmUser("ann", "ann@example.test")))
+                .start()) {
+            // Started together on an empty database: it is migrated once and one admin token is made.
+            ExecutorService starting = Executors.newFixedThreadPool(3);
+            List<Future<RunningAirlock>> started = new ArrayList<>();
+            for (String name : List.of("r1", "r2", "r3")) {
+                Path data = tmp.resolve(name);
+                AirlockConfig c = RunningAirlock.config(data, "npm", URI.create(registry.baseUrl()))
+                        .withStorage(new StorageConfig(data, 0, new StorageConfig.Postgres(database, PostgresServer.USER, null, 4),
+                                bucket, new StorageConfig.LocalCache(data.resolve("cache"), 0)))
+                        .withNotifications(new NotificationsConfig(List.of(WebhookConfig.of(
+                                URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook"), WebhookConfig.Format.JSON))));
+                started.add(starting.submit((Callable<RunningAirlock>) () -> {
+                    RunningAirlock r = RunningAirlock.start(c);
+                    replicas.add(r);
+                    return r;
+                }));
+            }
+            RunningAirlock r1 = started.get(0).get();
+            RunningAirlock r2 = started.get(1).get();
+            RunningAirlock r3 = started.get(2).get();
+            starting.shutdown();
+            List<Path> tokenFiles = new ArrayList<>();
+            for (RunningAirlock r : List.of(r1, r2, r3)) {
+                if (Files.exists(r.dataDir().resolve("admin-token"))) {
+                    tokenFiles.add(r.dataDir().resolve("admin-token"));
+                }
+            }
+            assertEquals(1, tokenFiles.size(), "one bootstrap admin token for the cluster");
+            String admin = Files.readString(tokenFiles.get(0)).strip();
+
+            // The same hold, seen by every replica, is decided once.
+            for (RunningAirlock r : List.of(r1, r2, r3)) {
+                assertEquals(200, status(r, "/npm/hooked-box"));
+                assertEquals(403, status(r, "/npm/hooked-box/-/hooked-box-1.1.0.tgz"));
+            }
+            JsonNode queue = M.readTree(r2.admin("GET", "quarantine", admin, null).body());
+            assertEquals(1, queue.get("items").size(), queue.toString());
+            String id = queue.at("/items/0/id").asText();
+
+            // Released through replica 3: installable through replica 1.
+            HttpResponse<String> released = r3.admin("POST", "quarantine/" + id + "/release", admin,
+                    "{\"reason\":\"expected: a harmless check\"}");
+            assertEquals(200, released.statusCode(), released.body());
+            eventually("replica 1 serves the released version", () -> status(r1, "/npm/hooked-box/-/hooked-box-1.1.0.tgz") == 200);
+            Path app = tmp.resolve("app");
+            Files.createDirectories(app);
+            Files.writeString(app.resolve("package.json"), "{\"name\":\"app\",\"version\":\"1.0.0\",\"private\":true}");
+            ClientProcess.Result install = ClientProcess.run(app, NpmClient.env(tmp.resolve("home"), r1.uri("/npm/").toString(), true),
+                    300, List.of("npm", "install", "hooked-box@1.1.0"));
+            assertEquals(0, install.exitCode(), install.both());
+
+            // A deny rule added on replica 1 stops replica 2.
+            assertEquals(200, status(r2, "/npm/plain-box/-/plain-box-1.0.0.tgz"));
+            HttpResponse<String> rule = r1.admin("POST", "rules", admin,
+                    "{\"kind\":\"deny\",\"pattern\":\"npm:plain-box@*\",\"reason\":\"maintainer account taken over\"}");
+            assertEquals(201, rule.statusCode(), rule.body());
+            eventually("replica 2 refuses the denied package", () -> status(r2, "/npm/plain-box/-/plain-box-1.0.0.tgz") == 403);
+
+            // A token revoked on replica 2 fails on replica 3.
+            String ci = M.readTree(r2.admin("POST", "tokens", admin, "{\"name\":\"ci\",\"role\":\"viewer\"}").body()).get("token").asText();
+            eventually("replica 3 knows the new token", () -> {
+                try {
+                    return r3.admin("GET", "whoami", ci, null).statusCode() == 200;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertEquals(200, r2.admin("DELETE", "tokens/ci", admin, "{\"reason\":\"leaked in a build log\"}").statusCode());
+            eventually("replica 3 refuses the revoked token", () -> {
+                try {
+                    return r3.admin("GET", "whoami", ci, null).statusCode() == 401;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+
+            // One audit entry and one webhook delivery for the hold; the chain verifies.
+            JsonNode verdicts = M.readTree(r1.admin("GET", "audit?action=verdict&target=" + id, admin, null).body());
+            assertEquals(1, verdicts.get("total").asInt(), verdicts.toString());
+            eventually("the held and released events are delivered", () -> webhooks.stream().anyMatch(w -> "released".equals(w.path("type").asText())));
+            Thread.sleep(2000); // any duplicate delivery from another replica's relay would arrive by now
+            assertEquals(1, webhooks.stream().filter(w -> "held".equals(w.path("type").asText())).count(), webhooks.toString());
+            assertEquals(1, webhooks.stream().filter(w -> "released".equals(w.path("type").asText())).count(), webhooks.toString());
+            for (RunningAirlock r : List.of(r1, r2, r3)) {
+                JsonNode v = M.readTree(r.admin("GET", "audit/verify", admin, null).body());
+                assertTrue(v.get("ok").asBoolean(), v.toString());
+            }
+        }
+    }
+}
