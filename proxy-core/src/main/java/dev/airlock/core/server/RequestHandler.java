@@ -19,6 +19,8 @@ import dev.airlock.core.proxy.EcosystemRuntime;
 import dev.airlock.core.proxy.MetadataEntry;
 import dev.airlock.core.proxy.Parking;
 import dev.airlock.core.proxy.ProxyException;
+import dev.airlock.core.store.BlobStoreUnavailableException;
+import dev.airlock.core.store.StateStoreException;
 import dev.airlock.core.upstream.UpstreamException;
 import dev.airlock.core.upstream.UpstreamTrace;
 import io.netty.buffer.ByteBuf;
@@ -468,16 +470,28 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 p.awaited().whenComplete((v, t) -> submit());
                 return;
             } catch (ProxyException e) {
-                if (e.getCause() instanceof UpstreamException || e.getCause() instanceof MetadataException) {
-                    // The upstream's fault, already said to the client: one line, no stack trace.
-                    LOG.log(Level.WARNING, ex.method + " " + HttpRules.escaped(ex.uri) + ": " + e.getMessage());
-                } else if (e.status() >= 500 && e.getCause() != null) {
-                    LOG.log(Level.ERROR, e.getMessage(), e.getCause());
+                String away = storageAway(e);
+                if (away != null) {
+                    LOG.log(Level.WARNING, ex.method + " " + HttpRules.escaped(ex.uri) + ": " + away);
+                    reply = () -> sendError(ctx, ex, ex.head, 503, away, false);
+                } else {
+                    if (e.getCause() instanceof UpstreamException || e.getCause() instanceof MetadataException) {
+                        // The upstream's fault, already said to the client: one line, no stack trace.
+                        LOG.log(Level.WARNING, ex.method + " " + HttpRules.escaped(ex.uri) + ": " + e.getMessage());
+                    } else if (e.status() >= 500 && e.getCause() != null) {
+                        LOG.log(Level.ERROR, e.getMessage(), e.getCause());
+                    }
+                    reply = () -> sendError(ctx, ex, ex.head, e.status(), e.getMessage(), false);
                 }
-                reply = () -> sendError(ctx, ex, ex.head, e.status(), e.getMessage(), false);
             } catch (Throwable t) {
-                LOG.log(Level.ERROR, "unexpected failure answering " + ex.method + " " + HttpRules.escaped(ex.uri), t);
-                reply = () -> sendError(ctx, ex, ex.head, 500, "internal error; see the Airlock log", false);
+                String away = storageAway(t);
+                if (away != null) {
+                    LOG.log(Level.WARNING, ex.method + " " + HttpRules.escaped(ex.uri) + ": " + away);
+                    reply = () -> sendError(ctx, ex, ex.head, 503, away, false);
+                } else {
+                    LOG.log(Level.ERROR, "unexpected failure answering " + ex.method + " " + HttpRules.escaped(ex.uri), t);
+                    reply = () -> sendError(ctx, ex, ex.head, 500, "internal error; see the Airlock log", false);
+                }
             } finally {
                 UpstreamTrace.close();
             }
@@ -485,6 +499,23 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             limits.release(ex.client);
             ctx.channel().eventLoop().execute(reply);
         }
+    }
+
+    /**
+     * Why the request cannot be answered now when shared storage is out of reach (a replica's
+     * PostgreSQL or S3), else null: nothing new is decided or fetched meanwhile, and the client
+     * is told to come back rather than that Airlock failed.
+     */
+    static String storageAway(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof StateStoreException s && s.unreachable()) {
+                return "the state store cannot be reached; nothing new can be decided until it is back (try again shortly)";
+            }
+            if (c instanceof BlobStoreUnavailableException) {
+                return "the blob store cannot be reached and this file is not in this server's local cache (try again shortly)";
+            }
+        }
+        return null;
     }
 
     private void sendDocument(ChannelHandlerContext ctx, Exchange ex, Request request, MetadataEntry.Document doc) {

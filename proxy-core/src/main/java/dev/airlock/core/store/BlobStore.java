@@ -41,6 +41,12 @@ public interface BlobStore {
     /** The blob's size, empty when there is none. */
     OptionalLong size(String sha256) throws IOException;
 
+    /**
+     * Whether the blob is stored.
+     *
+     * @throws java.io.UncheckedIOException (its cause a {@link BlobStoreUnavailableException}) when
+     *                                      a store that keeps blobs elsewhere cannot be asked
+     */
     boolean contains(String sha256);
 
     /** Removes a blob (garbage collection); nothing happens when there is none. */

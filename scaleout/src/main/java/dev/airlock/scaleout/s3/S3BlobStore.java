@@ -2,6 +2,7 @@ package dev.airlock.scaleout.s3;
 
 import dev.airlock.core.store.BlobSpool;
 import dev.airlock.core.store.BlobStore;
+import dev.airlock.core.store.BlobStoreUnavailableException;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -193,8 +194,8 @@ public final class S3BlobStore implements BlobStore {
         try {
             return size(sha256).isPresent();
         } catch (IOException e) {
-            // Unreachable: the caller sees no blob (and a request for it answers 503 upstream of here).
-            return false;
+            // "Absent" would send the caller upstream for bytes the bucket may well hold.
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -231,8 +232,10 @@ public final class S3BlobStore implements BlobStore {
         return Optional.of(p);
     }
 
+    /** A request S3 answered with an error is an I/O failure; one it never answered means S3 is out of reach. */
     private IOException failure(String what, SdkException e) {
-        return new IOException("S3 bucket " + bucket + ": " + what + ": " + e.getMessage(), e);
+        String message = "S3 bucket " + bucket + ": " + what + ": " + e.getMessage();
+        return e instanceof S3Exception ? new IOException(message, e) : new BlobStoreUnavailableException(message, e);
     }
 
     private static String copyHashing(InputStream in, Path to) throws IOException {

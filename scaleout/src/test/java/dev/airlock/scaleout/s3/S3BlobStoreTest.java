@@ -100,7 +100,7 @@ class S3BlobStoreTest {
         server.stop();
         assertArrayEquals("cached here".getBytes(StandardCharsets.UTF_8), read(one, sha));
         assertTrue(one.contains(sha));
-        assertFalse(two.contains(sha), "unknown to a replica that cannot ask");
+        assertThrows(java.io.UncheckedIOException.class, () -> two.contains(sha), "not \"absent\": it cannot ask");
         IOException e = assertThrows(IOException.class, () -> read(two, sha));
         assertTrue(e.getMessage().startsWith("S3 bucket shared: cannot download"), e.getMessage());
         server.start();
