@@ -127,4 +127,60 @@ class ReplicaFaultsEndToEndTest {
             assertEquals(200, one.get("/npm/late-box/-/late-box-1.0.0.tgz").statusCode());
         }
     }
+
+    @Test
+    void aReplicaKilledMidDownloadLeavesNoIndexRowAndAnotherServesTheFile() throws Exception {
+        String database = PostgresServer.shared().newDatabase();
+        s3 = S3Server.start(tmp.resolve("s3"));
+        StorageConfig.S3 bucket = s3.bucket("airlock", "");
+        try (FixtureNpmRegistry registry = registry()) {
+            Path data = tmp.resolve("doomed");
+            java.nio.file.Files.createDirectories(data);
+            Path config = java.nio.file.Files.writeString(tmp.resolve("doomed.yaml"), """
+                    storage:
+                      path: %s
+                      state: { postgres: { url: "%s", user: %s, poolSize: 4 } }
+                      blobs: { s3: { bucket: %s, endpoint: "%s", pathStyle: true, accessKeyId: %s, secretAccessKey: %s } }
+                    upstreams:
+                      npm: { url: "%s" }
+                    """.formatted(data, database, PostgresServer.USER, bucket.bucket(), bucket.endpoint(), bucket.accessKeyId(),
+                    bucket.secretAccessKey(), registry.baseUrl()));
+            int port;
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = probe.getLocalPort();
+            }
+            String tarball = "/warm-box/-/warm-box-1.0.0.tgz";
+            java.util.concurrent.CountDownLatch held = registry.hold(path -> path.endsWith(tarball));
+            Process doomed = dev.airlock.core.testing.ServeProcess.start(config, data, port, tmp.resolve("doomed.log"));
+            try {
+                java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                var pending = http.sendAsync(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/npm" + tarball)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding());
+                eventually("the doomed replica is downloading", () -> registry.log().stream().anyMatch(r -> r.path().endsWith(tarball)));
+                doomed.destroyForcibly().waitFor();
+                assertTrue(pending.handle((r, t) -> t != null || r.statusCode() != 200).get(), "its client got nothing");
+            } finally {
+                doomed.destroyForcibly();
+            }
+            assertEquals(0, artifactRows(database, "warm-box-1.0.0.tgz"), "no index row without its blob");
+            held.countDown();
+
+            // The other replica waits out the dead one's lease, then fetches and serves the file.
+            RunningAirlock survivor = replica("survivor", database, bucket, URI.create(registry.baseUrl()));
+            HttpResponse<byte[]> served = survivor.get("/npm" + tarball);
+            assertEquals(200, served.statusCode(), body(served));
+            assertEquals(1, artifactRows(database, "warm-box-1.0.0.tgz"));
+        }
+    }
+
+    private static long artifactRows(String database, String filename) throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(database, PostgresServer.USER, "");
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM artifacts WHERE filename = ?")) {
+            ps.setString(1, filename);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
 }
