@@ -30,6 +30,11 @@ public final class ScaleOutStorage implements StorageProvider {
     }
 
     @Override
+    public CopyReport copyFrom(Path singleNodeData, StorageConfig target, Clock clock, java.util.function.Consumer<String> progress) {
+        return dev.airlock.scaleout.migrate.SingleNodeCopy.run(singleNodeData, target, clock, progress);
+    }
+
+    @Override
     public Storage open(StorageConfig config, Path data, Clock clock) {
         if (config.postgres() == null) {
             throw new IllegalStateException("storage.blobs.s3 needs storage.state.postgres: the index of what the bucket holds"

@@ -4,6 +4,8 @@ import dev.airlock.config.StorageConfig;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Storage other than the embedded default (SQLite and files under the data directory), found
@@ -22,4 +24,20 @@ public interface StorageProvider {
      * @param data the replica's own data directory (temporary files, keys)
      */
     Storage open(StorageConfig config, Path data, Clock clock);
+
+    /** What a copy of a single-node store moved, and what its check found. */
+    record CopyReport(Map<String, Long> rowsByTable, long blobs, long documents, long auditEntries) {
+    }
+
+    /**
+     * Copies a single-node store (SQLite and files under {@code singleNodeData}, not in use by a
+     * server) into the storage {@code target} names, which must be empty, then checks the copy:
+     * every table's rows, every indexed file and stored document in the target, the audit chain.
+     *
+     * @throws IllegalStateException naming what is wrong (a target that is not empty, a copy that
+     *                               does not check out)
+     */
+    default CopyReport copyFrom(Path singleNodeData, StorageConfig target, Clock clock, Consumer<String> progress) {
+        throw new UnsupportedOperationException("this storage provider cannot copy a single-node store");
+    }
 }

@@ -110,6 +110,15 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public void put(Path source, String sha256) throws IOException {
+        try {
+            copyIn(source, sha256);
+        } finally {
+            Files.deleteIfExists(source); // consumed, stored or refused
+        }
+    }
+
+    /** {@link #put} that leaves the source where it is (copying another store's blob). */
+    public void copyIn(Path source, String sha256) throws IOException {
         BlobStore.requireDigest(sha256);
         Path copy = cache.newTemp("put-");
         try {
@@ -118,12 +127,10 @@ public final class S3BlobStore implements BlobStore {
                 actual = copyHashing(in, copy);
             }
             if (!actual.equals(sha256)) {
-                Files.deleteIfExists(source);
                 throw new IOException("the bytes are " + actual + ", not the " + sha256 + " expected");
             }
             upload(copy, sha256);
             adopt(copy, sha256);
-            Files.deleteIfExists(source);
         } finally {
             Files.deleteIfExists(copy);
         }
