@@ -364,13 +364,23 @@ public final class Airlock implements AutoCloseable {
                         tokens.reload();
                         metadata.forgetAll();
                     });
-            watchdog.scheduleWithFixedDelay(() -> {
+            Runnable follow = () -> {
                 try {
                     follower.poll();
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "cannot read the store's change log: " + e.getMessage());
                 }
-            }, 1, 1, TimeUnit.SECONDS);
+            };
+            watchdog.scheduleWithFixedDelay(follow, 1, 1, TimeUnit.SECONDS);
+            // Where the store can announce changes (PostgreSQL), read them at once; the watchdog's
+            // one thread keeps polls one at a time.
+            store.onChanges(() -> {
+                try {
+                    watchdog.execute(follow);
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    // shutting down
+                }
+            });
             watchdog.scheduleWithFixedDelay(() -> {
                 try {
                     store.pruneChanges(clock.instant().minus(CHANGES_KEPT));

@@ -26,4 +26,12 @@ public interface ChangeLog {
 
     /** This store instance's name in the {@code origin} of the changes it writes. */
     String origin();
+
+    /**
+     * Asks to be woken when a change is written, by any process, so that a follower reads it at
+     * once rather than at its next poll. A store that cannot tell (the embedded one) never wakes
+     * anyone: followers poll. {@code wake} must be quick; it may run on any thread.
+     */
+    default void onChanges(Runnable wake) {
+    }
 }

@@ -52,6 +52,17 @@ public final class PostgresDialect implements SqlDialect {
         return conn.prepareStatement(sql, new String[] {keyColumn});
     }
 
+    /** The channel replicas LISTEN on for new change-log entries. */
+    static final String CHANGES_CHANNEL = "airlock_changes";
+
+    /** Delivered when the transaction commits (and only then); several in one transaction arrive as one. */
+    @Override
+    public void announceChange(Connection conn) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT pg_notify('" + CHANGES_CHANNEL + "', '')")) {
+            ps.executeQuery().close();
+        }
+    }
+
     @Override
     public String forUpdateSkipLocked() {
         return " FOR UPDATE SKIP LOCKED";

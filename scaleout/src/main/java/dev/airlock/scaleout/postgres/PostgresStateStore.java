@@ -7,9 +7,14 @@ import dev.airlock.core.store.sql.Jdbc;
 import dev.airlock.core.store.sql.Migrations;
 import dev.airlock.core.store.sql.SqlStateStore;
 
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -24,10 +29,81 @@ import java.time.Duration;
 public final class PostgresStateStore extends SqlStateStore {
 
     private final HikariDataSource pool;
+    private final StorageConfig.Postgres config;
+    private volatile boolean closed;
+    private volatile Thread listener;
+    private volatile Connection listening;
 
-    private PostgresStateStore(HikariDataSource pool, Clock clock) {
+    private PostgresStateStore(HikariDataSource pool, StorageConfig.Postgres config, Clock clock) {
         super(new Jdbc(connections(pool), new PostgresDialect()), clock, newOrigin());
         this.pool = pool;
+        this.config = config;
+    }
+
+    /**
+     * Wakes {@code wake} on every NOTIFY of a new change-log entry, from a connection of its own
+     * (one per replica, outside the pool: replicas × poolSize + 1 each). Lost and made again
+     * when the database goes away; each time it is made, {@code wake} runs once, for what was
+     * written meanwhile. The follower's own poll stays as the fallback.
+     */
+    @Override
+    public synchronized void onChanges(Runnable wake) {
+        if (listener != null) {
+            throw new IllegalStateException("one listener per store");
+        }
+        Thread t = new Thread(() -> listen(wake), "airlock-change-listener");
+        t.setDaemon(true);
+        listener = t;
+        t.start();
+    }
+
+    private void listen(Runnable wake) {
+        while (!closed) {
+            try (Connection c = DriverManager.getConnection(config.url(), config.user(),
+                    config.password() == null ? "" : config.password())) {
+                listening = c;
+                try (Statement st = c.createStatement()) {
+                    st.execute("LISTEN " + PostgresDialect.CHANGES_CHANNEL);
+                }
+                PGConnection pg = c.unwrap(PGConnection.class);
+                wake.run();
+                while (!closed) {
+                    PGNotification[] got = pg.getNotifications(1000);
+                    if (got != null && got.length > 0) {
+                        wake.run();
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                try {
+                    Thread.sleep(1000); // the database is away: the poll covers meanwhile
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            } finally {
+                listening = null;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Connection c = listening;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // going away
+            }
+        }
+        Thread t = listener;
+        if (t != null) {
+            t.interrupt();
+        }
+        super.close();
     }
 
     /**
@@ -60,7 +136,7 @@ public final class PostgresStateStore extends SqlStateStore {
         }
         try {
             migrate(pool);
-            return new PostgresStateStore(pool, clock);
+            return new PostgresStateStore(pool, config, clock);
         } catch (SQLException | RuntimeException e) {
             pool.close();
             throw new IllegalStateException("storage.state.postgres: cannot prepare the state store at " + config.url() + ": "

@@ -30,6 +30,10 @@ public final class SqlChangeLog implements ChangeLog {
             ps.setString(5, ref);
             ps.setLong(6, clock.millis());
         });
+        jdbc.locked(c -> {
+            jdbc.dialect().announceChange(c);
+            return null;
+        });
     }
 
     @Override

@@ -55,6 +55,13 @@ public interface SqlDialect {
     /** The larger of two SQL expressions. */
     String greatest(String a, String b);
 
+    /**
+     * Within the transaction that wrote a change-log entry: announces it to other processes on
+     * commit, where the database can (PostgreSQL's NOTIFY). Nothing by default: followers poll.
+     */
+    default void announceChange(Connection conn) throws SQLException {
+    }
+
     /** The names of a comma-separated column list. */
     static Stream<String> names(String columns) {
         return Arrays.stream(columns.split(",")).map(String::strip);
