@@ -85,8 +85,9 @@ public final class ReplicaFigures {
                 if (status(bRep, tarball) != 403) {
                     throw new IllegalStateException("expected the hold on replica B");
                 }
+                String name = "held-" + i + "@";
                 String id = M.readTree(a.admin("GET", "quarantine?view=all&limit=1000", admin, null).body()).path("items")
-                        .findValues("id").stream().map(n -> n.asText()).filter(s -> s.contains("held-" + i + "@"))
+                        .findValues("id").stream().map(n -> n.asText()).filter(s -> s.contains(name))
                         .findFirst().orElseThrow();
                 Thread.sleep(137 + (i * 373L) % 1000); // arrive at any point of a poll interval
                 long t0 = System.nanoTime();
