@@ -52,6 +52,16 @@ public final class PostgresDialect implements SqlDialect {
         return conn.prepareStatement(sql, new String[] {keyColumn});
     }
 
+    /** clock_timestamp(), not now(): the time of the append, not of the transaction's start. */
+    @Override
+    public java.util.Optional<java.time.Instant> clock(Connection conn) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint");
+             java.sql.ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return java.util.Optional.of(java.time.Instant.ofEpochMilli(rs.getLong(1)));
+        }
+    }
+
     /** The channel replicas LISTEN on for new change-log entries. */
     static final String CHANGES_CHANNEL = "airlock_changes";
 

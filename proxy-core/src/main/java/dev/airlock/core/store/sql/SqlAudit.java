@@ -27,16 +27,22 @@ public final class SqlAudit implements AuditStore {
             jdbc.dialect().lockForAppend(c, "audit_log");
             long[] seq = {1};
             String[] prev = {AuditChain.GENESIS};
-            jdbc.first("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", ps -> { }, rs -> {
+            long[] last = {Long.MIN_VALUE};
+            jdbc.first("SELECT seq, hash, at FROM audit_log ORDER BY seq DESC LIMIT 1", ps -> { }, rs -> {
                 seq[0] = rs.getLong(1) + 1;
                 prev[0] = rs.getString(2);
+                last[0] = rs.getLong(3);
                 return Boolean.TRUE;
             });
-            String hash = AuditChain.hash(prev[0], seq[0], at, actor, action, target, reason, details);
+            // Where several processes append (replicas), the database's clock, under the lock,
+            // never before the entry it follows: the log reads in time order whatever the
+            // replicas' clocks say. The embedded store keeps the caller's time.
+            Instant at2 = jdbc.dialect().clock(c).map(db -> Instant.ofEpochMilli(Math.max(db.toEpochMilli(), last[0]))).orElse(at);
+            String hash = AuditChain.hash(prev[0], seq[0], at2, actor, action, target, reason, details);
             jdbc.update("INSERT INTO audit_log (seq, at, actor, action, target, reason, details, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)",
                     ps -> {
                         ps.setLong(1, seq[0]);
-                        ps.setLong(2, at.toEpochMilli());
+                        ps.setLong(2, at2.toEpochMilli());
                         ps.setString(3, actor);
                         ps.setString(4, action);
                         ps.setString(5, target);
@@ -45,7 +51,7 @@ public final class SqlAudit implements AuditStore {
                         ps.setString(8, prev[0]);
                         ps.setString(9, hash);
                     });
-            return new AuditRecord(seq[0], at, actor, action, target, reason, details, prev[0], hash);
+            return new AuditRecord(seq[0], at2, actor, action, target, reason, details, prev[0], hash);
         });
     }
 

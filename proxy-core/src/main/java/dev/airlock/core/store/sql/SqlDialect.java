@@ -56,6 +56,14 @@ public interface SqlDialect {
     String greatest(String a, String b);
 
     /**
+     * The database's own time, where processes on several machines share it (the audit log's
+     * times come from one clock); empty where the caller's clock is the only one (SQLite).
+     */
+    default java.util.Optional<java.time.Instant> clock(Connection conn) throws SQLException {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Within the transaction that wrote a change-log entry: announces it to other processes on
      * commit, where the database can (PostgreSQL's NOTIFY). Nothing by default: followers poll.
      */
