@@ -157,7 +157,35 @@ public final class Tokens {
      * @return the file written, or null when an admin token exists already
      */
     public Path bootstrap(Path dataDir) throws IOException {
+        // Replicas starting together on one database look and make one at a time (a lease row;
+        // on a store of its own it is always this process's at once).
+        String lease = "airlock:bootstrap-admin-token";
+        String holder = state.origin();
+        long deadline = System.nanoTime() + BOOTSTRAP_WAIT.toNanos();
+        while (!state.claimFetch(lease, holder, clock.instant(), clock.instant().plus(BOOTSTRAP_WAIT))) {
+            if (System.nanoTime() > deadline) {
+                break; // its holder died: its lease has run out by now, and the check below still holds
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while another Airlock made the bootstrap admin token", e);
+            }
+        }
+        try {
+            return bootstrapAlone(dataDir);
+        } finally {
+            state.releaseFetch(lease, holder);
+        }
+    }
+
+    /** How long a replica waits for another that is making the bootstrap token. */
+    private static final java.time.Duration BOOTSTRAP_WAIT = java.time.Duration.ofSeconds(30);
+
+    private Path bootstrapAlone(Path dataDir) throws IOException {
         if (anyLiveAdmin()) {
+            reload();
             return null;
         }
         Set<String> taken = new HashSet<>();
