@@ -28,6 +28,7 @@ import dev.airlock.core.policy.Typosquats;
 import dev.airlock.core.proxy.ArtifactService;
 import dev.airlock.core.proxy.EcosystemRuntime;
 import dev.airlock.core.proxy.FileFactsService;
+import dev.airlock.core.proxy.Housekeeping;
 import dev.airlock.core.proxy.MetadataBodies;
 import dev.airlock.core.proxy.MetadataService;
 import dev.airlock.core.proxy.Parking;
@@ -102,6 +103,8 @@ public final class Airlock implements AutoCloseable {
     static final Duration CHANGE_GAP_TIMEOUT = Duration.ofSeconds(30);
     /** How long the change log keeps an entry: a process away for longer drops all its caches when it reads again. */
     static final Duration CHANGES_KEPT = Duration.ofHours(1);
+    /** How often the file store is held to storage.maxSize and cleared of orphan blobs. */
+    static final Duration HOUSEKEEPING = Duration.ofMinutes(5);
 
     private final AirlockServer server;
     private final Storage storage;
@@ -117,6 +120,7 @@ public final class Airlock implements AutoCloseable {
     private final Notifier notifier;
     private final PolicyService policy;
     private final OutboxRelay relay;
+    private Housekeeping housekeeping;
 
     private Airlock(AirlockServer server, Storage storage, ThreadPoolExecutor workers, ExecutorService admin, ThreadPoolExecutor probes,
                     ThreadPoolExecutor sidecars,
@@ -145,6 +149,15 @@ public final class Airlock implements AutoCloseable {
     public static Airlock start(AirlockConfig config, Map<String, String> environment, Path home, Clock clock,
                                 OutputStream accessLog) throws InterruptedException {
         return start(config, environment, home, clock, accessLog, storage(config.storage(), clock));
+    }
+
+    /**
+     * Runs storage housekeeping now (storage.maxSize, orphan blobs), as the server does every
+     * few minutes; for operators' tools and tests. Blocking.
+     */
+    public Housekeeping.Report housekeep() throws IOException {
+        policy.flushDemand(); // what clients asked for until now counts
+        return housekeeping.run();
     }
 
     /**
@@ -381,6 +394,21 @@ public final class Airlock implements AutoCloseable {
                     // shutting down
                 }
             });
+            // storage.maxSize and orphan blobs: one process at a time, off the watchdog's thread.
+            Housekeeping housekeeping = new Housekeeping(state, blobs, config.storage().maxSize(), config.offline(), clock, metrics);
+            watchdog.scheduleWithFixedDelay(() -> {
+                try {
+                    admin.execute(() -> {
+                        try {
+                            housekeeping.run();
+                        } catch (IOException | RuntimeException e) {
+                            LOG.log(Level.WARNING, "storage housekeeping failed: " + e.getMessage());
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    // shutting down
+                }
+            }, HOUSEKEEPING.toSeconds(), HOUSEKEEPING.toSeconds(), TimeUnit.SECONDS);
             watchdog.scheduleWithFixedDelay(() -> {
                 try {
                     store.pruneChanges(clock.instant().minus(CHANGES_KEPT));
@@ -394,8 +422,10 @@ public final class Airlock implements AutoCloseable {
             InetSocketAddress a = server.address();
             LOG.log(Level.INFO, "Airlock listening on http://" + a.getHostString() + ":" + a.getPort() + "/ with data in "
                     + data.toAbsolutePath().normalize());
-            return new Airlock(server, stores, workers, admin, probes, sidecars, watchdog, metrics, List.copyOf(ecosystems), notifier,
-                    policy, relay, inspections, early);
+            Airlock started = new Airlock(server, stores, workers, admin, probes, sidecars, watchdog, metrics, List.copyOf(ecosystems),
+                    notifier, policy, relay, inspections, early);
+            started.housekeeping = housekeeping;
+            return started;
         } catch (Exception e) {
             // Also Netty's bind failure, a checked exception thrown without being declared.
             workers.shutdownNow();

@@ -23,4 +23,15 @@ public interface ArtifactIndex {
 
     /** Every package with at least one cached file, as (ecosystem, package). */
     List<Map.Entry<String, String>> cachedPackages();
+
+    /**
+     * Every indexed file with the last time a client asked for its release (its version's
+     * demand), or when it was first stored if none has: least recently used first.
+     */
+    List<StoredFile> filesByLastUse();
+
+    /** One indexed file, for cache bounds and garbage collection. */
+    record StoredFile(String ecosystem, String packageName, String version, String filename, String sha256, long size,
+                      java.time.Instant lastUse) {
+    }
 }

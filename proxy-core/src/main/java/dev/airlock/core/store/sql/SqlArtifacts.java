@@ -78,4 +78,13 @@ public final class SqlArtifacts implements ArtifactIndex {
         return jdbc.query("SELECT DISTINCT ecosystem, package FROM artifacts ORDER BY ecosystem, package", ps -> { },
                 rs -> Map.entry(rs.getString(1), rs.getString(2)));
     }
+
+    @Override
+    public List<StoredFile> filesByLastUse() {
+        return jdbc.query("SELECT a.ecosystem, a.package, a.version, a.filename, a.sha256, a.size, coalesce((SELECT max(d.last_asked) "
+                + "FROM demand d WHERE d.ecosystem = a.ecosystem AND d.package = a.package AND d.version = a.version), a.first_seen) "
+                + "AS last_use FROM artifacts a ORDER BY last_use, a.sha256", ps -> { },
+                rs -> new StoredFile(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6),
+                        java.time.Instant.ofEpochMilli(rs.getLong(7))));
+    }
 }

@@ -77,6 +77,11 @@ public class SqlStateStore implements StateStore {
     }
 
     @Override
+    public List<StoredFile> filesByLastUse() {
+        return artifactIndex.filesByLastUse();
+    }
+
+    @Override
     public Optional<MetadataState> findMetadata(String ecosystem, String cacheKey) {
         return metadataStates.findMetadata(ecosystem, cacheKey);
     }
