@@ -75,19 +75,17 @@ public final class ChangeFollower {
     /** Reads what is new and hands it on; returns how many changes were handed on. */
     public int poll() {
         long oldest = log.oldestChange();
-        if (oldest > low + 1 && !seen.contains(oldest)) {
-            if (started) {
-                // The log was pruned past the mark: changes were lost to this follower.
-                low = log.latestChange();
-                seen.clear();
-                gaps.clear();
-                resync.run();
-                return 0;
-            }
-            // A first look at a log pruned before this process started: what it no longer holds
-            // is older than anything this process has cached.
-            low = oldest - 1;
+        if (started && oldest > low + 1 && !seen.contains(oldest)) {
+            // The log was pruned past the mark: changes were lost to this follower.
+            low = log.latestChange();
+            seen.clear();
+            gaps.clear();
+            resync.run();
+            return 0;
         }
+        // On the first look, ids between the mark (the newest change when this process started)
+        // and the oldest visible one were not pruned in that moment: they are transactions still
+        // open (PostgreSQL gives ids out before commit) or rolled back, waited for as gaps below.
         started = true;
         int handed = 0;
         long max = low;
