@@ -59,8 +59,11 @@ public final class PostgresStateStore extends SqlStateStore {
 
     private void listen(Runnable wake) {
         while (!closed) {
-            try (Connection c = DriverManager.getConnection(config.url(), config.user(),
-                    config.password() == null ? "" : config.password())) {
+            java.util.Properties props = new java.util.Properties();
+            props.setProperty("user", config.user());
+            props.setProperty("password", config.password() == null ? "" : config.password());
+            props.setProperty("ApplicationName", "airlock-listener");
+            try (Connection c = DriverManager.getConnection(config.url(), props)) {
                 listening = c;
                 try (Statement st = c.createStatement()) {
                     st.execute("LISTEN " + PostgresDialect.CHANGES_CHANNEL);
