@@ -541,9 +541,13 @@ public final class PolicyService {
             // notification. If any of it cannot be written, none is, and the next decision tries
             // again; what was decided still applies in memory meanwhile.
             state.inTransaction(() -> {
-                // Read again inside the unit of work: another worker deciding the same package at
-                // the same moment may have stored these verdicts already, with their audit entries
-                // and notifications, which must not be written twice.
+                // Read again inside the unit of work, under the package's lock: another worker or
+                // replica deciding the same package at the same moment may have stored these
+                // verdicts already, with their audit entries and notifications, which must not be
+                // written twice.
+                if (!changed.isEmpty()) {
+                    state.lockKey("verdicts:" + ecosystem + ":" + pkg);
+                }
                 Map<String, VerdictRecord> current = changed.isEmpty() ? Map.of() : state.verdicts(ecosystem, pkg);
                 List<VerdictRecord> still = changed.stream().filter(r -> !sameVerdict(current.get(r.version()), r)).toList();
                 state.putVerdicts(still);

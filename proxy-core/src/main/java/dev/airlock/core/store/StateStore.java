@@ -25,6 +25,15 @@ public interface StateStore extends ArtifactIndex, MetadataStates, Observations,
         });
     }
 
+    /**
+     * Within {@link #inTransaction}: waits until no other transaction, in any process on the
+     * store, holds {@code key}, and holds it until this transaction ends. Decisions about one
+     * package take it before they read what is stored, so replicas deciding the same package at
+     * the same moment write one verdict, one audit entry and one notification. Nothing to do
+     * where write transactions exclude each other anyway (SQLite).
+     */
+    void lockKey(String key);
+
     /** Cheap round trip for readiness checks. */
     void ping();
 

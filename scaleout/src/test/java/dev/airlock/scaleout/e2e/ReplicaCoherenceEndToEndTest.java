@@ -188,4 +188,65 @@ class ReplicaCoherenceEndToEndTest {
             }
         }
     }
+
+    @Test
+    void threeReplicasDecidingOneReleaseAtTheSameMomentLogAndAnnounceItOnce() throws Exception {
+        List<JsonNode> webhooks = Collections.synchronizedList(new ArrayList<>());
+        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/hook", ex -> {
+            webhooks.add(M.readTree(ex.getRequestBody().readAllBytes()));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        receiver.start();
+        String database = PostgresServer.shared().newDatabase();
+        s3 = S3Server.start(tmp.resolve("s3"));
+        StorageConfig.S3 bucket = s3.bucket("airlock", "");
+        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+                .pkg("racy-box", p -> p.version("1.0.0", v -> v.npmUser("ann", "ann@example.test"))
+                        .version("1.1.0", v -> v.npmUser("ann", "ann@example.test").script("postinstall", "node -e 0")))
+                .start()) {
+            List<RunningAirlock> three = new ArrayList<>();
+            for (String name : List.of("r1", "r2", "r3")) {
+                Path data = tmp.resolve(name);
+                RunningAirlock r = RunningAirlock.start(RunningAirlock.config(data, "npm", URI.create(registry.baseUrl()))
+                        .withStorage(new StorageConfig(data, 0, new StorageConfig.Postgres(database, PostgresServer.USER, null, 4),
+                                bucket, new StorageConfig.LocalCache(data.resolve("cache"), 0)))
+                        .withNotifications(new NotificationsConfig(List.of(WebhookConfig.of(
+                                URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook"), WebhookConfig.Format.JSON)))));
+                replicas.add(r);
+                three.add(r);
+            }
+            // The packument is held upstream until all three replicas have asked for it: they decide together.
+            java.util.concurrent.CountDownLatch held = registry.hold(path -> path.equals("/racy-box"));
+            ExecutorService clients = Executors.newFixedThreadPool(3);
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (RunningAirlock r : three) {
+                answers.add(clients.submit(() -> status(r, "/npm/racy-box")));
+            }
+            eventually("all three asked upstream", () -> registry.log().stream().filter(r -> r.path().equals("/racy-box")).count() >= 3);
+            held.countDown();
+            for (Future<Integer> a : answers) {
+                assertEquals(200, a.get());
+            }
+            clients.shutdown();
+            String admin = null;
+            for (RunningAirlock r : three) {
+                if (Files.exists(r.dataDir().resolve("admin-token"))) {
+                    admin = Files.readString(r.dataDir().resolve("admin-token")).strip();
+                }
+            }
+            JsonNode entries = M.readTree(three.get(0).admin("GET", "audit?action=verdict", admin, null).body());
+            long racy = 0;
+            for (JsonNode e : entries.path("items")) {
+                if (e.toString().contains("racy-box")) {
+                    racy++;
+                }
+            }
+            assertEquals(1, racy, "one verdict entry for the cluster: " + entries);
+            eventually("the held event is delivered", () -> webhooks.stream().anyMatch(w -> "held".equals(w.path("type").asText())));
+            Thread.sleep(2000);
+            assertEquals(1, webhooks.stream().filter(w -> "held".equals(w.path("type").asText())).count(), webhooks.toString());
+        }
+    }
 }

@@ -24,8 +24,8 @@ public interface SqlDialect {
 
     /**
      * Within a transaction: waits until no other writer, in this process or another, may append
-     * to {@code table}; held until the transaction ends. Chained tables (the audit log) take it
-     * before reading their last row.
+     * to {@code table} (or hold any other {@code key}); held until the transaction ends. Chained
+     * tables (the audit log) take it before reading their last row.
      */
     void lockForAppend(Connection conn, String table) throws SQLException;
 

@@ -338,6 +338,14 @@ public class SqlStateStore implements StateStore {
     }
 
     @Override
+    public void lockKey(String key) {
+        jdbc.locked(c -> {
+            jdbc.dialect().lockForAppend(c, key);
+            return null;
+        });
+    }
+
+    @Override
     public boolean claimFetch(String key, String holder, Instant now, Instant until) {
         return leases.claimFetch(key, holder, now, until);
     }
