@@ -2,30 +2,21 @@ package dev.airlock.scaleout.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import dev.airlock.config.AirlockConfig;
-import dev.airlock.config.NotificationsConfig;
-import dev.airlock.config.StorageConfig;
-import dev.airlock.config.WebhookConfig;
 import dev.airlock.core.testing.ClientProcess;
 import dev.airlock.core.testing.RunningAirlock;
 import dev.airlock.npm.e2e.NpmClient;
 import dev.airlock.npm.fixture.FixtureNpmRegistry;
-import dev.airlock.scaleout.testing.PostgresServer;
-import dev.airlock.scaleout.testing.S3Server;
-import org.junit.jupiter.api.AfterEach;
+import dev.airlock.scaleout.testing.Replicas;
+import dev.airlock.scaleout.testing.WebhookReceiver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -49,29 +40,9 @@ class ReplicaCoherenceEndToEndTest {
 
     @TempDir
     Path tmp;
-    private S3Server s3;
-    private HttpServer receiver;
-    private final List<RunningAirlock> replicas = Collections.synchronizedList(new ArrayList<>());
-
-    @AfterEach
-    void stop() {
-        replicas.forEach(RunningAirlock::close);
-        if (s3 != null) {
-            s3.close();
-        }
-        if (receiver != null) {
-            receiver.stop(0);
-        }
-    }
 
     private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + PROPAGATION.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + PROPAGATION.toSeconds() + " s: " + what);
-            }
-            Thread.sleep(100);
-        }
+        Replicas.eventually(what, PROPAGATION, condition);
     }
 
     private static int status(RunningAirlock r, String path) {
@@ -84,18 +55,9 @@ class ReplicaCoherenceEndToEndTest {
 
     @Test
     void decisionsRulesAndTokensMadeOnOneReplicaHoldOnTheOthers() throws Exception {
-        List<JsonNode> webhooks = Collections.synchronizedList(new ArrayList<>());
-        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        receiver.createContext("/hook", ex -> {
-            webhooks.add(M.readTree(ex.getRequestBody().readAllBytes()));
-            ex.sendResponseHeaders(204, -1);
-            ex.close();
-        });
-        receiver.start();
-        String database = PostgresServer.shared().newDatabase();
-        s3 = S3Server.start(tmp.resolve("s3"));
-        StorageConfig.S3 bucket = s3.bucket("airlock", "");
-        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+        try (Replicas cluster = Replicas.start(tmp, "");
+             WebhookReceiver webhooks = new WebhookReceiver();
+             FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
                 .pkg("hooked-box", p -> p.version("1.0.0", v -> v.npmUser("ann", "ann@example.test"))
                         .version("1.1.0", v -> v.npmUser("ann", "ann@example.test").script("preinstall", "node -e 0")))
                 .pkg("plain-box", p -> p.version("1.0.0", v -> v.npmUser("ann", "ann@example.test")))
@@ -104,17 +66,8 @@ class ReplicaCoherenceEndToEndTest {
             ExecutorService starting = Executors.newFixedThreadPool(3);
             List<Future<RunningAirlock>> started = new ArrayList<>();
             for (String name : List.of("r1", "r2", "r3")) {
-                Path data = tmp.resolve(name);
-                AirlockConfig c = RunningAirlock.config(data, "npm", URI.create(registry.baseUrl()))
-                        .withStorage(new StorageConfig(data, 0, new StorageConfig.Postgres(database, PostgresServer.USER, null, 4),
-                                bucket, new StorageConfig.LocalCache(data.resolve("cache"), 0)))
-                        .withNotifications(new NotificationsConfig(List.of(WebhookConfig.of(
-                                URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook"), WebhookConfig.Format.JSON))));
-                started.add(starting.submit((Callable<RunningAirlock>) () -> {
-                    RunningAirlock r = RunningAirlock.start(c);
-                    replicas.add(r);
-                    return r;
-                }));
+                started.add(starting.submit((Callable<RunningAirlock>) () -> cluster.replica(name, "npm", URI.create(registry.baseUrl()),
+                        c -> c.withNotifications(webhooks.config()))));
             }
             RunningAirlock r1 = started.get(0).get();
             RunningAirlock r2 = started.get(1).get();
@@ -178,10 +131,10 @@ class ReplicaCoherenceEndToEndTest {
             // One audit entry and one webhook delivery for the hold; the chain verifies.
             JsonNode verdicts = M.readTree(r1.admin("GET", "audit?action=verdict&target=" + id, admin, null).body());
             assertEquals(1, verdicts.get("total").asInt(), verdicts.toString());
-            eventually("the held and released events are delivered", () -> webhooks.stream().anyMatch(w -> "released".equals(w.path("type").asText())));
+            eventually("the held and released events are delivered", () -> webhooks.count("released") > 0);
             Thread.sleep(2000); // any duplicate delivery from another replica's relay would arrive by now
-            assertEquals(1, webhooks.stream().filter(w -> "held".equals(w.path("type").asText())).count(), webhooks.toString());
-            assertEquals(1, webhooks.stream().filter(w -> "released".equals(w.path("type").asText())).count(), webhooks.toString());
+            assertEquals(1, webhooks.count("held"), webhooks.received().toString());
+            assertEquals(1, webhooks.count("released"), webhooks.received().toString());
             for (RunningAirlock r : List.of(r1, r2, r3)) {
                 JsonNode v = M.readTree(r.admin("GET", "audit/verify", admin, null).body());
                 assertTrue(v.get("ok").asBoolean(), v.toString());
@@ -191,31 +144,15 @@ class ReplicaCoherenceEndToEndTest {
 
     @Test
     void threeReplicasDecidingOneReleaseAtTheSameMomentLogAndAnnounceItOnce() throws Exception {
-        List<JsonNode> webhooks = Collections.synchronizedList(new ArrayList<>());
-        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        receiver.createContext("/hook", ex -> {
-            webhooks.add(M.readTree(ex.getRequestBody().readAllBytes()));
-            ex.sendResponseHeaders(204, -1);
-            ex.close();
-        });
-        receiver.start();
-        String database = PostgresServer.shared().newDatabase();
-        s3 = S3Server.start(tmp.resolve("s3"));
-        StorageConfig.S3 bucket = s3.bucket("airlock", "");
-        try (FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
+        try (Replicas cluster = Replicas.start(tmp, "");
+             WebhookReceiver webhooks = new WebhookReceiver();
+             FixtureNpmRegistry registry = FixtureNpmRegistry.builder()
                 .pkg("racy-box", p -> p.version("1.0.0", v -> v.npmUser("ann", "ann@example.test"))
                         .version("1.1.0", v -> v.npmUser("ann", "ann@example.test").script("postinstall", "node -e 0")))
                 .start()) {
             List<RunningAirlock> three = new ArrayList<>();
             for (String name : List.of("r1", "r2", "r3")) {
-                Path data = tmp.resolve(name);
-                RunningAirlock r = RunningAirlock.start(RunningAirlock.config(data, "npm", URI.create(registry.baseUrl()))
-                        .withStorage(new StorageConfig(data, 0, new StorageConfig.Postgres(database, PostgresServer.USER, null, 4),
-                                bucket, new StorageConfig.LocalCache(data.resolve("cache"), 0)))
-                        .withNotifications(new NotificationsConfig(List.of(WebhookConfig.of(
-                                URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook"), WebhookConfig.Format.JSON)))));
-                replicas.add(r);
-                three.add(r);
+                three.add(cluster.replica(name, "npm", URI.create(registry.baseUrl()), c -> c.withNotifications(webhooks.config())));
             }
             // The packument is held upstream until all three replicas have asked for it: they decide together.
             java.util.concurrent.CountDownLatch held = registry.hold(path -> path.equals("/racy-box"));
@@ -244,9 +181,9 @@ class ReplicaCoherenceEndToEndTest {
                 }
             }
             assertEquals(1, racy, "one verdict entry for the cluster: " + entries);
-            eventually("the held event is delivered", () -> webhooks.stream().anyMatch(w -> "held".equals(w.path("type").asText())));
+            eventually("the held event is delivered", () -> webhooks.count("held") > 0);
             Thread.sleep(2000);
-            assertEquals(1, webhooks.stream().filter(w -> "held".equals(w.path("type").asText())).count(), webhooks.toString());
+            assertEquals(1, webhooks.count("held"), webhooks.received().toString());
         }
     }
 }

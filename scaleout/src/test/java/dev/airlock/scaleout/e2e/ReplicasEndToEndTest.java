@@ -1,13 +1,10 @@
 package dev.airlock.scaleout.e2e;
 
-import dev.airlock.config.AirlockConfig;
-import dev.airlock.config.StorageConfig;
 import dev.airlock.core.testing.ClientProcess;
 import dev.airlock.core.testing.RunningAirlock;
 import dev.airlock.npm.e2e.NpmClient;
 import dev.airlock.npm.fixture.FixtureNpmRegistry;
-import dev.airlock.scaleout.testing.PostgresServer;
-import dev.airlock.scaleout.testing.S3Server;
+import dev.airlock.scaleout.testing.Replicas;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,32 +30,20 @@ class ReplicasEndToEndTest {
 
     @TempDir
     Path tmp;
-    private S3Server s3;
-    private String database;
-    private StorageConfig.S3 bucket;
-    private final List<RunningAirlock> replicas = new ArrayList<>();
+    private Replicas cluster;
 
     @BeforeEach
     void sharedStores() throws Exception {
-        database = PostgresServer.shared().newDatabase();
-        s3 = S3Server.start(tmp.resolve("s3"));
-        bucket = s3.bucket("airlock", "replicas/");
+        cluster = Replicas.start(tmp, "replicas/");
     }
 
     @AfterEach
     void stop() {
-        replicas.forEach(RunningAirlock::close);
-        s3.close();
+        cluster.close();
     }
 
     private RunningAirlock replica(String name, URI npmUpstream) throws Exception {
-        Path data = tmp.resolve(name);
-        AirlockConfig c = RunningAirlock.config(data, "npm", npmUpstream)
-                .withStorage(new StorageConfig(data, 0, new StorageConfig.Postgres(database, PostgresServer.USER, null, 4), bucket,
-                        new StorageConfig.LocalCache(data.resolve("cache"), 0)));
-        RunningAirlock r = RunningAirlock.start(c);
-        replicas.add(r);
-        return r;
+        return cluster.replica(name, "npm", npmUpstream);
     }
 
     private static FixtureNpmRegistry.Builder graph() {

@@ -1,13 +1,11 @@
 package dev.airlock.scaleout.e2e;
 
-import dev.airlock.config.StorageConfig;
 import dev.airlock.core.testing.ClientProcess;
 import dev.airlock.core.testing.RunningAirlock;
 import dev.airlock.maven.e2e.MavenBuild;
 import dev.airlock.maven.fixture.FixtureMavenRepository;
 import dev.airlock.pypi.fixture.FixturePypiIndex;
-import dev.airlock.scaleout.testing.PostgresServer;
-import dev.airlock.scaleout.testing.S3Server;
+import dev.airlock.scaleout.testing.Replicas;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,31 +29,20 @@ class ReplicasPipMavenEndToEndTest {
 
     @TempDir
     Path tmp;
-    private S3Server s3;
-    private String database;
-    private StorageConfig.S3 bucket;
-    private final List<RunningAirlock> replicas = new ArrayList<>();
+    private Replicas cluster;
 
     @BeforeEach
     void sharedStores() throws Exception {
-        database = PostgresServer.shared().newDatabase();
-        s3 = S3Server.start(tmp.resolve("s3"));
-        bucket = s3.bucket("airlock", "");
+        cluster = Replicas.start(tmp, "");
     }
 
     @AfterEach
     void stop() {
-        replicas.forEach(RunningAirlock::close);
-        s3.close();
+        cluster.close();
     }
 
     private RunningAirlock replica(String name, String ecosystem, URI upstream) throws Exception {
-        Path data = tmp.resolve(name);
-        RunningAirlock r = RunningAirlock.start(RunningAirlock.config(data, ecosystem, upstream)
-                .withStorage(new StorageConfig(data, 0, new StorageConfig.Postgres(database, PostgresServer.USER, null, 4), bucket,
-                        new StorageConfig.LocalCache(data.resolve("cache"), 0))));
-        replicas.add(r);
-        return r;
+        return cluster.replica(name, ecosystem, upstream);
     }
 
     private static long filesUnder(Path dir) throws Exception {
