@@ -46,7 +46,16 @@ public final class SqliteStateStore extends SqlStateStore {
     private static Jdbc open(Path dataDir, boolean migrate) {
         SqliteDialect dialect = new SqliteDialect();
         try {
-            Files.createDirectories(dataDir);
+            OwnerOnly.directory(dataDir);
+            // The file holds token hashes and the audit log: owner-only, made so before SQLite
+            // opens it, since SQLite gives its WAL and shared-memory files the database's mode.
+            Path db = dataDir.resolve("state.db");
+            OwnerOnly.file(db);
+            for (String side : new String[] {"state.db-wal", "state.db-shm", "state.db-journal"}) {
+                if (Files.exists(dataDir.resolve(side))) {
+                    OwnerOnly.file(dataDir.resolve(side));
+                }
+            }
             Properties props = new Properties();
             props.setProperty("transaction_mode", "IMMEDIATE");
             Connection conn = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("state.db").toAbsolutePath(), props);
