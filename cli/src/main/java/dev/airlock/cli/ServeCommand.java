@@ -47,6 +47,8 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("airlock: invalid configuration: " + e.getMessage());
             return 2;
         }
+        // The application log in the format the configuration asks for (the access log follows it too).
+        Logging.configure(c.server().logFormat() == dev.airlock.config.ServerConfig.LogFormat.JSON);
         if (host != null) {
             c = c.withHost(host);
         }

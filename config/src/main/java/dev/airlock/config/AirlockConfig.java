@@ -53,27 +53,34 @@ public record AirlockConfig(ServerConfig server, StorageConfig storage, boolean 
     public AirlockConfig withHost(String host) {
         return withServer(new ServerConfig(host, server.port(), server.publicUrl(), server.workerThreads(),
                 server.maxRequestBodyBytes(), server.idleTimeout(), server.maxInitialLineLength(), server.maxHeaderSize(),
-                server.accessLog(), server.requireToken(), server.maxConcurrentPerClient(), server.trustedProxies()));
+                server.accessLog(), server.requireToken(), server.maxConcurrentPerClient(), server.trustedProxies(), server.logFormat()));
     }
 
     /** This configuration with package routes needing a token (or not). */
     public AirlockConfig withRequireToken(boolean requireToken) {
         return withServer(new ServerConfig(server.host(), server.port(), server.publicUrl(), server.workerThreads(),
                 server.maxRequestBodyBytes(), server.idleTimeout(), server.maxInitialLineLength(), server.maxHeaderSize(),
-                server.accessLog(), requireToken, server.maxConcurrentPerClient(), server.trustedProxies()));
+                server.accessLog(), requireToken, server.maxConcurrentPerClient(), server.trustedProxies(), server.logFormat()));
+    }
+
+    /** This configuration with {@code server.logFormat} set. */
+    public AirlockConfig withLogFormat(ServerConfig.LogFormat format) {
+        return withServer(new ServerConfig(server.host(), server.port(), server.publicUrl(), server.workerThreads(),
+                server.maxRequestBodyBytes(), server.idleTimeout(), server.maxInitialLineLength(), server.maxHeaderSize(),
+                server.accessLog(), server.requireToken(), server.maxConcurrentPerClient(), server.trustedProxies(), format));
     }
 
     public AirlockConfig withPort(int port) {
         return withServer(new ServerConfig(server.host(), port, server.publicUrl(), server.workerThreads(),
                 server.maxRequestBodyBytes(), server.idleTimeout(), server.maxInitialLineLength(), server.maxHeaderSize(),
-                server.accessLog(), server.requireToken(), server.maxConcurrentPerClient(), server.trustedProxies()));
+                server.accessLog(), server.requireToken(), server.maxConcurrentPerClient(), server.trustedProxies(), server.logFormat()));
     }
 
     /** This configuration with {@code server.workerThreads} set. */
     public AirlockConfig withWorkerThreads(int workerThreads) {
         return withServer(new ServerConfig(server.host(), server.port(), server.publicUrl(), workerThreads,
                 server.maxRequestBodyBytes(), server.idleTimeout(), server.maxInitialLineLength(), server.maxHeaderSize(),
-                server.accessLog(), server.requireToken(), server.maxConcurrentPerClient(), server.trustedProxies()));
+                server.accessLog(), server.requireToken(), server.maxConcurrentPerClient(), server.trustedProxies(), server.logFormat()));
     }
 
     /** This configuration with other limits. */

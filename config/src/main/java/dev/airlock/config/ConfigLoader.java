@@ -35,7 +35,7 @@ public final class ConfigLoader {
             List.of("server", "storage", "offline", "upstreams", "cache", "airgap", "policy", "notifications", "limits");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "publicUrl", "workerThreads",
             "maxRequestBodySize", "idleTimeout", "maxInitialLineLength", "maxHeaderSize", "accessLog", "requireToken",
-            "maxConcurrentPerClient", "trustedProxies");
+            "maxConcurrentPerClient", "trustedProxies", "logFormat");
     private static final List<String> STORAGE_KEYS = List.of("path", "maxSize", "state", "blobs", "localCache");
     private static final List<String> STATE_KEYS = List.of("postgres");
     private static final List<String> POSTGRES_KEYS = List.of("url", "user", "password", "poolSize");
@@ -158,7 +158,8 @@ public final class ConfigLoader {
                 server.field("accessLog").bool(),
                 server.field("requireToken").bool(),
                 server.field("maxConcurrentPerClient").integer(ServerConfig.CONCURRENT_PER_CLIENT),
-                server.field("trustedProxies").strings());
+                server.field("trustedProxies").strings(),
+                server.field("logFormat").oneOf(ServerConfig.LogFormat.class));
     }
 
     private static StorageConfig storage(Node node, Map<String, String> env) throws ConfigException {

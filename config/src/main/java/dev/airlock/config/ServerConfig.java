@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param maxInitialLineLength longest request line (method, URL, version) accepted, 256 to 65536
  * @param maxHeaderSize        largest block of request headers accepted, 1024 to 1048576
  * @param accessLog            write one line per request to standard output
+ * @param logFormat            text or JSON lines, for the access log and the application log alike
  * @param requireToken         package routes (npm, PyPI, Maven) need an admin API token too, of any
  *                             role: as a bearer token (npm) or as the password of basic auth (pip, Maven)
  * @param maxConcurrentPerClient requests one client may have in work at once, 1 to 100000; more get 429. A
@@ -27,7 +28,23 @@ import java.util.Objects;
  */
 public record ServerConfig(String host, int port, URI publicUrl, int workerThreads, long maxRequestBodyBytes,
         Duration idleTimeout, int maxInitialLineLength, int maxHeaderSize, boolean accessLog, boolean requireToken,
-        int maxConcurrentPerClient, List<String> trustedProxies) {
+        int maxConcurrentPerClient, List<String> trustedProxies, LogFormat logFormat) {
+
+    /** How the access log and the application log are written. */
+    public enum LogFormat {
+        /** One human-readable line per record. */
+        TEXT,
+        /** One JSON object per line, with stable field names, for log collectors. */
+        JSON
+    }
+
+    /** Text logs. */
+    public ServerConfig(String host, int port, URI publicUrl, int workerThreads, long maxRequestBodyBytes, Duration idleTimeout,
+                        int maxInitialLineLength, int maxHeaderSize, boolean accessLog, boolean requireToken,
+                        int maxConcurrentPerClient, List<String> trustedProxies) {
+        this(host, port, publicUrl, workerThreads, maxRequestBodyBytes, idleTimeout, maxInitialLineLength, maxHeaderSize, accessLog,
+                requireToken, maxConcurrentPerClient, trustedProxies, LogFormat.TEXT);
+    }
 
     /** The default per-client bound and no trusted proxies. */
     public ServerConfig(String host, int port, URI publicUrl, int workerThreads, long maxRequestBodyBytes, Duration idleTimeout,
@@ -67,5 +84,6 @@ public record ServerConfig(String host, int port, URI publicUrl, int workerThrea
         HEADER_SIZE.check("maxHeaderSize", maxHeaderSize);
         CONCURRENT_PER_CLIENT.check("maxConcurrentPerClient", maxConcurrentPerClient);
         trustedProxies = List.copyOf(trustedProxies);
+        Objects.requireNonNull(logFormat, "logFormat");
     }
 }

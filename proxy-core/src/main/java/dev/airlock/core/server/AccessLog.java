@@ -32,6 +32,7 @@ final class AccessLog implements AutoCloseable {
     private final OutputStream sink;
     private final Thread writer;
     private volatile boolean running = true;
+    private final boolean json;
 
     /** Lines of one event loop; touched only on that loop (and at close, after the loops stopped). */
     private final class Batch {
@@ -52,7 +53,13 @@ final class AccessLog implements AutoCloseable {
 
     /** @param sink where lines go; {@code null} turns the access log off */
     AccessLog(OutputStream sink) {
+        this(sink, false);
+    }
+
+    /** @param json one JSON object per line ({@code server.logFormat: json}) instead of text */
+    AccessLog(OutputStream sink, boolean json) {
         this.sink = sink;
+        this.json = json;
         if (sink == null) {
             writer = null;
             return;
@@ -64,6 +71,10 @@ final class AccessLog implements AutoCloseable {
 
     boolean enabled() {
         return writer != null;
+    }
+
+    boolean json() {
+        return json;
     }
 
     /** Lines lost because the writer could not keep up. */

@@ -36,7 +36,8 @@ public final class AirlockServer implements AutoCloseable {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         // One loop per core: more only adds context switches, since nothing blocks on a loop.
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
-        AccessLog accessLog = new AccessLog(config.accessLog() ? accessSink : null);
+        AccessLog accessLog = new AccessLog(config.accessLog() ? accessSink : null,
+                config.logFormat() == dev.airlock.config.ServerConfig.LogFormat.JSON);
         services.metrics().gauge("airlock.accesslog.dropped", "access-log lines dropped because the writer fell behind",
                 accessLog::dropped);
         try {

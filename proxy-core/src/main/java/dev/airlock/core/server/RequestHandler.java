@@ -102,7 +102,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static final int MAX_QUEUED = 16;
     private boolean busy;
 
-    RequestHandler(Router router, Services services, AccessLog accessLog, ConnectionGuard guard) {
+    private final RequestIds requestIds;
+
+    RequestHandler(Router router, Services services, AccessLog accessLog, ConnectionGuard guard, RequestIds requestIds) {
+        this.requestIds = requestIds;
         this.router = router;
         this.services = services;
         this.accessLog = accessLog;
@@ -128,6 +131,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         String upstream;
         /** How long it was parked, its worker given back, while another request fetched what it needs. */
         long parkedMillis;
+        /** Sent back in X-Request-Id and written in the access log. */
+        String requestId;
+        /** What the request was about, where the route says (for JSON access lines). */
+        String packageName;
+        String version;
+        /** approved (a file was served) or the verdict that refused it. */
+        String verdict;
 
         Exchange(FullHttpRequest req) {
             this.method = req.method().name();
@@ -202,6 +212,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
         Exchange ex = new Exchange(req);
+        ex.requestId = requestIds.idFor(req.headers().get(RequestIds.HEADER));
+        ctx.channel().attr(RequestIds.CURRENT).set(ex.requestId);
         DecoderResult dr = req.decoderResult();
         if (dr.isFailure()) {
             Throwable cause = dr.cause();
@@ -286,6 +298,14 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private void dispatch(ChannelHandlerContext ctx, Exchange ex, EcosystemRuntime eco, Route route, Request request) {
         ex.ecosystem = eco.id();
         ex.routeKind = kind(route);
+        if (route instanceof Route.Metadata m) {
+            ex.packageName = m.request().packageName();
+        } else if (route instanceof Route.Artifact a) {
+            ex.packageName = a.metadata().packageName();
+        } else if (route instanceof Route.File f) {
+            ex.packageName = f.request().packageName();
+            ex.version = f.request().version();
+        }
         String mountUrl = router.mountUrl(eco, request.header("host"));
         RequestFlow flow = services.flow();
         Reply quick = flow.peek(eco, route, request, mountUrl, ex.token);
@@ -556,11 +576,36 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
 
 
+    /**
+     * One access line as a JSON object with stable field names (server.logFormat: json): time,
+     * level, logger, message, request_id, remote, method, uri, status, bytes, duration_ms,
+     * ecosystem, route, cache, and where known package, version, verdict, queued_ms, parked_ms,
+     * upstream, aborted.
+     */
+    private CharSequence jsonAccessLine(Exchange ex, boolean written, int status, long bytes, long micros) {
+        JsonLine j = new JsonLine(256 + ex.uri.length())
+                .field("time", java.time.Instant.now().toString()).field("level", "INFO").field("logger", "airlock.access")
+                .field("message", ex.method + " " + ex.uri + " " + status)
+                .field("request_id", ex.requestId).field("remote", remote).field("method", ex.method).field("uri", ex.uri)
+                .field("status", status).field("bytes", bytes).field("duration_ms", micros / 1000.0)
+                .field("ecosystem", ex.ecosystem).field("route", ex.routeKind).field("cache", ex.cache == null ? null : ex.cache.tag())
+                .field("package", ex.packageName).field("version", ex.version).field("verdict", ex.verdict);
+        if (ex.queuedMillis >= 0) {
+            j.field("queued_ms", ex.queuedMillis).field("parked_ms", ex.parkedMillis).field("upstream", ex.upstream);
+        }
+        if (!written) {
+            j.field("aborted", true);
+        }
+        return j.end();
+    }
+
     /** Sends a blob; false when the file vanished from disk (the caller falls back). */
     private boolean sendFile(ChannelHandlerContext ctx, Exchange ex, Request request, ArtifactService.Served served,
                              Map<String, String> extraHeaders) {
         String etag = "\"" + served.record().sha256() + "\"";
         ex.cache = served.status();
+        ex.version = served.record().version();
+        ex.verdict = "approved";
         String inm = request.header("if-none-match");
         if (inm != null && HttpRules.etagMatches(inm, etag)) {
             FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
@@ -724,6 +769,9 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
      * for it; the summary also goes in the status line, which is all some clients print.
      */
     private void sendBlocked(ChannelHandlerContext ctx, Exchange ex, Block b) {
+        ex.packageName = b.packageName();
+        ex.version = b.version();
+        ex.verdict = b.verdict().name().toLowerCase(java.util.Locale.ROOT);
         ObjectNode o = JSON.createObjectNode().put("error", b.summary()).put("status", 403)
                 .put("ecosystem", b.ecosystem()).put("package", b.packageName()).put("version", b.version())
                 .put("verdict", b.verdict().name()).put("releaseId", b.releaseId()).put("howToRelease", b.howToRelease());
@@ -775,6 +823,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     private void logAccess(ChannelHandlerContext ctx, Exchange ex, Future<?> f, int status, long bytes) {
         long micros = (System.nanoTime() - ex.start) / 1000;
+        if (accessLog.json()) {
+            accessLog.log(ctx.executor(), jsonAccessLine(ex, f.isSuccess(), status, bytes, micros));
+            return;
+        }
         StringBuilder line = new StringBuilder(96 + ex.uri.length())
                 .append(remote).append(" \"").append(ex.method).append(' ');
         HttpRules.appendEscaped(line, ex.uri);

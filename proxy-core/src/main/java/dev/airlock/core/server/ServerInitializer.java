@@ -15,6 +15,7 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final Router router;
     private final Services services;
     private final AccessLog accessLog;
+    private final RequestIds requestIds = new RequestIds();
 
     ServerInitializer(ServerConfig config, Router router, Services services, AccessLog accessLog) {
         this.config = config;
@@ -34,8 +35,9 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         }
         p.addLast("codec", new HttpServerCodec(config.maxInitialLineLength(), config.maxHeaderSize(), 8192));
         p.addLast("keepAlive", new HttpServerKeepAliveHandler());
+        p.addLast("requestIds", requestIds);
         // Only small bodies exist on the way in (npm audit, admin JSON); artifacts flow outwards.
         p.addLast("aggregator", new HttpObjectAggregator((int) Math.min(Integer.MAX_VALUE, config.maxRequestBodyBytes())));
-        p.addLast("handler", new RequestHandler(router, services, accessLog, guard));
+        p.addLast("handler", new RequestHandler(router, services, accessLog, guard, requestIds));
     }
 }

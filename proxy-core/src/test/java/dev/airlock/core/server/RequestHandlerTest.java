@@ -91,7 +91,7 @@ class RequestHandlerTest {
         Services services = new Services(List.of(runtime), new dev.airlock.core.flow.RequestFlow(metadata, artifacts, policy, metrics, Runnable::run),
                 metadata, artifacts, state, blobs, metrics, workers, workers, "airlock-test");
         accessLog = new AccessLog(accessLines);
-        channel = new EmbeddedChannel(new RequestHandler(new Router(ConfigLoader.defaults().server(), services), services, accessLog, null));
+        channel = new EmbeddedChannel(new RequestHandler(new Router(ConfigLoader.defaults().server(), services), services, accessLog, null, new RequestIds()));
     }
 
     @AfterEach
