@@ -309,7 +309,7 @@ class ConfigLoaderTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-            server: { prot: 1 }                               | server.prot                    | host, port, publicUrl, workerThreads, maxRequestBodySize, idleTimeout, maxInitialLineLength, maxHeaderSize, accessLog, requireToken, maxConcurrentPerClient, trustedProxies
+            server: { prot: 1 }                               | server.prot                    | host, port, publicUrl, workerThreads, maxRequestBodySize, idleTimeout, maxInitialLineLength, maxHeaderSize, accessLog, requireToken, maxConcurrentPerClient, trustedProxies, logFormat
             storage: { dir: x }                               | storage.dir                    | path, maxSize, state, blobs, localCache
             upstreams: { npm: { uri: x } }                    | upstreams.npm.uri              | url, files, auth, connectTimeout, readTimeout, totalTimeout, failureThreshold, coolDown, notFoundTtl, snapshots
             upstreams: { npm: { auth: { user: x } } }         | upstreams.npm.auth.user        | token, username, password
@@ -347,7 +347,7 @@ class ConfigLoaderTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-            server: [1]                               | server                       | [1]       | not a map     | a map with keys host, port, publicUrl, workerThreads, maxRequestBodySize, idleTimeout, maxInitialLineLength, maxHeaderSize, accessLog, requireToken, maxConcurrentPerClient, trustedProxies
+            server: [1]                               | server                       | [1]       | not a map     | a map with keys host, port, publicUrl, workerThreads, maxRequestBodySize, idleTimeout, maxInitialLineLength, maxHeaderSize, accessLog, requireToken, maxConcurrentPerClient, trustedProxies, logFormat
             upstreams: [npm]                          | upstreams                    | ["npm"]   | not a map     | a map from ecosystem id (such as npm, pypi, maven) to upstream settings
             upstreams: { npm: x }                     | upstreams.npm                | x         | not a map     | a map with keys url, files, auth, connectTimeout, readTimeout, totalTimeout, failureThreshold, coolDown, notFoundTtl, snapshots
             offline: 'true'                           | offline                      | true      | not a boolean | true or false
@@ -822,5 +822,14 @@ class ConfigLoaderTest {
         ConfigException unset = error("storage: { state: { postgres: { url: \"jdbc:postgresql://db/a\", user: a, password: '${PW}' } } }");
         assertEquals("storage.state.postgres.password", unset.path());
         assertTrue(unset.getMessage().contains("PW is not set"), unset.getMessage());
+    }
+
+    @Test
+    void logFormatIsTextByDefaultAndJsonOnRequest() throws Exception {
+        assertEquals(ServerConfig.LogFormat.TEXT, ConfigLoader.defaults().server().logFormat());
+        AirlockConfig json = parse("server: { logFormat: json }");
+        assertEquals(ServerConfig.LogFormat.JSON, json.server().logFormat());
+        assertEquals(ServerConfig.LogFormat.JSON, json.withPort(9).withHost("0.0.0.0").server().logFormat(), "kept by the with-methods");
+        assertNamed(error("server: { logFormat: xml }"), "server.logFormat", "xml", "not one of the allowed values");
     }
 }
