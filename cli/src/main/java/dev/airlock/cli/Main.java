@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 @Command(name = "airlock", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A supply-chain gate: a caching proxy for npm, pip and Maven that inspects every release.",
         subcommands = {ServeCommand.class, QuarantineCommand.class, TokenCommand.class, AuditCommand.class, ExportCommand.class, ImportCommand.class,
-                PrefetchCommand.class, StorageCommand.class, CommandLine.HelpCommand.class})
+                PrefetchCommand.class, StorageCommand.class, BackupCommand.class, RestoreCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
