@@ -85,7 +85,8 @@ public final class ConfigLoader {
         return load(file, System.getenv());
     }
 
-    static AirlockConfig load(Path file, Map<String, String> env) throws ConfigException {
+    /** {@link #load(Path)} with the environment given (a tool checking a file meant for another machine). */
+    public static AirlockConfig load(Path file, Map<String, String> env) throws ConfigException {
         String source = file.toString();
         return parse(ConfigDocument.read(file, source), source, env);
     }
