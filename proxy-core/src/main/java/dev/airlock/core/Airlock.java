@@ -151,6 +151,23 @@ public final class Airlock implements AutoCloseable {
         return start(config, environment, home, clock, accessLog, storage(config.storage(), clock));
     }
 
+    /** How long a stop waits for answers in progress before it stops the pools anyway. */
+    static final Duration DRAIN = Duration.ofSeconds(5);
+
+    /** Waits until every pool has been idle for two looks in a row, at most {@code max}. */
+    private static void drain(Duration max, ThreadPoolExecutor... pools) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        int idleLooks = 0;
+        while (idleLooks < 2 && System.nanoTime() < deadline) {
+            boolean idle = true;
+            for (ThreadPoolExecutor p : pools) {
+                idle &= p.getActiveCount() == 0 && p.getQueue().isEmpty();
+            }
+            idleLooks = idle ? idleLooks + 1 : 0;
+            Thread.sleep(25);
+        }
+    }
+
     /**
      * Runs storage housekeeping now (storage.maxSize, orphan blobs), as the server does every
      * few minutes; for operators' tools and tests. Blocking.
@@ -473,18 +490,27 @@ public final class Airlock implements AutoCloseable {
         // Stop taking connections, let answers in progress finish (their replies still need the
         // event loops), then stop the loops, then what the workers used.
         server.stopAccepting();
-        workers.shutdown();
-        admin.shutdown();
         probes.shutdownNow();
-        sidecars.shutdown();
-        inspections.shutdown();
-        early.shutdown();
         try {
-            workers.awaitTermination(5, TimeUnit.SECONDS);
+            // Answers in progress finish first: a download under way hands work to the sidecar,
+            // inspection and early pools, and a request parked behind another's fetch is
+            // submitted to the workers again, so no pool stops until all are idle (or DRAIN).
+            drain(DRAIN, workers, sidecars, inspections, early);
+            workers.shutdown();
+            admin.shutdown();
+            sidecars.shutdown();
+            inspections.shutdown();
+            early.shutdown();
+            workers.awaitTermination(1, TimeUnit.SECONDS);
             admin.awaitTermination(1, TimeUnit.SECONDS);
             probes.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            workers.shutdownNow();
+            admin.shutdownNow();
+            sidecars.shutdownNow();
+            inspections.shutdownNow();
+            early.shutdownNow();
         }
         server.close();
         watchdog.shutdownNow();
