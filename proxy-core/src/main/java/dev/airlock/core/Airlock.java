@@ -120,12 +120,14 @@ public final class Airlock implements AutoCloseable {
     private final Notifier notifier;
     private final PolicyService policy;
     private final OutboxRelay relay;
-    private Housekeeping housekeeping;
+    private final Housekeeping housekeeping;
 
     private Airlock(AirlockServer server, Storage storage, ThreadPoolExecutor workers, ExecutorService admin, ThreadPoolExecutor probes,
                     ThreadPoolExecutor sidecars,
                     ScheduledExecutorService watchdog, AirlockMetrics metrics, List<EcosystemRuntime> ecosystems,
-                    Notifier notifier, PolicyService policy, OutboxRelay relay, ThreadPoolExecutor inspections, ThreadPoolExecutor early) {
+                    Notifier notifier, PolicyService policy, OutboxRelay relay, ThreadPoolExecutor inspections, ThreadPoolExecutor early,
+                    Housekeeping housekeeping) {
+        this.housekeeping = housekeeping;
         this.inspections = inspections;
         this.early = early;
         this.policy = policy;
@@ -439,10 +441,8 @@ public final class Airlock implements AutoCloseable {
             InetSocketAddress a = server.address();
             LOG.log(Level.INFO, "Airlock listening on http://" + a.getHostString() + ":" + a.getPort() + "/ with data in "
                     + data.toAbsolutePath().normalize());
-            Airlock started = new Airlock(server, stores, workers, admin, probes, sidecars, watchdog, metrics, List.copyOf(ecosystems),
-                    notifier, policy, relay, inspections, early);
-            started.housekeeping = housekeeping;
-            return started;
+            return new Airlock(server, stores, workers, admin, probes, sidecars, watchdog, metrics, List.copyOf(ecosystems),
+                    notifier, policy, relay, inspections, early, housekeeping);
         } catch (Exception e) {
             // Also Netty's bind failure, a checked exception thrown without being declared.
             workers.shutdownNow();

@@ -109,17 +109,28 @@ public final class FileBlobStore implements BlobStore {
 
     /** Moves a complete local file into place under its digest; an identical blob already there wins. */
     private Path adopt(Path file, String sha256, boolean sync) throws IOException {
-        Path target = pathOf(sha256);
+        Path target = moveIntoPlace(file, pathOf(sha256), "the data directory's file system");
+        if (sync) {
+            fsyncDirectory(target.getParent());
+        }
+        return target;
+    }
+
+    /**
+     * Renames a complete file to {@code target} atomically, so a reader finds the whole blob or
+     * none; a blob already there wins (it is the same bytes: the name is their digest) and the
+     * file is deleted. Also for a replica's local cache of an object store.
+     *
+     * @param where names the file system in the error when it cannot rename atomically
+     */
+    public static Path moveIntoPlace(Path file, Path target, String where) throws IOException {
         Files.createDirectories(target.getParent());
         try {
             Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException e) {
             Files.deleteIfExists(file);
         } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("the data directory's file system cannot rename atomically: " + target.getParent(), e);
-        }
-        if (sync) {
-            fsyncDirectory(target.getParent());
+            throw new IOException(where + " cannot rename atomically: " + target.getParent(), e);
         }
         return target;
     }

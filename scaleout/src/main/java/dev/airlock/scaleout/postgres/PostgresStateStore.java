@@ -193,10 +193,6 @@ public final class PostgresStateStore extends SqlStateStore {
         return true;
     }
 
-    /** Connections the pool holds now, in use or idle (for metrics and docs/HA.md's sizing). */
-    public int connectionsOpen() {
-        return pool.getHikariPoolMXBean() == null ? 0 : pool.getHikariPoolMXBean().getTotalConnections();
-    }
 
     private static String rootMessage(Throwable e) {
         Throwable t = e;

@@ -3,6 +3,7 @@ package dev.airlock.scaleout.s3;
 import dev.airlock.core.store.BlobSpool;
 import dev.airlock.core.store.BlobStore;
 import dev.airlock.core.store.BlobStoreUnavailableException;
+import dev.airlock.core.store.FileBlobStore;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -16,12 +17,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -95,15 +93,7 @@ public final class S3BlobStore implements BlobStore {
 
     /** Renames a complete local file into the cache under its digest; an identical one already there wins. */
     private Path adopt(Path file, String sha256) throws IOException {
-        Path target = cached(sha256);
-        Files.createDirectories(target.getParent());
-        try {
-            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException e) {
-            Files.deleteIfExists(file);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("storage.localCache.path cannot rename atomically: " + target.getParent(), e);
-        }
+        Path target = FileBlobStore.moveIntoPlace(file, cached(sha256), "storage.localCache.path");
         cache.admitted(target);
         return target;
     }

@@ -3,7 +3,9 @@ package dev.airlock.core.store.sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -59,8 +61,8 @@ public interface SqlDialect {
      * The database's own time, where processes on several machines share it (the audit log's
      * times come from one clock); empty where the caller's clock is the only one (SQLite).
      */
-    default java.util.Optional<java.time.Instant> clock(Connection conn) throws SQLException {
-        return java.util.Optional.empty();
+    default Optional<Instant> clock(Connection conn) throws SQLException {
+        return Optional.empty();
     }
 
     /**
